@@ -1,0 +1,63 @@
+"""The organization types and roles Harborline knows. Their slugs are part of the API and the
+command line: keep them stable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class OrgType(models.TextChoices):
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+    CHILD_WELFARE = "child_welfare", "Child welfare"
+    PROBATION = "probation", "Juvenile probation"
+    JUVENILE_COURT = "juvenile_court", "Juvenile court"
+    PROSECUTOR = "prosecutor", "Prosecutor (district attorney)"
+    PUBLIC_DEFENDER = "public_defender", "Public defender"
+    COMMUNITY_ADVOCACY = "community_advocacy", "Community-based advocacy"
+    SYSTEM_ADVOCACY = "system_advocacy", "System-based advocacy"
+    MEDICAL = "medical", "Medical provider"
+    MENTAL_HEALTH = "mental_health", "Mental-health provider"
+    SUBSTANCE_USE = "substance_use", "Substance-use treatment"
+    EDUCATION = "education", "Education"
+    SERVICE_PROVIDER = "service_provider", "Service provider"
+    CHILD_ADVOCACY_CENTER = "child_advocacy_center", "Child advocacy center"
+    TRIBAL = "tribal", "Tribal government or agency"
+    STATISTICAL_CENTER = "statistical_center", "Statistical analysis center"
+    TASK_FORCE = "task_force", "Task force"
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", "Caseworker"
+    SUPERVISOR = "supervisor", "Supervisor"
+    MENTOR_ADVOCATE = "mentor_advocate", "Mentor-advocate"
+    ORG_ADMIN = "org_admin", "Organization administrator"
+    COORDINATOR = "coordinator", "Coordinator"
+    ANALYST = "analyst", "Analyst"
+    SYSTEM_ADMIN = "system_admin", "System administrator"
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    """What a role is, in the terms the rest of the system asks about."""
+
+    sees_youth_data: bool  # may be shown identifiable youth data at all -> MFA is required
+    manages_org_users: bool  # may add, disable and unlock users of its own organization
+    reads_org_audit: bool  # may read its organization's audit log
+    summary: str
+
+
+ROLE_RULES: dict[str, RoleRules] = {
+    Role.CASEWORKER: RoleRules(True, False, False, "Works cases: screening, obligations, referrals."),
+    Role.SUPERVISOR: RoleRules(True, False, True, "Supervises caseworkers; receives escalations."),
+    Role.MENTOR_ADVOCATE: RoleRules(True, False, False, "Walks alongside youth; privileged notes."),
+    Role.ORG_ADMIN: RoleRules(True, True, True, "Manages the organization's users and audit."),
+    Role.COORDINATOR: RoleRules(True, False, False, "Coordinates the task force and its MDTs."),
+    Role.ANALYST: RoleRules(False, False, False, "Sees de-identified data and reports only."),
+    Role.SYSTEM_ADMIN: RoleRules(True, True, True, "Runs the installation; manages organizations."),
+}
+
+
+def rules_for(role: str) -> RoleRules:
+    return ROLE_RULES[Role(role)]
