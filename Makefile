@@ -1,0 +1,49 @@
+# Harborline: the only commands people need. `make demo` and `make test` work on a fresh machine
+# with Python 3.11 and make; everything else is installed into .venv from PyPI.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: demo test e2e bench lint venv clean help
+
+help:
+	@echo "make demo   install, migrate an embedded SQLite database, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   the whole test suite on SQLite (browser tests when Debian's chromium is installed)"
+	@echo "make e2e    only the browser tests"
+	@echo "make bench  state-scale data and the load benchmark; results in bench/results/"
+	@echo "make lint   ruff, mypy, migrations check"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: venv
+	$(BIN)/harborline demo
+
+test: venv
+	@command -v chromium >/dev/null 2>&1 || echo "NOTICE: Debian's chromium is not installed, so the browser tests (tests/e2e) will be skipped. Install it with: apt-get update && apt-get install -y chromium"
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: venv
+	@command -v chromium >/dev/null 2>&1 || { echo "Debian's chromium is required for the browser tests: apt-get update && apt-get install -y chromium"; exit 2; }
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+	DJANGO_SETTINGS_MODULE=harborline.config.settings $(BIN)/harborline manage makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
