@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: demo test e2e bench lint venv clean help
+.PHONY: demo test e2e screenshots bench lint venv clean help
 
 help:
 	@echo "make demo   install, migrate an embedded SQLite database, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   the whole test suite on SQLite (browser tests when Debian's chromium is installed)"
 	@echo "make e2e    only the browser tests"
+	@echo "make screenshots  run the browser tests and refresh the user guide's screenshots in docs/screenshots"
 	@echo "make bench  state-scale data and the load benchmark; results in bench/results/"
 	@echo "make lint   ruff, mypy, migrations check"
 
@@ -35,6 +36,9 @@ test: venv
 e2e: venv
 	@command -v chromium >/dev/null 2>&1 || { echo "Debian's chromium is required for the browser tests: apt-get update && apt-get install -y chromium"; exit 2; }
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+screenshots: venv
+	HARBORLINE_SCREENSHOTS=1 $(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/run.py

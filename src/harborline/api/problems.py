@@ -14,7 +14,12 @@ CONTENT_TYPE = "application/problem+json"
 def problem(
     status: int, title: str, detail: str, errors: list[FieldError] | None = None, **extra: Any
 ) -> JsonResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
     body.update(extra)

@@ -13,9 +13,23 @@ from .models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
-    "seq", "at", "actor_id", "actor_email", "org_id", "org_slug", "action", "object_type",
-    "object_id", "owner_org_id", "youth_id", "compartments", "purpose", "legal_basis",
-    "request_id", "detail", "prev_hash",
+    "seq",
+    "at",
+    "actor_id",
+    "actor_email",
+    "org_id",
+    "org_slug",
+    "action",
+    "object_type",
+    "object_id",
+    "owner_org_id",
+    "youth_id",
+    "compartments",
+    "purpose",
+    "legal_basis",
+    "request_id",
+    "detail",
+    "prev_hash",
 )
 
 
@@ -48,19 +62,43 @@ def verify(events: Iterable[AuditEvent] | None = None) -> Verdict:
     checked = 0
     for event in events:
         if event.seq != expected_seq:
-            return Verdict(False, checked, prev, f"audit record #{expected_seq} is missing "
-                           f"(the chain jumps from #{expected_seq - 1} to #{event.seq})", expected_seq)
+            return Verdict(
+                False,
+                checked,
+                prev,
+                f"audit record #{expected_seq} is missing "
+                f"(the chain jumps from #{expected_seq - 1} to #{event.seq})",
+                expected_seq,
+            )
         if event.prev_hash != prev:
-            return Verdict(False, checked, prev, f"audit record #{event.seq} (id {event.pk}) does "
-                           "not follow the record before it (its previous-hash differs)", event.seq)
+            return Verdict(
+                False,
+                checked,
+                prev,
+                f"audit record #{event.seq} (id {event.pk}) does "
+                "not follow the record before it (its previous-hash differs)",
+                event.seq,
+            )
         if compute_hash(event) != event.hash:
-            return Verdict(False, checked, prev, f"audit record #{event.seq} (id {event.pk}) was "
-                           "altered: its contents do not match its hash", event.seq)
+            return Verdict(
+                False,
+                checked,
+                prev,
+                f"audit record #{event.seq} (id {event.pk}) was "
+                "altered: its contents do not match its hash",
+                event.seq,
+            )
         prev, expected_seq = event.hash, expected_seq + 1
         checked += 1
     head = ChainHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if head_seq != checked or head_hash != prev:
-        return Verdict(False, checked, prev, f"the newest audit records were removed: the chain "
-                       f"head names #{head_seq} but the log ends at #{checked}", checked + 1)
+        return Verdict(
+            False,
+            checked,
+            prev,
+            f"the newest audit records were removed: the chain "
+            f"head names #{head_seq} but the log ends at #{checked}",
+            checked + 1,
+        )
     return Verdict(True, checked, prev)

@@ -79,7 +79,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.actor_email or 'system'} {self.action} {self.object_type}:{self.object_id}"
+        who = self.actor_email or "system"
+        return f"#{self.seq} {who} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

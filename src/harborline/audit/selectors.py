@@ -22,5 +22,7 @@ def for_organization(org: Organization) -> QuerySet[AuditEvent]:
 def who_saw(*, youth_id: int, owner: Organization) -> QuerySet[AuditEvent]:
     """Every read of one youth's record, for the organization that owns it (newest first)."""
     return AuditEvent.objects.filter(
-        youth_id=youth_id, owner_org_id=owner.pk, action__in=[Action.VIEW, Action.EXPORT, Action.BREAK_GLASS]
+        youth_id=youth_id,
+        owner_org_id=owner.pk,
+        action__in=[Action.VIEW, Action.EXPORT, Action.BREAK_GLASS],
     ).order_by("-seq")

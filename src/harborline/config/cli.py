@@ -1,18 +1,688 @@
-"""The `harborline` command line (placeholder: the full command set is being built)."""
+"""The `harborline` command line: demo, serving, setup and the operator's tools.
+
+Exit codes: 0 success; 1 a check found a problem (verify-audit, check); 2 wrong arguments,
+invalid input or missing configuration (one line per problem on stderr, never a traceback).
+See docs/cli.md."""
 
 from __future__ import annotations
 
+import argparse
 import os
+import secrets
 import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+PROG = "harborline"
+DEMO_ENV = "demo.env"
+DEMO_LOGINS = "demo-logins.tsv"
+CLI_ACTOR = "cli"  # the audit's actor_email for changes made from the command line
+KEYS_HINT = "Run `harborline keys generate` and set the lines it prints in the environment."
+
+
+class UsageError(Exception):
+    """Wrong input caught by the command line itself (not by a service): exit 2."""
+
+    def __init__(self, message: str, *, prog: str = PROG) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is ONE line on stderr (and exit 2), not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not between 1 and 65535")
+    return port
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} must be at least 1")
+    return number
+
+
+# ---------------------------------------------------------------------------------------------
+# Setting Django up
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harborline.config.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    database = settings.DATABASES["default"]
+    name = str(database["NAME"])
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not name.startswith((":", "file:")):
+        # The embedded database lives in var/; make the folder on first use.
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _load_env_file(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            name, value = line.split("=", 1)
+            values[name.strip()] = value.strip()
+    return values
+
+
+def _demo_environment(out: IO[str]) -> Path:
+    """Demo mode, an embedded database in var/, and demo keys kept in var/demo.env. Must run
+    before Django's settings are read."""
+    from harborline.config.env import var_dir
+    from harborline.crypto.keys import generate_key
+
+    os.environ["HARBORLINE_DEMO"] = "1"
+    if os.environ.pop("DATABASE_URL", None):
+        print(
+            "The demo always uses its own SQLite database in var/; DATABASE_URL is ignored.",
+            file=out,
+        )
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
+    env_file = var / DEMO_ENV
+    if not env_file.exists():
+        env_file.touch(mode=0o600)
+        env_file.write_text(
+            "# Keys for `harborline demo` only. Never use them for real data.\n"
+            f"HARBORLINE_SECRET_KEY={secrets.token_urlsafe(50)}\n"
+            f"HARBORLINE_FIELD_KEYS={generate_key()}\n",
+            encoding="utf-8",
+        )
+        print(f"Created {env_file} with demo keys.", file=out)
+    values = _load_env_file(env_file)
+    missing = {"HARBORLINE_SECRET_KEY", "HARBORLINE_FIELD_KEYS"} - values.keys()
+    if missing:
+        raise UsageError(
+            f"{env_file} lacks {', '.join(sorted(missing))}; delete the file (and var/) to start "
+            "the demo afresh",
+            prog=f"{PROG} demo",
+        )
+    os.environ.update(values)
+    return var
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands. Each takes the parsed arguments and returns the exit code.
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    var = _demo_environment(sys.stdout)
+    _django()
+    from harborline.people.models import Organization
+    from harborline.synthetic import DEMO_PASSWORD, seed
+
+    _migrate(quiet=True)
+    logins_file = var / DEMO_LOGINS
+    if Organization.objects.exists():
+        print("Demo data is already loaded; reusing it.")
+        logins = _read_logins(logins_file)
+    else:
+        print("Loading synthetic demo data (every person in it is made up)...")
+        report = seed(scale="demo", seed=1, progress=None)
+        logins = [(x.email, x.role, x.organization) for x in report.demo_logins]
+        logins_file.write_text("".join("\t".join(row) + "\n" for row in logins), encoding="utf-8")
+    print()
+    if logins:
+        _print_table(("email", "role", "organization"), logins)
+        print(f"\nPassword for every demo login: {DEMO_PASSWORD}")
+    else:
+        print(f"Sign in with a demo account; the password is {DEMO_PASSWORD}")
+    print(
+        "Demo mode: the second-factor (MFA) page shows the current code, so no authenticator "
+        "app is needed."
+    )
+    if args.no_serve:
+        return 0
+    return _serve(host=args.host, port=args.port, workers=1)
+
+
+def _read_logins(path: Path) -> list[tuple[str, ...]]:
+    if not path.exists():
+        return []
+    return [
+        tuple(line.split("\t")) for line in path.read_text(encoding="utf-8").splitlines() if line
+    ]
+
+
+def _print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+
+    from harborline.config.checks import missing_keys
+
+    if not settings.DEMO_MODE:
+        problems = missing_keys()
+        if problems:
+            for line in problems:
+                print(f"{PROG} serve: {_without_hint(line)}", file=sys.stderr)
+            print(f"{PROG} serve: refusing to start. {KEYS_HINT}", file=sys.stderr)
+            return 2
+    workers = 1 if settings.DEMO_MODE and args.workers is None else args.workers
+    return _serve(host=args.host, port=args.port, workers=workers or _default_workers())
+
+
+def _without_hint(problem: str) -> str:
+    from harborline.crypto.keys import HOW_TO
+
+    return problem.replace(HOW_TO, "").strip()
+
+
+def _default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
+
+
+def _serve(*, host: str, port: int, workers: int) -> int:
+    from django.conf import settings
+
+    from harborline.config.env import integer
+
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": integer("HARBORLINE_THREADS", 4),
+        "wsgi_app": "harborline.config.wsgi:application",
+        "accesslog": "-",
+        "errorlog": "-",
+        "timeout": 60,
+        "graceful_timeout": 20,
+    }
+    mode = " (demo mode)" if settings.DEMO_MODE else ""
+    print(
+        f"Serving Harborline on http://{host}:{port}{mode} with {workers} worker(s); Ctrl-C stops."
+    )
+    sys.stdout.flush()
+    run_gunicorn(options)
+    return 0
+
+
+def run_gunicorn(options: dict[str, Any]) -> None:
+    from gunicorn.app.base import BaseApplication
+    from gunicorn.util import import_app
+
+    class HarborlineServer(BaseApplication):  # type: ignore[misc]
+        def __init__(self, options: dict[str, Any]) -> None:
+            self.options = options
+            super().__init__()
+
+        def load_config(self) -> None:
+            for key, value in self.options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return import_app(self.cfg.wsgi_app)
+
+    HarborlineServer(options).run()
+
+
+def _migrate(*, quiet: bool) -> None:
+    from django.core.management import call_command
+
+    from harborline.protocols.geography import available_packs, load_geography
+
+    call_command("migrate", verbosity=0, interactive=False)
+    loaded = []
+    for pack in available_packs():
+        regions, counties = load_geography(pack)
+        loaded.append(f"{pack} ({regions} regions, {counties} counties)")
+    if not quiet:
+        print("Database migrated.")
+        print(f"Geography loaded: {', '.join(loaded) or 'no packs found'}.")
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django()
+    _migrate(quiet=False)
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.synthetic import seed
+
+    report = seed(scale=args.scale, seed=args.seed, progress=print)
+    print(f"Seeded {report.scale} data with seed {report.seed}:")
+    if report.counts:
+        _print_table(("records", "count"), [(k, str(v)) for k, v in report.counts.items()])
+    return 0
+
+
+def cmd_keys_generate(args: argparse.Namespace) -> int:
+    from cryptography.fernet import Fernet
+
+    from harborline.crypto.keys import generate_key
+
+    if args.add_to is not None:
+        existing = [k.strip() for k in args.add_to.split(",") if k.strip()]
+        if not existing:
+            raise UsageError(
+                "--add-to: give the current HARBORLINE_FIELD_KEYS value",
+                prog=f"{PROG} keys generate",
+            )
+        for position, key in enumerate(existing, start=1):
+            try:
+                Fernet(key.encode())
+            except (ValueError, TypeError):
+                raise UsageError(
+                    f"--add-to: key {position} is not a valid Fernet key",
+                    prog=f"{PROG} keys generate",
+                ) from None
+        print(f"HARBORLINE_FIELD_KEYS={','.join([generate_key(), *existing])}")
+        print(
+            "Set this on every app server and restart them, run `harborline rotate-keys`, then "
+            "remove the old key(s) from the end of the list.",
+            file=sys.stderr,
+        )
+        return 0
+    print(f"HARBORLINE_SECRET_KEY={secrets.token_urlsafe(50)}")
+    print(f"HARBORLINE_FIELD_KEYS={generate_key()}")
+    print(
+        "Set these in the environment of every app server (the same values everywhere) and keep "
+        "them secret; losing HARBORLINE_FIELD_KEYS loses the encrypted data.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_org_create(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.people.services import create_organization
+
+    org = create_organization(
+        actor=None,
+        actor_email=CLI_ACTOR,
+        slug=args.slug,
+        name=args.name,
+        type=args.type,
+        county=args.county,
+        time_zone=args.time_zone or "",
+    )
+    where = f", {org.county.name}" if org.county else ""
+    print(f"Created organization {org.slug} ({org.name}; {org.get_type_display()}{where}).")
+    return 0
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.people.models import Organization
+    from harborline.people.services import create_user
+
+    prog = f"{PROG} user create"
+    org = Organization.objects.filter(slug=args.org).first()
+    if org is None:
+        raise UsageError(f"--org: no organization with slug {args.org!r}", prog=prog)
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UsageError("--password-stdin: no password was given on standard input", prog=prog)
+    user = create_user(
+        actor=None,
+        actor_email=CLI_ACTOR,
+        email=args.email,
+        organization=org,
+        role=args.role,
+        full_name=args.name or "",
+        password=password,
+    )
+    print(f"Created user {user.email} ({args.role} at {org.slug}).")
+    if password is None:
+        print(
+            "The account has no usable password yet: an administrator of the organization sends "
+            "a set-password link from the Users page (or run this command with --password-stdin)."
+        )
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.people.models import User
+    from harborline.people.services import create_token
+
+    user = User.objects.filter(email=args.email.strip().lower()).first()
+    if user is None:
+        raise UsageError(f"--email: no user with email {args.email!r}", prog=f"{PROG} token create")
+    token, raw = create_token(
+        actor=None, actor_email=CLI_ACTOR, user=user, days=args.days, name=args.name or ""
+    )
+    print(raw)
+    print(
+        f"API token {token.prefix}… for {user.email}, valid until "
+        f"{token.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only this once; it is stored hashed.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.audit.chain import verify
+
+    verdict = verify()
+    if verdict.ok:
+        print(f"audit chain intact: {verdict.checked} records, head {verdict.head_hash}")
+        return 0
+    print(f"audit chain BROKEN: {verdict.problem}", file=sys.stderr)
+    print(f"({verdict.checked} records before it verified)", file=sys.stderr)
+    return 1
+
+
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.crypto.fields import encrypted_fields
+    from harborline.crypto.keys import multifernet
+    from harborline.crypto.rotation import rotate_all
+
+    multifernet()  # a missing or bad key fails here with a clear message
+    tables = [model._meta.label for model, _ in encrypted_fields()]
+    names = ", ".join(tables) or "no tables"
+    print(f"Re-encrypting under the first key in HARBORLINE_FIELD_KEYS: {names}")
+    report = rotate_all(batch_size=args.batch_size, progress=lambda line: print(f"  {line}"))
+    print(f"Done: {report.examined} rows examined, {report.rotated} re-encrypted.")
+    print("Every value is now under the first key; the other keys may be removed.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from harborline.config.checks import missing_keys
+
+    status = 0
+    try:
+        call_command("check")
+    except SystemCheckError as problem:
+        print(str(problem).strip(), file=sys.stderr)
+        status = 1
+    problems = missing_keys()
+    if problems:
+        for line in problems:
+            print(f"{PROG} check: {_without_hint(line)}", file=sys.stderr)
+        note = " (demo mode accepts this)" if settings.DEMO_MODE else ""
+        print(f"{PROG} check: {KEYS_HINT}{note}", file=sys.stderr)
+        status = 1
+    else:
+        print("Keys: HARBORLINE_SECRET_KEY and HARBORLINE_FIELD_KEYS are set and valid.")
+    return status
+
+
+def cmd_manage(args: argparse.Namespace) -> int:  # pragma: no cover - dispatched in main()
+    return _manage(args.rest)
+
+
+def _manage(rest: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harborline.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([f"{PROG} manage", *rest])
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser
+
+
+def build_parser() -> ArgumentParser:
+    from harborline.people.roles import OrgType, Role
+
+    parser = ArgumentParser(
+        prog=PROG,
+        description="Harborline: case coordination for task forces serving youth experiencing "
+        "commercial sexual exploitation. Run `harborline COMMAND --help` for a command's options.",
+        epilog="Exit codes: 0 success, 1 a check found a problem, 2 wrong arguments, invalid input "
+        "or missing configuration.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help: str, parent: Any = commands
+    ) -> ArgumentParser:
+        sub: ArgumentParser = parent.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def serving(sub: ArgumentParser) -> None:
+        sub.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+        )
+        sub.add_argument(
+            "--port", type=_port, default=8000, help="port to listen on (default 8000)"
+        )
+
+    p = command("demo", cmd_demo, "Set up a demo with synthetic data in var/ and serve it.")
+    serving(p)
+    p.add_argument("--no-serve", action="store_true", help="set up, print the logins, and stop")
+
+    p = command("serve", cmd_serve, "Serve Harborline with gunicorn (refuses without keys).")
+    serving(p)
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="worker processes (default: 1 in demo mode, else 2 x CPUs + 1, at most 9)",
+    )
+
+    command("migrate", cmd_migrate, "Create or update the database tables and load geography.")
+
+    p = command("seed", cmd_seed, "Load deterministic synthetic data (never real people).")
+    p.add_argument(
+        "--scale",
+        choices=["demo", "state"],
+        default="demo",
+        help="demo: a few organizations and cases; state: state-scale volume for benchmarks",
+    )
+    p.add_argument(
+        "--seed", type=int, default=1, help="random seed; the same seed gives the same data"
+    )
+
+    keys = command("keys", _no_handler, "Generate the secret and field-encryption keys.")
+    keys_commands = keys.add_subparsers(dest="keys_command", metavar="{generate}", required=True)
+    p = command(
+        "generate", cmd_keys_generate, "Print new keys as environment lines to set.", keys_commands
+    )
+    p.add_argument(
+        "--add-to",
+        metavar="KEYS",
+        help="the current HARBORLINE_FIELD_KEYS; prints them with a new primary key first "
+        "(for rotation)",
+    )
+
+    org = command("org", _no_handler, "Manage organizations.")
+    org_commands = org.add_subparsers(dest="org_command", metavar="{create}", required=True)
+    p = command("create", cmd_org_create, "Create an organization.", org_commands)
+    p.add_argument(
+        "--slug", required=True, help="short unique name: lower-case letters, digits, hyphens"
+    )
+    p.add_argument("--name", required=True, help="the organization's full name")
+    p.add_argument(
+        "--type",
+        required=True,
+        choices=OrgType.values,
+        metavar="TYPE",
+        help=f"one of: {', '.join(OrgType.values)}",
+    )
+    p.add_argument(
+        "--county",
+        required=True,
+        help='county slug or name from a loaded pack, e.g. "washoe" or "Washoe County"',
+    )
+    p.add_argument("--time-zone", help="IANA time zone for display (default America/Los_Angeles)")
+
+    user = command("user", _no_handler, "Manage users.")
+    user_commands = user.add_subparsers(dest="user_command", metavar="{create}", required=True)
+    p = command("create", cmd_user_create, "Create a user and their membership.", user_commands)
+    p.add_argument("--email", required=True, help="the sign-in email")
+    p.add_argument("--org", required=True, help="organization slug")
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=Role.values,
+        metavar="ROLE",
+        help=f"one of: {', '.join(Role.values)}",
+    )
+    p.add_argument("--name", help="full name")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (at least 15 "
+        "characters); without it the account has no usable password until one is set",
+    )
+
+    token = command("token", _no_handler, "Manage API tokens.")
+    token_commands = token.add_subparsers(dest="token_command", metavar="{create}", required=True)
+    p = command("create", cmd_token_create, "Create an API token; prints it once.", token_commands)
+    p.add_argument("--email", required=True, help="the user the token acts as")
+    p.add_argument(
+        "--days", type=_positive, default=90, help="days until it expires (default 90, at most 366)"
+    )
+    p.add_argument("--name", help="a label to tell tokens apart")
+
+    command(
+        "verify-audit", cmd_verify_audit, "Verify the audit log's hash chain (exit 1 if broken)."
+    )
+
+    p = command(
+        "rotate-keys",
+        cmd_rotate_keys,
+        "Re-encrypt every encrypted value under the first field key (resumable).",
+    )
+    p.add_argument(
+        "--batch-size", type=_positive, default=500, help="rows per transaction (default 500)"
+    )
+
+    command("check", cmd_check, "Run Django's system checks and check the keys.")
+
+    p = command(
+        "manage", cmd_manage, "Run a Django management command: harborline manage COMMAND ..."
+    )
+    p.add_argument(
+        "rest", nargs=argparse.REMAINDER, help="the management command and its arguments"
+    )
+    return parser
+
+
+def _no_handler(args: argparse.Namespace) -> int:  # pragma: no cover - subcommands are required
+    return 2
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _field_flag(field: str, args: argparse.Namespace) -> str:
+    """A service's field name as the option the user typed (`time_zone` -> `--time-zone`)."""
+    if field in vars(args) and field not in {"command", "handler"}:
+        return "--" + field.replace("_", "-")
+    return {"organization": "--org", "full_name": "--name"}.get(field, field)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harborline.config.settings")
     if argv and argv[0] == "manage":
-        from django.core.management import execute_from_command_line
+        # Everything after `manage` belongs to Django, including --help.
+        try:
+            return _manage(argv[1:])
+        except SystemExit as stop:
+            return _code(stop)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return _code(stop)
+    prog = f"{PROG} {args.command}" + "".join(
+        f" {getattr(args, k)}"
+        for k in ("keys_command", "org_command", "user_command", "token_command")
+        if getattr(args, k, None)
+    )
+    return _run(args, prog)
 
-        execute_from_command_line(["harborline manage", *argv[1:]])
+
+def _run(args: argparse.Namespace, prog: str) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from harborline.errors import DomainError, InvalidInput
+
+    try:
+        return int(args.handler(args))
+    except UsageError as problem:
+        print(f"{problem.prog}: error: {problem}", file=sys.stderr)
+        return 2
+    except InvalidInput as problem:
+        for error in problem.errors or []:
+            print(
+                f"{prog}: error: {_field_flag(error.field, args)}: {error.message}", file=sys.stderr
+            )
+        if not problem.errors:
+            print(f"{prog}: error: {problem.detail}", file=sys.stderr)
+        return 2
+    except DomainError as problem:
+        print(f"{prog}: error: {problem.detail}", file=sys.stderr)
+        return 2
+    except ImproperlyConfigured as problem:
+        print(f"{prog}: error: {' '.join(str(problem).split())}", file=sys.stderr)
+        return 2
+    except SystemExit as stop:
+        return _code(stop)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as problem:
+        from django.db import DatabaseError
+
+        if isinstance(problem, DatabaseError):
+            first = (
+                str(problem).strip().splitlines()[0]
+                if str(problem).strip()
+                else type(problem).__name__
+            )
+            print(
+                f"{prog}: error: database: {first} (is it reachable and migrated? run "
+                "`harborline migrate`)",
+                file=sys.stderr,
+            )
+            return 2
+        from harborline.protocols.geography import GeographyError
+
+        if isinstance(problem, GeographyError):
+            print(f"{prog}: error: {problem}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _code(stop: SystemExit) -> int:
+    if stop.code is None:
         return 0
-    print("usage: harborline manage ...", file=sys.stderr)
-    return 2
+    if isinstance(stop.code, int):
+        return stop.code
+    print(stop.code, file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

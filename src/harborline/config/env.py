@@ -20,7 +20,9 @@ def flag(name: str, default: bool = False) -> bool:
         return True
     if value in FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off (got {raw!r})")
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off (got {raw!r})"
+    )
 
 
 def integer(name: str, default: int) -> int:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs page (/api/v1/docs) from our own static files, not a CDN
     "harborline.protocols",
     "harborline.people",
     "harborline.audit",
@@ -115,10 +117,15 @@ PASSWORD_HASHERS = [
 ]
 # NIST SP 800-63B-4: at least 15 characters, at least 64 allowed, a blocklist, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "harborline.people.passwords.LengthValidator", "OPTIONS": {"min_length": 15, "max_length": 128}},
+    {
+        "NAME": "harborline.people.passwords.LengthValidator",
+        "OPTIONS": {"min_length": 15, "max_length": 128},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("email", "full_name")}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -126,7 +133,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 # Lockout (django-axes): five failures for one account lock it for 15 minutes, from any address.
 AXES_FAILURE_LIMIT = env.integer("HARBORLINE_LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = env.integer("HARBORLINE_LOCKOUT_MINUTES", 15) / 60
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("HARBORLINE_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
@@ -179,7 +186,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files are served from the installed package by WhiteNoise (finders), so no
+# collectstatic step is needed; set HARBORLINE_STATIC_ROOT to serve a collected copy instead.
+STATIC_ROOT = env.text("HARBORLINE_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -187,7 +196,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = env.text(
     "HARBORLINE_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEMO_MODE else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env.text("HARBORLINE_EMAIL_HOST", "localhost")
 EMAIL_PORT = env.integer("HARBORLINE_EMAIL_PORT", 25)

@@ -13,7 +13,8 @@ os.environ.setdefault(
 
 from .settings import *  # noqa: E402,F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is tested apart
+# Speed: MD5 in tests only; the production Argon2 setting is asserted in its own test.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -21,3 +22,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A test-only app with encrypted fields (tests/crypto_app), for the field-encryption tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.crypto_app"]  # noqa: F405

@@ -26,7 +26,7 @@ def decrypt(stored: str) -> str:
     if not stored.startswith(PREFIX):
         raise ImproperlyConfigured("An encrypted field holds a value that was not encrypted.")
     try:
-        return multifernet().decrypt(stored[len(PREFIX):].encode("ascii")).decode("utf-8")
+        return multifernet().decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
     except InvalidToken:
         raise ImproperlyConfigured(
             "An encrypted value cannot be decrypted with any key in HARBORLINE_FIELD_KEYS; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.db import connection, transaction
@@ -31,20 +32,22 @@ def _under_primary(token: bytes) -> bool:
     return True
 
 
-def rotate_all(*, batch_size: int = 500, progress: Callable[[str], None] | None = None) -> RotationReport:
+def rotate_all(
+    *, batch_size: int = 500, progress: Callable[[str], None] | None = None
+) -> RotationReport:
     report = RotationReport()
     mf = multifernet()
     for model, columns in encrypted_fields():
         table = connection.ops.quote_name(model._meta.db_table)
         pk = connection.ops.quote_name(model._meta.pk.column)
         cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-        last = None
+        last: Any = None
         while True:
             # Raw SQL on purpose: rotation works on stored tokens and must not decrypt through
             # the model layer (nor fire audit or version checks for what is not an edit).
             with transaction.atomic(), connection.cursor() as cursor:
                 where = f"WHERE {pk} > %s " if last is not None else ""
-                params = [last] if last is not None else []
+                params: list[Any] = [last] if last is not None else []
                 cursor.execute(
                     f"SELECT {pk}, {cols} FROM {table} {where}ORDER BY {pk} LIMIT %s",  # noqa: S608
                     [*params, batch_size],
@@ -54,11 +57,11 @@ def rotate_all(*, batch_size: int = 500, progress: Callable[[str], None] | None 
                     break
                 for row in rows:
                     report.examined += 1
-                    changes = {}
+                    changes: dict[str, str] = {}
                     for column, stored in zip(columns, row[1:], strict=True):
                         if not stored or not stored.startswith(PREFIX):
                             continue
-                        token = stored[len(PREFIX):].encode("ascii")
+                        token = stored[len(PREFIX) :].encode("ascii")
                         if _under_primary(token):
                             continue
                         changes[column] = PREFIX + mf.rotate(token).decode("ascii")

@@ -7,5 +7,7 @@ class TokenRejected(DomainError):
     status = 401
     title = "Authentication required"
 
-    def __init__(self, detail: str = "The API token is missing, wrong, expired or revoked.") -> None:
+    def __init__(
+        self, detail: str = "The API token is missing, wrong, expired or revoked."
+    ) -> None:
         super().__init__(detail)

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from harborline.audit.models import Action
 from harborline.audit.services import record
 
-# Paths that need no second factor: signing in and out, MFA itself, static files, health.
-MFA_EXEMPT_PREFIXES = ("/login", "/logout", "/mfa/", "/static/", "/healthz", "/api/")
+from .signals import IDLE_SIGN_OUT
+
+# Paths that need no second factor: signing in and out, MFA itself, setting a password from an
+# emailed link, the idle timer's own endpoints, static files, health, the API (token auth).
+MFA_EXEMPT_PREFIXES = (
+    "/login",
+    "/logout",
+    "/mfa/",
+    "/password/set/",
+    "/session/",
+    "/keepalive",
+    "/static/",
+    "/healthz",
+    "/api/",
+)
 # Requests that must not count as activity (the page's own idle-timer poll).
 PASSIVE_PATHS = ("/session/",)
 LAST_SEEN = "harborline_last_seen"
+IDLE_NOTICE = "harborline_idle_notice"
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -30,7 +45,21 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+def seconds_left(request: HttpRequest, now: float | None = None) -> int:
+    """Seconds until the idle timeout signs this session out."""
+    return max(0, math.ceil(settings.IDLE_TIMEOUT_SECONDS - idle_for(request, now)))
+
+
+def idle_for(request: HttpRequest, now: float | None = None) -> float:
+    """Seconds since this session's last activity."""
+    now = time.time() if now is None else now
+    return now - request.session.get(LAST_SEEN, now)
+
+
 class IdleTimeoutMiddleware:
+    """Signs a session out after IDLE_TIMEOUT_SECONDS without a request. The page's idle-timer
+    poll (PASSIVE_PATHS) is checked but does not count as activity."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -38,13 +67,18 @@ class IdleTimeoutMiddleware:
         user = request.user
         if user.is_authenticated:
             now = time.time()
-            last = request.session.get(LAST_SEEN, now)
-            if now - last > settings.IDLE_TIMEOUT_SECONDS:
-                record(actor=user, action=Action.IDLE_TIMEOUT)  # type: ignore[arg-type]
+            passive = request.path.startswith(PASSIVE_PATHS)
+            if idle_for(request, now) > settings.IDLE_TIMEOUT_SECONDS:
+                record(actor=user, action=Action.IDLE_TIMEOUT, obj=user)  # type: ignore[arg-type]
+                setattr(request, IDLE_SIGN_OUT, True)
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
-                return _redirect(request, reverse("web:login") + f"?next={request.path}")
-            if not request.path.startswith(PASSIVE_PATHS):
+                # MessageMiddleware runs after this one, so the sign-in page reads this flag.
+                request.session[IDLE_NOTICE] = True
+                if passive:
+                    return JsonResponse({"authenticated": False, "seconds_left": 0}, status=401)
+                target = request.get_full_path() if request.method == "GET" else "/"
+                return _redirect(request, reverse("web:login") + "?" + urlencode({"next": target}))
+            if not passive:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 
@@ -61,8 +95,9 @@ class RequireMfaMiddleware:
         if (
             user.is_authenticated
             and user.needs_mfa  # type: ignore[union-attr]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
         ):
-            return _redirect(request, reverse("web:mfa"))
+            target = request.get_full_path() if request.method == "GET" else "/"
+            return _redirect(request, reverse("web:mfa") + "?" + urlencode({"next": target}))
         return self.get_response(request)

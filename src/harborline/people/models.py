@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -60,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
@@ -89,7 +90,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class Membership(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=40, choices=Role.choices)
     is_active = models.BooleanField(default=True)
     since = models.DateField(default=timezone.localdate)

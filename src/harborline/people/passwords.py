@@ -13,7 +13,8 @@ class LengthValidator:
     def validate(self, password: str, user: object = None) -> None:
         if len(password) < self.min_length:
             raise ValidationError(
-                f"Use at least {self.min_length} characters. A few unrelated words make a good one.",
+                f"Use at least {self.min_length} characters. "
+                "A few unrelated words make a good one.",
                 code="password_too_short",
             )
         if len(password) > self.max_length:

@@ -49,7 +49,9 @@ class RoleRules:
 
 
 ROLE_RULES: dict[str, RoleRules] = {
-    Role.CASEWORKER: RoleRules(True, False, False, "Works cases: screening, obligations, referrals."),
+    Role.CASEWORKER: RoleRules(
+        True, False, False, "Works cases: screening, obligations, referrals."
+    ),
     Role.SUPERVISOR: RoleRules(True, False, True, "Supervises caseworkers; receives escalations."),
     Role.MENTOR_ADVOCATE: RoleRules(True, False, False, "Walks alongside youth; privileged notes."),
     Role.ORG_ADMIN: RoleRules(True, True, True, "Manages the organization's users and audit."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import password_validation
@@ -23,7 +24,7 @@ from .models import ApiToken, Membership, Organization, User, hash_token
 from .roles import OrgType, Role
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
-TOKEN_PREFIX = "hl_"
+TOKEN_PREFIX = "hl_"  # noqa: S105 - a public marker that tells tokens apart, not a secret
 MAX_TOKEN_DAYS = 366
 
 
@@ -35,7 +36,14 @@ def _choice(field: str, value: str, choices: type[OrgType] | type[Role]) -> str:
 
 @transaction.atomic
 def create_organization(
-    *, actor: User | None, slug: str, name: str, type: str, county: str = "", time_zone: str = ""
+    *,
+    actor: User | None,
+    slug: str,
+    name: str,
+    type: str,
+    county: str = "",
+    time_zone: str = "",
+    actor_email: str = "",
 ) -> Organization:
     errors = []
     if not SLUG.match(slug or ""):
@@ -57,14 +65,19 @@ def create_organization(
     if errors:
         raise InvalidInput.fields(errors)
     if Organization.objects.filter(slug=slug).exists():
-        raise Conflict(f"An organization with slug {slug!r} already exists.",
-                       errors=[FieldError("slug", "already taken")])
+        raise Conflict(
+            f"An organization with slug {slug!r} already exists.",
+            errors=[FieldError("slug", "already taken")],
+        )
     org = Organization.objects.create(
-        slug=slug, name=name.strip(), type=type, county=county_obj,
+        slug=slug,
+        name=name.strip(),
+        type=type,
+        county=county_obj,
         region=county_obj.region if county_obj else None,
         **({"time_zone": time_zone} if time_zone else {}),
     )
-    record(actor=actor, action=Action.CREATE, obj=org, owner_org=org)
+    record(actor=actor, action=Action.CREATE, obj=org, owner_org=org, actor_email=actor_email)
     return org
 
 
@@ -84,6 +97,7 @@ def create_user(
     role: str,
     full_name: str = "",
     password: str | None = None,
+    actor_email: str = "",
 ) -> User:
     """Create a user with their membership. Without a password the account cannot sign in with
     one until it is set (invitation flow)."""
@@ -94,8 +108,10 @@ def create_user(
         raise InvalidInput.field("email", f"{email!r} is not an email address") from None
     _choice("role", role, Role)
     if User.objects.filter(email=email).exists():
-        raise Conflict(f"A user with email {email} already exists.",
-                       errors=[FieldError("email", "already registered")])
+        raise Conflict(
+            f"A user with email {email} already exists.",
+            errors=[FieldError("email", "already registered")],
+        )
     user = User(email=email, full_name=full_name.strip())
     if password is not None:
         _check_password(password, user)
@@ -104,8 +120,14 @@ def create_user(
         user.set_unusable_password()
     user.save()
     Membership.objects.create(user=user, organization=organization, role=role)
-    record(actor=actor, action=Action.USER_CREATE, obj=user, owner_org=organization,
-           detail={"role": role})
+    record(
+        actor=actor,
+        action=Action.USER_CREATE,
+        obj=user,
+        owner_org=organization,
+        detail={"role": role},
+        actor_email=actor_email,
+    )
     return user
 
 
@@ -114,8 +136,36 @@ def set_password(*, actor: User | None, user: User, password: str) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    record(actor=actor, action=Action.USER_UPDATE, obj=user, detail={"changed": ["password"]},
-           owner_org=user.membership.organization if user.membership_or_none else None)
+    record(
+        actor=actor,
+        action=Action.USER_UPDATE,
+        obj=user,
+        detail={"changed": ["password"]},
+        owner_org=user.membership.organization if user.membership_or_none else None,
+    )
+    return user
+
+
+MAX_NAME = 200
+
+
+@transaction.atomic
+def update_profile(*, actor: User, full_name: str) -> User:
+    """The actor's own details (today: the name shown to colleagues)."""
+    user = actor
+    full_name = (full_name or "").strip()
+    if not 1 <= len(full_name) <= MAX_NAME:
+        raise InvalidInput.field("full_name", f"give a name of 1 to {MAX_NAME} characters")
+    if full_name != user.full_name:
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+        record(
+            actor=actor,
+            action=Action.USER_UPDATE,
+            obj=user,
+            detail={"changed": ["full_name"]},
+            owner_org=user.membership.organization if user.membership_or_none else None,
+        )
     return user
 
 
@@ -136,13 +186,20 @@ def update_membership(
         changed.append("is_active")
     membership.save()
     if changed:
-        record(actor=actor, action=Action.USER_UPDATE, obj=user, owner_org=membership.organization,
-               detail={"changed": changed, "role": membership.role, "is_active": user.is_active})
+        record(
+            actor=actor,
+            action=Action.USER_UPDATE,
+            obj=user,
+            owner_org=membership.organization,
+            detail={"changed": changed, "role": membership.role, "is_active": user.is_active},
+        )
     return user
 
 
 @transaction.atomic
-def create_token(*, actor: User | None, user: User, days: int = 90, name: str = "") -> tuple[ApiToken, str]:
+def create_token(
+    *, actor: User | None, user: User, days: int = 90, name: str = "", actor_email: str = ""
+) -> tuple[ApiToken, str]:
     """Returns the token row and the raw token, which is shown once and never stored."""
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput.field("days", f"must be between 1 and {MAX_TOKEN_DAYS}")
@@ -150,12 +207,20 @@ def create_token(*, actor: User | None, user: User, days: int = 90, name: str = 
         raise InvalidInput.field("email", "the user is disabled")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], digest=hash_token(raw),
+        user=user,
+        name=name,
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        digest=hash_token(raw),
         expires_at=timezone.now() + timedelta(days=days),
     )
-    record(actor=actor, action=Action.TOKEN_CREATE, obj=token,
-           owner_org=user.membership.organization if user.membership_or_none else None,
-           detail={"user": user.email, "days": days})
+    record(
+        actor=actor,
+        action=Action.TOKEN_CREATE,
+        obj=token,
+        owner_org=user.membership.organization if user.membership_or_none else None,
+        detail={"user": user.email, "days": days},
+        actor_email=actor_email,
+    )
     return token, raw
 
 
@@ -163,9 +228,11 @@ def authenticate_token(raw: str) -> User:
     """The active user a bearer token belongs to, or TokenRejected."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         raise TokenRejected()
-    token = ApiToken.objects.select_related("user__membership__organization").filter(
-        digest=hash_token(raw)
-    ).first()
+    token = (
+        ApiToken.objects.select_related("user__membership__organization")
+        .filter(digest=hash_token(raw))
+        .first()
+    )
     now = timezone.now()
     if token is None or not token.is_usable(now) or not token.user.is_active:
         raise TokenRejected()
@@ -180,3 +247,191 @@ def revoke_token(*, actor: User | None, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     record(actor=actor, action=Action.TOKEN_REVOKE, obj=token)
     return token
+
+
+# --- Second factor, unlocking and MFA reset (the sign-in pages and user management) ----------
+# django-otp and django-axes are imported inside the functions to keep this module's imports
+# light for the API and the command line.
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: easy to read and type
+RECOVERY_DEVICE_NAME = "Recovery codes"
+TOTP_DEVICE_NAME = "Authenticator app"
+
+
+def _owner(user: User) -> Organization | None:
+    m = user.membership_or_none
+    return m.organization if m else None
+
+
+def format_recovery_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = {
+        "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
+        for _ in range(RECOVERY_CODE_COUNT * 2)
+    }
+    chosen = sorted(codes)[:RECOVERY_CODE_COUNT]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in chosen)
+    return [format_recovery_code(c) for c in chosen]
+
+
+@transaction.atomic
+def start_totp_enrolment(*, user: User) -> Any:
+    """The unconfirmed authenticator device to show as a QR code (kept across page loads, so
+    the code a person scanned stays valid). Refused once a device is confirmed: replacing a
+    second factor needs an administrator's MFA reset, never just the password."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise Conflict("An authenticator is already set up for this account.")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def confirm_totp_device(*, user: User, code: str) -> tuple[Any, list[str]]:
+    """Confirm the pending authenticator with a code from it. Returns the device and ten new
+    recovery codes (shown once). A wrong code raises InvalidInput and counts towards
+    django-otp's throttling."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        raise Conflict("There is no authenticator waiting to be confirmed. Start again.")
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        raise InvalidInput.field("code", _throttle_message(why))
+    if not device.verify_token(code):
+        raise InvalidInput.field(
+            "code",
+            "That code did not match. Check the app and try again with the code it shows now.",
+        )
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        codes = _replace_recovery_codes(user)
+        record(actor=user, action=Action.MFA_ENROL, obj=user, owner_org=_owner(user))
+    return device, codes
+
+
+@transaction.atomic
+def regenerate_recovery_codes(*, user: User) -> list[str]:
+    """Ten new recovery codes; the old ones stop working."""
+    codes = _replace_recovery_codes(user)
+    record(
+        actor=user,
+        action=Action.USER_UPDATE,
+        obj=user,
+        owner_org=_owner(user),
+        detail={"changed": ["recovery_codes"]},
+    )
+    return codes
+
+
+def _throttle_message(why: dict[str, Any] | None) -> str:
+    until = (why or {}).get("locked_until")
+    if until is not None:
+        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+        return f"Too many wrong codes. Wait {seconds} seconds, then try again."
+    return "Too many wrong codes. Wait a little, then try again."
+
+
+def verify_second_factor(*, user: User, code: str) -> tuple[Any, bool]:
+    """Check a code from the authenticator app (six digits) or a recovery code (used once).
+    Returns the device that matched and whether it was a recovery code; otherwise records the
+    failure and raises InvalidInput. Not one transaction: a failure must stay recorded (audit
+    and django-otp's throttle counter) although an error is raised."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    code = "".join(ch for ch in (code or "") if ch.isalnum()).lower()
+    is_totp = code.isdigit() and len(code) == 6
+    device: Any
+    if is_totp:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    else:
+        device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        problem = "no authenticator is set up" if is_totp else "no recovery codes are set up"
+        record(
+            actor=user,
+            action=Action.MFA_FAILED,
+            obj=user,
+            owner_org=_owner(user),
+            detail={"kind": "totp" if is_totp else "recovery", "reason": "no device"},
+        )
+        raise InvalidInput.field("code", f"That code did not work: {problem} for this account.")
+    allowed, why = device.verify_is_allowed()
+    if allowed and device.verify_token(code):
+        record(
+            actor=user,
+            action=Action.MFA_VERIFY if is_totp else Action.MFA_RECOVERY,
+            obj=user,
+            owner_org=_owner(user),
+        )
+        return device, not is_totp
+    record(
+        actor=user,
+        action=Action.MFA_FAILED,
+        obj=user,
+        owner_org=_owner(user),
+        detail={
+            "kind": "totp" if is_totp else "recovery",
+            "reason": "wrong code" if allowed else "throttled",
+        },
+    )
+    if not allowed:
+        raise InvalidInput.field("code", _throttle_message(why))
+    hint = (
+        "Use the code your authenticator app shows now."
+        if is_totp
+        else "Recovery codes work once each; check you typed it as printed."
+    )
+    raise InvalidInput.field("code", f"That code did not work. {hint}")
+
+
+@transaction.atomic
+def unlock_user(*, actor: User, user: User) -> int:
+    """Lift a sign-in lockout (django-axes) before it runs out. Returns how many lockout
+    records were cleared."""
+    from axes.utils import reset
+
+    cleared = reset(username=user.email)
+    record(
+        actor=actor,
+        action=Action.USER_UNLOCK,
+        obj=user,
+        owner_org=_owner(user),
+        detail={"cleared": cleared},
+    )
+    return cleared
+
+
+@transaction.atomic
+def reset_mfa(*, actor: User, user: User) -> int:
+    """Remove the user's authenticator and recovery codes; they set up a new authenticator at
+    their next sign-in (and any session verified with the old one loses its verification)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += StaticDevice.objects.filter(user=user).delete()[0]
+    record(
+        actor=actor,
+        action=Action.USER_UPDATE,
+        obj=user,
+        owner_org=_owner(user),
+        detail={"changed": ["mfa_reset"]},
+    )
+    return removed

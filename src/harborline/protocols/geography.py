@@ -39,11 +39,17 @@ def load_geography(pack: str) -> tuple[int, int]:
     count = 0
     for i, item in enumerate(data.get("counties", [])):
         if item.get("region") not in regions:
-            raise GeographyError(f"{path}: counties[{i}].region {item.get('region')!r} is not a region")
+            raise GeographyError(
+                f"{path}: counties[{i}].region {item.get('region')!r} is not a region"
+            )
         County.objects.update_or_create(
             pack=pack,
             slug=item["slug"],
-            defaults={"name": item["name"], "region": regions[item["region"]], "fips": item.get("fips", "")},
+            defaults={
+                "name": item["name"],
+                "region": regions[item["region"]],
+                "fips": item.get("fips", ""),
+            },
         )
         count += 1
     return len(regions), count

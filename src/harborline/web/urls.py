@@ -1,2 +1,25 @@
+from django.urls import path
+
+from .views import audit, auth, home, mfa, session, users
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login", auth.login_view, name="login"),
+    path("logout", auth.logout_view, name="logout"),
+    path("password/set/<str:uidb64>/<str:token>", auth.password_set, name="password_set"),
+    path("mfa/", mfa.mfa_entry, name="mfa"),
+    path("mfa/enrol", mfa.mfa_enrol, name="mfa_enrol"),
+    path("mfa/verify", mfa.mfa_verify, name="mfa_verify"),
+    path("mfa/recovery-codes", mfa.recovery_codes, name="recovery_codes"),
+    path("session/", session.session_status, name="session"),
+    path("keepalive", session.keepalive, name="keepalive"),
+    path("org/users", users.user_list, name="org_users"),
+    path("org/users/add", users.user_add, name="user_add"),
+    path("org/users/<int:user_id>/role", users.user_role, name="user_role"),
+    path("org/users/<int:user_id>/active", users.user_active, name="user_active"),
+    path("org/users/<int:user_id>/unlock", users.user_unlock, name="user_unlock"),
+    path("org/users/<int:user_id>/reset-mfa", users.user_reset_mfa, name="user_reset_mfa"),
+    path("org/audit", audit.org_audit, name="org_audit"),
+    path("audit/youth/<int:youth_id>", audit.youth_audit, name="youth_audit"),
+]

@@ -19,7 +19,12 @@ def _respond(request: HttpRequest, status: int) -> HttpResponse:
     title, detail = MESSAGES[status]
     if request.path.startswith("/api/"):
         return problem(status, title, detail)
-    return render(request, "web/error.html", {"title": title, "detail": detail, "status": status}, status=status)
+    return render(
+        request,
+        "web/error.html",
+        {"title": title, "detail": detail, "status": status},
+        status=status,
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,145 @@
+"""Forms for the pages: sign-in, second factor, setting a password, audit filters.
+
+Every form renders with USWDS classes (`UswdsMixin`), and its errors sit next to their field
+(`web/partials/field.html`), linked by aria-describedby."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from harborline.audit.models import Action
+
+
+class UswdsMixin:
+    """Adds the USWDS class each widget needs; marks fields with errors."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                css = "usa-select"
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "usa-checkbox__input"
+            else:
+                css = "usa-input"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " usa-input--error"
+
+
+def normalise_code(raw: str) -> str:
+    """Codes may be typed with spaces or hyphens and in any case."""
+    return "".join(ch for ch in (raw or "") if ch.isalnum()).lower()
+
+
+class LoginForm(UswdsMixin, forms.Form):
+    # The field is named `username` because django-axes reads that key (AXES_USERNAME_FORM_FIELD).
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+    )
+    password = forms.CharField(
+        label="Password",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class MfaCodeForm(UswdsMixin, forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the code."},
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError("Enter the code.")
+        return code
+
+
+class TotpCodeForm(MfaCodeForm):
+    """For enrolment, where only the authenticator app's six digits make sense."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = "Six-digit code from your authenticator app"
+        field.widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Enter the six digits your authenticator app shows.")
+        return code
+
+
+class SetPasswordForm(UswdsMixin, forms.Form):
+    password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password."},
+    )
+    password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()[:1]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", "The two passwords differ. Type the same password twice.")
+        return data
+
+
+class AuditFilterForm(UswdsMixin, forms.Form):
+    action = forms.ChoiceField(
+        label="Action",
+        required=False,
+        choices=[("", "Any action")] + [(a.value, a.label.capitalize()) for a in Action],
+    )
+    person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Anyone")] + [(pk, email) for pk, email in people]  # type: ignore[attr-defined]

@@ -1,0 +1,113 @@
+"""Audit pages: an organization's log, and "who saw this record" for a youth it owns.
+
+Readable by roles with `reads_org_audit` (org admins, supervisors, system admins); everyone else
+gets 404. Newest first, 50 to a page, paged by sequence number (keyset) so deep pages stay fast."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from harborline.audit import selectors
+from harborline.audit.models import AuditEvent
+from harborline.people.models import Organization, User
+from harborline.people.roles import Role
+
+from ..forms import AuditFilterForm
+
+PAGE = 50
+
+
+def _reader_org(request: HttpRequest) -> Organization:
+    user: User = request.user  # type: ignore[assignment]
+    membership = user.membership_or_none
+    rules = user.rules
+    if membership is None or rules is None or not rules.reads_org_audit:
+        raise Http404
+    slug = request.GET.get("org", "")
+    if slug and slug != membership.organization.slug:
+        if membership.role != Role.SYSTEM_ADMIN:
+            raise Http404
+        org = Organization.objects.filter(slug=slug).first()
+        if org is None:
+            raise Http404
+        return org
+    return membership.organization
+
+
+def _page(events: QuerySet[AuditEvent], before: int | None) -> tuple[list[AuditEvent], int | None]:
+    if before:
+        events = events.filter(seq__lt=before)
+    rows = list(events[: PAGE + 1])
+    older = rows[PAGE - 1].seq if len(rows) > PAGE else None
+    return rows[:PAGE], older
+
+
+@login_required
+@require_GET
+def org_audit(request: HttpRequest) -> HttpResponse:
+    org = _reader_org(request)
+    people = list(User.objects.filter(membership__organization=org).values_list("pk", "email"))
+    form = AuditFilterForm(request.GET or None, people=people)
+    events = selectors.for_organization(org)
+    before = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            if form.cleaned_data["action"]:
+                events = events.filter(action=form.cleaned_data["action"])
+            if form.cleaned_data["person"] is not None:
+                events = events.filter(actor_id=form.cleaned_data["person"])
+            before = form.cleaned_data["before"]
+        else:
+            status = 400
+            events = events.none()
+    rows, older = _page(events, before)
+    query: dict[str, str | int] = {
+        k: str(request.GET[k]) for k in ("action", "person", "org") if request.GET.get(k)
+    }
+    return render(
+        request,
+        "web/audit_org.html",
+        {
+            "org": org,
+            "form": form,
+            "rows": rows,
+            "older_url": "?" + urlencode({**query, "before": older}) if older else "",
+            "newest_url": "?" + urlencode(query) if before else "",
+            "org_tz": org.time_zone,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def youth_audit(request: HttpRequest, youth_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    membership = user.membership_or_none
+    rules = user.rules
+    if membership is None or rules is None or not rules.reads_org_audit:
+        raise Http404
+    org = membership.organization
+    try:
+        before = int(request.GET.get("before", "")) or None
+    except ValueError:
+        before = None
+    rows, older = _page(selectors.who_saw(youth_id=youth_id, owner=org), before)
+    return render(
+        request,
+        "web/audit_youth.html",
+        {
+            "org": org,
+            "youth_id": youth_id,
+            "rows": rows,
+            "older_url": "?" + urlencode({"before": older}) if older else "",
+            "newest_url": "?" if before else "",
+            "org_tz": org.time_zone,
+        },
+    )

@@ -1,0 +1,57 @@
+"""The home page: what each role can do first, with only what exists today."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from harborline.audit.models import Action, AuditEvent
+from harborline.people.models import User
+from harborline.people.roles import Role
+
+RECENT = 8
+SIGN_IN_ACTIONS = [
+    Action.LOGIN,
+    Action.LOGOUT,
+    Action.IDLE_TIMEOUT,
+    Action.MFA_VERIFY,
+    Action.MFA_FAILED,
+    Action.MFA_RECOVERY,
+    Action.MFA_ENROL,
+]
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    membership = user.membership_or_none
+    # A fixed number of queries whatever the history: the device, the recovery-code count and
+    # the newest sign-in events (indexed by actor).
+    has_totp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    recovery_left = StaticToken.objects.filter(device__user=user).count() if has_totp else 0
+    recent = list(
+        AuditEvent.objects.filter(actor_id=user.pk, action__in=SIGN_IN_ACTIONS)
+        .only("seq", "at", "action", "detail")
+        .order_by("-seq")[:RECENT]
+    )
+    role = membership.role if membership else ""
+    return render(
+        request,
+        "web/home.html",
+        {
+            "has_totp": has_totp,
+            "recovery_left": recovery_left,
+            "recent": recent,
+            "role": role,
+            "org_tz": membership.organization.time_zone if membership else "UTC",
+            "is_analyst": role == Role.ANALYST,
+            "is_admin": role in (Role.ORG_ADMIN, Role.SYSTEM_ADMIN),
+            "works_cases": role
+            in (Role.CASEWORKER, Role.SUPERVISOR, Role.MENTOR_ADVOCATE, Role.COORDINATOR),
+        },
+    )

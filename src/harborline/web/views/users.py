@@ -1,0 +1,330 @@
+"""Managing an organization's users: org admins for their organization, system admins for any.
+
+Anyone else, and an org admin asking about another organization's user, gets 404: existence
+does not leak. Row actions answer htmx requests with the updated row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlencode, urlsafe_base64_encode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from harborline.errors import DomainError
+from harborline.people import services
+from harborline.people.forms import AddUserForm, RoleForm
+from harborline.people.models import Organization, User
+from harborline.people.roles import Role
+
+from ._util import show_domain_error
+
+
+@dataclass(frozen=True)
+class Scope:
+    actor: User
+    org: Organization
+    is_system_admin: bool
+
+
+def _scope(request: HttpRequest) -> Scope:
+    """The organization whose users the signed-in person may manage, or 404."""
+    actor: User = request.user  # type: ignore[assignment]
+    membership = actor.membership_or_none
+    rules = actor.rules
+    if membership is None or rules is None or not rules.manages_org_users:
+        raise Http404
+    is_system_admin = membership.role == Role.SYSTEM_ADMIN
+    slug = request.GET.get("org") or request.POST.get("org") or ""
+    org = membership.organization
+    if slug and slug != org.slug:
+        if not is_system_admin:
+            raise Http404
+        chosen = Organization.objects.filter(slug=slug).first()
+        if chosen is None:
+            raise Http404
+        org = chosen
+    return Scope(actor, org, is_system_admin)
+
+
+def _users(org: Organization) -> QuerySet[User]:
+    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        User.objects.filter(membership__organization=org)
+        .select_related("membership")
+        .annotate(mfa_enrolled=Exists(confirmed))
+        .order_by("email")
+    )
+
+
+def _locked_emails(request: HttpRequest, emails: list[str]) -> set[str]:
+    """Which of these accounts django-axes holds locked right now (one query)."""
+    attempts = AccessAttempt.objects.filter(
+        username__in=emails, failures_since_start__gte=get_failure_limit(request, None)
+    )
+    cool_off = get_cool_off(request)
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return set(attempts.values_list("username", flat=True))
+
+
+def _target(request: HttpRequest, user_id: int) -> tuple[Scope, User]:
+    """The user to act on, if the signed-in person may manage them; otherwise 404."""
+    actor: User = request.user  # type: ignore[assignment]
+    membership = actor.membership_or_none
+    rules = actor.rules
+    if membership is None or rules is None or not rules.manages_org_users:
+        raise Http404
+    is_system_admin = membership.role == Role.SYSTEM_ADMIN
+    users = (
+        _users(membership.organization)
+        if not is_system_admin
+        else (
+            User.objects.select_related("membership__organization").annotate(
+                mfa_enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+            )
+        )
+    )
+    target = users.filter(pk=user_id, membership__isnull=False).first()
+    if target is None:
+        raise Http404
+    return Scope(actor, target.membership.organization, is_system_admin), target
+
+
+def _row_context(request: HttpRequest, scope: Scope, target: User, **extra: object) -> dict:
+    return {
+        "u": target,
+        "locked": target.email in _locked_emails(request, [target.email]),
+        "role_form": RoleForm(
+            actor=scope.actor,
+            initial={"role": target.membership.role},
+            auto_id=f"id_%s_{target.pk}",
+        ),
+        "scope": scope,
+        **extra,
+    }
+
+
+def _row_response(
+    request: HttpRequest,
+    scope: Scope,
+    user_id: int,
+    *,
+    message: str = "",
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The updated row for htmx, or back to the list with a message for a plain form post."""
+    if request.htmx:  # type: ignore[attr-defined]
+        target = _users(scope.org).get(pk=user_id)
+        return render(
+            request,
+            "web/partials/user_row.html",
+            _row_context(request, scope, target, row_message=message, row_error=error),
+            status=status,
+        )
+    if error:
+        messages.error(request, error)
+    elif message:
+        messages.success(request, message)
+    return redirect(_list_url(scope))
+
+
+def _list_url(scope: Scope) -> str:
+    url = reverse("web:org_users")
+    return url + "?" + urlencode({"org": scope.org.slug}) if scope.is_system_admin else url
+
+
+def _may_change(scope: Scope, target: User) -> str:
+    """Why `scope.actor` may not change `target`, or ''."""
+    if target.membership.role == Role.SYSTEM_ADMIN and not scope.is_system_admin:
+        return "Only a system administrator can change a system administrator's account."
+    return ""
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    users = list(_users(scope.org))
+    locked = _locked_emails(request, [u.email for u in users])
+    role_forms = {
+        u.pk: RoleForm(
+            actor=scope.actor, initial={"role": u.membership.role}, auto_id=f"id_%s_{u.pk}"
+        )
+        for u in users
+    }
+    rows = [{"u": u, "locked": u.email in locked, "role_form": role_forms[u.pk]} for u in users]
+    return render(
+        request,
+        "web/org_users.html",
+        {
+            "scope": scope,
+            "rows": rows,
+            "organizations": Organization.objects.only("slug", "name")
+            if scope.is_system_admin
+            else [],
+        },
+    )
+
+
+def _invite(request: HttpRequest, user: User) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = request.build_absolute_uri(reverse("web:password_set", args=[uid, token]))
+    org = user.membership.organization.name
+    send_mail(
+        subject="Your Harborline account",
+        message=(
+            f"Hello {user.full_name or user.email},\n\n"
+            f"{org} has made you a Harborline account ({user.email}).\n"
+            f"Choose your password here (the link works once and expires in a few days):\n\n"
+            f"{link}\n\n"
+            "If you did not expect this email, tell your organization's administrator.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_add(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    status = 200
+    if request.method == "POST":
+        form = AddUserForm(request.POST, actor=scope.actor)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.create_user(
+                    actor=scope.actor,
+                    email=data["email"],
+                    organization=scope.org,
+                    role=data["role"],
+                    full_name=data["full_name"],
+                    password=data["password"] or None,
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                status = problem.status
+            else:
+                if data["password"]:
+                    messages.success(
+                        request,
+                        f"Added {user.email}. Give them their initial "
+                        "password in person or by phone, never by email.",
+                    )
+                else:
+                    _invite(request, user)
+                    messages.success(
+                        request,
+                        f"Added {user.email} and emailed them a link to set their password.",
+                    )
+                return redirect(_list_url(scope))
+        if status == 200:
+            status = 400
+    else:
+        form = AddUserForm(actor=scope.actor)
+    return render(request, "web/user_add.html", {"form": form, "scope": scope}, status=status)
+
+
+@login_required
+@require_POST
+def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    scope, target = _target(request, user_id)
+    if why := _may_change(scope, target):
+        return _row_response(request, scope, user_id, error=why, status=403)
+    form = RoleForm(request.POST, actor=scope.actor)
+    if not form.is_valid():
+        return _row_response(
+            request,
+            scope,
+            user_id,
+            status=422,
+            error=" ".join(str(e) for e in form.errors.get("role", ["Choose a role."])),
+        )
+    if target.pk == scope.actor.pk and form.cleaned_data["role"] != target.membership.role:
+        return _row_response(
+            request,
+            scope,
+            user_id,
+            status=422,
+            error="You cannot change your own role; ask another administrator.",
+        )
+    try:
+        services.update_membership(actor=scope.actor, user=target, role=form.cleaned_data["role"])
+    except DomainError as problem:
+        return _row_response(request, scope, user_id, error=problem.detail, status=problem.status)
+    return _row_response(request, scope, user_id, message="Role saved.")
+
+
+@login_required
+@require_POST
+def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    scope, target = _target(request, user_id)
+    if why := _may_change(scope, target):
+        return _row_response(request, scope, user_id, error=why, status=403)
+    wanted = request.POST.get("is_active")
+    if wanted not in ("0", "1"):
+        return _row_response(
+            request,
+            scope,
+            user_id,
+            status=422,
+            error="Choose whether to enable or disable the account.",
+        )
+    try:
+        services.update_membership(actor=scope.actor, user=target, is_active=wanted == "1")
+    except DomainError as problem:
+        message = problem.errors[0].message if problem.errors else problem.detail
+        return _row_response(
+            request, scope, user_id, error=message.capitalize(), status=problem.status
+        )
+    done = "enabled" if wanted == "1" else "disabled"
+    return _row_response(request, scope, user_id, message=f"Account {done}.")
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    scope, target = _target(request, user_id)
+    if why := _may_change(scope, target):
+        return _row_response(request, scope, user_id, error=why, status=403)
+    services.unlock_user(actor=scope.actor, user=target)
+    return _row_response(request, scope, user_id, message="Unlocked: they can sign in again.")
+
+
+@login_required
+@require_POST
+def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
+    scope, target = _target(request, user_id)
+    if why := _may_change(scope, target):
+        return _row_response(request, scope, user_id, error=why, status=403)
+    if target.pk == scope.actor.pk:
+        return _row_response(
+            request,
+            scope,
+            user_id,
+            status=422,
+            error="You cannot reset your own second factor; ask another administrator.",
+        )
+    services.reset_mfa(actor=scope.actor, user=target)
+    return _row_response(
+        request,
+        scope,
+        user_id,
+        message="Second factor reset: they set up a new authenticator at their next sign-in.",
+    )
