@@ -1,11 +1,24 @@
 """Synthetic data: deterministic for a seed, never real people. `seed()` is the entry point
-used by `harborline seed` and `harborline demo` (interface fixed; generator being built)."""
+used by `harborline seed`, `harborline demo` and the benchmark (bench/run.py).
+
+How the package is organised: one module per domain, each with a `build(ctx)` that makes its
+rows with `bulk_create` from its own random stream (`base.Context.rng`), and `seed()` calls them
+in dependency order inside one transaction. Today that is `people` (organizations, users,
+memberships, authenticator devices); later domains add their module (for example `cases.py`
+for youth and cases, then screenings, episodes, referrals) and a call in `seed()` after the
+modules they depend on. The proportions each module uses are named constants at its top, with
+where they come from; Nevada's own figures live in `nevada.py`.
+
+Same seed, same scale, empty database: the same rows (dates come from a fixed calendar in
+`base.py`, never from the clock)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-DEMO_PASSWORD = "harborline-demo-passphrase"  # demo mode only; printed by `make demo`
+# Demo mode and synthetic data only; printed by `make demo`. Never a real account's password.
+DEMO_PASSWORD = "harborline-demo-passphrase"  # noqa: S105
 
 
 @dataclass
@@ -23,5 +36,46 @@ class SeedReport:
     demo_logins: list[DemoLogin] = field(default_factory=list)
 
 
-def seed(*, scale: str = "demo", seed: int = 1, progress=None) -> SeedReport:  # type: ignore[no-untyped-def]
-    raise NotImplementedError("being built")
+def seed(
+    *,
+    scale: str = "demo",
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+    _factor: float = 1.0,
+) -> SeedReport:
+    """Load synthetic data into an empty database. `scale` is "demo" (a couple of dozen
+    organizations, one login per role) or "state" (Nevada at full size, for benchmarks).
+    `_factor` shrinks state scale for tests; leave it at 1."""
+    from django.db import transaction
+
+    from harborline.audit.models import Action
+    from harborline.audit.services import record
+    from harborline.errors import InvalidInput
+    from harborline.protocols.geography import load_geography
+    from harborline.protocols.models import County
+
+    from . import people
+    from .base import SCALES, Context
+
+    if scale not in SCALES:
+        raise InvalidInput.field("scale", f"{scale!r} is not one of: {', '.join(SCALES)}")
+    if not 0 < _factor <= 1:
+        raise InvalidInput.field("_factor", "must be more than 0 and at most 1")
+    ctx = Context(scale=scale, seed=seed, factor=_factor, progress=progress)
+    report = SeedReport(scale=scale, seed=seed)
+    with transaction.atomic():
+        if not County.objects.filter(pack=people.PACK).exists():
+            load_geography(people.PACK)
+            ctx.say(f"geography: loaded the {people.PACK} pack")
+        logins = people.build(ctx)
+        record(
+            actor=None,
+            action=Action.CREATE,
+            object_type="synthetic.seed",
+            object_id=f"{scale}:{seed}",
+            detail=dict(ctx.counts),
+            actor_email="seed",
+        )
+    report.counts = dict(ctx.counts)
+    report.demo_logins = [DemoLogin(email=e, role=r, organization=o) for e, r, o in logins]
+    return report
