@@ -107,3 +107,17 @@ def test_pages_carry_the_idle_timer(as_user, settings):
     assert 'data-session-url="/session/"' in html and 'data-keepalive-url="/keepalive"' in html
     assert '<script src="/static/web/js/idle.js"></script>' in html
     assert "Stay signed in" in html
+
+
+def test_activity_is_written_at_most_every_thirty_seconds(as_user, settings):
+    settings.IDLE_TIMEOUT_SECONDS = 900
+    client, _ = as_user("caseworker")
+    client.get("/")
+    _age(client, 10)
+    before = client.session[LAST_SEEN]
+    client.get("/")  # recent activity: the session row is not rewritten
+    assert client.session[LAST_SEEN] == before
+    _age(client, 31)
+    client.get("/")
+    assert client.session[LAST_SEEN] >= time.time() - 2  # written: the activity is now
+    assert client.get("/session/").json()["seconds_left"] >= 899

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from harborline.audit.models import Action, AuditEvent
 from harborline.people.models import User
 from harborline.people.roles import Role
-from tests.factories import PASSWORD, sign_in
+from tests.factories import PASSWORD, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -388,3 +388,31 @@ def test_system_admin_adds_user_to_chosen_organization(client, make_user, other_
         },
     )
     assert User.objects.get(email="cop@example.org").membership.organization == other_org
+
+
+def test_list_is_paged_fifty_at_a_time_with_a_constant_number_of_queries(
+    client, make_user, org, django_assert_max_num_queries
+):
+    admin = make_user("org_admin", email="admin@example.org")
+    for i in range(60):
+        UserFactory(role="caseworker", org=org, email=f"worker{i:02d}@example.org")
+    sign_in(client, admin)
+    with django_assert_max_num_queries(15):
+        first = client.get("/org/users").content.decode()
+    assert "Showing 1–50 of 61 users" in first
+    assert "worker00@example.org" in first and "worker59@example.org" not in first
+    second = client.get("/org/users", {"page": 2}).content.decode()
+    assert "Showing 51–61 of 61 users" in second
+    assert "worker59@example.org" in second and "worker00@example.org" not in second
+    assert "Page 2 of 2" in second
+
+
+def test_list_finds_people_by_name_or_email(client, make_user, org):
+    admin = make_user("org_admin", email="admin@example.org")
+    UserFactory(role="caseworker", org=org, email="rosa@example.org", full_name="Rosa Park")
+    UserFactory(role="caseworker", org=org, email="tom@example.org", full_name="Tom Reyes")
+    sign_in(client, admin)
+    html = client.get("/org/users", {"q": "reyes"}).content.decode()
+    assert "tom@example.org" in html and "rosa@example.org" not in html
+    html = client.get("/org/users", {"q": "nobody-here"}).content.decode()
+    assert "No one matches" in html

@@ -34,6 +34,10 @@ MFA_EXEMPT_PREFIXES = (
 # Requests that must not count as activity (the page's own idle-timer poll).
 PASSIVE_PATHS = ("/session/",)
 LAST_SEEN = "harborline_last_seen"
+# Activity is written to the session at most this often, so a busy person's pages do not each
+# rewrite their session row. The timeout can therefore come up to this many seconds early,
+# never late.
+ACTIVITY_GRANULARITY = 30
 IDLE_NOTICE = "harborline_idle_notice"
 
 
@@ -78,7 +82,10 @@ class IdleTimeoutMiddleware:
                     return JsonResponse({"authenticated": False, "seconds_left": 0}, status=401)
                 target = request.get_full_path() if request.method == "GET" else "/"
                 return _redirect(request, reverse("web:login") + "?" + urlencode({"next": target}))
-            if not passive:
+            stale = (
+                LAST_SEEN not in request.session or idle_for(request, now) >= ACTIVITY_GRANULARITY
+            )
+            if not passive and stale:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 

@@ -137,9 +137,13 @@ class AuditFilterForm(UswdsMixin, forms.Form):
         required=False,
         choices=[("", "Any action")] + [(a.value, a.label.capitalize()) for a in Action],
     )
-    person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    person = forms.EmailField(
+        label="Person's email",
+        required=False,
+        max_length=254,
+        help_text="Only what this person did (their sign-in email).",
+    )
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, people: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
-        super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Anyone")] + [(pk, email) for pk, email in people]  # type: ignore[attr-defined]
+    def clean_person(self) -> str:
+        return (self.cleaned_data.get("person") or "").strip().lower()
