@@ -121,3 +121,11 @@ def test_activity_is_written_at_most_every_thirty_seconds(as_user, settings):
     client.get("/")
     assert client.session[LAST_SEEN] >= time.time() - 2  # written: the activity is now
     assert client.get("/session/").json()["seconds_left"] >= 899
+
+
+def test_keepalive_renews_even_right_after_other_activity(as_user, settings):
+    settings.IDLE_TIMEOUT_SECONDS = 900
+    client, _ = as_user("caseworker")
+    client.get("/")
+    _age(client, 10)  # within the 30-second granularity of ordinary activity
+    assert client.post("/keepalive").json()["seconds_left"] >= 899

@@ -60,6 +60,10 @@ def idle_for(request: HttpRequest, now: float | None = None) -> float:
     return now - request.session.get(LAST_SEEN, now)
 
 
+def mark_active(request: HttpRequest, now: float | None = None) -> None:
+    request.session[LAST_SEEN] = time.time() if now is None else now
+
+
 class IdleTimeoutMiddleware:
     """Signs a session out after IDLE_TIMEOUT_SECONDS without a request. The page's idle-timer
     poll (PASSIVE_PATHS) is checked but does not count as activity."""
@@ -86,7 +90,7 @@ class IdleTimeoutMiddleware:
                 LAST_SEEN not in request.session or idle_for(request, now) >= ACTIVITY_GRANULARITY
             )
             if not passive and stale:
-                request.session[LAST_SEEN] = now
+                mark_active(request, now)
         return self.get_response(request)
 
 

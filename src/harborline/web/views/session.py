@@ -7,7 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from harborline.people.middleware import seconds_left
+from harborline.people.middleware import mark_active, seconds_left
 
 
 def _signed_out() -> JsonResponse:
@@ -26,7 +26,9 @@ def session_status(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_POST
 def keepalive(request: HttpRequest) -> JsonResponse:
-    """'Stay signed in': an ordinary request, so the middleware has just renewed the session."""
+    """'Stay signed in': renews the session now (the middleware only records activity every
+    ACTIVITY_GRANULARITY seconds, and a person who asked to stay must get the full time)."""
     if not request.user.is_authenticated:
         return _signed_out()
+    mark_active(request)
     return JsonResponse({"authenticated": True, "seconds_left": seconds_left(request)})
