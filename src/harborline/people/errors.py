@@ -1,6 +1,13 @@
-from harborline.errors import Conflict, DomainError, InvalidInput, NotFound
+from harborline.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
-__all__ = ["Conflict", "DomainError", "InvalidInput", "NotFound", "TokenRejected"]
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "TokenRejected",
+]
 
 
 class TokenRejected(DomainError):

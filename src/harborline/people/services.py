@@ -19,7 +19,7 @@ from harborline.audit.services import record
 from harborline.errors import FieldError
 from harborline.protocols.geography import find_county
 
-from .errors import Conflict, InvalidInput, TokenRejected
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, TokenRejected
 from .models import ApiToken, Membership, Organization, User, hash_token
 from .roles import OrgType, Role
 
@@ -101,6 +101,9 @@ def create_user(
 ) -> User:
     """Create a user with their membership. Without a password the account cannot sign in with
     one until it is set (invitation flow)."""
+    if actor is not None:  # None: the operator's command line
+        is_system_admin = require_org_manager(actor=actor, organization=organization)
+        _may_give(role, actor_is_system_admin=is_system_admin)
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -169,18 +172,54 @@ def update_profile(*, actor: User, full_name: str) -> User:
     return user
 
 
+def require_org_manager(*, actor: User, organization: Organization) -> bool:
+    """Whether `actor` may manage the accounts of `organization`: its org admins, or any system
+    admin. Anyone else gets NotFound, so that existence does not leak. Returns whether the
+    actor is a system admin."""
+    rules, m = actor.rules, actor.membership_or_none
+    if rules is None or not rules.manages_org_users or m is None:
+        raise NotFound()
+    is_system_admin = m.role == Role.SYSTEM_ADMIN
+    if not is_system_admin and m.organization_id != organization.pk:
+        raise NotFound()
+    return is_system_admin
+
+
+def require_manager(*, actor: User, user: User) -> bool:
+    """Whether `actor` may manage `user`'s account (see require_org_manager); only a system
+    admin may change a system admin. Returns whether the actor is a system admin."""
+    target = user.membership_or_none
+    if target is None:
+        raise NotFound()
+    is_system_admin = require_org_manager(actor=actor, organization=target.organization)
+    if target.role == Role.SYSTEM_ADMIN and not is_system_admin:
+        raise Forbidden("Only a system administrator can change a system administrator's account.")
+    return is_system_admin
+
+
+def _may_give(role: str, *, actor_is_system_admin: bool) -> None:
+    if role == Role.SYSTEM_ADMIN and not actor_is_system_admin:
+        raise InvalidInput.field("role", "Only a system administrator can give this role.")
+
+
 @transaction.atomic
 def update_membership(
     *, actor: User, user: User, role: str | None = None, is_active: bool | None = None
 ) -> User:
+    is_system_admin = require_manager(actor=actor, user=user)
     membership = Membership.objects.select_for_update().get(user=user)
     changed = []
     if role is not None and role != membership.role:
+        if user.pk == actor.pk:
+            raise InvalidInput.field(
+                "role", "You cannot change your own role; ask another administrator."
+            )
+        _may_give(role, actor_is_system_admin=is_system_admin)
         membership.role = _choice("role", role, Role)
         changed.append("role")
     if is_active is not None and is_active != user.is_active:
         if user.pk == actor.pk and not is_active:
-            raise InvalidInput.field("is_active", "you cannot disable your own account")
+            raise InvalidInput.field("is_active", "You cannot disable your own account.")
         user.is_active = membership.is_active = is_active
         user.save(update_fields=["is_active"])
         changed.append("is_active")
@@ -407,6 +446,7 @@ def unlock_user(*, actor: User, user: User) -> int:
     records were cleared."""
     from axes.utils import reset
 
+    require_manager(actor=actor, user=user)
     cleared = reset(username=user.email)
     record(
         actor=actor,
@@ -425,6 +465,11 @@ def reset_mfa(*, actor: User, user: User) -> int:
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    require_manager(actor=actor, user=user)
+    if user.pk == actor.pk:
+        raise InvalidInput.field(
+            "mfa", "You cannot reset your own second factor; ask another administrator."
+        )
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     removed += StaticDevice.objects.filter(user=user).delete()[0]
     record(

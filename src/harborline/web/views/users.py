@@ -144,11 +144,12 @@ def _list_url(scope: Scope) -> str:
     return url + "?" + urlencode({"org": scope.org.slug}) if scope.is_system_admin else url
 
 
-def _may_change(scope: Scope, target: User) -> str:
-    """Why `scope.actor` may not change `target`, or ''."""
-    if target.membership.role == Role.SYSTEM_ADMIN and not scope.is_system_admin:
-        return "Only a system administrator can change a system administrator's account."
-    return ""
+def _refused(
+    request: HttpRequest, scope: Scope, user_id: int, problem: DomainError
+) -> HttpResponse:
+    """A service's refusal, shown in the row (403 for a protected account, 422 for input)."""
+    message = problem.errors[0].message if problem.errors else problem.detail
+    return _row_response(request, scope, user_id, error=message, status=problem.status)
 
 
 PAGE_SIZE = 50
@@ -255,8 +256,6 @@ def user_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
     scope, target = _target(request, user_id)
-    if why := _may_change(scope, target):
-        return _row_response(request, scope, user_id, error=why, status=403)
     form = RoleForm(request.POST, actor=scope.actor)
     if not form.is_valid():
         return _row_response(
@@ -266,18 +265,10 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
             status=422,
             error=" ".join(str(e) for e in form.errors.get("role", ["Choose a role."])),
         )
-    if target.pk == scope.actor.pk and form.cleaned_data["role"] != target.membership.role:
-        return _row_response(
-            request,
-            scope,
-            user_id,
-            status=422,
-            error="You cannot change your own role; ask another administrator.",
-        )
     try:
         services.update_membership(actor=scope.actor, user=target, role=form.cleaned_data["role"])
     except DomainError as problem:
-        return _row_response(request, scope, user_id, error=problem.detail, status=problem.status)
+        return _refused(request, scope, user_id, problem)
     return _row_response(request, scope, user_id, message="Role saved.")
 
 
@@ -285,8 +276,6 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     scope, target = _target(request, user_id)
-    if why := _may_change(scope, target):
-        return _row_response(request, scope, user_id, error=why, status=403)
     wanted = request.POST.get("is_active")
     if wanted not in ("0", "1"):
         return _row_response(
@@ -299,10 +288,7 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     try:
         services.update_membership(actor=scope.actor, user=target, is_active=wanted == "1")
     except DomainError as problem:
-        message = problem.errors[0].message if problem.errors else problem.detail
-        return _row_response(
-            request, scope, user_id, error=message.capitalize(), status=problem.status
-        )
+        return _refused(request, scope, user_id, problem)
     done = "enabled" if wanted == "1" else "disabled"
     return _row_response(request, scope, user_id, message=f"Account {done}.")
 
@@ -311,9 +297,10 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     scope, target = _target(request, user_id)
-    if why := _may_change(scope, target):
-        return _row_response(request, scope, user_id, error=why, status=403)
-    services.unlock_user(actor=scope.actor, user=target)
+    try:
+        services.unlock_user(actor=scope.actor, user=target)
+    except DomainError as problem:
+        return _refused(request, scope, user_id, problem)
     return _row_response(request, scope, user_id, message="Unlocked: they can sign in again.")
 
 
@@ -321,17 +308,10 @@ def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
     scope, target = _target(request, user_id)
-    if why := _may_change(scope, target):
-        return _row_response(request, scope, user_id, error=why, status=403)
-    if target.pk == scope.actor.pk:
-        return _row_response(
-            request,
-            scope,
-            user_id,
-            status=422,
-            error="You cannot reset your own second factor; ask another administrator.",
-        )
-    services.reset_mfa(actor=scope.actor, user=target)
+    try:
+        services.reset_mfa(actor=scope.actor, user=target)
+    except DomainError as problem:
+        return _refused(request, scope, user_id, problem)
     return _row_response(
         request,
         scope,
