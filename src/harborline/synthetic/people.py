@@ -65,7 +65,7 @@ CORE_TYPES = (
 STATE_EXTRA_ORGS: dict[str, tuple[int, int]] = {
     T.LAW_ENFORCEMENT: (55, 0),  # city police, school and campus police, specialised units
     T.COMMUNITY_ADVOCACY: (70, 1),
-    T.SYSTEM_ADVOCACY: (20, 0),  # victim-witness units and court advocates
+    T.SYSTEM_ADVOCACY: (20, 0),  # advocates in prosecutors' and courts' witness-assistance units
     T.MEDICAL: (80, 0),
     T.MENTAL_HEALTH: (110, 0),
     T.SUBSTANCE_USE: (70, 0),
@@ -259,10 +259,10 @@ NOUNS: dict[str, tuple[str, ...]] = {
         "Street Outreach Collective",
     ),
     T.SYSTEM_ADVOCACY: (
-        "Victim Witness Assistance Center",
-        "Victim Services Unit",
+        "Witness and Family Assistance Center",
+        "Crime Survivor Services Unit",
         "Court Advocate Program",
-        "Juvenile Victim Advocacy Office",
+        "Juvenile Justice Advocacy Office",
     ),
     T.MEDICAL: (
         "Community Health Center",
