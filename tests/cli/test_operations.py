@@ -198,6 +198,13 @@ def test_serve_runs_gunicorn_gthread_on_the_wsgi_app(cli, settings, no_server):
     assert options["worker_class"] == "gthread"
     assert options["wsgi_app"] == "harborline.config.wsgi:application"
     assert "http://0.0.0.0:8123" in result.out
+    # Access logs carry the path only (no query string, no referrer), and several servers can
+    # share a host (no per-user control socket).
+    assert "%(U)s" in options["access_log_format"]
+    assert "%(r)s" not in options["access_log_format"]
+    assert "%(q)s" not in options["access_log_format"]
+    assert "%(f)s" not in options["access_log_format"]
+    assert options["control_socket_disable"] is True
 
 
 def test_serve_in_demo_mode_uses_one_worker_and_needs_no_keys(cli, settings, no_server):

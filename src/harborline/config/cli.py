@@ -207,7 +207,13 @@ def _serve(*, host: str, port: int, workers: int) -> int:
         "threads": integer("HARBORLINE_THREADS", 4),
         "wsgi_app": "harborline.config.wsgi:application",
         "accesslog": "-",
+        # Paths only: query strings and referrers can carry names typed into a search box, and
+        # access logs are kept and shipped far more loosely than the database.
+        "access_log_format": '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "errorlog": "-",
+        # Several servers may run on one host (scaling out); gunicorn's per-user control socket
+        # would make them collide, and nothing of ours uses it.
+        "control_socket_disable": True,
         "timeout": 60,
         "graceful_timeout": 20,
     }
