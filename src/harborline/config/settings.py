@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves the API docs page (/api/v1/docs) from our own static files, not a CDN
     "harborline.protocols",
+    "harborline.instruments",
     "harborline.people",
     "harborline.audit",
     "harborline.crypto",

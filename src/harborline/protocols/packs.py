@@ -1,0 +1,196 @@
+"""Loading protocol packs: YAML files validated against their schemas, every problem named by
+file, path inside it and what is wrong. Packs ship under `protocols/packs/`; an installation
+can add its own directories with HARBORLINE_PACKS_DIRS (comma-separated)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from harborline.config import env
+from harborline.errors import NotFound
+from harborline.instruments.schema import Instrument
+
+from .sections import SECTIONS, Manifest
+
+BUILTIN = Path(__file__).resolve().parent / "packs"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path or '(top)'}: {self.message}"
+
+
+class PackInvalid(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class Pack:
+    path: Path
+    manifest: Manifest
+    sections: dict[str, BaseModel] = field(default_factory=dict)
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.manifest.pack
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    def section(self, filename: str) -> Any:
+        return self.sections.get(filename)
+
+    def instrument(self, instrument_id: str) -> Instrument:
+        try:
+            return self.instruments[instrument_id]
+        except KeyError:
+            raise NotFound(f"Pack {self.name!r} has no instrument {instrument_id!r}.") from None
+
+    @cached_property
+    def source_document(self) -> str:
+        return self.manifest.source.document
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> Any:
+    rel = str(path.relative_to(root.parent))
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problems.append(Problem(rel, where, f"not valid YAML: {getattr(e, 'problem', e)}"))
+    except (OSError, UnicodeDecodeError) as e:
+        problems.append(Problem(rel, "", f"cannot be read: {e}"))
+    return None
+
+
+def _validate(model: type[BaseModel], data: Any, rel: str, problems: list[Problem]) -> Any:
+    if data is None:
+        problems.append(Problem(rel, "", "is empty"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors():
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(Problem(rel, _path(tuple(err["loc"])), message))
+    return None
+
+
+def load_pack(path: Path) -> Pack:
+    """Read and validate one pack directory; PackInvalid lists every problem found."""
+    path = Path(path)
+    problems: list[Problem] = []
+    if not (path / "pack.yaml").is_file():
+        raise PackInvalid(
+            [Problem(f"{path.name}/pack.yaml", "", "missing: every pack needs a manifest")]
+        )
+    manifest = _validate(
+        Manifest, _read(path / "pack.yaml", path, problems), f"{path.name}/pack.yaml", problems
+    )
+    pack = Pack(path=path, manifest=manifest)  # type: ignore[arg-type]
+    for file in sorted(path.glob("*.yaml")):
+        if file.name == "pack.yaml":
+            continue
+        rel = f"{path.name}/{file.name}"
+        schema = SECTIONS.get(file.name)
+        if schema is None:
+            problems.append(
+                Problem(
+                    rel,
+                    "",
+                    "unknown file; a pack holds: pack.yaml, "
+                    f"{', '.join(SECTIONS)}, instruments/*.yaml",
+                )
+            )
+            continue
+        section = _validate(schema, _read(file, path, problems), rel, problems)
+        if section is not None:
+            pack.sections[file.name] = section
+    for file in sorted((path / "instruments").glob("*.yaml")):
+        rel = f"{path.name}/instruments/{file.name}"
+        instrument = _validate(Instrument, _read(file, path, problems), rel, problems)
+        if instrument is None:
+            continue
+        if instrument.instrument != file.stem:
+            problems.append(Problem(rel, "instrument", f"must match the file name ({file.stem!r})"))
+        pack.instruments[instrument.instrument] = instrument
+    if manifest is not None and manifest.pack != path.name:
+        problems.append(
+            Problem(
+                f"{path.name}/pack.yaml", "pack", f"must match the directory name ({path.name!r})"
+            )
+        )
+    geography = pack.sections.get("geography.yaml")
+    if geography is not None and manifest is not None and geography.pack != manifest.pack:  # type: ignore[attr-defined]
+        problems.append(
+            Problem(f"{path.name}/geography.yaml", "pack", f"must be {manifest.pack!r}")
+        )
+    if problems:
+        raise PackInvalid(problems)
+    return pack
+
+
+def pack_dirs() -> list[Path]:
+    extra = [Path(p) for p in env.listing("HARBORLINE_PACKS_DIRS")]
+    found: list[Path] = []
+    for root in [BUILTIN, *extra]:
+        found.extend(
+            sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
+            if root.is_dir()
+            else []
+        )
+    return found
+
+
+_lock = threading.Lock()
+_registry: dict[str, Pack] | None = None
+
+
+def registry() -> dict[str, Pack]:
+    """Every pack, loaded once per process (packs are files shipped with a release)."""
+    global _registry
+    with _lock:
+        if _registry is None:
+            loaded = {}
+            for path in pack_dirs():
+                pack = load_pack(path)
+                loaded[pack.name] = pack
+            _registry = loaded
+        return _registry
+
+
+def reset_registry() -> None:
+    global _registry
+    with _lock:
+        _registry = None
+
+
+def get_pack(name: str) -> Pack:
+    try:
+        return registry()[name]
+    except KeyError:
+        raise NotFound(f"No protocol pack named {name!r}.") from None

@@ -1,0 +1,311 @@
+"""The shapes of a pack's files besides its instruments (validated when the pack loads).
+
+| file | holds |
+|---|---|
+| `pack.yaml` | the manifest: name, version, title, jurisdiction, source document |
+| `geography.yaml` | regions and counties |
+| `obligations.yaml` | obligation rules: trigger -> obligation with a deadline and an owner |
+| `codebook.yaml` | the data code book: variables, value codes, sharing tiers |
+| `training.yaml` | competencies, courses, and training requirements by role and scope |
+| `reference.yaml` | hotlines, emergency services, service finders |
+| `lists.yaml` | named lists the protocol defines (member categories, duties, principles, ...) |
+| `instruments/*.yaml` | instruments (`harborline.instruments.schema.Instrument`) |
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from harborline.instruments.schema import ID, _source
+
+SLUG = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cited(Strict):
+    source: str
+
+    @field_validator("source")
+    @classmethod
+    def _cite(cls, value: str) -> str:
+        return _source(value)
+
+
+class SourceDocument(Strict):
+    document: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+
+
+class Manifest(Strict):
+    pack: str = Field(pattern=SLUG)
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    title: str = Field(min_length=1)
+    jurisdiction: str = Field(min_length=1)
+    summary: str = ""
+    source: SourceDocument
+    sources: list[SourceDocument] = []  # further documents, when a pack draws on several
+    time_zone: str = "America/Los_Angeles"
+
+
+# --- geography -------------------------------------------------------------------------------
+class RegionEntry(Strict):
+    slug: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    source: str = ""
+
+
+class CountyEntry(Strict):
+    slug: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    region: str
+    fips: str = ""
+
+
+class Geography(Strict):
+    pack: str = Field(pattern=SLUG)
+    regions: list[RegionEntry] = Field(min_length=1)
+    counties: list[CountyEntry] = []
+
+    @model_validator(mode="after")
+    def _regions_exist(self) -> Geography:
+        names = {r.slug for r in self.regions}
+        for i, county in enumerate(self.counties):
+            if county.region not in names:
+                raise ValueError(f"counties[{i}].region: {county.region!r} is not a region above")
+        return self
+
+
+# --- obligations -----------------------------------------------------------------------------
+TRIGGERS = (
+    "identification",  # a youth is identified (screening outcome confirmed or high risk)
+    "urgent_identification",  # identification judged urgent (pack rule or a user's override)
+    "reasonable_cause",  # reasonable cause to believe a youth is abused or neglected
+    "first_contact",  # the first contact with an identified youth
+    "missing",  # a youth goes missing or runs away
+    "return",  # a youth returns from a missing episode
+    "high_risk_review",  # periodic while a youth remains high risk
+    "sexual_assault",  # a sexual assault is disclosed or known
+    "disclosure_in_custody",  # a disclosure to a medical or mental-health provider in custody
+)
+
+
+class Due(Strict):
+    """When the obligation falls due, counted from the trigger event's time."""
+
+    hours: float | None = Field(default=None, gt=0)
+    immediately: bool = False  # statute says "immediately": due at the event, overdue at once
+    at_event: bool = False  # at the triggering contact itself (e.g. at first contact)
+    note: str = ""  # the law's own words, e.g. "at the first opportunity"
+
+    @model_validator(mode="after")
+    def _one(self) -> Due:
+        if sum([self.hours is not None, self.immediately, self.at_event]) != 1:
+            raise ValueError("give exactly one of: hours, immediately: true, at_event: true")
+        return self
+
+
+class Owner(Strict):
+    org_types: list[str] = Field(min_length=1)  # people.roles.OrgType slugs
+    role: str = "caseworker"  # people.roles.Role slug
+
+
+class Repeat(Strict):
+    every_days: int = Field(gt=0)
+    while_condition: str = Field(alias="while", min_length=1)  # e.g. "high_risk"
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Obligation(Cited):
+    id: str = Field(pattern=ID)
+    title: str = Field(min_length=1)
+    trigger: Literal[
+        "identification",
+        "urgent_identification",
+        "reasonable_cause",
+        "first_contact",
+        "missing",
+        "return",
+        "high_risk_review",
+        "sexual_assault",
+        "disclosure_in_custody",
+    ]
+    due: Due
+    owner: Owner
+    authority: str = ""  # statute or resource, e.g. "NRS 432B.220"
+    repeat: Repeat | None = None
+    agency_configurable: bool = False  # an agency's policy may change the clock (e.g. NRIT 8-B)
+    description: str = ""
+
+
+class Obligations(Strict):
+    obligations: list[Obligation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Obligations:
+        _unique_ids([o.id for o in self.obligations], "obligations")
+        return self
+
+
+# --- code book -------------------------------------------------------------------------------
+class ValueCode(Strict):
+    code: int
+    label: str = Field(min_length=1)
+
+
+class Variable(Cited):
+    number: int = Field(ge=1)
+    name: str = Field(pattern=ID)
+    label: str = Field(min_length=1)
+    type: Literal["coded", "date", "text", "number", "id"]
+    values: list[ValueCode] = []
+    tier: Literal["critical", "recommended", "not_necessary"]
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _codes(self) -> Variable:
+        if self.type == "coded" and not self.values:
+            raise ValueError("a coded variable needs its value codes")
+        codes = [v.code for v in self.values]
+        if len(codes) != len(set(codes)):
+            raise ValueError("value codes must be unique")
+        return self
+
+
+class Codebook(Strict):
+    title: str = Field(min_length=1)
+    source: str
+    variables: list[Variable] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Codebook:
+        _unique_ids([v.name for v in self.variables], "variables")
+        _unique_ids([str(v.number) for v in self.variables], "variables (number)")
+        return self
+
+
+# --- training --------------------------------------------------------------------------------
+class Competency(Cited):
+    code: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+
+
+class Course(Cited):
+    code: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    tier: str = ""  # e.g. "100", "200"
+    levels: list[Literal["basic", "intermediate", "advanced", "in_depth"]] = ["basic"]
+    hours: float | None = Field(default=None, gt=0)
+    competencies: list[str] = []
+    audience: str = ""
+    description: str = ""
+
+
+class Requirement(Cited):
+    """E.g. 'at least 2 officers with in-depth training per law-enforcement agency'."""
+
+    id: str = Field(pattern=ID)
+    scope: Literal["person", "agency", "county", "region", "task_force", "state"]
+    subject: str = Field(min_length=1)  # who must be trained, in words
+    org_types: list[str] = []  # people.roles.OrgType slugs the requirement applies to
+    roles: list[str] = []  # people.roles.Role slugs, or empty for any role
+    courses: list[str] = []  # course codes that count (empty: any course of the level)
+    level: Literal["basic", "intermediate", "advanced", "in_depth", "any"] = "any"
+    required: int = Field(default=1, ge=1)  # how many people (scope != person)
+    within_days_of_hire: int | None = Field(default=None, gt=0)
+    hours_per_year: float | None = Field(default=None, gt=0)
+    before: str = ""  # e.g. "supervisors before their staff"
+
+
+class Training(Strict):
+    competencies: list[Competency] = []
+    courses: list[Course] = []
+    requirements: list[Requirement] = []
+
+    @model_validator(mode="after")
+    def _references(self) -> Training:
+        _unique_ids([c.code for c in self.courses], "courses")
+        known = {c.code for c in self.competencies}
+        for i, course in enumerate(self.courses):
+            for code in course.competencies:
+                if code not in known:
+                    raise ValueError(
+                        f"courses[{i}].competencies: {code!r} is not a competency above"
+                    )
+        codes = {c.code for c in self.courses}
+        for i, req in enumerate(self.requirements):
+            for code in req.courses:
+                if code not in codes:
+                    raise ValueError(f"requirements[{i}].courses: {code!r} is not a course above")
+        return self
+
+
+# --- reference contacts ----------------------------------------------------------------------
+class Contact(Cited):
+    id: str = Field(pattern=ID)
+    name: str = Field(min_length=1)
+    kind: Literal["hotline", "emergency_service", "service_finder", "shelter", "drop_in"]
+    phone: str = ""
+    text: str = ""  # text-message number or keyword
+    url: str = ""
+    hours: str = ""
+    area: str = ""  # where it serves
+    description: str = ""
+    verify_before_use: bool = False  # the source is dated: confirm before giving it to a youth
+
+
+class Reference(Strict):
+    contacts: list[Contact] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Reference:
+        _unique_ids([c.id for c in self.contacts], "contacts")
+        return self
+
+
+# --- named lists -----------------------------------------------------------------------------
+class ListEntry(Strict):
+    id: str = Field(pattern=ID)
+    label: str = Field(min_length=1)
+    description: str = ""
+    source: str = ""
+    entries: list[ListEntry] = []  # e.g. a service category's best-practice attributes
+
+
+class NamedList(Cited):
+    id: str = Field(pattern=ID)
+    title: str = Field(min_length=1)
+    entries: list[ListEntry] = Field(min_length=1)
+
+
+class Lists(Strict):
+    lists: list[NamedList] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Lists:
+        _unique_ids([x.id for x in self.lists], "lists")
+        return self
+
+
+ListEntry.model_rebuild()
+
+
+def _unique_ids(ids: list[str], where: str) -> None:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValueError(f"{where}: ids must be unique; repeated: {', '.join(repeated)}")
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "geography.yaml": Geography,
+    "obligations.yaml": Obligations,
+    "codebook.yaml": Codebook,
+    "training.yaml": Training,
+    "reference.yaml": Reference,
+    "lists.yaml": Lists,
+}
