@@ -20,6 +20,7 @@ from harborline.people.models import User
 
 from .auth import BearerToken
 from .problems import CONTENT_TYPE, from_domain_error, problem
+from .protocols import router as protocols_router
 from .schemas import Me, MeUpdate, Problem
 
 logger = logging.getLogger("harborline.api")
@@ -159,3 +160,6 @@ def me(request: HttpRequest) -> Me:
 def update_me(request: HttpRequest, payload: MeUpdate) -> Me:
     user = services.update_profile(actor=request.auth, full_name=payload.full_name)  # type: ignore[attr-defined]
     return _me(user)
+
+
+api.add_router("/", protocols_router)

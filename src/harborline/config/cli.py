@@ -439,6 +439,181 @@ def cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
+# ---------------------------------------------------------------------------------------------
+# Protocol packs (no database needed: packs are files)
+
+
+def _pack_problems(prog: str, problems: Sequence[Any]) -> int:
+    for problem in problems:
+        print(f"{prog}: {problem}", file=sys.stderr)
+    return 1
+
+
+def cmd_protocols_list(args: argparse.Namespace) -> int:
+    from harborline.protocols.packs import PackInvalid, registry
+
+    try:
+        packs = registry()
+    except PackInvalid as invalid:
+        return _pack_problems(f"{PROG} protocols list", invalid.problems)
+    if not packs:
+        print("No protocol packs are installed.")
+        return 0
+    rows = []
+    for name in sorted(packs):
+        pack = packs[name]
+        counts = []
+        for label, filename, attribute in PACK_COUNTS:
+            section = pack.section(filename)
+            if section is not None:
+                counts.append(f"{len(getattr(section, attribute))} {label}")
+        rows.append(
+            (
+                name,
+                pack.version,
+                pack.manifest.title,
+                ", ".join([f"{len(pack.instruments)} instruments", *counts]),
+            )
+        )
+    _print_table(("pack", "version", "title", "contents"), rows)
+    return 0
+
+
+PACK_COUNTS = (
+    ("obligations", "obligations.yaml", "obligations"),
+    ("code-book variables", "codebook.yaml", "variables"),
+    ("courses", "training.yaml", "courses"),
+    ("contacts", "reference.yaml", "contacts"),
+    ("lists", "lists.yaml", "lists"),
+    ("regions", "geography.yaml", "regions"),
+)
+
+
+def _due(due: Any) -> str:
+    if due.hours is not None:
+        text = f"within {due.hours:g} hours"
+    elif due.immediately:
+        text = "immediately"
+    else:
+        text = "at the triggering contact"
+    return f"{text} ({due.note})" if due.note else text
+
+
+def cmd_protocols_show(args: argparse.Namespace) -> int:
+    from harborline.protocols.packs import PackInvalid, get_pack
+
+    try:
+        pack = get_pack(args.pack)
+    except PackInvalid as invalid:
+        return _pack_problems(f"{PROG} protocols show", invalid.problems)
+    if args.instrument:
+        _show_instrument(pack, pack.instrument(args.instrument))
+        return 0
+    m = pack.manifest
+    print(f"{m.title} ({m.pack} {m.version}), {m.jurisdiction}")
+    print(f"Source: {m.source.title} [{m.source.document}]")
+    for extra in m.sources:
+        print(f"Also: {extra.title} [{extra.document}]")
+    print(f"\nInstruments ({len(pack.instruments)}):")
+    for inst in sorted(pack.instruments.values(), key=lambda i: i.instrument):
+        resource = f" [{inst.resource}]" if inst.resource else ""
+        youth = "youth data" if inst.about_youth else "no youth data"
+        items = len(inst.all_items())
+        print(f"  {inst.instrument}: {inst.title}{resource}; {inst.mode}, {items} items, {youth}")
+    obligations = pack.section("obligations.yaml")
+    if obligations is not None:
+        print(f"\nObligations ({len(obligations.obligations)}):")
+        for o in obligations.obligations:
+            print(f"  {o.id}: {o.title}; on {o.trigger}, due {_due(o.due)}; source {o.source}")
+    codebook = pack.section("codebook.yaml")
+    if codebook is not None:
+        print(f"\nCode book: {codebook.title}, {len(codebook.variables)} variables")
+    training = pack.section("training.yaml")
+    if training is not None:
+        print(
+            f"\nTraining: {len(training.competencies)} competencies, "
+            f"{len(training.courses)} courses, {len(training.requirements)} requirements"
+        )
+        for course in training.courses:
+            print(f"  {course.code}: {course.title}")
+    reference = pack.section("reference.yaml")
+    if reference is not None:
+        flagged = sum(c.verify_before_use for c in reference.contacts)
+        print(f"\nReference contacts: {len(reference.contacts)} ({flagged} to verify before use)")
+    lists = pack.section("lists.yaml")
+    if lists is not None:
+        print(f"\nLists ({len(lists.lists)}):")
+        for named in lists.lists:
+            print(f"  {named.id}: {named.title} ({len(named.entries)} entries)")
+    geography = pack.section("geography.yaml")
+    if geography is not None:
+        print(f"\nGeography: {len(geography.regions)} regions, {len(geography.counties)} counties")
+    return 0
+
+
+def _show_instrument(pack: Any, inst: Any) -> None:
+    resource = f" [{inst.resource}]" if inst.resource else ""
+    print(f"{inst.title}{resource} ({pack.name} {pack.version} / {inst.instrument})")
+    print(f"Mode: {inst.mode}; about a youth: {'yes' if inst.about_youth else 'no'}")
+    print(f"Source: {inst.source}")
+    if inst.notice:
+        print(f"Notice: {' '.join(inst.notice.split())}")
+    for section in inst.sections:
+        cited = f" [{section.source}]" if section.source else ""
+        print(f"\nSection {section.id}: {section.title}{cited}")
+        for item in section.items:
+            flags = []
+            if item.required:
+                flags.append("required")
+            if item.required_when is not None:
+                flags.append(f"required when {_condition(item.required_when)}")
+            if item.options:
+                flags.append("options: " + ", ".join(o.value for o in item.options))
+            if item.items:
+                flags.append("fields: " + ", ".join(i.id for i in item.items))
+            extra = f" ({'; '.join(flags)})" if flags else ""
+            cited = f" [{item.source}]" if item.source else ""
+            print(f"  {item.id} [{item.type}]{extra}: {' '.join(item.label.split())}{cited}")
+    if inst.rules:
+        print("\nRules:")
+        for rule in inst.rules:
+            print(f"  {rule.id}: when {_condition(rule.when)} -> {rule.field} [{rule.source}]")
+    if inst.results:
+        print("\nResults:")
+        for res in inst.results:
+            print(f"  {res.id} [{res.type}]: {res.label} [{res.source}]")
+    if inst.actions:
+        print("\nActions:")
+        for action in inst.actions:
+            print(
+                f"  {action.id} [{action.kind}] when {_condition(action.when)}: "
+                f"{' '.join(action.text.split())} [{action.source}]"
+            )
+
+
+def _condition(cond: Any) -> str:
+    import json
+
+    return json.dumps(cond, separators=(",", ":"))
+
+
+def cmd_protocols_validate(args: argparse.Namespace) -> int:
+    from harborline.protocols.packs import PackInvalid, load_pack
+
+    path = Path(args.path)
+    if not path.is_dir():
+        raise UsageError(f"{args.path}: no such directory", prog=f"{PROG} protocols validate")
+    try:
+        pack = load_pack(path)
+    except PackInvalid as invalid:
+        for problem in invalid.problems:
+            print(str(problem))
+        print(f"invalid: {len(invalid.problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"valid: {pack.name} {pack.version}")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:  # pragma: no cover - dispatched in main()
     return _manage(args.rest)
 
@@ -585,6 +760,34 @@ def build_parser() -> ArgumentParser:
 
     command("check", cmd_check, "Run Django's system checks and check the keys.")
 
+    protocols = command("protocols", _no_handler, "Browse and validate protocol packs.")
+    protocols_commands = protocols.add_subparsers(
+        dest="protocols_command", metavar="{list,show,validate}", required=True
+    )
+    command(
+        "list",
+        cmd_protocols_list,
+        "List the installed packs with their contents.",
+        protocols_commands,
+    )
+    p = command(
+        "show",
+        cmd_protocols_show,
+        "Show a pack, or one of its instruments, with sources.",
+        protocols_commands,
+    )
+    p.add_argument("pack", metavar="PACK", help="the pack's name, e.g. nevada")
+    p.add_argument(
+        "instrument", metavar="INSTRUMENT", nargs="?", help="an instrument of the pack, e.g. nrit"
+    )
+    p = command(
+        "validate",
+        cmd_protocols_validate,
+        "Check a pack directory (exit 1 listing every problem as file: path: message).",
+        protocols_commands,
+    )
+    p.add_argument("path", metavar="PATH", help="the pack's directory (holding pack.yaml)")
+
     p = command(
         "manage", cmd_manage, "Run a Django management command: harborline manage COMMAND ..."
     )
@@ -623,7 +826,13 @@ def main(argv: list[str] | None = None) -> int:
         return _code(stop)
     prog = f"{PROG} {args.command}" + "".join(
         f" {getattr(args, k)}"
-        for k in ("keys_command", "org_command", "user_command", "token_command")
+        for k in (
+            "keys_command",
+            "org_command",
+            "user_command",
+            "token_command",
+            "protocols_command",
+        )
         if getattr(args, k, None)
     )
     return _run(args, prog)

@@ -60,6 +60,9 @@ class EncryptedJSONField(EncryptedTextField):
     """A JSON document encrypted at rest (lists of aliases, contact details, ...)."""
 
     description = "JSON encrypted at rest"
+    # For django-stubs: the Python value is any JSON document, not the text it is stored as.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def get_prep_value(self, value: Any) -> Any:
         if value is None:

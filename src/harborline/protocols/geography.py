@@ -1,16 +1,18 @@
-"""Loading a pack's geography (regions and counties). The full pack format and loader arrive
-with the protocol-pack work; geography is loaded first because organizations need it."""
+"""Loading a pack's geography (regions and counties) into the database. The geography section
+is read and validated by the pack loader (`packs.get_pack(pack).section("geography.yaml")`);
+this module only copies it into the tables organizations point at."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
 from django.db import transaction
 
-from .models import County, Region
+from harborline.errors import NotFound
 
-PACKS_DIR = Path(__file__).resolve().parent / "packs"
+from .models import County, Region
+from .packs import get_pack, registry
+from .sections import Geography
+
+GEOGRAPHY = "geography.yaml"
 
 
 class GeographyError(ValueError):
@@ -18,41 +20,33 @@ class GeographyError(ValueError):
 
 
 def available_packs() -> list[str]:
-    return sorted(p.parent.name for p in PACKS_DIR.glob("*/geography.yaml"))
+    """The packs that define a geography."""
+    return sorted(name for name, pack in registry().items() if pack.section(GEOGRAPHY))
 
 
 @transaction.atomic
 def load_geography(pack: str) -> tuple[int, int]:
-    path = PACKS_DIR / pack / "geography.yaml"
-    if not path.exists():
-        raise GeographyError(f"{path.name}: no geography for pack {pack!r}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Create or update the pack's regions and counties; returns (regions, counties)."""
+    try:
+        geography: Geography | None = get_pack(pack).section(GEOGRAPHY)
+    except NotFound:
+        raise GeographyError(f"{GEOGRAPHY}: no protocol pack named {pack!r}") from None
+    if geography is None:
+        raise GeographyError(f"{GEOGRAPHY}: no geography for pack {pack!r}")
     regions: dict[str, Region] = {}
-    for i, item in enumerate(data.get("regions", [])):
-        try:
-            region, _ = Region.objects.update_or_create(
-                pack=pack, slug=item["slug"], defaults={"name": item["name"]}
-            )
-        except KeyError as missing:
-            raise GeographyError(f"{path}: regions[{i}] lacks {missing}") from None
+    for entry in geography.regions:
+        region, _ = Region.objects.update_or_create(
+            pack=pack, slug=entry.slug, defaults={"name": entry.name}
+        )
         regions[region.slug] = region
-    count = 0
-    for i, item in enumerate(data.get("counties", [])):
-        if item.get("region") not in regions:
-            raise GeographyError(
-                f"{path}: counties[{i}].region {item.get('region')!r} is not a region"
-            )
+    for county in geography.counties:
+        # The pack's schema guarantees every county's region is one of its regions.
         County.objects.update_or_create(
             pack=pack,
-            slug=item["slug"],
-            defaults={
-                "name": item["name"],
-                "region": regions[item["region"]],
-                "fips": item.get("fips", ""),
-            },
+            slug=county.slug,
+            defaults={"name": county.name, "region": regions[county.region], "fips": county.fips},
         )
-        count += 1
-    return len(regions), count
+    return len(regions), len(geography.counties)
 
 
 def find_county(value: str) -> County | None:

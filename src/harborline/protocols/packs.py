@@ -4,6 +4,7 @@ can add its own directories with HARBORLINE_PACKS_DIRS (comma-separated)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -74,6 +75,10 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+UNREADABLE = object()  # _read's answer when it has already reported the problem
+WHERE = re.compile(r"^([a-z_]+(?:\[\d+\])*(?:\.[a-z_]+(?:\[\d+\])*)*): (.+)$", re.DOTALL)
+
+
 def _read(path: Path, root: Path, problems: list[Problem]) -> Any:
     rel = str(path.relative_to(root.parent))
     try:
@@ -84,10 +89,12 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> Any:
         problems.append(Problem(rel, where, f"not valid YAML: {getattr(e, 'problem', e)}"))
     except (OSError, UnicodeDecodeError) as e:
         problems.append(Problem(rel, "", f"cannot be read: {e}"))
-    return None
+    return UNREADABLE
 
 
 def _validate(model: type[BaseModel], data: Any, rel: str, problems: list[Problem]) -> Any:
+    if data is UNREADABLE:
+        return None
     if data is None:
         problems.append(Problem(rel, "", "is empty"))
         return None
@@ -96,7 +103,13 @@ def _validate(model: type[BaseModel], data: Any, rel: str, problems: list[Proble
     except ValidationError as e:
         for err in e.errors():
             message = err["msg"].removeprefix("Value error, ")
-            problems.append(Problem(rel, _path(tuple(err["loc"])), message))
+            path = _path(tuple(err["loc"]))
+            # Checks across a whole model name their own place: "rules[0].when: ...".
+            found = WHERE.match(message)
+            if found:
+                path = f"{path}.{found.group(1)}" if path else found.group(1)
+                message = found.group(2)
+            problems.append(Problem(rel, path, message))
     return None
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, home, mfa, session, users
+from .views import audit, auth, home, mfa, protocols, session, users
 
 app_name = "web"
 urlpatterns = [
@@ -22,4 +22,11 @@ urlpatterns = [
     path("org/users/<int:user_id>/reset-mfa", users.user_reset_mfa, name="user_reset_mfa"),
     path("org/audit", audit.org_audit, name="org_audit"),
     path("audit/youth/<int:youth_id>", audit.youth_audit, name="youth_audit"),
+    path("protocols/", protocols.browser, name="protocols"),
+    path("protocols/<slug:pack>/<slug:instrument>/", protocols.preview, name="protocol_preview"),
+    path(
+        "protocols/<slug:pack>/<slug:instrument>/submitted/<int:response_id>",
+        protocols.submitted,
+        name="protocol_submitted",
+    ),
 ]
