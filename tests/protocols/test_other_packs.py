@@ -18,7 +18,8 @@ from harborline.protocols.packs import BUILTIN, Pack, load_pack
 
 from .conftest import minimal_answers, sample_value
 
-SEEDS = Path("/work/shared/seeds")
+# The source documents sit beside the checkout (../shared/seeds), as in CI.
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 CITE = re.compile(r"^(L\d+|\d{3} L\d+|derived: .+)")
 
 WISCONSIN_CATEGORIES = [
@@ -125,6 +126,7 @@ def test_org_types_and_roles_exist(name):
         ("washington", "000_2bf523af85426891.txt"),
         ("wisconsin", "004_06ced92c3dd8d1f1.txt"),
         ("county-protocol", "003_9fc7d8ddecad45d9.txt"),
+        ("nevada", "001_304a7ff96cf0bf3f.txt"),
     ],
 )
 def test_cited_lines_exist_in_the_seed(name, seed):

@@ -16,24 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from . import conditions
 
 ID = r"^[a-z][a-z0-9_]{0,62}$"
-ITEM_TYPES = (
-    "check",
-    "yes_no",
-    "enum",
-    "multi",
-    "rating",
-    "text",
-    "long_text",
-    "date",
-    "datetime",
-    "phone",
-    "email",
-    "number",
-    "integer",
-    "signature",
-    "display",
-    "group",
-)
 ItemType = Literal[
     "check",
     "yes_no",
