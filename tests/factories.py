@@ -16,11 +16,11 @@ from typing import Any
 import factory
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harborline.people.models import Membership, Organization, User
 from harborline.people.roles import OrgType, Role
+from harborline.people.services import current_totp_code
 
 PASSWORD = "correct horse battery staple"  # 28 characters: passes the length validator
 
@@ -66,14 +66,7 @@ def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     """The code an authenticator app would show for `device` now. A device refuses a code from
     a time step it has already accepted (replay), so to pass the second factor twice within 30
     seconds use `steps_ahead=1` (the device tolerates one step of clock drift)."""
-    code = totp(
-        device.bin_key,
-        step=device.step,
-        t0=device.t0,
-        digits=device.digits,
-        drift=device.drift + steps_ahead,
-    )
-    return str(code).zfill(device.digits)
+    return current_totp_code(device, steps_ahead=steps_ahead)
 
 
 def sign_in(client: Client, user: User) -> Client:

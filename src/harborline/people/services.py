@@ -28,6 +28,11 @@ TOKEN_PREFIX = "hl_"  # noqa: S105 - a public marker that tells tokens apart, no
 MAX_TOKEN_DAYS = 366
 
 
+def _owner(user: User) -> Organization | None:
+    m = user.membership_or_none
+    return m.organization if m else None
+
+
 def _choice(field: str, value: str, choices: type[OrgType] | type[Role]) -> str:
     if value not in choices.values:
         raise InvalidInput.field(field, f"{value!r} is not one of: {', '.join(choices.values)}")
@@ -144,7 +149,7 @@ def set_password(*, actor: User | None, user: User, password: str) -> User:
         action=Action.USER_UPDATE,
         obj=user,
         detail={"changed": ["password"]},
-        owner_org=user.membership.organization if user.membership_or_none else None,
+        owner_org=_owner(user),
     )
     return user
 
@@ -167,7 +172,7 @@ def update_profile(*, actor: User, full_name: str) -> User:
             action=Action.USER_UPDATE,
             obj=user,
             detail={"changed": ["full_name"]},
-            owner_org=user.membership.organization if user.membership_or_none else None,
+            owner_org=_owner(user),
         )
     return user
 
@@ -256,7 +261,7 @@ def create_token(
         actor=actor,
         action=Action.TOKEN_CREATE,
         obj=token,
-        owner_org=user.membership.organization if user.membership_or_none else None,
+        owner_org=_owner(user),
         detail={"user": user.email, "days": days},
         actor_email=actor_email,
     )
@@ -298,9 +303,19 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 TOTP_DEVICE_NAME = "Authenticator app"
 
 
-def _owner(user: User) -> Organization | None:
-    m = user.membership_or_none
-    return m.organization if m else None
+def current_totp_code(device: Any, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows for `device` now (demo mode shows it; tests and the
+    benchmark sign in with it). `steps_ahead=1` is the next 30-second code."""
+    from django_otp.oath import totp
+
+    code = totp(
+        device.bin_key,
+        step=device.step,
+        t0=device.t0,
+        digits=device.digits,
+        drift=device.drift + steps_ahead,
+    )
+    return str(code).zfill(device.digits)
 
 
 def format_recovery_code(code: str) -> str:

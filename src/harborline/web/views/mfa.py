@@ -20,7 +20,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -118,9 +117,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(next_url)
     status = 200
+    form = MfaCodeForm(request.POST if request.method == "POST" else None)
+    form.fields["code"].label = "Code from your authenticator app, or a recovery code"
     if request.method == "POST":
-        form = MfaCodeForm(request.POST)
-        form.fields["code"].label = "Code from your authenticator app, or a recovery code"
         if form.is_valid():
             try:
                 matched, used_recovery = services.verify_second_factor(
@@ -139,21 +138,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                     )
                 return redirect(next_url)
         status = 400
-    else:
-        form = MfaCodeForm()
-        form.fields["code"].label = "Code from your authenticator app, or a recovery code"
     form.fields["code"].widget.attrs.setdefault("inputmode", "text")
-    demo_code = ""
-    if settings.DEMO_MODE:
-        demo_code = str(
-            totp(
-                device.bin_key,
-                step=device.step,
-                t0=device.t0,
-                digits=device.digits,
-                drift=device.drift,
-            )
-        ).zfill(device.digits)
+    demo_code = services.current_totp_code(device) if settings.DEMO_MODE else ""
     return render(
         request,
         "web/mfa_verify.html",
