@@ -19,9 +19,12 @@ from harborline.people import services
 from harborline.people.models import User
 
 from .auth import BearerToken
+from .cases import router as cases_router
 from .problems import CONTENT_TYPE, from_domain_error, problem
 from .protocols import router as protocols_router
 from .schemas import Me, MeUpdate, Problem
+from .taskforce import router as taskforce_router
+from .training import router as training_router
 
 logger = logging.getLogger("harborline.api")
 
@@ -163,3 +166,6 @@ def update_me(request: HttpRequest, payload: MeUpdate) -> Me:
 
 
 api.add_router("/", protocols_router)
+api.add_router("/", cases_router)
+api.add_router("/", taskforce_router)
+api.add_router("/", training_router)

@@ -47,6 +47,13 @@ INSTALLED_APPS = [
     "harborline.people",
     "harborline.audit",
     "harborline.crypto",
+    "harborline.access",
+    "harborline.cases",
+    "harborline.response",
+    "harborline.taskforce",
+    "harborline.training",
+    "harborline.agreements",
+    "harborline.mentoring",
     "harborline.api",
     "harborline.web",
 ]

@@ -54,7 +54,7 @@ def seed(
     from harborline.protocols.geography import load_geography
     from harborline.protocols.models import County
 
-    from . import people
+    from . import agreements, cases, mentoring, people, taskforce, training
     from .base import SCALES, Context
 
     if scale not in SCALES:
@@ -68,6 +68,11 @@ def seed(
             load_geography(people.PACK)
             ctx.say(f"geography: loaded the {people.PACK} pack")
         logins = people.build(ctx)
+        cases.build(ctx)
+        taskforce.build(ctx)
+        training.build(ctx)
+        agreements.build(ctx)
+        mentoring.build(ctx)
         record(
             actor=None,
             action=Action.CREATE,

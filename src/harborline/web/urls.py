@@ -1,5 +1,9 @@
 from django.urls import path
 
+from .urls_agreements import urlpatterns as agreements_patterns
+from .urls_cases import urlpatterns as cases_patterns
+from .urls_taskforce import urlpatterns as taskforce_patterns
+from .urls_training import urlpatterns as training_patterns
 from .views import audit, auth, home, mfa, protocols, session, users
 
 app_name = "web"
@@ -30,3 +34,4 @@ urlpatterns = [
         name="protocol_submitted",
     ),
 ]
+urlpatterns += cases_patterns + taskforce_patterns + training_patterns + agreements_patterns

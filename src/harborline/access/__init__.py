@@ -1,0 +1,1 @@
+"""Who may see and do what: compartments, shares, consent, legal bases, break-glass."""

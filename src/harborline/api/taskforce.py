@@ -1,0 +1,7 @@
+"""The taskforce endpoints of the JSON API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["taskforce"])

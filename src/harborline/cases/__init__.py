@@ -1,0 +1,1 @@
+"""Youth, cases, case teams, external references and notes."""

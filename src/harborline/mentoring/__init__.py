@@ -1,0 +1,1 @@
+"""The mentor-advocate program: roster, qualifications, caseload, supervision, on-call."""

@@ -1,0 +1,1 @@
+"""Screening on a case, obligations and their clocks, MDT meetings."""

@@ -1,0 +1,2 @@
+"""Training: course catalogues from the packs, events, records, evaluations and role-based
+compliance."""
