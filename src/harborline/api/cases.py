@@ -1,7 +1,445 @@
-"""The cases endpoints of the JSON API."""
+"""Cases over the API: open a case, read it (only the compartments the caller may see), screen,
+obligations, consent, shares, notes, break-glass. A case that does not exist and one the caller
+may not see answer the same 404."""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from harborline.access import services as access
+from harborline.cases import selectors as case_reads
+from harborline.cases import services as cases
+from harborline.response import selectors as response_reads
+from harborline.response import services as response
+from harborline.response.models import Obligation
+
+from .schemas import Problem
 
 router = Router(tags=["cases"])
+
+ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class YouthIn(Strict):
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    dob: date | None = None
+    gender: str = Field(default="", max_length=100, description="In the youth's own words.")
+    pronouns: str = Field(default="", max_length=100)
+    aliases: list[str] = []
+
+
+class CaseIn(Strict):
+    youth: YouthIn
+    pack: str = Field(default="nevada", description="The protocol pack the case follows.")
+
+
+class DuplicateOut(Schema):
+    id: int
+    owner: str
+
+
+class CaseCreated(Schema):
+    id: int
+    owner: str
+    status: str
+    possible_duplicates: list[DuplicateOut] = Field(
+        description="Cases with the same last name and date of birth among those whose identity "
+        "you may already see."
+    )
+
+
+class TeamMemberOut(Schema):
+    organization: str
+    role_on_case: str
+    user: str | None
+    name: str
+
+
+class CaseOut(Schema):
+    id: int
+    owner: str
+    status: str
+    opened_at: datetime
+    version: int
+    access: str = Field(description="owner, share or break_glass")
+    sections: dict[str, dict[str, Any]]
+    team: list[TeamMemberOut]
+
+
+@router.post("/cases", response={201: CaseCreated, **ERRORS}, summary="Open a case for a youth")
+def open_case(request: HttpRequest, payload: CaseIn) -> Status[CaseCreated]:
+    actor = request.auth  # type: ignore[attr-defined]
+    youth = payload.youth.model_dump()
+    dupes = case_reads.possible_duplicates(
+        actor, last_name=youth["last_name"], dob=youth["dob"].isoformat() if youth["dob"] else ""
+    )
+    case = cases.open_case(actor=actor, youth=youth, pack=payload.pack)
+    created = CaseCreated(
+        id=case.pk,
+        owner=case.owner.slug,
+        status=case.status,
+        possible_duplicates=[DuplicateOut(id=d.pk, owner=d.owner.slug) for d in dupes],
+    )
+    return Status(201, created)
+
+
+@router.get(
+    "/cases/{case_id}",
+    response={200: CaseOut, **ERRORS},
+    summary="A case: only the compartments you may see",
+)
+def get_case(request: HttpRequest, case_id: int) -> CaseOut:
+    detail = case_reads.case_detail(request.auth, case_id)  # type: ignore[attr-defined]
+    case = detail.case
+    return CaseOut(
+        id=case.pk,
+        owner=case.owner.slug,
+        status=case.status,
+        opened_at=case.opened_at,
+        version=case.version,
+        access=detail.grant.via,
+        sections=detail.sections,
+        team=[
+            TeamMemberOut(
+                organization=m.organization.slug,
+                role_on_case=m.role_on_case,
+                user=m.user.email if m.user else None,
+                name=m.name,
+            )
+            for m in detail.team
+        ],
+    )
+
+
+class YouthPatch(Strict):
+    version: int = Field(description="The case version you saw; a stale one gets 409.")
+    first_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    dob: date | None = None
+    gender: str | None = Field(default=None, max_length=100)
+    pronouns: str | None = Field(default=None, max_length=100)
+    aliases: list[str] | None = None
+
+
+class VersionOut(Schema):
+    id: int
+    version: int
+
+
+@router.patch(
+    "/cases/{case_id}/youth",
+    response={200: VersionOut, 409: Problem, **ERRORS},
+    summary="Change the youth's identity (optimistic concurrency: send the version you saw)",
+)
+def patch_youth(request: HttpRequest, case_id: int, payload: YouthPatch) -> VersionOut:
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    case = cases.update_youth(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        version=version,
+        changes=changes,
+    )
+    return VersionOut(id=case.pk, version=case.version)
+
+
+class ScreeningIn(Strict):
+    instrument: str = "nrit"
+    answers: dict[str, Any]
+    identified_by: str = Field(description="The organization type that identified the youth.")
+    identified_at: datetime = Field(
+        description="When the youth was identified (ISO 8601). Without an offset it is read in "
+        "the owning organization's time zone. The clocks run from this time."
+    )
+    setting: str = ""
+    urgent: bool | None = Field(
+        default=None, description="null: as the protocol decides; true/false overrides it."
+    )
+    urgent_reason: str = ""
+
+
+class ObligationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    due_at: datetime
+    status: str
+    owner_org: str
+    owner_role: str
+    trigger: str
+    trigger_at: datetime
+    version: int
+
+
+class ScreeningOut(Schema):
+    id: int
+    outcome: str
+    urgent: bool
+    pack: str
+    pack_version: str
+    obligations: list[ObligationOut]
+
+
+def _obligation(o: Obligation) -> ObligationOut:
+    return ObligationOut(
+        id=o.pk,
+        kind=o.kind,
+        title=o.title,
+        due_at=o.due_at,
+        status=response_reads.status_now(o),
+        owner_org=o.owner_org.slug,
+        owner_role=o.owner_role,
+        trigger=o.trigger,
+        trigger_at=o.trigger_at,
+        version=o.version,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/screenings",
+    response={201: ScreeningOut, **ERRORS},
+    summary="Screen the youth with an instrument; starts the protocol's obligations",
+)
+def screen(request: HttpRequest, case_id: int, payload: ScreeningIn) -> Status[ScreeningOut]:
+    screening, created = response.record_screening(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        instrument=payload.instrument,
+        answers=payload.answers,
+        identified_by=payload.identified_by,
+        identified_at=payload.identified_at,
+        setting=payload.setting,
+        urgent=payload.urgent,
+        urgent_reason=payload.urgent_reason,
+    )
+    out = ScreeningOut(
+        id=screening.pk,
+        outcome=screening.outcome,
+        urgent=screening.urgent,
+        pack=screening.pack,
+        pack_version=screening.pack_version,
+        obligations=[_obligation(o) for o in created],
+    )
+    return Status(201, out)
+
+
+@router.get(
+    "/cases/{case_id}/obligations",
+    response={200: list[ObligationOut], **ERRORS},
+    summary="The case's obligations and their clocks",
+)
+def case_obligations(request: HttpRequest, case_id: int) -> list[ObligationOut]:
+    rows = response_reads.obligations_for_case(request.auth, case_id)  # type: ignore[attr-defined]
+    return [_obligation(o) for o in rows]
+
+
+class CompleteIn(Strict):
+    evidence: dict[str, Any] = Field(
+        description="What was done: report_number, told (who), told_at (when), note."
+    )
+    version: int | None = None
+
+
+class WaiveIn(Strict):
+    reason: str
+    version: int | None = None
+
+
+@router.post(
+    "/obligations/{obligation_id}/complete",
+    response={200: ObligationOut, 409: Problem, **ERRORS},
+    summary="Mark an obligation done, with its evidence",
+)
+def complete(request: HttpRequest, obligation_id: int, payload: CompleteIn) -> ObligationOut:
+    o = response.complete_obligation(
+        actor=request.auth,  # type: ignore[attr-defined]
+        obligation_id=obligation_id,
+        evidence=payload.evidence,
+        version=payload.version,
+    )
+    return _obligation(o)
+
+
+@router.post(
+    "/obligations/{obligation_id}/waive",
+    response={200: ObligationOut, 409: Problem, **ERRORS},
+    summary="Waive an obligation with a reason (supervisors)",
+)
+def waive(request: HttpRequest, obligation_id: int, payload: WaiveIn) -> ObligationOut:
+    o = response.waive_obligation(
+        actor=request.auth,  # type: ignore[attr-defined]
+        obligation_id=obligation_id,
+        reason=payload.reason,
+        version=payload.version,
+    )
+    return _obligation(o)
+
+
+class ConsentIn(Strict):
+    kind: Literal["youth_assent", "parent_guardian", "court"]
+    given_by: str = Field(max_length=200)
+    recipients: list[str] = Field(description="Organization slugs.")
+    compartments: list[str]
+    purpose: str = Field(max_length=300)
+    evidence: Literal["signed_form", "attestation"]
+    evidence_reference: str = Field(default="", max_length=300)
+    attestation: str = Field(default="", max_length=2000)
+    given_on: date | None = None
+    expires_at: datetime | None = None
+
+
+class IdOut(Schema):
+    id: int
+
+
+@router.post(
+    "/cases/{case_id}/consents",
+    response={201: IdOut, **ERRORS},
+    summary="Record a consent (or the youth's assent) to share",
+)
+def add_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> Status[IdOut]:
+    consent = access.record_consent(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        **payload.model_dump(),
+    )
+    return Status(201, IdOut(id=consent.pk))
+
+
+class RevokeIn(Strict):
+    reason: str = Field(default="", max_length=300)
+
+
+@router.post(
+    "/consents/{consent_id}/revoke",
+    response={200: IdOut, **ERRORS},
+    summary="Revoke a consent: the shares resting on it end at once",
+)
+def revoke_consent(request: HttpRequest, consent_id: int, payload: RevokeIn | None = None) -> IdOut:
+    consent = access.revoke_consent(
+        actor=request.auth,  # type: ignore[attr-defined]
+        consent_id=consent_id,
+        reason=payload.reason if payload else "",
+    )
+    return IdOut(id=consent.pk)
+
+
+class BasisIn(Strict):
+    type: Literal["consent", "mandated_report", "court_order", "mou"]
+    reference: str = Field(default="", max_length=200)
+
+
+class ShareIn(Strict):
+    organization: str
+    role: str = Field(default="", description="Only this role in the organization (optional).")
+    compartments: list[str]
+    purpose: str = Field(max_length=300)
+    basis: BasisIn
+    expires_at: datetime
+
+
+@router.post(
+    "/cases/{case_id}/shares",
+    response={201: IdOut, **ERRORS},
+    summary="Share compartments of a case with another organization",
+)
+def add_share(request: HttpRequest, case_id: int, payload: ShareIn) -> Status[IdOut]:
+    share = access.create_share(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        organization=payload.organization,
+        role=payload.role,
+        compartments=payload.compartments,
+        purpose=payload.purpose,
+        basis_type=payload.basis.type,
+        basis_reference=payload.basis.reference,
+        expires_at=payload.expires_at,
+    )
+    return Status(201, IdOut(id=share.pk))
+
+
+@router.delete(
+    "/shares/{share_id}",
+    response={204: None, **ERRORS},
+    summary="End a share at once",
+)
+def delete_share(request: HttpRequest, share_id: int) -> Status[None]:
+    access.end_share(actor=request.auth, share_id=share_id)  # type: ignore[attr-defined]
+    return Status(204, None)
+
+
+class NoteIn(Strict):
+    compartment: str
+    text: str = Field(max_length=20000)
+
+
+@router.post(
+    "/cases/{case_id}/notes",
+    response={201: IdOut, **ERRORS},
+    summary="Add a note to one compartment of a case",
+)
+def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[IdOut]:
+    note = cases.add_note(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        compartment=payload.compartment,
+        text=payload.text,
+    )
+    return Status(201, IdOut(id=note.pk))
+
+
+class BreakGlassIn(Strict):
+    reason: str = Field(max_length=2000)
+
+
+class BreakGlassOut(Schema):
+    id: int
+    expires_at: datetime
+
+
+@router.post(
+    "/cases/{case_id}/break-glass",
+    response={201: BreakGlassOut, **ERRORS},
+    summary="Emergency access for 4 hours, with a reason; flagged to the owning organization",
+)
+def break_glass(request: HttpRequest, case_id: int, payload: BreakGlassIn) -> Status[BreakGlassOut]:
+    glass = access.break_glass(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        reason=payload.reason,
+    )
+    return Status(201, BreakGlassOut(id=glass.pk, expires_at=glass.expires_at))
+
+
+class MeetingIn(Strict):
+    kind: Literal["rapid_response", "mdt_72h", "plan", "review", "event_triggered"]
+    held_at: datetime
+    attendees: list[str] = []
+    other_attendees: str = ""
+    youth_participated: bool = False
+    decisions: str = ""
+    actions: list[dict[str, Any]] = []
+
+
+@router.post(
+    "/cases/{case_id}/meetings",
+    response={201: IdOut, **ERRORS},
+    summary="Record an MDT meeting; it fulfils the open obligation of its kind",
+)
+def add_meeting(request: HttpRequest, case_id: int, payload: MeetingIn) -> Status[IdOut]:
+    meeting = response.record_meeting(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        **payload.model_dump(),
+    )
+    return Status(201, IdOut(id=meeting.pk))

@@ -71,3 +71,47 @@ def record(
     event.save(force_insert=True)
     ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+@transaction.atomic
+def record_reads(
+    *,
+    actor: User,
+    reads: list[tuple[models.Model, Organization, int, list[str]]],
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One `view` event per (record, owner organization, youth id, compartments) read together
+    (a list page), appended under one lock with one insert."""
+    if not reads:
+        return
+    membership = actor.membership_or_none
+    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    seq, prev, events = head.seq, head.hash, []
+    now = timezone.now()
+    for obj, owner, youth_id, compartments in reads:
+        object_type, object_id = _ref(obj)
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            at=now,
+            actor_id=actor.pk,
+            actor_email=actor.email,
+            org_id=membership.organization_id if membership else None,
+            org_slug=membership.organization.slug if membership else "",
+            action="view",
+            object_type=object_type,
+            object_id=object_id,
+            owner_org_id=owner.pk,
+            youth_id=youth_id,
+            compartments=sorted(set(compartments)),
+            purpose=purpose,
+            legal_basis="",
+            request_id=request_id.get(),
+            detail=detail or {},
+            prev_hash=prev,
+        )
+        event.hash = prev = compute_hash(event)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events)
+    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)

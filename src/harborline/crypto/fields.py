@@ -89,3 +89,21 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
         if names:
             found.append((model, names))
     return found
+
+
+def blind_index(*parts: str) -> str:
+    """A keyed hash for exact-match lookups of an encrypted value (e.g. a possible-duplicate
+    check on name and date of birth). Normalised: case, spaces and accents do not matter. Keyed
+    with a value derived from SECRET_KEY, so the hash reveals nothing without the key; rotating
+    SECRET_KEY needs `harborline rotate-keys` to recompute them."""
+    import unicodedata
+
+    from django.utils.crypto import salted_hmac
+
+    def norm(value: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", value)
+        letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return " ".join(letters.casefold().split())
+
+    joined = "\x1f".join(norm(p) for p in parts)
+    return salted_hmac("harborline.blind-index", joined, algorithm="sha256").hexdigest()

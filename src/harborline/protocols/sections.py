@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -124,17 +124,13 @@ class Repeat(Strict):
 class Obligation(Cited):
     id: str = Field(pattern=ID)
     title: str = Field(min_length=1)
-    trigger: Literal[
-        "identification",
-        "urgent_identification",
-        "reasonable_cause",
-        "first_contact",
-        "missing",
-        "return",
-        "high_risk_review",
-        "sexual_assault",
-        "disclosure_in_custody",
-    ]
+    trigger: str
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Obligation:
+        if self.trigger not in TRIGGERS:
+            raise ValueError(f"trigger: {self.trigger!r} is not one of {', '.join(TRIGGERS)}")
+        return self
     due: Due
     owner: Owner
     authority: str = ""  # statute or resource, e.g. "NRS 432B.220"
@@ -143,13 +139,76 @@ class Obligation(Cited):
     description: str = ""
 
 
+class ScreeningTriggers(Cited):
+    """Which triggers a completed screening fires: `when` is a condition over the instrument's
+    results (the instruments' condition language, e.g. `{result: confirmed_victim}`)."""
+
+    when: dict[str, Any]
+    fire: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known(self) -> ScreeningTriggers:
+        for name in self.fire:
+            if name not in TRIGGERS:
+                raise ValueError(f"fire: {name!r} is not a trigger ({', '.join(TRIGGERS)})")
+        return self
+
+
+class ScreeningRule(Cited):
+    instrument: str = Field(pattern=ID)
+    triggers: list[ScreeningTriggers] = Field(min_length=1)
+
+
+class UrgentRule(Cited):
+    """When an identification is urgent (a user may override with a reason): identified by one
+    of these organization types, or in one of these settings."""
+
+    identified_by: list[str] = []
+    settings: list[str] = []
+
+
 class Obligations(Strict):
     obligations: list[Obligation] = Field(min_length=1)
+    screening: list[ScreeningRule] = []
+    urgent: UrgentRule | None = None
 
     @model_validator(mode="after")
     def _unique(self) -> Obligations:
         _unique_ids([o.id for o in self.obligations], "obligations")
+        _unique_ids([r.instrument for r in self.screening], "screening")
         return self
+
+
+# --- consent ---------------------------------------------------------------------------------
+CONSENT_KINDS = ("youth_assent", "parent_guardian", "court")
+
+
+class ConsentRule(Cited):
+    """For youth aged `min_age` up to (not including) `below_age`: every group in `requires` must
+    be met by one active consent record of one of the group's kinds."""
+
+    id: str = Field(pattern=ID)
+    min_age: int = Field(default=0, ge=0)
+    below_age: int | None = Field(default=None, gt=0)
+    requires: list[list[Literal["youth_assent", "parent_guardian", "court"]]] = Field(min_length=1)
+    note: str = ""
+
+
+class Consent(Strict):
+    rules: list[ConsentRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cover(self) -> Consent:
+        _unique_ids([r.id for r in self.rules], "rules")
+        return self
+
+    def rule_for(self, age: int | None) -> ConsentRule | None:
+        if age is None:  # unknown age: the strictest rule (the one for the youngest)
+            return min(self.rules, key=lambda r: r.min_age)
+        for rule in self.rules:
+            if rule.min_age <= age and (rule.below_age is None or age < rule.below_age):
+                return rule
+        return None
 
 
 # --- code book -------------------------------------------------------------------------------
@@ -304,6 +363,7 @@ def _unique_ids(ids: list[str], where: str) -> None:
 SECTIONS: dict[str, type[BaseModel]] = {
     "geography.yaml": Geography,
     "obligations.yaml": Obligations,
+    "consent.yaml": Consent,
     "codebook.yaml": Codebook,
     "training.yaml": Training,
     "reference.yaml": Reference,

@@ -1,0 +1,187 @@
+"""The one access rule (design §4). Every read or write of a youth's case asks this module:
+`grant_for(actor, case)` says which compartments the actor may see and why; `case_for(actor,
+case_id)` returns the case with that grant or raises NotFound — the same NotFound whether the
+case does not exist or the actor may not see it, so existence does not leak.
+
+Who sees what:
+- Nobody without an active membership in a role that sees youth data; and not a system
+  administrator (who runs the installation, not cases).
+- The owning organization: every compartment.
+- Another organization: the compartments of its active shares (to the organization, or to the
+  actor's role in it), and for one user the break-glass compartments for 4 hours.
+- Advocate-privileged notes: never law enforcement, prosecution or probation, whatever a share
+  says; elsewhere only the roles that hold privileged notes (PRIVILEGED_ROLES).
+Case-level actions (screening, sharing, obligations) are functions of the same grant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+
+from harborline.errors import Forbidden, NotFound
+
+from . import compartments as c
+from .models import BreakGlass, Share
+
+if TYPE_CHECKING:
+    from harborline.cases.models import Case
+    from harborline.people.models import User
+
+NOT_FOUND = "No such case, or you do not have access to it."
+
+# Roles of the owning organization that manage a case's sharing, consent and team.
+CASE_MANAGERS = frozenset({"caseworker", "supervisor", "mentor_advocate", "org_admin"})
+# Roles that review break-glass openings and read "who saw this record" for their organization.
+REVIEWERS = frozenset({"supervisor", "org_admin"})
+NO_CASE_ACCESS_ROLES = frozenset({"system_admin"})
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one actor may see of one case, and on what basis (for the audit record)."""
+
+    compartments: frozenset[str] = frozenset()
+    via: str = ""  # "owner" | "share" | "break_glass" | ""
+    shares: tuple[Share, ...] = ()
+    break_glass: BreakGlass | None = None
+    is_owner: bool = False
+    role: str = ""
+    org_type: str = ""
+    purposes: tuple[str, ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return bool(self.compartments)
+
+    def sees(self, compartment: str) -> bool:
+        return compartment in self.compartments
+
+    @property
+    def purpose(self) -> str:
+        if self.via == "owner":
+            return "case work (owning organization)"
+        if self.via == "break_glass":
+            return "emergency access (break-glass)"
+        return "; ".join(sorted({s.purpose for s in self.shares}))
+
+    @property
+    def legal_basis(self) -> str:
+        if self.via == "owner":
+            return "owner"
+        if self.via == "break_glass" and self.break_glass is not None:
+            return f"break_glass:{self.break_glass.pk}"
+        return "; ".join(sorted({f"{s.basis_type}:{s.basis_reference}" for s in self.shares}))
+
+    @property
+    def manages(self) -> bool:
+        return self.is_owner and self.role in CASE_MANAGERS
+
+    @property
+    def reviews(self) -> bool:
+        return self.is_owner and self.role in REVIEWERS
+
+
+def _strip_privileged(names: set[str], org_type: str, role: str) -> set[str]:
+    if org_type in c.PRIVILEGE_BARRED_ORG_TYPES or role not in c.PRIVILEGED_ROLES:
+        names.discard(c.Compartment.ADVOCATE_PRIVILEGED)
+    return names
+
+
+def _member(actor: User) -> tuple[str, str, int] | None:
+    """(role, organization type, organization id) of an actor who may work cases at all."""
+    membership = actor.membership_or_none
+    rules = actor.rules
+    if (
+        membership is None
+        or rules is None
+        or not membership.is_active
+        or not actor.is_active
+        or not rules.sees_youth_data
+        or membership.role in NO_CASE_ACCESS_ROLES
+    ):
+        return None
+    return membership.role, membership.organization.type, membership.organization_id
+
+
+def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
+    """The actor's grant on each case, in two queries whatever the number of cases."""
+    member = _member(actor)
+    if member is None:
+        return {case.pk: Grant() for case in cases}
+    role, org_type, org_id = member
+    others = [case.pk for case in cases if case.owner_id != org_id]
+    now = timezone.now()
+    shares: dict[int, list[Share]] = {}
+    glasses: dict[int, BreakGlass] = {}
+    if others:
+        for share in (
+            Share.objects.active(now)
+            .filter(case_id__in=others, organization_id=org_id)
+            .filter(Q(role="") | Q(role=role))
+        ):
+            shares.setdefault(share.case_id, []).append(share)
+        for glass in BreakGlass.objects.filter(
+            case_id__in=others, user_id=actor.pk, expires_at__gt=now
+        ).order_by("opened_at"):
+            glasses[glass.case_id] = glass
+    result = {}
+    for case in cases:
+        if case.owner_id == org_id:
+            names = _strip_privileged(set(c.ALL), org_type, role)
+            result[case.pk] = Grant(
+                frozenset(names), "owner", is_owner=True, role=role, org_type=org_type
+            )
+            continue
+        own = tuple(shares.get(case.pk, ()))
+        names = set()
+        for share in own:
+            names.update(share.compartments)
+        glass = glasses.get(case.pk)
+        if glass is not None:
+            names.update(c.BREAK_GLASS)
+        names = _strip_privileged(names, org_type, role)
+        via = ("share" if own else "break_glass") if names else ""
+        result[case.pk] = Grant(
+            frozenset(names), via, shares=own, break_glass=glass, role=role, org_type=org_type
+        )
+    return result
+
+
+def grant_for(actor: User, case: Case) -> Grant:
+    return grants_for(actor, [case])[case.pk]
+
+
+def case_for(actor: User, case_id: int | str) -> tuple[Case, Grant]:
+    """The case and the actor's grant, or NotFound (the same for missing and not allowed)."""
+    from harborline.cases.models import Case
+
+    try:
+        case = Case.objects.select_related("youth", "owner").get(pk=int(case_id))
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound(NOT_FOUND) from None
+    grant = grant_for(actor, case)
+    if not grant:
+        raise NotFound(NOT_FOUND)
+    return case, grant
+
+
+def require(grant: Grant, compartment: str) -> None:
+    """The actor sees the case but not this compartment: Forbidden naming it (the case's
+    existence is already known to them, so saying so leaks nothing)."""
+    if not grant.sees(compartment):
+        raise Forbidden(f"You do not have access to the {c.LABELS[compartment]} compartment.")
+
+
+def require_manager(grant: Grant) -> None:
+    if not grant.manages:
+        raise Forbidden(
+            "Only caseworkers, supervisors, mentor-advocates and administrators of the "
+            "organization that owns the case may change its sharing, consent or team."
+        )
+
+
+def may_break_glass(actor: User, case: Case) -> bool:
+    member = _member(actor)
+    return member is not None and member[2] != case.owner_id

@@ -1,0 +1,416 @@
+"""Every write of access rows: shares, consent records, break-glass. Each checks the actor's
+right through `policy`, runs in one transaction and appends to the audit chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from harborline.audit.models import Action
+from harborline.audit.services import record
+from harborline.errors import FieldError, Forbidden, InvalidInput, NotFound
+from harborline.people.models import Organization
+from harborline.people.roles import Role
+
+from . import compartments as c
+from .models import (
+    BREAK_GLASS_HOURS,
+    BasisType,
+    BreakGlass,
+    Consent,
+    ConsentKind,
+    EndReason,
+    EvidenceKind,
+    ReviewOutcome,
+    Share,
+)
+from .policy import NOT_FOUND, Grant, case_for, may_break_glass, require_manager
+
+if TYPE_CHECKING:
+    from harborline.cases.models import Case
+    from harborline.people.models import User
+
+
+def _audit(actor: User, action: str, obj: Any, case: Case, grant: Grant, **detail: Any) -> None:
+    record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        compartments=detail.pop("compartments", ()),
+        purpose=detail.pop("purpose", grant.purpose),
+        legal_basis=detail.pop("legal_basis", grant.legal_basis),
+        detail=detail,
+    )
+
+
+def _future(value: datetime | None, field: str, *, required: bool) -> datetime | None:
+    if value is None:
+        if required:
+            raise InvalidInput.field(field, "give the date and time the access ends")
+        return None
+    if timezone.is_naive(value):
+        raise InvalidInput.field(field, "give a time zone offset, e.g. 2027-03-03T17:00:00-08:00")
+    if value <= timezone.now():
+        raise InvalidInput.field(field, "must be in the future")
+    return value
+
+
+def _organization(slug: str, field: str = "organization") -> Organization:
+    try:
+        return Organization.objects.get(slug=slug, is_active=True)
+    except Organization.DoesNotExist:
+        raise InvalidInput.field(field, f"no active organization {slug!r}") from None
+
+
+# --- consent ---------------------------------------------------------------------------------
+@transaction.atomic
+def record_consent(
+    *,
+    actor: User,
+    case_id: int,
+    kind: str,
+    given_by: str,
+    recipients: list[str],
+    compartments: list[str],
+    purpose: str,
+    evidence: str,
+    evidence_reference: str = "",
+    attestation: str = "",
+    given_on: Any = None,
+    expires_at: datetime | None = None,
+) -> Consent:
+    case, grant = case_for(actor, case_id)
+    require_manager(grant)
+    errors: list[FieldError] = []
+    if kind not in ConsentKind.values:
+        errors.append(FieldError("kind", f"use one of: {', '.join(ConsentKind.values)}"))
+    if not given_by.strip():
+        errors.append(FieldError("given_by", "say who gave the consent"))
+    if not purpose.strip():
+        errors.append(FieldError("purpose", "say what the information is shared for"))
+    if evidence not in EvidenceKind.values:
+        errors.append(FieldError("evidence", f"use one of: {', '.join(EvidenceKind.values)}"))
+    elif evidence == EvidenceKind.SIGNED_FORM and not evidence_reference.strip():
+        errors.append(FieldError("evidence_reference", "name the signed form (file or form id)"))
+    elif evidence == EvidenceKind.ATTESTATION and not attestation.strip():
+        errors.append(FieldError("attestation", "write the attestation"))
+    if not recipients:
+        errors.append(FieldError("recipients", "name at least one recipient organization"))
+    orgs = list(Organization.objects.filter(slug__in=recipients, is_active=True))
+    missing = sorted(set(recipients) - {o.slug for o in orgs})
+    if missing:
+        errors.append(FieldError("recipients", f"no active organization: {', '.join(missing)}"))
+    try:
+        names = c.check(compartments)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+        names = []
+    try:
+        expires = _future(expires_at, "expires_at", required=False)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+        expires = None
+    if errors:
+        raise InvalidInput.fields(errors)
+    consent = Consent.objects.create(
+        case=case,
+        kind=kind,
+        given_by=given_by.strip(),
+        compartments=names,
+        purpose=purpose.strip(),
+        given_on=given_on or timezone.localdate(),
+        expires_at=expires,
+        evidence=evidence,
+        evidence_reference=evidence_reference.strip(),
+        attestation=attestation.strip(),
+        recorded_by=actor,
+    )
+    consent.recipients.set(orgs)
+    _audit(
+        actor,
+        Action.CREATE,
+        consent,
+        case,
+        grant,
+        compartments=names,
+        kind=kind,
+        recipients=sorted(recipients),
+    )
+    return consent
+
+
+def _consent_for(actor: User, consent_id: int) -> tuple[Consent, Case, Grant]:
+    try:
+        consent = Consent.objects.select_related("case").get(pk=consent_id)
+    except Consent.DoesNotExist:
+        raise NotFound("No such consent record, or you do not have access to it.") from None
+    try:
+        case, grant = case_for(actor, consent.case_id)
+    except NotFound:
+        raise NotFound("No such consent record, or you do not have access to it.") from None
+    return consent, case, grant
+
+
+@transaction.atomic
+def revoke_consent(*, actor: User, consent_id: int, reason: str = "") -> Consent:
+    """Revoke a consent record; every share resting on it ends at once."""
+    consent, case, grant = _consent_for(actor, consent_id)
+    require_manager(grant)
+    if consent.revoked_at is not None:
+        return consent
+    now = timezone.now()
+    consent.revoked_at, consent.revoked_by, consent.revoke_reason = now, actor, reason[:300]
+    consent.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    ended = []
+    for share in consent.shares.filter(ended_at__isnull=True).select_related("organization"):
+        share.ended_at, share.ended_by = now, actor
+        share.end_reason = EndReason.CONSENT_REVOKED
+        share.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        ended.append(share.pk)
+    _audit(actor, Action.UPDATE, consent, case, grant, revoked=True, shares_ended=ended)
+    return consent
+
+
+def consent_covering(
+    case: Case, recipient: Organization, compartments: list[str], purpose: str
+) -> list[Consent]:
+    """The active consent records that together satisfy the pack's age rule for sharing these
+    compartments with this recipient; InvalidInput (field basis.reference) when they do not."""
+    from harborline.protocols.packs import get_pack
+
+    now = timezone.now()
+    candidates = [
+        k
+        for k in case.consents.filter(revoked_at__isnull=True).prefetch_related("recipients")
+        if k.active(now)
+        and recipient in k.recipients.all()
+        and set(compartments) <= set(k.compartments)
+    ]
+    age = case.youth.age_on(timezone.localdate())
+    pack = get_pack(case.pack)
+    rules = pack.sections.get("consent.yaml")
+    rule = rules.rule_for(age) if rules is not None else None
+    if rule is None:
+        if candidates:
+            return candidates
+        raise InvalidInput.field(
+            "basis.reference",
+            f"no active consent names {recipient.name} for: {', '.join(compartments)}",
+        )
+    used: list[Consent] = []
+    missing: list[str] = []
+    for group in rule.requires:
+        match = next((k for k in candidates if k.kind in group), None)
+        if match is None:
+            missing.append(" or ".join(ConsentKind(kind).label.lower() for kind in group))
+        else:
+            used.append(match)
+    if missing:
+        who = "age unknown" if age is None else f"age {age}"
+        raise InvalidInput.field(
+            "basis.reference",
+            f"for a youth of {who} sharing {', '.join(compartments)} with {recipient.name} "
+            f"needs: {'; and '.join(missing)} (consent rule {rule.id!r} of the {pack.name} pack)",
+        )
+    return used
+
+
+# --- shares ----------------------------------------------------------------------------------
+@transaction.atomic
+def create_share(
+    *,
+    actor: User,
+    case_id: int,
+    organization: str,
+    compartments: list[str],
+    purpose: str,
+    basis_type: str,
+    basis_reference: str,
+    expires_at: datetime | None,
+    role: str = "",
+) -> Share:
+    case, grant = case_for(actor, case_id)
+    require_manager(grant)
+    errors: list[FieldError] = []
+    recipient = None
+    try:
+        recipient = _organization(organization)
+        if recipient.pk == case.owner_id:
+            errors.append(FieldError("organization", "the owning organization already sees it"))
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    try:
+        names = c.check(compartments)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+        names = []
+    if role and role not in Role.values:
+        errors.append(FieldError("role", f"use one of: {', '.join(Role.values)} (or none)"))
+    if not purpose.strip():
+        errors.append(FieldError("purpose", "say what the information is shared for"))
+    if basis_type not in BasisType.values:
+        errors.append(FieldError("basis.type", f"use one of: {', '.join(BasisType.values)}"))
+    if not basis_reference.strip() and basis_type != BasisType.CONSENT:
+        errors.append(FieldError("basis.reference", "name the report, order or MOU"))
+    try:
+        expires = _future(expires_at, "expires_at", required=True)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    if (
+        recipient is not None
+        and recipient.type in c.PRIVILEGE_BARRED_ORG_TYPES
+        and c.Compartment.ADVOCATE_PRIVILEGED in names
+    ):
+        errors.append(
+            FieldError(
+                "compartments",
+                "advocate-privileged notes are never shared with law enforcement, prosecution "
+                "or probation",
+            )
+        )
+    if errors:
+        raise InvalidInput.fields(errors)
+    assert recipient is not None and expires is not None  # noqa: S101 - narrowed by the checks
+    consents: list[Consent] = []
+    if basis_type == BasisType.CONSENT:
+        consents = consent_covering(case, recipient, names, purpose)
+        basis_reference = basis_reference.strip() or ",".join(str(k.pk) for k in consents)
+    elif basis_type == BasisType.MOU:
+        from harborline.agreements.services import check_mou_basis
+
+        check_mou_basis(
+            reference=basis_reference.strip(),
+            owner=case.owner,
+            recipient=recipient,
+            compartments=names,
+            purpose=purpose.strip(),
+        )
+    share = Share.objects.create(
+        case=case,
+        organization=recipient,
+        role=role,
+        compartments=names,
+        purpose=purpose.strip(),
+        basis_type=basis_type,
+        basis_reference=basis_reference.strip(),
+        expires_at=expires,
+        created_by=actor,
+    )
+    if consents:
+        share.consents.set(consents)
+    _audit(
+        actor,
+        Action.SHARE,
+        share,
+        case,
+        grant,
+        compartments=names,
+        purpose=share.purpose,
+        legal_basis=f"{basis_type}:{share.basis_reference}",
+        recipient=recipient.slug,
+        role=role,
+    )
+    return share
+
+
+@transaction.atomic
+def end_share(*, actor: User, share_id: int) -> Share:
+    try:
+        share = Share.objects.get(pk=share_id)
+        case, grant = case_for(actor, share.case_id)
+    except (Share.DoesNotExist, NotFound):
+        raise NotFound("No such share, or you do not have access to it.") from None
+    require_manager(grant)
+    if share.ended_at is None:
+        share.ended_at, share.ended_by, share.end_reason = timezone.now(), actor, EndReason.DELETED
+        share.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        _audit(actor, Action.DELETE, share, case, grant, compartments=share.compartments)
+    return share
+
+
+# --- break-glass -----------------------------------------------------------------------------
+@transaction.atomic
+def break_glass(*, actor: User, case_id: int, reason: str) -> BreakGlass:
+    """Open a case this actor's organization has no share of, for 4 hours, with a reason. The
+    owning organization is flagged (its review queue) and the opening is audited."""
+    from harborline.cases.models import Case
+
+    case = Case.objects.select_related("owner").filter(pk=case_id).first()
+    if case is None or not may_break_glass(actor, case):
+        raise NotFound(NOT_FOUND)
+    if len(reason.strip()) < 10:
+        raise InvalidInput.field("reason", "say why this is an emergency (at least 10 characters)")
+    now = timezone.now()
+    membership = actor.membership_or_none
+    assert membership is not None  # noqa: S101 - may_break_glass checked it
+    glass = BreakGlass.objects.create(
+        case=case,
+        user=actor,
+        organization=membership.organization,
+        reason=reason.strip(),
+        opened_at=now,
+        expires_at=BreakGlass.window(now),
+    )
+    record(
+        actor=actor,
+        action=Action.BREAK_GLASS,
+        obj=glass,
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        compartments=c.BREAK_GLASS,
+        purpose="emergency access (break-glass)",
+        legal_basis=f"break_glass:{glass.pk}",
+        detail={"hours": BREAK_GLASS_HOURS},
+    )
+    _notify_owner(glass)
+    return glass
+
+
+def _notify_owner(glass: BreakGlass) -> None:
+    """E-mail the owning organization's reviewers (after commit): someone broke the glass."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from harborline.people.models import User
+
+    reviewers = list(
+        User.objects.filter(
+            is_active=True,
+            membership__organization_id=glass.case.owner_id,
+            membership__role__in=["supervisor", "org_admin"],
+        ).values_list("email", flat=True)
+    )
+    if not reviewers:
+        return
+    subject = f"Harborline: emergency access to case {glass.case_id} needs review"
+    body = (
+        f"{glass.user.email} of {glass.organization.name} opened case {glass.case_id} with "
+        f"break-glass at {glass.opened_at:%Y-%m-%d %H:%M} UTC for {BREAK_GLASS_HOURS} hours.\n"
+        f"Review it in Harborline under Break-glass reviews. The reason is shown there."
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, reviewers))
+
+
+@transaction.atomic
+def review_break_glass(*, actor: User, glass_id: int, outcome: str, note: str = "") -> BreakGlass:
+    try:
+        glass = BreakGlass.objects.select_related("case").get(pk=glass_id)
+        case, grant = case_for(actor, glass.case_id)
+    except (BreakGlass.DoesNotExist, NotFound):
+        raise NotFound("No such break-glass opening, or you do not have access to it.") from None
+    if not grant.reviews:
+        raise Forbidden("Only supervisors and administrators of the owning organization review.")
+    if outcome not in ReviewOutcome.values:
+        raise InvalidInput.field("outcome", f"use one of: {', '.join(ReviewOutcome.values)}")
+    if outcome == ReviewOutcome.NOT_JUSTIFIED and not note.strip():
+        raise InvalidInput.field("note", "say what was wrong, for the record")
+    glass.reviewed_at, glass.reviewed_by = timezone.now(), actor
+    glass.outcome, glass.review_note = outcome, note.strip()[:500]
+    glass.save(update_fields=["reviewed_at", "reviewed_by", "outcome", "review_note"])
+    _audit(actor, Action.UPDATE, glass, case, grant, outcome=outcome)
+    return glass

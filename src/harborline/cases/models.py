@@ -1,0 +1,152 @@
+"""A youth, the case an organization opens for them, the case team, external references and
+notes. Everything a youth might be recognised by is encrypted at rest; which compartment each
+field belongs to is declared here (`COMPARTMENT_OF`) and enforced by `access`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.utils import timezone
+
+from harborline.access.compartments import Compartment
+from harborline.crypto.fields import EncryptedJSONField, EncryptedTextField
+from harborline.people.models import Organization, User
+
+
+class Youth(models.Model):
+    """Identity (compartment `identity`) and contacts (compartment `contact`). The name and
+    date of birth are also kept as blind indexes for the possible-duplicate warning."""
+
+    first_name = EncryptedTextField()
+    last_name = EncryptedTextField()
+    aliases = EncryptedJSONField(default=list, blank=True)
+    dob = EncryptedTextField(blank=True)  # ISO date; empty when unknown
+    gender = EncryptedTextField(blank=True)  # gender identity in the youth's own words
+    pronouns = EncryptedTextField(blank=True)
+    contacts = EncryptedJSONField(default=list, blank=True)  # [{"kind", "value", "note"}]
+    name_dob_key = models.CharField(max_length=64, db_index=True)
+    created_by_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"youth {self.pk}"
+
+    @property
+    def birth_date(self) -> date | None:
+        return date.fromisoformat(self.dob) if self.dob else None
+
+    def age_on(self, day: date) -> int | None:
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Case(models.Model):
+    """Owned by the organization that opened it. `version` guards concurrent edits."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="cases")
+    owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    pack = models.CharField(max_length=60, default="nevada")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    placement_address = EncryptedTextField(blank=True)  # compartment placement_address
+    latest_outcome = models.CharField(max_length=40, blank=True)  # compartment screening
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "status", "-opened_at"])]
+
+    def __str__(self) -> str:
+        return f"case {self.pk}"
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    MENTOR_ADVOCATE = "mentor_advocate", "Mentor-advocate"
+    CPS_WORKER = "cps_worker", "Child-welfare (CPS) worker"
+    DETECTIVE = "detective", "Detective"
+    PROBATION_OFFICER = "probation_officer", "Probation officer"
+    PROSECUTOR = "prosecutor", "Prosecutor"
+    DEFENDER = "defender", "Defender"
+    THERAPIST = "therapist", "Therapist"
+    MEDICAL = "medical", "Medical provider"
+    EDUCATION = "education", "Education liaison"
+    CASE_MANAGER = "case_manager", "Case manager"
+    OTHER = "other", "Other"
+
+
+class CaseTeamMember(models.Model):
+    """Who works the case, in which role. Being on the team does not by itself let another
+    organization read the case: that takes a share (access)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT)
+    name = models.CharField(max_length=200, blank=True)  # a person without an account
+    role_on_case = models.CharField(max_length=40, choices=TeamRole.choices)
+    active = models.BooleanField(default=True)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "role_on_case", "active"])]
+
+    def __str__(self) -> str:
+        return f"case team member {self.pk}"
+
+
+class ReferenceKind(models.TextChoices):
+    UNITY = "unity", "Child-welfare system ID (UNITY)"
+    LAW_ENFORCEMENT_REPORT = "le_report", "Law-enforcement report number"
+    NCMEC_REPORT = "ncmec_report", "NCMEC report number"
+    COURT_CASE = "court_case", "Court case number"
+    OTHER = "other", "Other"
+
+
+REFERENCE_COMPARTMENT = {
+    ReferenceKind.UNITY: Compartment.IDENTITY,
+    ReferenceKind.LAW_ENFORCEMENT_REPORT: Compartment.LEGAL,
+    ReferenceKind.NCMEC_REPORT: Compartment.LEGAL,
+    ReferenceKind.COURT_CASE: Compartment.LEGAL,
+    ReferenceKind.OTHER: Compartment.IDENTITY,
+}
+
+
+class ExternalReference(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="references")
+    kind = models.CharField(max_length=20, choices=ReferenceKind.choices)
+    value = EncryptedTextField()
+    note = models.CharField(max_length=200, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"external reference {self.pk}"
+
+    @property
+    def compartment(self) -> str:
+        return REFERENCE_COMPARTMENT[ReferenceKind(self.kind)]
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    compartment = models.CharField(max_length=30, choices=Compartment.choices)
+    text = EncryptedTextField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    author_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "compartment", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"

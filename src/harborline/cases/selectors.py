@@ -1,0 +1,211 @@
+"""Every read of youth and case data: returns only what the actor may see and records the read
+in the audit chain. The number of queries does not grow with the size of the case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from harborline.access import compartments as c
+from harborline.access.models import BreakGlass, Share
+from harborline.access.policy import Grant, _member, case_for
+from harborline.audit.models import Action
+from harborline.audit.services import record, record_reads
+from harborline.crypto.fields import blind_index
+from harborline.people.models import User
+
+from .models import Case, CaseTeamMember, ExternalReference, Note
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    grant: Grant
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    team: list[CaseTeamMember] = field(default_factory=list)
+
+
+def _note(n: Note) -> dict[str, Any]:
+    return {
+        "id": n.pk,
+        "text": n.text,
+        "author": n.author.email,
+        "organization": n.author_org.name,
+        "created_at": n.created_at,
+    }
+
+
+def case_detail(actor: User, case_id: int | str, *, audit: bool = True) -> CaseDetail:
+    """The case with one section per compartment the actor may see (NotFound otherwise)."""
+    from harborline.response.models import MdtMeeting, Screening
+
+    case, grant = case_for(actor, case_id)
+    seen = [name for name in c.ALL if grant.sees(name)]
+    sections: dict[str, dict[str, Any]] = {name: {} for name in seen}
+    youth = case.youth
+    if "identity" in sections:
+        sections["identity"] = {
+            "first_name": youth.first_name,
+            "last_name": youth.last_name,
+            "aliases": youth.aliases,
+            "dob": youth.dob or None,
+            "gender": youth.gender,
+            "pronouns": youth.pronouns,
+        }
+    if "contact" in sections:
+        sections["contact"] = {"contacts": youth.contacts}
+    if "placement_address" in sections:
+        sections["placement_address"] = {"address": case.placement_address}
+    if "screening" in sections:
+        screenings = Screening.objects.filter(case=case).order_by("-identified_at")
+        sections["screening"] = {
+            "latest_outcome": case.latest_outcome or None,
+            "screenings": [
+                {
+                    "id": s.pk,
+                    "instrument": s.instrument,
+                    "pack": s.pack,
+                    "pack_version": s.pack_version,
+                    "outcome": s.outcome,
+                    "identified_by": s.identified_by,
+                    "identified_at": s.identified_at,
+                    "setting": s.setting,
+                    "urgent": s.urgent,
+                }
+                for s in screenings
+            ],
+        }
+    refs = [r for r in ExternalReference.objects.filter(case=case) if grant.sees(r.compartment)]
+    for r in refs:
+        sections[r.compartment].setdefault("references", []).append(
+            {"id": r.pk, "kind": r.kind, "value": r.value, "note": r.note}
+        )
+    notes = (
+        Note.objects.filter(case=case, compartment__in=seen)
+        .select_related("author", "author_org")
+        .order_by("-created_at")
+    )
+    for n in notes:
+        sections[n.compartment].setdefault("notes", []).append(_note(n))
+    if "safety" in sections:
+        meetings = (
+            MdtMeeting.objects.filter(case=case)
+            .prefetch_related("attendees", "actions__owner")
+            .order_by("-held_at")
+        )
+        sections["safety"]["meetings"] = [
+            {
+                "id": m.pk,
+                "kind": m.kind,
+                "held_at": m.held_at,
+                "youth_participated": m.youth_participated,
+                "attendees": [u.email for u in m.attendees.all()],
+                "other_attendees": m.other_attendees,
+                "decisions": m.decisions,
+                "actions": [
+                    {
+                        "text": a.text,
+                        "owner": a.owner.email,
+                        "due_on": a.due_on,
+                        "done": a.done_at is not None,
+                    }
+                    for a in m.actions.all()
+                ],
+            }
+            for m in meetings
+        ]
+    team = list(
+        CaseTeamMember.objects.filter(case=case, active=True).select_related("organization", "user")
+    )
+    if audit:
+        record(
+            actor=actor,
+            action=Action.VIEW,
+            obj=case,
+            owner_org=case.owner,
+            youth_id=case.youth_id,
+            compartments=seen,
+            purpose=grant.purpose,
+            legal_basis=grant.legal_basis,
+        )
+    return CaseDetail(case=case, grant=grant, sections=sections, team=team)
+
+
+def visible_cases(actor: User) -> QuerySet[Case]:
+    """Cases the actor may open at all: owned by their organization, shared with it (or its
+    role), or opened by them with break-glass in the last 4 hours."""
+    member = _member(actor)
+    if member is None:
+        return Case.objects.none()
+    role, _, org_id = member
+    now = timezone.now()
+    shared = Share.objects.active(now).filter(
+        Q(role="") | Q(role=role),
+        case=OuterRef("pk"),
+        organization_id=org_id,
+    )
+    glass = BreakGlass.objects.filter(case=OuterRef("pk"), user=actor, expires_at__gt=now)
+    return Case.objects.filter(Q(owner_id=org_id) | Exists(shared) | Exists(glass))
+
+
+def case_list(
+    actor: User, *, page: int = 1, status: str = "open", q: str = ""
+) -> tuple[Page[Case], dict[int, Grant]]:
+    """One page of the cases the actor may see, with names only where identity is visible.
+    Every listed youth is recorded as read (one audit event each, one insert)."""
+    from harborline.access.policy import grants_for
+
+    cases = visible_cases(actor).select_related("youth", "owner").order_by("-opened_at", "-pk")
+    if status in ("open", "closed"):
+        cases = cases.filter(status=status)
+    if q.strip():
+        if q.strip().isdigit():
+            cases = cases.filter(pk=int(q.strip()))
+        else:
+            cases = cases.filter(youth__name_dob_key__in=_keys_for_name(q))
+    paged = Paginator(cases, PAGE_SIZE).get_page(page)
+    grants = grants_for(actor, list(paged.object_list))
+    record_reads(
+        actor=actor,
+        reads=[
+            (
+                case,
+                case.owner,
+                case.youth_id,
+                [n for n in ("identity", "screening") if grants[case.pk].sees(n)],
+            )
+            for case in paged.object_list
+        ],
+        purpose="case list",
+    )
+    return paged, grants
+
+
+def _keys_for_name(q: str) -> list[str]:
+    """Search by last name (and date of birth when given, 'Lastname 2009-04-17'): exact
+    matches through the blind index, since names are encrypted."""
+    parts = q.split()
+    dob = next((p for p in parts if len(p) == 10 and p[4] == "-"), "")
+    name = " ".join(p for p in parts if p != dob)
+    return [blind_index(name, dob)]
+
+
+def possible_duplicates(actor: User, *, last_name: str, dob: str) -> list[Case]:
+    """Cases with the same last name and date of birth, among those whose identity the actor
+    may already see — never a hint that another organization knows the youth."""
+    if not last_name.strip():
+        return []
+    from harborline.access.policy import grants_for
+
+    key = blind_index(last_name, dob or "")
+    candidates = list(
+        visible_cases(actor).filter(youth__name_dob_key=key).select_related("youth", "owner")[:20]
+    )
+    grants = grants_for(actor, candidates)
+    return [case for case in candidates if grants[case.pk].sees("identity")][:10]

@@ -1,0 +1,279 @@
+"""Every write of youth and case data. Each checks the actor's right through `access.policy`,
+runs in one transaction and appends to the audit chain."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+
+from harborline.access import compartments as c
+from harborline.access.policy import Grant, case_for, require, require_manager
+from harborline.audit.models import Action
+from harborline.audit.services import record
+from harborline.crypto.fields import blind_index
+from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput
+from harborline.people.models import Organization, User
+from harborline.protocols.packs import registry
+
+from .models import (
+    Case,
+    CaseTeamMember,
+    ExternalReference,
+    Note,
+    ReferenceKind,
+    TeamRole,
+    Youth,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+IDENTITY_FIELDS = ("first_name", "last_name", "dob", "gender", "pronouns", "aliases")
+
+
+def audit_case(
+    actor: User, action: str, obj: Any, case: Case, grant: Grant, compartments: Iterable[str]
+) -> None:
+    record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        compartments=compartments,
+        purpose=grant.purpose,
+        legal_basis=grant.legal_basis,
+    )
+
+
+def _clean_identity(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {}
+    for name in ("first_name", "last_name"):
+        if name in data or not partial:
+            value = str(data.get(name) or "").strip()
+            if not value:
+                errors.append(FieldError(f"youth.{name}", "is required"))
+            elif len(value) > 100:
+                errors.append(FieldError(f"youth.{name}", "at most 100 characters"))
+            out[name] = value
+    if "dob" in data or not partial:
+        raw = data.get("dob")
+        if raw in (None, ""):
+            out["dob"] = ""
+        else:
+            try:
+                born = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+            except ValueError:
+                errors.append(FieldError("youth.dob", "use a date like 2009-04-17"))
+            else:
+                if born > date.today() or born.year < 1990:
+                    errors.append(FieldError("youth.dob", "is not a plausible date of birth"))
+                out["dob"] = born.isoformat()
+    for name in ("gender", "pronouns"):
+        if name in data or not partial:
+            value = str(data.get(name) or "").strip()
+            if len(value) > 100:
+                errors.append(FieldError(f"youth.{name}", "at most 100 characters"))
+            out[name] = value
+    if "aliases" in data:
+        aliases = data.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            errors.append(FieldError("youth.aliases", "give a list of names"))
+        else:
+            out["aliases"] = [a.strip() for a in aliases if a.strip()][:20]
+    if "contacts" in data:
+        contacts = data.get("contacts") or []
+        if not isinstance(contacts, list) or not all(
+            isinstance(x, dict) and str(x.get("value", "")).strip() for x in contacts
+        ):
+            errors.append(FieldError("youth.contacts", "give a list of {kind, value, note}"))
+        else:
+            out["contacts"] = [
+                {k: str(x.get(k, "")).strip()[:200] for k in ("kind", "value", "note")}
+                for x in contacts
+            ][:20]
+    if errors:
+        raise InvalidInput.fields(errors)
+    return out
+
+
+def _actor_org(actor: User) -> tuple[Organization, str]:
+    membership = actor.membership_or_none
+    rules = actor.rules
+    if (
+        membership is None
+        or rules is None
+        or not rules.sees_youth_data
+        or membership.role == "system_admin"
+    ):
+        raise Forbidden("Your role does not work with youth records.")
+    return membership.organization, membership.role
+
+
+@transaction.atomic
+def open_case(*, actor: User, youth: dict[str, Any], pack: str = "nevada") -> Case:
+    """A new youth record and a case owned by the actor's organization."""
+    org, _ = _actor_org(actor)
+    clean = _clean_identity(youth)
+    if pack not in registry():
+        raise InvalidInput.field("pack", f"no protocol pack {pack!r}")
+    person = Youth.objects.create(
+        **clean,
+        name_dob_key=blind_index(clean["last_name"], clean["dob"]),
+        created_by_org=org,
+    )
+    case = Case.objects.create(youth=person, owner=org, opened_by=actor, pack=pack)
+    CaseTeamMember.objects.create(
+        case=case, organization=org, user=actor, role_on_case=TeamRole.LEAD, added_by=actor
+    )
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=case,
+        owner_org=org,
+        youth_id=person.pk,
+        compartments=[c.Compartment.IDENTITY],
+        purpose="case work (owning organization)",
+        legal_basis="owner",
+    )
+    return case
+
+
+@transaction.atomic
+def update_youth(*, actor: User, case_id: int, version: int, changes: dict[str, Any]) -> Case:
+    """Change the youth's identity or contacts. `version` is the case version the editor saw;
+    a stale one is refused with Conflict and nothing is written."""
+    case, grant = case_for(actor, case_id)
+    require(grant, c.Compartment.IDENTITY)
+    clean = _clean_identity(changes, partial=True)
+    touched = [c.Compartment.IDENTITY]
+    if "contacts" in clean:
+        require(grant, c.Compartment.CONTACT)
+        touched.append(c.Compartment.CONTACT)
+    bumped = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
+    if not bumped:
+        raise Conflict(
+            "Someone else changed this record since you opened it. Reload to see their change, "
+            "then make yours again."
+        )
+    person = case.youth
+    for name, value in clean.items():
+        setattr(person, name, value)
+    person.name_dob_key = blind_index(person.last_name, person.dob)
+    person.save()
+    case.refresh_from_db(fields=["version"])
+    audit_case(actor, Action.UPDATE, case, case, grant, touched)
+    return case
+
+
+@transaction.atomic
+def set_placement_address(*, actor: User, case_id: int, version: int, address: str) -> Case:
+    case, grant = case_for(actor, case_id)
+    require(grant, c.Compartment.PLACEMENT_ADDRESS)
+    if len(address) > 500:
+        raise InvalidInput.field("address", "at most 500 characters")
+    if not Case.objects.filter(pk=case.pk, version=version).update(
+        version=F("version") + 1, placement_address=address.strip()
+    ):
+        raise Conflict("Someone else changed this record since you opened it. Reload first.")
+    case.refresh_from_db()
+    audit_case(actor, Action.UPDATE, case, case, grant, [c.Compartment.PLACEMENT_ADDRESS])
+    return case
+
+
+@transaction.atomic
+def add_note(*, actor: User, case_id: int, compartment: str, text: str) -> Note:
+    case, grant = case_for(actor, case_id)
+    if compartment not in c.NAMES:
+        raise InvalidInput.field("compartment", f"use one of: {', '.join(c.ALL)}")
+    require(grant, compartment)
+    text = text.strip()
+    if not text:
+        raise InvalidInput.field("text", "write the note")
+    if len(text) > 20000:
+        raise InvalidInput.field("text", "at most 20,000 characters")
+    membership = actor.membership_or_none
+    assert membership is not None  # noqa: S101 - case_for granted access
+    note = Note.objects.create(
+        case=case,
+        compartment=compartment,
+        text=text,
+        author=actor,
+        author_org=membership.organization,
+    )
+    audit_case(actor, Action.CREATE, note, case, grant, [compartment])
+    return note
+
+
+@transaction.atomic
+def add_team_member(
+    *,
+    actor: User,
+    case_id: int,
+    organization: str,
+    role_on_case: str,
+    user_email: str = "",
+    name: str = "",
+) -> CaseTeamMember:
+    case, grant = case_for(actor, case_id)
+    require_manager(grant)
+    errors: list[FieldError] = []
+    org = Organization.objects.filter(slug=organization, is_active=True).first()
+    if org is None:
+        errors.append(FieldError("organization", f"no active organization {organization!r}"))
+    if role_on_case not in TeamRole.values:
+        errors.append(FieldError("role_on_case", f"use one of: {', '.join(TeamRole.values)}"))
+    person = None
+    if user_email:
+        person = User.objects.filter(email__iexact=user_email, is_active=True).first()
+        if person is None or (org is not None and person.membership_or_none is None):
+            errors.append(FieldError("user", f"no active user {user_email!r}"))
+        elif org is not None and person.membership.organization_id != org.pk:
+            errors.append(FieldError("user", f"{user_email} is not a member of {org.name}"))
+    elif not name.strip():
+        errors.append(FieldError("name", "give a user's e-mail or a name"))
+    if errors:
+        raise InvalidInput.fields(errors)
+    assert org is not None  # noqa: S101
+    member = CaseTeamMember.objects.create(
+        case=case,
+        organization=org,
+        user=person,
+        name=name.strip()[:200],
+        role_on_case=role_on_case,
+        added_by=actor,
+    )
+    audit_case(actor, Action.UPDATE, member, case, grant, [])
+    return member
+
+
+@transaction.atomic
+def remove_team_member(*, actor: User, member_id: int) -> CaseTeamMember:
+    member = CaseTeamMember.objects.filter(pk=member_id).first()
+    if member is None:
+        raise InvalidInput.field("member", "no such team member")
+    case, grant = case_for(actor, member.case_id)
+    require_manager(grant)
+    member.active = False
+    member.save(update_fields=["active"])
+    audit_case(actor, Action.UPDATE, member, case, grant, [])
+    return member
+
+
+@transaction.atomic
+def add_reference(*, actor: User, case_id: int, kind: str, value: str, note: str = "") -> Any:
+    case, grant = case_for(actor, case_id)
+    if kind not in ReferenceKind.values:
+        raise InvalidInput.field("kind", f"use one of: {', '.join(ReferenceKind.values)}")
+    ref = ExternalReference(case=case, kind=kind, value=value.strip(), note=note.strip()[:200])
+    require(grant, ref.compartment)
+    if not ref.value or len(ref.value) > 100:
+        raise InvalidInput.field("value", "give the number (at most 100 characters)")
+    ref.added_by = actor
+    ref.save()
+    audit_case(actor, Action.CREATE, ref, case, grant, [ref.compartment])
+    return ref

@@ -1,0 +1,79 @@
+"""Reads of the response: a case's obligations and screenings, and the "due next / overdue"
+dashboards per user and per organization. Every read of youth data is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from harborline.access.policy import case_for
+from harborline.audit.models import Action
+from harborline.audit.services import record, record_reads
+from harborline.cases.models import CaseTeamMember
+from harborline.people.models import User
+
+from .models import Obligation, Status
+
+DASHBOARD_LIMIT = 100
+
+
+def obligations_for_case(actor: User, case_id: int | str) -> list[Obligation]:
+    case, grant = case_for(actor, case_id)
+    rows = list(case.obligations.select_related("owner_org").order_by("due_at", "pk"))
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="response.obligation",
+        object_id=f"case:{case.pk}",
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        purpose=grant.purpose,
+        legal_basis=grant.legal_basis,
+    )
+    return rows
+
+
+def status_now(obligation: Obligation, at: datetime | None = None) -> str:
+    """The status to show: an open obligation past its due time is overdue even before the
+    sweep has marked it."""
+    if obligation.is_overdue(at):
+        return Status.OVERDUE
+    return obligation.status
+
+
+@dataclass
+class Dashboard:
+    overdue: list[Obligation]
+    due_next: list[Obligation]
+    scope: str
+
+
+def _pending_for(actor: User, scope: str) -> QuerySet[Obligation]:
+    membership = actor.membership_or_none
+    if membership is None or actor.rules is None or not actor.rules.sees_youth_data:
+        return Obligation.objects.none()
+    rows = Obligation.objects.pending().filter(owner_org_id=membership.organization_id)
+    if scope == "mine":
+        on_team = CaseTeamMember.objects.filter(case=OuterRef("case"), user=actor, active=True)
+        rows = rows.filter(Exists(on_team))
+    return rows
+
+
+def dashboard(actor: User, *, scope: str = "mine") -> Dashboard:
+    """Pending obligations of the actor's organization ("org") or of the cases the actor is on
+    the team of ("mine"): overdue first, then the next due. Youth names are shown, so each
+    listed youth is recorded as read."""
+    now = timezone.now()
+    base = _pending_for(actor, scope).select_related("case__youth", "case__owner", "owner_org")
+    overdue = list(base.filter(due_at__lte=now).order_by("due_at")[:DASHBOARD_LIMIT])
+    due_next = list(base.filter(due_at__gt=now).order_by("due_at")[:DASHBOARD_LIMIT])
+    seen = {o.case_id: o.case for o in overdue + due_next}
+    record_reads(
+        actor=actor,
+        reads=[(case, case.owner, case.youth_id, ["identity"]) for case in seen.values()],
+        purpose=f"obligations dashboard ({scope})",
+    )
+    return Dashboard(overdue=overdue, due_next=due_next, scope=scope)

@@ -1,0 +1,368 @@
+"""Every write of the response: screenings on a case (and the obligations they start),
+completing or waiving obligations, MDT meetings. Each checks access, runs in one transaction
+and appends to the audit chain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from harborline.access import compartments as c
+from harborline.access.policy import Grant, case_for, require
+from harborline.audit.models import Action
+from harborline.audit.services import record
+from harborline.cases.services import audit_case
+from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.instruments import services as instruments
+from harborline.people.models import User
+from harborline.people.roles import OrgType
+from harborline.protocols.packs import get_pack
+
+from .clocks import event_time
+from .models import (
+    FULFILS,
+    ActionItem,
+    MdtMeeting,
+    MeetingKind,
+    Obligation,
+    Screening,
+    Setting,
+    Status,
+)
+from .obligations import plan, triggers_for, urgent_by_rule
+
+if TYPE_CHECKING:
+    from harborline.cases.models import Case
+
+# Who identified the youth: an organization type, or one of the people the protocol names.
+IDENTIFIERS = (*OrgType.values, "school", "family", "self", "community_member", "other")
+OUTCOME_RESULT = "outcome"  # the instrument result that names the screening's outcome
+HIGH_RISK_KIND = "rescreen"
+
+
+@transaction.atomic
+def record_screening(
+    *,
+    actor: User,
+    case_id: int,
+    instrument: str,
+    answers: Any,
+    identified_by: str,
+    identified_at: datetime | None,
+    setting: str = "",
+    urgent: bool | None = None,
+    urgent_reason: str = "",
+) -> tuple[Screening, list[Obligation]]:
+    """Score an instrument on a case, store it with the pack version, and start the
+    obligations the pack's rules name, due from `identified_at` (the event), not from now."""
+    case, grant = case_for(actor, case_id)
+    require(grant, c.Compartment.SCREENING)
+    pack = get_pack(case.pack)
+    errors: list[FieldError] = []
+    if identified_by not in IDENTIFIERS:
+        errors.append(FieldError("identified_by", f"use one of: {', '.join(IDENTIFIERS)}"))
+    if setting and setting not in Setting.values:
+        errors.append(FieldError("setting", f"use one of: {', '.join(Setting.values)}"))
+    tz = case.owner.time_zone
+    at = None
+    if identified_at is None:
+        errors.append(FieldError("identified_at", "say when the youth was identified"))
+    else:
+        try:
+            at = event_time(identified_at, tz, "identified_at")
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+        else:
+            if at > timezone.now() + timedelta(minutes=5):
+                errors.append(FieldError("identified_at", "cannot be in the future"))
+    derived = urgent_by_rule(pack, identified_by=identified_by, setting=setting)
+    if urgent is not None and urgent != derived and not urgent_reason.strip():
+        errors.append(
+            FieldError(
+                "urgent_reason",
+                f"the protocol says this identification is {'' if derived else 'not '}urgent; "
+                "give a reason to decide otherwise",
+            )
+        )
+    if errors:
+        raise InvalidInput.fields(errors)
+    assert at is not None  # noqa: S101 - checked above
+    definition = pack.instrument(instrument)
+    if not definition.about_youth:
+        raise InvalidInput.field("instrument", f"{definition.title} is not a youth instrument")
+    response = instruments.submit(
+        actor=actor,
+        pack=pack.name,
+        instrument=instrument,
+        answers=answers,
+        subject_type="cases.case",
+        subject_id=str(case.pk),
+    )
+    results = (response.sealed or {}).get("results", {})
+    outcome = str(results.get(OUTCOME_RESULT, "") or "")
+    decided = derived if urgent is None else urgent
+    screening = Screening.objects.create(
+        case=case,
+        response=response,
+        pack=pack.name,
+        pack_version=pack.version,
+        instrument=instrument,
+        outcome=outcome,
+        identified_by=identified_by,
+        identified_at=at,
+        setting=setting,
+        urgent=decided,
+        urgent_derived=derived,
+        urgent_override_reason=urgent_reason.strip() if urgent is not None else "",
+        recorded_by=actor,
+    )
+    if outcome:
+        case.latest_outcome = outcome
+        case.save(update_fields=["latest_outcome"])
+    first = not Screening.objects.filter(case=case).exclude(pk=screening.pk).exists()
+    fired = triggers_for(pack, instrument=instrument, results=results, urgent=decided)
+    if not first and "first_contact" in fired:
+        fired.remove("first_contact")
+    # A new screening answers the pending re-screen; a still-high-risk result starts the next.
+    for pending in case.obligations.pending().filter(kind=HIGH_RISK_KIND):
+        _close(pending, actor, Status.DONE, evidence={"screening": screening.pk})
+    pending_kinds = set(case.obligations.pending().values_list("kind", flat=True))
+    created = []
+    for planned in plan(pack, triggers=fired, at=at):
+        if planned.rule.id in pending_kinds:
+            continue
+        created.append(
+            Obligation.objects.create(
+                case=case,
+                screening=screening,
+                pack=pack.name,
+                kind=planned.rule.id,
+                title=planned.rule.title,
+                trigger=planned.trigger,
+                trigger_at=planned.trigger_at,
+                due_at=planned.due_at,
+                owner_org=case.owner,
+                owner_role=planned.rule.owner.role,
+            )
+        )
+    audit_case(actor, Action.CREATE, screening, case, grant, [c.Compartment.SCREENING])
+    if created:
+        record(
+            actor=actor,
+            action=Action.CREATE,
+            object_type="response.obligation",
+            object_id=",".join(str(o.pk) for o in created),
+            owner_org=case.owner,
+            youth_id=case.youth_id,
+            purpose=grant.purpose,
+            legal_basis=grant.legal_basis,
+            detail={"kinds": [o.kind for o in created], "screening": screening.pk},
+        )
+    return screening, created
+
+
+def _close(
+    obligation: Obligation, actor: User, status: str, *, evidence: dict[str, Any] | None = None
+) -> None:
+    obligation.status = status
+    obligation.completed_at = timezone.now()
+    obligation.completed_by = actor
+    if evidence is not None:
+        obligation.evidence = evidence
+    obligation.version += 1
+    obligation.save()
+
+
+def _obligation_for(actor: User, obligation_id: int) -> tuple[Obligation, Case, Grant]:
+    obligation = Obligation.objects.select_related("case").filter(pk=obligation_id).first()
+    if obligation is None:
+        raise NotFound("No such obligation, or you do not have access to it.")
+    try:
+        case, grant = case_for(actor, obligation.case_id)
+    except NotFound:
+        raise NotFound("No such obligation, or you do not have access to it.") from None
+    return obligation, case, grant
+
+
+def _require_owner(actor: User, obligation: Obligation) -> None:
+    membership = actor.membership_or_none
+    if membership is None or membership.organization_id != obligation.owner_org_id:
+        raise Forbidden("Only the organization that carries this obligation can close it.")
+
+
+EVIDENCE_FIELDS = {
+    "report_number": 100,
+    "told": 300,  # who was told (agency, person)
+    "told_at": 40,  # when (ISO 8601)
+    "note": 2000,
+}
+
+
+def _clean_evidence(evidence: Any) -> dict[str, str]:
+    if not isinstance(evidence, dict):
+        raise InvalidInput.field("evidence", 'give an object, e.g. {"report_number": "..."}')
+    errors, clean = [], {}
+    for name, value in evidence.items():
+        if name not in EVIDENCE_FIELDS:
+            errors.append(FieldError(f"evidence.{name}", f"use: {', '.join(EVIDENCE_FIELDS)}"))
+            continue
+        text = str(value or "").strip()
+        if len(text) > EVIDENCE_FIELDS[name]:
+            errors.append(
+                FieldError(f"evidence.{name}", f"at most {EVIDENCE_FIELDS[name]} characters")
+            )
+        if name == "told_at" and text:
+            try:
+                datetime.fromisoformat(text)
+            except ValueError:
+                errors.append(
+                    FieldError("evidence.told_at", "use a date and time like 2026-12-02T14:30")
+                )
+        clean[name] = text
+    if not any(clean.values()):
+        errors.append(
+            FieldError(
+                "evidence", "record what was done: a report number, who was told, when, or a note"
+            )
+        )
+    if errors:
+        raise InvalidInput.fields(errors)
+    return clean
+
+
+@transaction.atomic
+def complete_obligation(
+    *, actor: User, obligation_id: int, evidence: Any, version: int | None = None
+) -> Obligation:
+    obligation, case, grant = _obligation_for(actor, obligation_id)
+    _require_owner(actor, obligation)
+    clean = _clean_evidence(evidence)
+    return _finish(actor, obligation, case, grant, Status.DONE, version, evidence=clean)
+
+
+@transaction.atomic
+def waive_obligation(
+    *, actor: User, obligation_id: int, reason: str, version: int | None = None
+) -> Obligation:
+    obligation, case, grant = _obligation_for(actor, obligation_id)
+    _require_owner(actor, obligation)
+    membership = actor.membership_or_none
+    if membership is None or membership.role not in ("supervisor", "org_admin"):
+        raise Forbidden("Only a supervisor may waive an obligation.")
+    if len(reason.strip()) < 10:
+        raise InvalidInput.field("reason", "say why the obligation does not apply (10+ characters)")
+    obligation.waived_reason = reason.strip()
+    return _finish(actor, obligation, case, grant, Status.WAIVED, version)
+
+
+def _finish(
+    actor: User,
+    obligation: Obligation,
+    case: Case,
+    grant: Grant,
+    status: str,
+    version: int | None,
+    *,
+    evidence: dict[str, Any] | None = None,
+) -> Obligation:
+    if obligation.status in (Status.DONE, Status.WAIVED):
+        raise Conflict(f"This obligation is already {obligation.get_status_display().lower()}.")
+    expected = obligation.version if version is None else version
+    bumped = Obligation.objects.filter(pk=obligation.pk, version=expected).update(
+        version=F("version") + 1
+    )
+    if not bumped:
+        raise Conflict("Someone else changed this obligation since you opened it. Reload first.")
+    obligation.version = expected + 1
+    obligation.status = status
+    obligation.completed_at = timezone.now()
+    obligation.completed_by = actor
+    if evidence is not None:
+        obligation.evidence = evidence
+    obligation.save()
+    audit_case(actor, Action.UPDATE, obligation, case, grant, [])
+    return obligation
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    actor: User,
+    case_id: int,
+    kind: str,
+    held_at: datetime | None,
+    attendees: list[str] | None = None,
+    other_attendees: str = "",
+    youth_participated: bool = False,
+    decisions: str = "",
+    actions: list[dict[str, Any]] | None = None,
+) -> MdtMeeting:
+    """Record an MDT meeting on a case; holding it fulfils the open obligation of its kind."""
+    case, grant = case_for(actor, case_id)
+    require(grant, c.Compartment.SAFETY)
+    errors: list[FieldError] = []
+    if kind not in MeetingKind.values:
+        errors.append(FieldError("kind", f"use one of: {', '.join(MeetingKind.values)}"))
+    at = None
+    if held_at is None:
+        errors.append(FieldError("held_at", "say when the meeting was held"))
+    else:
+        try:
+            at = event_time(held_at, case.owner.time_zone, "held_at")
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+    people = []
+    for i, email in enumerate(attendees or []):
+        person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+        if person is None:
+            errors.append(FieldError(f"attendees[{i}]", f"no active user {email!r}"))
+        else:
+            people.append(person)
+    items = []
+    for i, item in enumerate(actions or []):
+        text = str(item.get("text", "")).strip()
+        owner = User.objects.filter(email__iexact=str(item.get("owner", "")).strip()).first()
+        try:
+            due = date.fromisoformat(str(item.get("due_on", "")))
+        except ValueError:
+            errors.append(FieldError(f"actions[{i}].due_on", "use a date like 2026-12-09"))
+            due = None
+        if not text:
+            errors.append(FieldError(f"actions[{i}].text", "say what is to be done"))
+        if owner is None:
+            errors.append(FieldError(f"actions[{i}].owner", "name a user by e-mail"))
+        items.append((text, owner, due))
+    if errors:
+        raise InvalidInput.fields(errors)
+    assert at is not None  # noqa: S101
+    meeting = MdtMeeting.objects.create(
+        case=case,
+        kind=kind,
+        held_at=at,
+        other_attendees=other_attendees.strip(),
+        youth_participated=youth_participated,
+        decisions=decisions.strip(),
+        recorded_by=actor,
+    )
+    meeting.attendees.set(people)
+    ActionItem.objects.bulk_create(
+        [ActionItem(meeting=meeting, text=t, owner=o, due_on=d) for t, o, d in items]
+    )
+    kind_fulfilled = FULFILS.get(MeetingKind(kind))
+    if kind_fulfilled:
+        pending = case.obligations.pending().filter(kind=kind_fulfilled).order_by("due_at").first()
+        if pending is not None:
+            _close(
+                pending,
+                actor,
+                Status.DONE,
+                evidence={"meeting": meeting.pk, "held_at": at.isoformat()},
+            )
+            meeting.fulfilled = pending
+            meeting.save(update_fields=["fulfilled"])
+    audit_case(actor, Action.CREATE, meeting, case, grant, [c.Compartment.SAFETY])
+    return meeting
