@@ -74,6 +74,16 @@ EXPECTED = {
         "results[0].when.result",
         "no earlier result 'flagged'",
     ),
+    "screening-unknown-result": (
+        "screening-unknown-result/obligations.yaml",
+        "screening[0].triggers[0].when",
+        "'confirmed' is not a result of the instrument",
+    ),
+    "consent-unknown-kind": (
+        "consent-unknown-kind/consent.yaml",
+        "rules[0].requires[0][1]",
+        "Input should be 'youth_assent'",
+    ),
     "unknown-file": ("unknown-file/notes.yaml", "(top)", "unknown file"),
     "unknown-item-type": (
         "unknown-item-type/instruments/screen.yaml",

@@ -157,6 +157,7 @@ def load_pack(path: Path) -> Pack:
                 f"{path.name}/pack.yaml", "pack", f"must match the directory name ({path.name!r})"
             )
         )
+    problems.extend(_check_screening_rules(pack, path.name))
     geography = pack.sections.get("geography.yaml")
     if geography is not None and manifest is not None and geography.pack != manifest.pack:  # type: ignore[attr-defined]
         problems.append(
@@ -165,6 +166,37 @@ def load_pack(path: Path) -> Pack:
     if problems:
         raise PackInvalid(problems)
     return pack
+
+
+def _check_screening_rules(pack: Pack, name: str) -> list[Problem]:
+    """A screening rule names an instrument of the pack, and its conditions name only the
+    instrument's results (a screening's triggers are decided from results, not answers)."""
+    from harborline.instruments.conditions import ConditionError, check
+
+    section = pack.sections.get("obligations.yaml")
+    found: list[Problem] = []
+    rel = f"{name}/obligations.yaml"
+    for i, rule in enumerate(getattr(section, "screening", [])):
+        instrument = pack.instruments.get(rule.instrument)
+        if instrument is None:
+            found.append(Problem(rel, f"screening[{i}].instrument", "no such instrument"))
+            continue
+        results = {r.id for r in instrument.results}
+
+        def result(rid: str, where: str, results: set[str] = results) -> None:
+            if rid not in results:
+                raise ConditionError(f"{where}: {rid!r} is not a result of the instrument")
+
+        def no_item(item_id: str, where: str) -> None:
+            raise ConditionError(f"{where}: screening rules look at results, not answers")
+
+        for j, entry in enumerate(rule.triggers):
+            where = f"screening[{i}].triggers[{j}].when"
+            try:
+                check(entry.when, where=where, item=no_item, pattern=no_item, result=result)
+            except ConditionError as exc:
+                found.append(Problem(rel, where, str(exc).split(": ", 1)[-1]))
+    return found
 
 
 def pack_dirs() -> list[Path]:
