@@ -1,0 +1,712 @@
+"""Training pages: the catalogue per pack, training events (attendance, completion, the
+survivor-speaker checklist, evaluations), a person's training record, compliance per task
+force, agency, county and region (with exports), and roster imports.
+
+Thin: forms parse, services write, selectors read. Someone who may not see a page gets 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from harborline import tabular
+from harborline.audit.models import Action
+from harborline.audit.services import record
+from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
+from harborline.instruments import forms as instrument_forms
+from harborline.people.models import Organization, User
+from harborline.protocols.models import County, Region
+from harborline.protocols.packs import get_pack
+from harborline.training import permissions, selectors, services
+from harborline.training.catalogue import (
+    SPEAKER_STEPS,
+    training_of,
+    training_packs,
+)
+from harborline.training.models import Format, Level, SpeakerRole, TrainingEvent
+
+from ._util import show_domain_error
+
+IMPORT_SALT = "harborline.training.import"
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _pack_or_404(pack: str) -> Any:
+    try:
+        return training_of(pack)
+    except InvalidInput:
+        raise Http404 from None
+
+
+def _default_pack(org: Organization | None) -> str:
+    packs = training_packs()
+    for candidate in (
+        org.county.pack if org is not None and org.county_id else "",  # type: ignore[union-attr]
+        org.region.pack if org is not None and org.region_id else "",  # type: ignore[union-attr]
+    ):
+        if candidate in packs:
+            return candidate
+    return "nevada" if "nevada" in packs else packs[0]
+
+
+def _pack_choices() -> list[tuple[str, str]]:
+    return [(p, get_pack(p).manifest.title) for p in training_packs()]
+
+
+# --- overview and catalogue ------------------------------------------------------------------
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    membership = actor.membership_or_none
+    org = membership.organization if membership else None
+    return render(
+        request,
+        "web/training/index.html",
+        {
+            "packs": [(p, get_pack(p).manifest.title) for p in training_packs()],
+            "events": selectors.events_for(actor)[:20],
+            "may_create_event": permissions.may_create_event(actor),
+            "may_view_agency": org is not None and permissions.may_view_agency(actor, org),
+            "may_view_area": permissions.may_view_area(actor),
+            "taskforces": selectors.taskforces_for(actor),
+            "org": org,
+            "may_import": permissions.may_create_event(actor),
+        },
+    )
+
+
+@login_required
+@require_GET
+def catalogue(request: HttpRequest, pack: str) -> HttpResponse:
+    training = _pack_or_404(pack)
+    competencies = {c.code: c.title for c in training.competencies}
+    return render(
+        request,
+        "web/training/catalogue.html",
+        {
+            "pack": get_pack(pack),
+            "training": training,
+            "courses": [
+                {
+                    "course": c,
+                    "competencies": [(code, competencies.get(code, "")) for code in c.competencies],
+                }
+                for c in training.courses
+            ],
+        },
+    )
+
+
+# --- events ----------------------------------------------------------------------------------
+class EventForm(forms.Form):
+    pack = forms.ChoiceField(label="Protocol")
+    course = forms.CharField(
+        label="Course code",
+        max_length=40,
+        help_text="As the protocol's catalogue lists it, e.g. 101B or CSEC-101.",
+    )
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=200,
+        required=False,
+        help_text="Leave empty to use the course's title.",
+    )
+    starts_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(label="Format", choices=Format.choices)
+    hours = forms.DecimalField(label="Hours", max_digits=5, decimal_places=2, min_value=0)
+    level = forms.ChoiceField(label="Level the course is completed at", choices=Level.choices)
+    trainers = forms.CharField(label="Trainers", max_length=300, required=False)
+    location = forms.CharField(label="Location", max_length=300, required=False)
+    survivor_speaker = forms.BooleanField(
+        label="A survivor speaks or co-trains at this event", required=False
+    )
+    speaker_role = forms.ChoiceField(
+        label="Survivor's role", choices=[("", "—"), *SpeakerRole.choices], required=False
+    )
+    speaker_name = forms.CharField(
+        label="Survivor's name (optional)",
+        max_length=200,
+        required=False,
+        help_text="Only you, the organizer, will see it. It is encrypted and never exported.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pack"].choices = _pack_choices()  # type: ignore[attr-defined]
+        for name in ("course", "trainers", "location", "speaker_name", "title"):
+            self.fields[name].widget.attrs["class"] = "usa-input"
+        for name in ("starts_on", "hours"):
+            self.fields[name].widget.attrs["class"] = "usa-input"
+        for name in ("pack", "format", "level", "speaker_role"):
+            self.fields[name].widget.attrs["class"] = "usa-select"
+        self.fields["survivor_speaker"].widget.attrs["class"] = "usa-checkbox__input"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_new(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.may_create_event(actor):
+        raise Http404
+    membership = actor.membership_or_none
+    initial = {"pack": _default_pack(membership.organization if membership else None)}
+    form = EventForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                event = services.create_event(
+                    actor=actor,
+                    pack=data["pack"],
+                    course=data["course"],
+                    title=data["title"],
+                    starts_on=data["starts_on"],
+                    format=data["format"],
+                    hours=data["hours"],
+                    level=data["level"],
+                    trainers=data["trainers"],
+                    location=data["location"],
+                    survivor_speaker=data["survivor_speaker"],
+                    speaker_role=data["speaker_role"],
+                    speaker_name=data["speaker_name"],
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+            else:
+                messages.success(request, "The training event was created.")
+                return redirect("web:training_event", event_id=event.pk)
+        status = 422
+    return render(request, "web/training/event_form.html", {"form": form}, status=status)
+
+
+class AttendanceForm(forms.Form):
+    person = forms.EmailField(label="Attendee's email", max_length=254)
+    completed = forms.BooleanField(label="Completed the course", required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].widget.attrs.update({"class": "usa-input", "autocomplete": "off"})
+        self.fields["completed"].widget.attrs["class"] = "usa-checkbox__input"
+
+
+def _event_context(actor: User, event: TrainingEvent, **extra: Any) -> dict[str, Any]:
+    manages = permissions.may_manage_event(actor, event)
+    attendance = list(selectors.attendance_of(event)) if manages else []
+    attends = (
+        any(a.person_id == actor.pk for a in attendance)
+        or event.attendance.filter(person=actor).exists()
+    )
+    checklist = event.speaker_checklist or {}
+    phases: dict[str, list[dict[str, Any]]] = {}
+    for step in SPEAKER_STEPS:
+        phases.setdefault(step.phase, []).append(
+            {"step": step, "done": bool(checklist.get(step.id))}
+        )
+    return {
+        "event": event,
+        "manages": manages,
+        "attendance": attendance,
+        "attends": attends,
+        "sees_speaker_name": permissions.may_see_speaker_name(actor, event),
+        "phases": phases,
+        "steps_done": sum(1 for s in SPEAKER_STEPS if checklist.get(s.id)),
+        "steps_total": len(SPEAKER_STEPS),
+        "summary": selectors.evaluation_summary(
+            event, for_organizer=permissions.may_see_speaker_name(actor, event)
+        ),
+        "evaluation_pack": services.evaluation_pack(event),
+        "min_evaluations": selectors.MIN_EVALUATIONS,
+        "attendance_form": extra.pop("attendance_form", None) or AttendanceForm(),
+        **extra,
+    }
+
+
+def _event_or_404(actor: User, event_id: int) -> TrainingEvent:
+    try:
+        return selectors.event_for(actor, event_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    actor = _actor(request)
+    event = _event_or_404(actor, event_id)
+    return render(request, "web/training/event.html", _event_context(actor, event))
+
+
+@login_required
+@require_POST
+def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
+    actor = _actor(request)
+    event = _event_or_404(actor, event_id)
+    if not permissions.may_manage_event(actor, event):
+        raise Http404
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_attendance(
+                actor=actor,
+                event_id=event.pk,
+                person=form.cleaned_data["person"],
+                completed=form.cleaned_data["completed"],
+            )
+        except DomainError as problem:
+            show_domain_error(form, problem)
+        else:
+            messages.success(request, f"{form.cleaned_data['person']} was added to the attendance.")
+            return redirect("web:training_event", event_id=event.pk)
+    return render(
+        request,
+        "web/training/event.html",
+        _event_context(actor, event, attendance_form=form),
+        status=422,
+    )
+
+
+@login_required
+@require_POST
+def event_checklist(request: HttpRequest, event_id: int) -> HttpResponse:
+    actor = _actor(request)
+    event = _event_or_404(actor, event_id)
+    try:
+        version = int(request.POST.get("version", "0"))
+        services.update_speaker_checklist(
+            actor=actor, event_id=event.pk, done=request.POST.getlist("step"), version=version
+        )
+    except ValueError:
+        raise Http404 from None
+    except NotFound:
+        raise Http404 from None
+    except DomainError as problem:
+        messages.error(request, problem.detail)
+    else:
+        messages.success(request, "The survivor-speaker checklist was saved.")
+    return redirect(reverse("web:training_event", args=[event.pk]) + "#speaker")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_evaluate(request: HttpRequest, event_id: int) -> HttpResponse:
+    actor = _actor(request)
+    event = _event_or_404(actor, event_id)
+    pack = services.evaluation_pack(event)
+    if pack is None or not event.attendance.filter(person=actor).exists():
+        raise Http404
+    found = get_pack(pack)
+    definition = found.instrument(services.EVALUATION_INSTRUMENT)
+    answers: dict[str, Any] = {
+        "program_title": event.title,
+        "program_sponsor": event.organization.name,
+        "program_date": event.starts_on.isoformat(),
+        "instructors": event.trainers,
+    }
+    errors: list[FieldError] = []
+    status = 200
+    refusal = ""
+    if request.method == "POST":
+        answers = instrument_forms.answers_from(
+            definition, request.POST, time_zone=found.manifest.time_zone
+        )
+        try:
+            services.submit_evaluation(actor=actor, event_id=event.pk, answers=answers)
+        except InvalidInput as problem:
+            errors = problem.errors
+            status = 422
+        except DomainError as problem:
+            refusal = problem.detail
+            status = problem.status
+        else:
+            messages.success(request, "Thank you: your evaluation was stored anonymously.")
+            return redirect("web:training_event", event_id=event.pk)
+    sections, summary = instrument_forms.build(definition, answers, errors)
+    return render(
+        request,
+        "web/training/evaluate.html",
+        {
+            "event": event,
+            "instrument": definition,
+            "sections": sections,
+            "error_summary": summary,
+            "refusal": refusal,
+        },
+        status=status,
+    )
+
+
+# --- a person's record -----------------------------------------------------------------------
+class RecordForm(forms.Form):
+    course = forms.CharField(label="Course code", max_length=40)
+    pack = forms.ChoiceField(label="Protocol")
+    level = forms.ChoiceField(label="Level", choices=Level.choices)
+    completed_on = forms.DateField(
+        label="Completed on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    hours = forms.DecimalField(label="Hours", max_digits=6, decimal_places=2, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pack"].choices = _pack_choices()  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "usa-select" if name in ("pack", "level") else "usa-input"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        person = selectors.person_for(actor, person_id)
+    except NotFound:
+        raise Http404 from None
+    may_record = permissions.may_record(actor, person)
+    membership = person.membership_or_none
+    form = RecordForm(
+        request.POST or None,
+        initial={"pack": _default_pack(membership.organization if membership else None)},
+    )
+    status = 200
+    if request.method == "POST":
+        if not may_record:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_training(
+                    actor=actor,
+                    person=person,
+                    course=data["course"],
+                    pack=data["pack"],
+                    level=data["level"],
+                    completed_on=data["completed_on"],
+                    hours=data["hours"],
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+            else:
+                messages.success(request, "The training was recorded.")
+                return redirect("web:training_person", person_id=person.pk)
+        status = 422
+    return render(
+        request,
+        "web/training/person.html",
+        {
+            "person": person,
+            "records": selectors.records_of(person),
+            "hours": selectors.hours_by_year(person),
+            "may_record": may_record,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+# --- compliance ------------------------------------------------------------------------------
+COMPLIANCE_COLUMNS = [
+    "requirement",
+    "scope",
+    "subject",
+    "required",
+    "actual",
+    "met",
+    "missing",
+    "due",
+    "source",
+]
+
+
+def _compliance_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    pack: str,
+    results: list[selectors.RequirementResult],
+    owner: Organization | None,
+    pack_choice: bool,
+) -> HttpResponse:
+    fmt = request.GET.get("format", "")
+    if fmt:
+        if fmt not in EXPORT_FORMATS:
+            raise Http404
+        rows = [
+            {
+                "requirement": r.id,
+                "scope": r.scope,
+                "subject": r.subject,
+                "required": r.required,
+                "actual": r.actual,
+                "met": "yes" if r.met else "no",
+                "missing": r.missing,
+                "due": r.due,
+                "source": r.source,
+            }
+            for r in results
+        ]
+        content, content_type = tabular.write_table(rows, COMPLIANCE_COLUMNS, fmt)
+        record(
+            actor=_actor(request),
+            action=Action.EXPORT,
+            object_type="training.compliance",
+            object_id=title[:60],
+            owner_org=owner,
+            detail={"pack": pack, "rows": len(rows), "format": fmt},
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="training-compliance.{fmt}"'
+        return response
+    return render(
+        request,
+        "web/training/compliance.html",
+        {
+            "title": title,
+            "pack": pack,
+            "pack_title": get_pack(pack).manifest.title,
+            "packs": [(p, get_pack(p).manifest.title) for p in training_packs()]
+            if pack_choice
+            else [],
+            "results": results,
+            "short": sum(1 for r in results if not r.met),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _pack_param(request: HttpRequest, default: str) -> str:
+    pack = request.GET.get("pack") or default
+    _pack_or_404(pack)
+    return pack
+
+
+@login_required
+@require_GET
+def compliance_index(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    membership = actor.membership_or_none
+    org = membership.organization if membership else None
+    area = permissions.may_view_area(actor)
+    return render(
+        request,
+        "web/training/compliance_index.html",
+        {
+            "taskforces": selectors.taskforces_for(actor),
+            "org": org if org is not None and permissions.may_view_agency(actor, org) else None,
+            "counties": County.objects.select_related("region") if area else [],
+            "regions": Region.objects.all() if area else [],
+        },
+    )
+
+
+@login_required
+@require_GET
+def compliance_taskforce(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        taskforce = selectors.taskforce_for(actor, taskforce_id)
+        results = selectors.compliance_summary(taskforce=taskforce)
+    except (NotFound, InvalidInput):
+        raise Http404 from None
+    return _compliance_page(
+        request,
+        title=taskforce.name,
+        pack=taskforce.pack,
+        results=results,
+        owner=None,
+        pack_choice=False,
+    )
+
+
+@login_required
+@require_GET
+def compliance_agency(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = _actor(request)
+    org = Organization.objects.select_related("county", "region").filter(slug=slug).first()
+    if org is None or not permissions.may_view_agency(actor, org):
+        raise Http404
+    pack = _pack_param(request, _default_pack(org))
+    results = selectors.compliance_for(pack=pack, organizations=[org])
+    return _compliance_page(
+        request, title=org.name, pack=pack, results=results, owner=org, pack_choice=True
+    )
+
+
+@login_required
+@require_GET
+def compliance_county(request: HttpRequest, county_id: int) -> HttpResponse:
+    actor = _actor(request)
+    county = County.objects.filter(pk=county_id).first() if 0 < county_id < 2**63 else None
+    if county is None or not permissions.may_view_area(actor):
+        raise Http404
+    pack = _pack_param(request, county.pack)
+    orgs = Organization.objects.filter(county=county, is_active=True)
+    results = [
+        r
+        for r in selectors.compliance_for(pack=pack, organizations=orgs, group_label=county.name)
+        if r.scope in ("county", "region", "state", "task_force")
+    ]
+    return _compliance_page(
+        request, title=county.name, pack=pack, results=results, owner=None, pack_choice=True
+    )
+
+
+@login_required
+@require_GET
+def compliance_region(request: HttpRequest, region_id: int) -> HttpResponse:
+    actor = _actor(request)
+    region = Region.objects.filter(pk=region_id).first() if 0 < region_id < 2**63 else None
+    if region is None or not permissions.may_view_area(actor):
+        raise Http404
+    pack = _pack_param(request, region.pack)
+    orgs = Organization.objects.filter(is_active=True).filter(
+        Q(region=region) | Q(region__isnull=True, county__region=region)
+    )
+    results = [
+        r
+        for r in selectors.compliance_for(pack=pack, organizations=orgs, group_label=region.name)
+        if r.scope in ("region", "state", "task_force")
+    ]
+    return _compliance_page(
+        request, title=region.name, pack=pack, results=results, owner=None, pack_choice=True
+    )
+
+
+# --- import and export -----------------------------------------------------------------------
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Roster file (CSV or Excel .xlsx)",
+        help_text="Columns: email, course, level (optional: basic, intermediate, advanced or "
+        "in_depth), completed_on (YYYY-MM-DD), hours. At most 5 MB and 10,000 rows.",
+    )
+    pack = forms.ChoiceField(label="Protocol the courses belong to", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pack"].choices = [  # type: ignore[attr-defined]
+            ("", "Find each course in any protocol"),
+            *_pack_choices(),
+        ]
+        self.fields["file"].widget.attrs.update({"class": "usa-file-input", "accept": ".csv,.xlsx"})
+        self.fields["pack"].widget.attrs["class"] = "usa-select"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_roster(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.may_create_event(actor):
+        raise Http404
+    form = ImportForm()
+    context: dict[str, Any] = {"form": form, "columns": services.IMPORT_COLUMNS}
+    status = 200
+    if request.method == "POST" and request.POST.get("intent") == "confirm":
+        try:
+            payload = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=3600)
+            if payload.get("actor") != actor.pk:
+                raise signing.BadSignature
+            rows = [services.ImportRow(**row) for row in payload["rows"]]
+            created = services.import_records(actor=actor, rows=rows, pack=payload.get("pack", ""))
+        except (signing.BadSignature, KeyError, TypeError):
+            messages.error(request, "The preview expired or was changed. Upload the file again.")
+            return redirect("web:training_import")
+        except DomainError as problem:
+            messages.error(request, f"Nothing was imported. {problem.detail}")
+            return redirect("web:training_import")
+        messages.success(request, f"{len(created)} training records were imported.")
+        return redirect("web:training_import")
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        status = 422
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            pack = form.cleaned_data["pack"] or ""
+            try:
+                if upload.size > tabular.MAX_BYTES:
+                    raise InvalidInput.field(
+                        "file", "The file is larger than 5 MB. Split it and try again."
+                    )
+                preview = services.preview_import(
+                    actor=actor, upload=upload.read(), filename=upload.name, pack=pack
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+            else:
+                status = 200 if preview.ok else 422
+                context["preview"] = preview
+                if preview.ok:
+                    context["payload"] = signing.dumps(
+                        {
+                            "actor": actor.pk,
+                            "pack": pack,
+                            "rows": [row.__dict__ for row in preview.rows],
+                        },
+                        salt=IMPORT_SALT,
+                        compress=True,
+                    )
+    return render(request, "web/training/import.html", context, status=status)
+
+
+RECORD_COLUMNS = [
+    "email",
+    "name",
+    "organization",
+    "pack",
+    "course",
+    "level",
+    "completed_on",
+    "hours",
+    "source",
+]
+
+
+@login_required
+@require_GET
+def export_records(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    rows = [
+        {
+            "email": r.person.email,
+            "name": r.person.full_name,
+            "organization": r.person.membership.organization.name
+            if r.person.membership_or_none
+            else "",
+            "pack": r.pack,
+            "course": r.course_code,
+            "level": r.level,
+            "completed_on": r.completed_on,
+            "hours": float(r.hours),
+            "source": r.source,
+        }
+        for r in selectors.records_visible(actor)[: tabular.MAX_ROWS * 5]
+    ]
+    content, content_type = tabular.write_table(rows, RECORD_COLUMNS, fmt)
+    membership = actor.membership_or_none
+    record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="training.trainingrecord",
+        owner_org=membership.organization if membership else None,
+        detail={"rows": len(rows), "format": fmt},
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="training-records.{fmt}"'
+    return response
