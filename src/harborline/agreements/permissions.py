@@ -1,0 +1,84 @@
+"""Who may do what with agreements: one table, read by services, selectors and the pages.
+
+Scopes: ANY agreement; PARTY = agreements the actor's organization is a party to; OWN = only for
+the actor's own organization (signing: an org admin records their own organization's signature).
+A role missing from an action's row may not do it. Reading is refused with NotFound (existence
+does not leak); a write the actor may read but not do is refused with Forbidden."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from harborline.people.roles import Role
+
+if TYPE_CHECKING:
+    from harborline.people.models import Organization, User
+
+    from .models import Agreement
+
+
+class Scope(StrEnum):
+    ANY = "any"
+    PARTY = "party"
+    OWN = "own"
+
+
+class Do(StrEnum):
+    READ = "read"
+    CREATE = "create"
+    EDIT = "edit"  # title, document, term, checklist, scope (scope only before signatures)
+    SIGN = "sign"
+    DUTIES = "duties"  # DSA submissions, breaches, notices of termination, certificates
+
+
+R = Role
+RULES: dict[Do, dict[str, Scope]] = {
+    Do.READ: {
+        R.SYSTEM_ADMIN: Scope.ANY,
+        R.COORDINATOR: Scope.ANY,
+        R.ORG_ADMIN: Scope.PARTY,
+        R.SUPERVISOR: Scope.PARTY,
+        R.CASEWORKER: Scope.PARTY,
+        R.MENTOR_ADVOCATE: Scope.PARTY,
+        R.ANALYST: Scope.PARTY,
+    },
+    Do.CREATE: {R.SYSTEM_ADMIN: Scope.ANY, R.ORG_ADMIN: Scope.PARTY},
+    Do.EDIT: {R.SYSTEM_ADMIN: Scope.ANY, R.ORG_ADMIN: Scope.PARTY},
+    Do.SIGN: {R.SYSTEM_ADMIN: Scope.ANY, R.ORG_ADMIN: Scope.OWN},
+    Do.DUTIES: {R.SYSTEM_ADMIN: Scope.ANY, R.ORG_ADMIN: Scope.PARTY},
+}
+
+
+def scope_for(actor: User, action: Do) -> Scope | None:
+    membership = actor.membership_or_none
+    if membership is None or not membership.is_active or not actor.is_active:
+        return None
+    return RULES[action].get(membership.role)
+
+
+def may(
+    actor: User,
+    action: Do,
+    *,
+    parties: list[Organization] | None = None,
+    for_org: Organization | None = None,
+) -> bool:
+    """Whether `actor` may do `action` on an agreement among `parties` (for SIGN: for the party
+    `for_org`)."""
+    scope = scope_for(actor, action)
+    if scope is None:
+        return False
+    if scope == Scope.ANY:
+        return True
+    own = actor.membership.organization_id
+    if scope == Scope.OWN:
+        return for_org is not None and for_org.pk == own
+    return any(p.pk == own for p in (parties or []))
+
+
+def may_on(
+    actor: User, action: Do, agreement: Agreement, for_org: Organization | None = None
+) -> bool:
+    parties = [p.organization for p in agreement.parties.all()]
+    return may(actor, action, parties=parties, for_org=for_org)

@@ -1,0 +1,86 @@
+"""Who may do what in the mentor-advocate program: one table.
+
+Scopes: ANY; ORG = mentor-advocates of the actor's own organization; SELF = the actor's own
+roster entry. Reading refused -> NotFound; a write the actor may read but not do -> Forbidden.
+The on-call schedule (who to call, and their phone) is for everyone who works with youth."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from harborline.people.roles import Role
+
+if TYPE_CHECKING:
+    from harborline.people.models import User
+
+    from .models import MentorAdvocate
+
+
+class Scope(StrEnum):
+    ANY = "any"
+    ORG = "org"
+    SELF = "self"
+
+
+class Do(StrEnum):
+    READ = "read"  # the roster entry: qualifications, caseload, supervision flag
+    MANAGE = "manage"  # add to the program, qualifications, readiness reviews
+    SUPERVISE = "supervise"  # log supervision sessions
+    SCHEDULE = "schedule"  # add and remove on-call shifts
+    SEE_ON_CALL = "see_on_call"  # who is on call, with their phone
+
+
+R = Role
+RULES: dict[Do, dict[str, Scope]] = {
+    Do.READ: {
+        R.SYSTEM_ADMIN: Scope.ANY,
+        R.COORDINATOR: Scope.ANY,
+        R.ORG_ADMIN: Scope.ORG,
+        R.SUPERVISOR: Scope.ORG,
+        R.MENTOR_ADVOCATE: Scope.SELF,
+    },
+    Do.MANAGE: {R.SYSTEM_ADMIN: Scope.ANY, R.ORG_ADMIN: Scope.ORG, R.SUPERVISOR: Scope.ORG},
+    Do.SUPERVISE: {R.SYSTEM_ADMIN: Scope.ANY, R.ORG_ADMIN: Scope.ORG, R.SUPERVISOR: Scope.ORG},
+    Do.SCHEDULE: {R.SYSTEM_ADMIN: Scope.ANY, R.ORG_ADMIN: Scope.ORG, R.SUPERVISOR: Scope.ORG},
+    Do.SEE_ON_CALL: {
+        R.SYSTEM_ADMIN: Scope.ANY,
+        R.COORDINATOR: Scope.ANY,
+        R.ORG_ADMIN: Scope.ANY,
+        R.SUPERVISOR: Scope.ANY,
+        R.CASEWORKER: Scope.ANY,
+        R.MENTOR_ADVOCATE: Scope.ANY,
+    },
+}
+
+# Survivor status and readiness reviews are the mentor-advocate's own sensitive history: only
+# those who manage the program see them (MANAGE), and the person themself.
+
+
+def scope_for(actor: User, action: Do) -> Scope | None:
+    membership = actor.membership_or_none
+    if membership is None or not membership.is_active or not actor.is_active:
+        return None
+    return RULES[action].get(membership.role)
+
+
+def may(
+    actor: User, action: Do, *, organization_id: int | None = None, user_id: int | None = None
+) -> bool:
+    scope = scope_for(actor, action)
+    if scope is None:
+        return False
+    if scope == Scope.ANY:
+        return True
+    if scope == Scope.SELF:
+        return user_id is not None and user_id == actor.pk
+    return organization_id is not None and organization_id == actor.membership.organization_id
+
+
+def may_on(actor: User, action: Do, advocate: MentorAdvocate) -> bool:
+    return may(actor, action, organization_id=advocate.organization_id, user_id=advocate.user_id)
+
+
+def sees_private(actor: User, advocate: MentorAdvocate) -> bool:
+    """Whether the actor sees survivor status and readiness reviews."""
+    return advocate.user_id == actor.pk or may_on(actor, Do.MANAGE, advocate)

@@ -1,0 +1,733 @@
+"""Pages for MOUs and data-sharing agreements: list, detail (parties and signatures, the 4-A
+checklist, the sharing scope, renewal alerts, a DSA's duties), and the forms that record them.
+Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from harborline.agreements import selectors, services
+from harborline.agreements.models import Agreement, Breach, Kind, Status
+from harborline.agreements.permissions import Do, may_on, scope_for
+from harborline.agreements.vocab import COMPARTMENT_LABELS, COMPARTMENTS, MOU_ELEMENTS, PURPOSES
+from harborline.errors import DomainError, NotFound
+from harborline.people.models import Organization, User
+
+from ._util import show_domain_error
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    try:
+        return selectors.get_agreement(actor=_actor(request), pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _tz(request: HttpRequest) -> str:
+    m = _actor(request).membership_or_none
+    return m.organization.time_zone if m else "America/Los_Angeles"
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+
+class AgreementForm(forms.Form):
+    reference = forms.CharField(
+        max_length=60, help_text="A short code others will cite, e.g. MOU-WASHOE-2026-01."
+    )
+    title = forms.CharField(max_length=200)
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Organization.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every organization that signs it.",
+    )
+    document_reference = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Where the signed document is kept",
+        help_text="A file name, records-system number or link.",
+    )
+    effective_on = forms.DateField(required=False, widget=DATE, label="In force from")
+    expires_on = forms.DateField(required=False, widget=DATE, label="Last day in force")
+    compartments = forms.MultipleChoiceField(
+        choices=[(c, COMPARTMENT_LABELS.get(c, c)) for c in COMPARTMENTS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Case-record compartments it lets parties share",
+    )
+    purposes = forms.MultipleChoiceField(
+        choices=list(PURPOSES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Purposes it lets parties share for",
+    )
+    client_level = forms.BooleanField(required=False, label="Client-level data")
+    aggregate = forms.BooleanField(required=False, initial=True, label="Aggregate data")
+    custodian = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Statistical center's responsible person",
+        help_text="Receives, uses, discloses and secures the data (3-C).",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind == Kind.MOU:
+            for name in ("client_level", "aggregate", "custodian"):
+                del self.fields[name]
+        else:
+            for name in ("effective_on", "expires_on", "compartments", "purposes"):
+                del self.fields[name]
+            self.fields["parties"].help_text = (
+                "Your agency and the statistical analysis center. The term runs two years "
+                "from the later signature."
+            )
+
+
+class EditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(max_length=200)
+    document_reference = forms.CharField(
+        max_length=300, required=False, label="Where the signed document is kept"
+    )
+    effective_on = forms.DateField(required=False, widget=DATE, label="In force from")
+    expires_on = forms.DateField(required=False, widget=DATE, label="Last day in force")
+    compartments = forms.MultipleChoiceField(
+        choices=[(c, COMPARTMENT_LABELS.get(c, c)) for c in COMPARTMENTS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Case-record compartments it lets parties share",
+    )
+    purposes = forms.MultipleChoiceField(
+        choices=list(PURPOSES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Purposes it lets parties share for",
+    )
+    custodian = forms.CharField(
+        max_length=200, required=False, label="Statistical center's responsible person"
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agreement.kind == Kind.DSA:
+            for name in ("effective_on", "expires_on", "compartments", "purposes"):
+                del self.fields[name]
+        else:
+            del self.fields["custodian"]
+            if agreement.has_signatures:
+                for name in ("compartments", "purposes"):
+                    self.fields[name].disabled = True
+                    self.fields[
+                        name
+                    ].help_text = (
+                        "Fixed once a party has signed: record an amendment as a new agreement."
+                    )
+
+
+class SignForm(forms.Form):
+    signatory_name = forms.CharField(max_length=200, label="Name of the person who signed")
+    signatory_title = forms.CharField(max_length=200, required=False, label="Their title")
+    signed_on = forms.DateField(widget=DATE, label="Date of the signature")
+
+
+class SubmissionForm(forms.Form):
+    due_year = forms.IntegerField(
+        label="Year of the January 31 deadline", min_value=2000, max_value=2200
+    )
+    submitted_on = forms.DateField(widget=DATE, label="Date the data was sent")
+    note = forms.CharField(max_length=300, required=False, help_text="e.g. the format sent.")
+
+
+class BreachForm(forms.Form):
+    reported_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        label="When the statistical center reported it",
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was used or disclosed and how. Do not write any youth's details.",
+    )
+
+
+class CureForm(forms.Form):
+    cured_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        label="When it was cured",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class NoticeForm(forms.Form):
+    by_organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label="Party giving written notice"
+    )
+    notice_on = forms.DateField(widget=DATE, label="Date of the written notice")
+    terminates_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="First day no longer in force",
+        help_text="MOUs only. A data-sharing agreement ends 30 days after the notice.",
+    )
+    reason = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["by_organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            agreement_parties__agreement=agreement
+        )
+        if agreement.kind == Kind.DSA:
+            del self.fields["terminates_on"]
+
+
+class DisposalForm(forms.Form):
+    disposition = forms.ChoiceField(
+        choices=[("destroy", "Destroyed"), ("return", "Returned")],
+        widget=forms.RadioSelect,
+        label="What the statistical center did with the data",
+    )
+    certificate_received_on = forms.DateField(widget=DATE, label="Proof received on")
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def _rows(agreements: list[Agreement], tz: str) -> list[dict[str, Any]]:
+    now = timezone.now()
+    rows = []
+    for a in agreements:
+        rows.append(
+            {
+                "a": a,
+                "status_code": a.status_at(now),
+                "status_label": Status(a.status_at(now)).label,
+                "days_left": selectors.renewal_alert(a, at=now),
+                "next_duty": selectors.next_duty(a, at=now) if a.kind == Kind.DSA else None,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if scope_for(actor, Do.READ) is None:
+        raise Http404
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Kind.values else ""
+    agreements = list(
+        selectors.visible_agreements(actor=actor, kind=kind or None).prefetch_related(
+            "submissions", "breaches"
+        )[:500]
+    )
+    return render(
+        request,
+        "web/agreements/list.html",
+        {
+            "rows": _rows(agreements, _tz(request)),
+            "kind": kind,
+            "may_create": scope_for(actor, Do.CREATE) is not None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def dsa_duties(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if scope_for(actor, Do.READ) is None:
+        raise Http404
+    now = timezone.now()
+    items: list[dict[str, Any]] = []
+    for a in selectors.visible_agreements(actor=actor, kind=Kind.DSA).prefetch_related(
+        "submissions", "breaches"
+    )[:500]:
+        duties = selectors.dsa_duties(a, at=now)
+        items.append(
+            {
+                "a": a,
+                "status_label": Status(a.status_at(now)).label,
+                "duties": [d for d in duties if d.state != "done"],
+                "overdue": sum(1 for d in duties if d.flagged),
+            }
+        )
+    items.sort(key=lambda i: (-i["overdue"], i["a"].reference))
+    return render(request, "web/agreements/duties.html", {"items": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_add(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if scope_for(actor, Do.CREATE) is None:
+        raise Http404
+    kind = request.GET.get("kind") or request.POST.get("kind") or Kind.MOU
+    if kind not in Kind.values:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = AgreementForm(request.POST, kind=kind)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                agreement = services.create_agreement(
+                    actor=actor,
+                    kind=kind,
+                    reference=data["reference"],
+                    title=data["title"],
+                    parties=list(data["parties"]),
+                    document_reference=data["document_reference"],
+                    effective_on=data.get("effective_on"),
+                    expires_on=data.get("expires_on"),
+                    compartments=data.get("compartments") or [],
+                    purposes=data.get("purposes") or [],
+                    notes=data["notes"],
+                    client_level=bool(data.get("client_level")),
+                    aggregate=bool(data.get("aggregate")),
+                    custodian=data.get("custodian") or "",
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                status = problem.status
+            else:
+                messages.success(
+                    request, f"Added {agreement.reference}. Record the signatures next."
+                )
+                return redirect("web:agreement_detail", pk=agreement.pk)
+        if status == 200:
+            status = 400
+    else:
+        own = actor.membership.organization if actor.membership_or_none else None
+        form = AgreementForm(kind=kind, initial={"parties": [own] if own else []})
+    title = "Add an MOU" if kind == Kind.MOU else "Add a data-sharing agreement"
+    return render(
+        request,
+        "web/agreements/form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": "Add agreement",
+            "hidden": {"kind": kind},
+            "cancel": reverse("web:agreements"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    agreement = _agreement(request, pk)
+    now = timezone.now()
+    elements = {e.code: e for e in agreement.elements.all()}
+    checklist: list[dict[str, Any]] = [
+        {"spec": spec, "row": elements.get(spec.code)} for spec in MOU_ELEMENTS
+    ]
+    parties = [
+        {
+            "p": p,
+            "may_sign": p.signed_on is None and may_on(actor, Do.SIGN, agreement, p.organization),
+        }
+        for p in agreement.parties.all()
+    ]
+    return render(
+        request,
+        "web/agreements/detail.html",
+        {
+            "a": agreement,
+            "status_code": agreement.status_at(now),
+            "status_label": Status(agreement.status_at(now)).label,
+            "today": agreement.local_date(now),
+            "days_left": selectors.renewal_alert(agreement, at=now),
+            "parties": parties,
+            "checklist": checklist,
+            "checklist_count": sum(1 for c in checklist if c["row"] and c["row"].present),
+            "compartments": [(c, COMPARTMENT_LABELS.get(c, c)) for c in agreement.compartments],
+            "purposes": [(p, PURPOSES.get(p, p)) for p in agreement.purposes],
+            "duties": selectors.dsa_duties(agreement, at=now) if agreement.kind == Kind.DSA else [],
+            "breaches": list(agreement.breaches.all()),
+            "submissions": list(agreement.submissions.all()),
+            "may_edit": may_on(actor, Do.EDIT, agreement),
+            "may_duties": may_on(actor, Do.DUTIES, agreement),
+            "tz": ZoneInfo(agreement.time_zone),
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    submit: str,
+    agreement: Agreement,
+    status: int = 200,
+    intro: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "web/agreements/form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "a": agreement,
+            "cancel": reverse("web:agreement_detail", args=[agreement.pk]),
+        },
+        status=status,
+    )
+
+
+def _done(request: HttpRequest, agreement: Agreement, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("web:agreement_detail", pk=agreement.pk)
+
+
+def _aware(value: Any, tz: str) -> Any:
+    """A datetime-local value is the organization's wall-clock time."""
+    return value.replace(tzinfo=None).replace(tzinfo=ZoneInfo(tz)) if value else value
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    agreement = _agreement(request, pk)
+    if not may_on(actor, Do.EDIT, agreement):
+        raise Http404
+    initial = {
+        "version": agreement.version,
+        "title": agreement.title,
+        "document_reference": agreement.document_reference,
+        "effective_on": agreement.effective_on,
+        "expires_on": agreement.expires_on,
+        "compartments": agreement.compartments,
+        "purposes": agreement.purposes,
+        "custodian": agreement.custodian,
+        "notes": agreement.notes,
+    }
+    if request.method == "POST":
+        form = EditForm(request.POST, agreement=agreement, initial=initial)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.update_agreement(
+                    actor=actor,
+                    agreement=agreement,
+                    version=d["version"],
+                    title=d["title"],
+                    document_reference=d["document_reference"],
+                    notes=d["notes"],
+                    effective_on=d.get("effective_on"),
+                    expires_on=d.get("expires_on"),
+                    compartments=d.get("compartments")
+                    if "compartments" in form.fields and not form.fields["compartments"].disabled
+                    else None,
+                    purposes=d.get("purposes")
+                    if "purposes" in form.fields and not form.fields["purposes"].disabled
+                    else None,
+                    custodian=d.get("custodian"),
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                return _form_page(
+                    request,
+                    form,
+                    title=f"Change {agreement.reference}",
+                    submit="Save",
+                    agreement=agreement,
+                    status=problem.status,
+                )
+            return _done(request, agreement, "Saved.")
+        return _form_page(
+            request,
+            form,
+            title=f"Change {agreement.reference}",
+            submit="Save",
+            agreement=agreement,
+            status=400,
+        )
+    form = EditForm(agreement=agreement, initial=initial)
+    return _form_page(
+        request, form, title=f"Change {agreement.reference}", submit="Save", agreement=agreement
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    agreement = _agreement(request, pk)
+    if agreement.kind != Kind.MOU or not may_on(actor, Do.EDIT, agreement):
+        raise Http404
+    rows = {e.code: e for e in agreement.elements.all()}
+    errors: dict[str, str] = {}
+    values = {
+        spec.code: (rows[spec.code].present, rows[spec.code].location)
+        if spec.code in rows
+        else (False, "")
+        for spec in MOU_ELEMENTS
+    }
+    status = 200
+    if request.method == "POST":
+        values = {
+            spec.code: (
+                request.POST.get(f"present-{spec.code}") == "1",
+                request.POST.get(f"location-{spec.code}", "")[:300],
+            )
+            for spec in MOU_ELEMENTS
+        }
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            services.set_checklist(
+                actor=actor, agreement=agreement, version=version, elements=values
+            )
+        except DomainError as problem:
+            errors = {e.field.removeprefix("elements."): e.message for e in problem.errors}
+            if not errors:
+                errors = {"_": problem.detail}
+            status = problem.status
+        else:
+            return _done(request, agreement, "Checklist saved.")
+    items = [
+        {
+            "spec": spec,
+            "present": values[spec.code][0],
+            "location": values[spec.code][1],
+            "error": errors.get(spec.code, ""),
+        }
+        for spec in MOU_ELEMENTS
+    ]
+    return render(
+        request,
+        "web/agreements/checklist.html",
+        {"a": agreement, "items": items, "errors": errors, "general_error": errors.get("_", "")},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
+    actor = _actor(request)
+    agreement = _agreement(request, pk)
+    party = next((p for p in agreement.parties.all() if p.organization_id == org_id), None)
+    if party is None or not may_on(actor, Do.SIGN, agreement, party.organization):
+        raise Http404
+    title = f"Record {party.organization.name}'s signature"
+    if request.method == "POST":
+        form = SignForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_signature(
+                    actor=actor,
+                    agreement=agreement,
+                    organization=party.organization,
+                    **form.cleaned_data,
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                return _form_page(
+                    request,
+                    form,
+                    title=title,
+                    submit="Record signature",
+                    agreement=agreement,
+                    status=problem.status,
+                )
+            return _done(request, agreement, f"Recorded {party.organization.name}'s signature.")
+        return _form_page(
+            request, form, title=title, submit="Record signature", agreement=agreement, status=400
+        )
+    form = SignForm(initial={"signed_on": agreement.local_date()})
+    return _form_page(
+        request,
+        form,
+        title=title,
+        submit="Record signature",
+        agreement=agreement,
+        intro="Record the signature of the party's authorized representative as it appears "
+        "on the signed document.",
+    )
+
+
+def _duty_page(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    *,
+    title: str,
+    submit: str,
+    call: Any,
+    done: str,
+    form_kwargs: dict[str, Any] | None = None,
+    dsa_only: bool = True,
+    intro: str = "",
+) -> HttpResponse:
+    actor = _actor(request)
+    agreement = _agreement(request, pk)
+    if not may_on(actor, Do.DUTIES, agreement) or (dsa_only and agreement.kind != Kind.DSA):
+        raise Http404
+    kwargs = {**(form_kwargs or {})}
+    if request.method == "POST":
+        form = form_class(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                call(actor, agreement, form.cleaned_data)
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                return _form_page(
+                    request,
+                    form,
+                    title=title,
+                    submit=submit,
+                    agreement=agreement,
+                    status=problem.status,
+                    intro=intro,
+                )
+            return _done(request, agreement, done)
+        return _form_page(
+            request, form, title=title, submit=submit, agreement=agreement, status=400, intro=intro
+        )
+    return _form_page(
+        request, form_class(**kwargs), title=title, submit=submit, agreement=agreement, intro=intro
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dsa_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
+        services.record_submission(actor=actor, agreement=a, **d)
+
+    return _duty_page(
+        request,
+        pk,
+        SubmissionForm,
+        title="Record the annual data submission",
+        submit="Record submission",
+        call=call,
+        done="Submission recorded.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dsa_breach(request: HttpRequest, pk: int) -> HttpResponse:
+    tz = _tz(request)
+
+    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
+        services.record_breach(
+            actor=actor,
+            agreement=a,
+            reported_at=_aware(d["reported_at"], tz),
+            description=d["description"],
+        )
+
+    return _duty_page(
+        request,
+        pk,
+        BreachForm,
+        title="Record a breach",
+        submit="Record breach",
+        call=call,
+        done="Breach recorded: the cure is due in 30 days.",
+        intro=f"Times are in {tz}.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dsa_cure(request: HttpRequest, pk: int, breach_id: int) -> HttpResponse:
+    tz = _tz(request)
+    agreement = _agreement(request, pk)
+    breach = Breach.objects.filter(pk=breach_id, agreement=agreement).first()
+    if breach is None:
+        raise Http404
+
+    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
+        services.record_cure(
+            actor=actor, breach=breach, cured_at=_aware(d["cured_at"], tz), note=d["note"]
+        )
+
+    return _duty_page(
+        request,
+        pk,
+        CureForm,
+        title="Record that the breach was cured",
+        submit="Record cure",
+        call=call,
+        done="Cure recorded.",
+        intro=f"Times are in {tz}.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+
+    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
+        services.give_termination_notice(
+            actor=actor,
+            agreement=a,
+            by_organization=d["by_organization"],
+            notice_on=d["notice_on"],
+            terminates_on=d.get("terminates_on"),
+            reason=d["reason"],
+        )
+
+    return _duty_page(
+        request,
+        pk,
+        NoticeForm,
+        title="Record written notice to terminate",
+        submit="Record notice",
+        call=call,
+        done="Notice recorded.",
+        form_kwargs={"agreement": agreement},
+        dsa_only=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dsa_disposal(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
+        services.record_disposal(actor=actor, agreement=a, **d)
+
+    return _duty_page(
+        request,
+        pk,
+        DisposalForm,
+        title="Record destruction or return of the data",
+        submit="Record",
+        call=call,
+        done="Recorded.",
+    )

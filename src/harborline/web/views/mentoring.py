@@ -1,0 +1,517 @@
+"""Pages of the mentor-advocate program: the roster with its flags, one mentor-advocate's
+record, supervision and readiness forms, and the on-call schedule (who is on call now, the
+week, and the gaps with nobody on call). Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from harborline.errors import DomainError, InvalidInput, NotFound
+from harborline.mentoring import selectors, services
+from harborline.mentoring.models import (
+    CASELOAD_MAX,
+    CASELOAD_MIN,
+    MentorAdvocate,
+    OnCallShift,
+    QualificationRoute,
+    ReadinessReview,
+    SupervisionSession,
+)
+from harborline.mentoring.permissions import Do, may_on, scope_for, sees_private
+from harborline.people.models import Organization, User
+from harborline.protocols.models import County, Region
+
+from ._util import show_domain_error
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _tz(request: HttpRequest) -> str:
+    m = _actor(request).membership_or_none
+    return m.organization.time_zone if m else "America/Los_Angeles"
+
+
+def _advocate(request: HttpRequest, pk: int) -> MentorAdvocate:
+    try:
+        return selectors.get_advocate(actor=_actor(request), pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _aware(value: datetime | None, tz: str) -> datetime | None:
+    """A datetime-local value is wall-clock time in the viewer's organization's zone."""
+    return value.replace(tzinfo=None).replace(tzinfo=ZoneInfo(tz)) if value else value
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+
+class AddForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Person")
+    phone = forms.CharField(
+        max_length=40, required=False, help_text="The number MDT members call while on call."
+    )
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        field.queryset = selectors.program_candidates(actor=actor)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
+            f"{u.full_name or u.email} ({u.membership.get_role_display()}, "
+            f"{u.membership.organization.name})"
+        )
+
+
+class EditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    phone = forms.CharField(max_length=40, required=False)
+    qualification_route = forms.ChoiceField(
+        choices=[("", "Not recorded"), *QualificationRoute.choices], required=False
+    )
+    background_check_on = forms.DateField(
+        required=False,
+        widget=DATE,
+        label="Background check passed on",
+        help_text="Renew every two years (decision 0020).",
+    )
+    is_survivor = forms.BooleanField(
+        required=False,
+        label="Survivor mentor-advocate (readiness review every six months)",
+    )
+    training_url = forms.URLField(
+        required=False, label="Training record (link)", assume_scheme="https"
+    )
+    caseload_min = forms.IntegerField(min_value=0, max_value=50, label="Suggested caseload: fewest")
+    caseload_max = forms.IntegerField(min_value=0, max_value=50, label="Suggested caseload: most")
+    active = forms.BooleanField(required=False, label="On the roster")
+
+
+class SupervisionForm(forms.Form):
+    held_on = forms.DateField(widget=DATE, label="Date of the session")
+    kind = forms.ChoiceField(choices=SupervisionSession.Kind.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="About the mentor-advocate's work, support and well-being. Do not write about "
+        "any youth here: case matters belong in the case record.",
+    )
+
+
+class ReadinessForm(forms.Form):
+    reviewed_on = forms.DateField(widget=DATE, label="Date of the review")
+    reviewer = forms.CharField(max_length=200, label="Clinician who did the review")
+    outcome = forms.ChoiceField(choices=ReadinessReview.Outcome.choices, widget=forms.RadioSelect)
+
+
+class ShiftForm(forms.Form):
+    advocate = forms.ModelChoiceField(
+        queryset=MentorAdvocate.objects.none(), label="Mentor-advocate"
+    )
+    starts_at = forms.DateTimeField(
+        widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"], label="Starts"
+    )
+    ends_at = forms.DateTimeField(widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"], label="Ends")
+    county = forms.ModelChoiceField(
+        queryset=County.objects.all(),
+        required=False,
+        label="County covered",
+        help_text="Choose one of county, region or organization; none means statewide.",
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(), required=False, label="Region covered"
+    )
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.filter(is_active=True),
+        required=False,
+        label="Organization covered",
+    )
+    phone = forms.CharField(
+        max_length=40, required=False, help_text="Leave empty to use the mentor-advocate's phone."
+    )
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = [
+            a.pk for a in selectors.visible_advocates(actor=actor) if may_on(actor, Do.SCHEDULE, a)
+        ]
+        self.fields["advocate"].queryset = MentorAdvocate.objects.filter(  # type: ignore[attr-defined]
+            pk__in=allowed
+        ).select_related("user")
+
+
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    submit: str,
+    cancel: str,
+    status: int = 200,
+    intro: str = "",
+    back: tuple[str, str] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "web/mentoring/form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "cancel": cancel,
+            "intro": intro,
+            "back": back,
+        },
+        status=status,
+    )
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def roster(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if scope_for(actor, Do.READ) is None:
+        raise Http404
+    rows = selectors.roster(actor=actor)
+    return render(
+        request,
+        "web/mentoring/roster.html",
+        {
+            "rows": rows,
+            "may_add": scope_for(actor, Do.MANAGE) is not None,
+            "may_see_on_call": scope_for(actor, Do.SEE_ON_CALL) is not None,
+            "caseload_min": CASELOAD_MIN,
+            "caseload_max": CASELOAD_MAX,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advocate_add(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if scope_for(actor, Do.MANAGE) is None:
+        raise Http404
+    cancel = reverse("web:mentoring")
+    if request.method == "POST":
+        form = AddForm(request.POST, actor=actor)
+        if form.is_valid():
+            try:
+                advocate = services.add_to_program(
+                    actor=actor, user=form.cleaned_data["user"], phone=form.cleaned_data["phone"]
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                return _form_page(
+                    request,
+                    form,
+                    title="Add to the roster",
+                    submit="Add",
+                    cancel=cancel,
+                    status=problem.status,
+                )
+            messages.success(request, f"Added {advocate.name} to the roster.")
+            return redirect("web:mentoring_detail", pk=advocate.pk)
+        return _form_page(
+            request, form, title="Add to the roster", submit="Add", cancel=cancel, status=400
+        )
+    return _form_page(
+        request,
+        AddForm(actor=actor),
+        title="Add to the roster",
+        submit="Add",
+        cancel=cancel,
+        intro="Anyone in your organization can join the program; "
+        "people with the mentor-advocate role are listed first.",
+    )
+
+
+@login_required
+@require_GET
+def advocate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    advocate = _advocate(request, pk)
+    private = sees_private(actor, advocate)
+    now = timezone.now()
+    return render(
+        request,
+        "web/mentoring/detail.html",
+        {
+            "m": advocate,
+            "row": selectors.row_for(actor=actor, advocate=advocate),
+            "private": private,
+            "reviews": list(advocate.readiness_reviews.all()[:12]) if private else [],
+            "sessions": selectors.supervision_log(actor=actor, advocate=advocate),
+            "shifts": list(
+                advocate.shifts.filter(ends_at__gt=now).select_related(
+                    "county", "region", "organization"
+                )[:20]
+            ),
+            "may_manage": may_on(actor, Do.MANAGE, advocate),
+            "may_supervise": may_on(actor, Do.SUPERVISE, advocate),
+            "tz": ZoneInfo(_tz(request)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advocate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    advocate = _advocate(request, pk)
+    if not may_on(actor, Do.MANAGE, advocate):
+        raise Http404
+    cancel = reverse("web:mentoring_detail", args=[pk])
+    title = f"Change {advocate.name}'s record"
+    if request.method == "POST":
+        form = EditForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.update_advocate(
+                    actor=actor,
+                    advocate=advocate,
+                    version=d["version"],
+                    phone=d["phone"],
+                    qualification_route=d["qualification_route"],
+                    background_check_on=d["background_check_on"],
+                    is_survivor=d["is_survivor"],
+                    training_url=d["training_url"],
+                    caseload_min=d["caseload_min"],
+                    caseload_max=d["caseload_max"],
+                    active=d["active"],
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                return _form_page(
+                    request, form, title=title, submit="Save", cancel=cancel, status=problem.status
+                )
+            messages.success(request, "Saved.")
+            return redirect("web:mentoring_detail", pk=pk)
+        return _form_page(request, form, title=title, submit="Save", cancel=cancel, status=400)
+    form = EditForm(
+        initial={
+            "version": advocate.version,
+            "phone": advocate.phone,
+            "qualification_route": advocate.qualification_route,
+            "background_check_on": advocate.background_check_on,
+            "is_survivor": advocate.is_survivor,
+            "training_url": advocate.training_url,
+            "caseload_min": advocate.caseload_min,
+            "caseload_max": advocate.caseload_max,
+            "active": advocate.active,
+        }
+    )
+    return _form_page(request, form, title=title, submit="Save", cancel=cancel)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    advocate = _advocate(request, pk)
+    if not may_on(actor, Do.SUPERVISE, advocate):
+        raise Http404
+    cancel = reverse("web:mentoring_detail", args=[pk])
+    title = f"Log supervision with {advocate.name}"
+    if request.method == "POST":
+        form = SupervisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.log_supervision(actor=actor, advocate=advocate, **form.cleaned_data)
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                return _form_page(
+                    request,
+                    form,
+                    title=title,
+                    submit="Log session",
+                    cancel=cancel,
+                    status=problem.status,
+                )
+            messages.success(request, "Supervision logged.")
+            return redirect("web:mentoring_detail", pk=pk)
+        return _form_page(
+            request, form, title=title, submit="Log session", cancel=cancel, status=400
+        )
+    form = SupervisionForm(initial={"held_on": timezone.localdate(), "kind": "individual"})
+    return _form_page(
+        request,
+        form,
+        title=title,
+        submit="Log session",
+        cancel=cancel,
+        intro="You are recorded as the supervisor. The protocol suggests weekly "
+        "individual or group supervision.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def readiness_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    advocate = _advocate(request, pk)
+    if not may_on(actor, Do.MANAGE, advocate):
+        raise Http404
+    cancel = reverse("web:mentoring_detail", args=[pk])
+    title = f"Record a readiness review of {advocate.name}"
+    if request.method == "POST":
+        form = ReadinessForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_readiness_review(
+                    actor=actor, advocate=advocate, **form.cleaned_data
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                return _form_page(
+                    request,
+                    form,
+                    title=title,
+                    submit="Record review",
+                    cancel=cancel,
+                    status=problem.status,
+                )
+            messages.success(request, "Readiness review recorded; the next is due in six months.")
+            return redirect("web:mentoring_detail", pk=pk)
+        return _form_page(
+            request, form, title=title, submit="Record review", cancel=cancel, status=400
+        )
+    return _form_page(request, ReadinessForm(), title=title, submit="Record review", cancel=cancel)
+
+
+# --- on call ---------------------------------------------------------------------------------
+
+
+def _week_start(value: str, tz: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        today = timezone.now().astimezone(ZoneInfo(tz)).date()
+        return today - timedelta(days=today.weekday())  # Monday
+
+
+@login_required
+@require_GET
+def on_call(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if scope_for(actor, Do.SEE_ON_CALL) is None:
+        raise Http404
+    tz = _tz(request)
+    start = _week_start(request.GET.get("week", ""), tz)
+    county = request.GET.get("county", "").strip()[:60] or None
+    error = ""
+    try:
+        now_list = selectors.on_call_now(county=county)
+        week = selectors.week_schedule(start=start, time_zone=tz, county=county)
+    except InvalidInput as problem:
+        error = problem.errors[0].message if problem.errors else problem.detail
+        county = None
+        now_list = selectors.on_call_now()
+        week = selectors.week_schedule(start=start, time_zone=tz)
+    return render(
+        request,
+        "web/mentoring/on_call.html",
+        {
+            "now_list": now_list,
+            "week": week,
+            "county": county or "",
+            "counties": County.objects.all(),
+            "county_error": error,
+            "prev_week": (start - timedelta(days=7)).isoformat(),
+            "next_week": (start + timedelta(days=7)).isoformat(),
+            "may_schedule": scope_for(actor, Do.SCHEDULE) is not None,
+            "tz": ZoneInfo(tz),
+            "tz_name": tz,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_add(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if scope_for(actor, Do.SCHEDULE) is None:
+        raise Http404
+    tz = _tz(request)
+    cancel = reverse("web:on_call")
+    intro = f"Times are in {tz}."
+    if request.method == "POST":
+        form = ShiftForm(request.POST, actor=actor)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.add_shift(
+                    actor=actor,
+                    advocate=d["advocate"],
+                    starts_at=_aware(d["starts_at"], tz),  # type: ignore[arg-type]
+                    ends_at=_aware(d["ends_at"], tz),  # type: ignore[arg-type]
+                    county=d["county"].slug if d["county"] else "",
+                    region=d["region"].slug if d["region"] else "",
+                    organization=d["organization"],
+                    phone=d["phone"],
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                return _form_page(
+                    request,
+                    form,
+                    title="Add an on-call shift",
+                    submit="Add shift",
+                    cancel=cancel,
+                    status=problem.status,
+                    intro=intro,
+                )
+            messages.success(request, "Shift added.")
+            return redirect(cancel)
+        return _form_page(
+            request,
+            form,
+            title="Add an on-call shift",
+            submit="Add shift",
+            cancel=cancel,
+            status=400,
+            intro=intro,
+        )
+    return _form_page(
+        request,
+        ShiftForm(actor=actor),
+        title="Add an on-call shift",
+        submit="Add shift",
+        cancel=cancel,
+        intro=intro,
+    )
+
+
+@login_required
+@require_POST
+def shift_remove(request: HttpRequest, shift_id: int) -> HttpResponse:
+    actor = _actor(request)
+    shift = (
+        OnCallShift.objects.select_related("advocate__user", "advocate__organization")
+        .filter(pk=shift_id)
+        .first()
+    )
+    if shift is None or not may_on(actor, Do.SCHEDULE, shift.advocate):
+        raise Http404
+    services.remove_shift(actor=actor, shift=shift)
+    messages.success(request, "Shift removed.")
+    return redirect("web:on_call")

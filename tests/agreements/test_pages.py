@@ -1,0 +1,136 @@
+"""The agreements pages: list, add, detail, checklist, signatures and DSA duties."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from harborline.agreements.models import Agreement
+from tests.factories import OrganizationFactory, UserFactory, give_totp_device, sign_in
+
+from .factories import make_dsa, make_mou
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(role, org):
+    user = UserFactory(role=role, org=org)
+    give_totp_device(user)
+    return sign_in(Client(), user), user
+
+
+@pytest.fixture
+def orgs():
+    return (
+        OrganizationFactory(slug="washoe-cw", name="Washoe Child Welfare"),
+        OrganizationFactory(slug="reno-pd", name="Reno Police", type="law_enforcement"),
+    )
+
+
+def test_org_admin_adds_an_mou_then_signs_and_fills_the_checklist(orgs):
+    cw, pd = orgs
+    client, _ = signed_in("org_admin", cw)
+    page = client.get(reverse("web:agreement_add") + "?kind=mou")
+    assert page.status_code == 200
+    response = client.post(
+        reverse("web:agreement_add"),
+        {
+            "kind": "mou",
+            "reference": "mou-washoe-2026-01",
+            "title": "Washoe MDT MOU",
+            "parties": [cw.pk, pd.pk],
+            "effective_on": "2026-01-01",
+            "expires_on": "2027-12-31",
+            "compartments": ["identity", "safety"],
+            "purposes": ["service_coordination"],
+        },
+    )
+    mou = Agreement.objects.get()
+    assert response.status_code == 302 and mou.reference == "MOU-WASHOE-2026-01"
+    detail = client.get(reverse("web:agreement_detail", args=[mou.pk]))
+    assert b"Awaiting signatures" in detail.content
+    assert reverse("web:agreement_sign", args=[mou.pk, cw.pk]).encode() in detail.content
+    assert reverse("web:agreement_sign", args=[mou.pk, pd.pk]).encode() not in detail.content
+    signed = client.post(
+        reverse("web:agreement_sign", args=[mou.pk, cw.pk]),
+        {"signatory_name": "Synthetic Director", "signed_on": "2025-12-20"},
+    )
+    assert signed.status_code == 302
+    bad = client.post(
+        reverse("web:agreement_checklist", args=[mou.pk]),
+        {"version": Agreement.objects.get().version, "present-MOU-1": "1", "location-MOU-1": ""},
+    )
+    assert bad.status_code == 422 and b"say where in the document" in bad.content
+    good = client.post(
+        reverse("web:agreement_checklist", args=[mou.pk]),
+        {
+            "version": Agreement.objects.get().version,
+            "present-MOU-1": "1",
+            "location-MOU-1": "Section 1",
+        },
+    )
+    assert good.status_code == 302
+    assert (
+        b"1 of 13 elements covered"
+        in client.get(reverse("web:agreement_detail", args=[mou.pk])).content
+    )
+
+
+def test_bad_input_is_shown_beside_the_field(orgs):
+    cw, pd = orgs
+    client, _ = signed_in("org_admin", cw)
+    response = client.post(
+        reverse("web:agreement_add"),
+        {"kind": "mou", "reference": "!", "title": "x", "parties": [pd.pk]},
+    )
+    assert response.status_code == 422
+    assert b"Include your own organization" in response.content
+    assert not Agreement.objects.exists()
+
+
+def test_pages_hide_agreements_of_other_organizations(orgs):
+    cw, pd = orgs
+    mou = make_mou([cw, pd])
+    client, _ = signed_in("caseworker", OrganizationFactory(slug="x", name="X"))
+    assert client.get(reverse("web:agreement_detail", args=[mou.pk])).status_code == 404
+    assert b"MOU-WASHOE-2026-01" not in client.get(reverse("web:agreements")).content
+    assert client.get(reverse("web:agreement_add")).status_code == 404
+
+
+def test_coordinator_reads_every_agreement_but_cannot_change_one(orgs):
+    cw, pd = orgs
+    mou = make_mou([cw, pd])
+    client, _ = signed_in("coordinator", OrganizationFactory(slug="tf", name="Task force"))
+    assert b"MOU-WASHOE-2026-01" in client.get(reverse("web:agreements")).content
+    assert client.get(reverse("web:agreement_detail", args=[mou.pk])).status_code == 200
+    assert client.get(reverse("web:agreement_edit", args=[mou.pk])).status_code == 404
+
+
+def test_duties_page_flags_the_missed_submission(orgs):
+    cw, _ = orgs
+    dsa = make_dsa(cw)
+    client, _ = signed_in("org_admin", cw)
+    page = client.get(reverse("web:dsa_duties"))
+    assert page.status_code == 200
+    assert b"Overdue" in page.content and b"DSA-SAC-2026-01" in page.content
+    response = client.post(
+        reverse("web:dsa_submission", args=[dsa.pk]),
+        {"due_year": "2025", "submitted_on": "2025-01-29"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("web:dsa_breach", args=[dsa.pk]),
+        {"reported_at": "2026-11-20T09:30", "description": "Sent to the wrong mailbox."},
+    )
+    assert response.status_code == 302
+    detail = client.get(reverse("web:agreement_detail", args=[dsa.pk]))
+    assert b"Breach log" in detail.content and b"2026-11-20 09:30" in detail.content
+    notice = client.post(
+        reverse("web:agreement_notice", args=[dsa.pk]),
+        {"by_organization": cw.pk, "notice_on": "2026-11-30"},
+    )
+    assert notice.status_code == 302
+    assert Agreement.objects.get(pk=dsa.pk).terminates_on == date(2026, 12, 30)
