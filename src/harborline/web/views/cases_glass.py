@@ -1,0 +1,124 @@
+"""Break-glass: open a case your organization has no share of, in an emergency, with a reason
+(4 hours, recorded, flagged to the owning organization); and the owning organization's review
+queue (supervisors and administrators). Nothing about a case is shown before the glass is broken:
+an unknown case number and one you may not open give the same answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from harborline.access import services as access_services
+from harborline.access.models import BREAK_GLASS_HOURS
+from harborline.access.policy import NOT_FOUND, REVIEWERS
+from harborline.errors import DomainError, NotFound
+from harborline.people.models import Organization, User
+
+from ..forms_cases import BreakGlassForm, ReviewForm, place_errors
+from .cases_util import local, open_reviews, recent_reviews
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    rules = actor.rules
+    if actor.membership_or_none is None or rules is None or not rules.sees_youth_data:
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            case_id = form.cleaned_data["case_number"]
+            try:
+                access_services.break_glass(
+                    actor=actor, case_id=case_id, reason=form.cleaned_data["reason"]
+                )
+            except NotFound:
+                form.add_error("case_number", NOT_FOUND)
+                status = 404
+            except DomainError as problem:
+                place_errors(form, problem)
+                status = problem.status
+            else:
+                return redirect("web:case_detail", case_id=case_id)
+    return render(
+        request,
+        "web/cases/break_glass.html",
+        {"form": form, "hours": BREAK_GLASS_HOURS},
+        status=status,
+    )
+
+
+def _reviewer_org(actor: User) -> Organization:
+    membership = actor.membership_or_none
+    if membership is None or not membership.is_active or membership.role not in REVIEWERS:
+        raise Http404
+    return membership.organization
+
+
+def _reviews_context(org: Organization, forms: dict[int, ReviewForm]) -> dict[str, Any]:
+    tz = org.time_zone
+    rows = [
+        {
+            "glass": g,
+            "when": local(g.opened_at, tz),
+            "until": local(g.expires_at, tz),
+            "form": forms.get(g.pk) or ReviewForm(prefix=f"g{g.pk}"),
+        }
+        for g in open_reviews(org)
+    ]
+    done = [
+        {"glass": g, "when": local(g.opened_at, tz), "reviewed": local(g.reviewed_at, tz)}
+        for g in recent_reviews(org)
+    ]
+    return {"org": org, "rows": rows, "done": done}
+
+
+@login_required
+@require_http_methods(["GET"])
+def reviews(request: HttpRequest) -> HttpResponse:
+    org = _reviewer_org(_actor(request))
+    return render(request, "web/cases/break_glass_reviews.html", _reviews_context(org, {}))
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, glass_id: int) -> HttpResponse:
+    actor = _actor(request)
+    org = _reviewer_org(actor)
+    form = ReviewForm(request.POST, prefix=f"g{glass_id}")
+    status = 422
+    if form.is_valid():
+        try:
+            access_services.review_break_glass(
+                actor=actor,
+                glass_id=glass_id,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as problem:
+            place_errors(form, problem)
+            status = problem.status
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect(reverse("web:break_glass_reviews"))
+    return render(
+        request,
+        "web/cases/break_glass_reviews.html",
+        _reviews_context(org, {glass_id: form}),
+        status=status,
+    )

@@ -1,0 +1,309 @@
+"""Sharing and consent on a case: who can see what, until when and why, in plain words; create
+and end shares; record and revoke consent. Only the case's managers (policy.CASE_MANAGERS of the
+owning organization); anyone else who sees the case gets 403, anyone who does not gets 404."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from harborline.access import services as access_services
+from harborline.access.models import BasisType, ConsentKind
+from harborline.access.policy import Grant, case_for, require_manager
+from harborline.audit.models import Action
+from harborline.audit.services import record
+from harborline.cases.models import Case
+from harborline.errors import DomainError, Forbidden, NotFound
+from harborline.people.models import Organization, User
+from harborline.people.roles import Role
+from harborline.protocols.packs import get_pack
+from harborline.protocols.sections import Consent as ConsentRules
+
+from ..forms_cases import ConsentForm, ShareForm, place_errors
+from .cases_util import consent_words, local, long_date, share_summary, sharing_state, short_label
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _managed(actor: User, case_id: int) -> tuple[Case, Grant]:
+    try:
+        case, grant = case_for(actor, case_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        require_manager(grant)
+    except Forbidden:
+        raise PermissionDenied from None
+    return case, grant
+
+
+def _orgs(case: Case) -> list[tuple[str, str]]:
+    return [
+        (o.slug, o.name)
+        for o in Organization.objects.filter(is_active=True).exclude(pk=case.owner_id)
+    ]
+
+
+def _end_of_day(day: Any, tz_name: str) -> datetime | None:
+    """A share or consent 'until 3 March 2027' lasts to the end of that day, owner's time."""
+    if day is None:
+        return None
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz_name))
+
+
+def consent_rule_words(case: Case) -> str:
+    """The pack's consent rule for the youth's age, in words."""
+    pack = get_pack(case.pack)
+    rules = pack.sections.get("consent.yaml")
+    if not isinstance(rules, ConsentRules):
+        return "This protocol pack sets no consent rule."
+    age = case.youth.age_on(timezone.localdate())
+    rule = rules.rule_for(age)
+    if rule is None:
+        return "This protocol pack sets no consent rule for the youth's age."
+    who = (
+        "The youth's age is not recorded, so the strictest rule applies"
+        if age is None
+        else (f"The youth is {age}")
+    )
+    return f"{who}: {rule.note}"
+
+
+def _context(
+    actor: User,
+    case: Case,
+    grant: Grant,
+    *,
+    share_form: ShareForm | None = None,
+    consent_form: ConsentForm | None = None,
+) -> dict[str, Any]:
+    tz = case.owner.time_zone
+    state = sharing_state(case)
+    role_labels = dict(Role.choices)
+    shares = [
+        {
+            "id": s.pk,
+            "summary": share_summary(s, tz, str(role_labels.get(s.role, "")) if s.role else ""),
+            "purpose": s.purpose,
+        }
+        for s in state.shares
+    ]
+    now = timezone.now()
+    consents = []
+    for k in state.consents:
+        resting = [s for s in k.shares.all() if s.ended_at is None and s.expires_at > now]
+        consents.append(
+            {
+                "id": k.pk,
+                "kind": ConsentKind(k.kind).label,
+                "given_by": k.given_by,
+                "recipients": ", ".join(o.name for o in k.recipients.all()),
+                "compartments": ", ".join(short_label(n).lower() for n in k.compartments),
+                "purpose": k.purpose,
+                "expires": long_date(k.expires_at, tz) if k.expires_at else "no end date",
+                "evidence": k.get_evidence_display(),
+                "evidence_reference": k.evidence_reference,
+                "attestation": k.attestation,
+                "recorded": consent_words(k, tz),
+                "active": k.active(now),
+                "revoked": local(k.revoked_at, tz) if k.revoked_at else "",
+                "shares": len(resting),
+            }
+        )
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="access.sharing",
+        object_id=f"case:{case.pk}",
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        purpose="sharing and consent",
+        legal_basis=grant.legal_basis,
+    )
+    orgs = _orgs(case)
+    return {
+        "case": case,
+        "shares": shares,
+        "ended": [
+            {"summary": share_summary(s, tz), "end": s.get_end_reason_display() or "Expired"}
+            for s in state.ended
+        ],
+        "consents": consents,
+        "rule": consent_rule_words(case),
+        "share_form": share_form or ShareForm(organizations=orgs, prefix="share"),
+        "consent_form": consent_form or ConsentForm(organizations=orgs, prefix="consent"),
+        "basis_words": BASIS_WORDS,
+        "tz": tz,
+    }
+
+
+BASIS_WORDS = [
+    (
+        BasisType.CONSENT.label,
+        "The youth (and, by age, a parent, guardian or the court) agreed, in a consent record on "
+        "this page. Revoking that consent ends the share at once.",
+    ),
+    (
+        BasisType.MANDATED_REPORT.label,
+        "The law requires the information to go to this agency (for example the report to child "
+        "welfare). Give the report number.",
+    ),
+    (
+        BasisType.COURT_ORDER.label,
+        "A court ordered the information shared. Give the order or case number.",
+    ),
+    (
+        BasisType.MOU.label,
+        "A signed memorandum of understanding between the two organizations covers this sharing "
+        "and purpose. Give the agreement's reference; Harborline checks it is in force.",
+    ),
+]
+
+
+@login_required
+@require_GET
+def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = _actor(request)
+    case, grant = _managed(actor, case_id)
+    return render(request, "web/cases/sharing.html", _context(actor, case, grant))
+
+
+def _sharing_url(case_id: int, anchor: str = "") -> str:
+    return reverse("web:case_sharing", args=[case_id]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+@require_POST
+def share_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = _actor(request)
+    case, grant = _managed(actor, case_id)
+    form = ShareForm(request.POST, organizations=_orgs(case), prefix="share")
+    status = 422
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            access_services.create_share(
+                actor=actor,
+                case_id=case.pk,
+                organization=data["organization"],
+                compartments=data["compartments"],
+                purpose=data["purpose"],
+                basis_type=data["basis_type"],
+                basis_reference=data["basis_reference"],
+                expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
+                role=data["role"],
+            )
+        except DomainError as problem:
+            place_errors(form, problem)
+            status = problem.status
+        else:
+            messages.success(request, "Shared.")
+            return redirect(_sharing_url(case.pk, "shares"))
+    return render(
+        request,
+        "web/cases/sharing.html",
+        _context(actor, case, grant, share_form=form),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def share_end(request: HttpRequest, case_id: int, share_id: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _ = _managed(actor, case_id)
+    try:
+        share = access_services.end_share(actor=actor, share_id=share_id)
+    except NotFound:
+        raise Http404 from None
+    except Forbidden:
+        raise PermissionDenied from None
+    if share.case_id != case.pk:
+        raise Http404
+    messages.success(request, "The share has ended.")
+    return redirect(_sharing_url(case.pk, "shares"))
+
+
+@login_required
+@require_POST
+def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = _actor(request)
+    case, grant = _managed(actor, case_id)
+    form = ConsentForm(request.POST, organizations=_orgs(case), prefix="consent")
+    status = 422
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            access_services.record_consent(
+                actor=actor,
+                case_id=case.pk,
+                kind=data["kind"],
+                given_by=data["given_by"],
+                recipients=data["recipients"],
+                compartments=data["compartments"],
+                purpose=data["purpose"],
+                evidence=data["evidence"],
+                evidence_reference=data["evidence_reference"],
+                attestation=data["attestation"],
+                expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
+            )
+        except DomainError as problem:
+            place_errors(form, problem)
+            status = problem.status
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect(_sharing_url(case.pk, "consents"))
+    return render(
+        request,
+        "web/cases/sharing.html",
+        _context(actor, case, grant, consent_form=form),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_revoke(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
+    """GET: confirm ('this ends N shares at once'); POST: revoke."""
+    actor = _actor(request)
+    case, _ = _managed(actor, case_id)
+    consent = next((k for k in sharing_state(case).consents if k.pk == consent_id), None)
+    if consent is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            access_services.revoke_consent(
+                actor=actor, consent_id=consent.pk, reason=request.POST.get("reason", "")[:300]
+            )
+        except NotFound:
+            raise Http404 from None
+        except Forbidden:
+            raise PermissionDenied from None
+        messages.success(request, "Consent revoked; the shares resting on it have ended.")
+        return redirect(_sharing_url(case.pk, "consents"))
+    now = timezone.now()
+    ending = [s for s in consent.shares.all() if s.ended_at is None and s.expires_at > now]
+    return render(
+        request,
+        "web/cases/consent_revoke.html",
+        {
+            "case": case,
+            "consent": consent,
+            "kind": ConsentKind(consent.kind).label,
+            "recorded": consent_words(consent, case.owner.time_zone),
+            "count": len(ending),
+            "compartments": ", ".join(short_label(n).lower() for n in consent.compartments),
+        },
+    )

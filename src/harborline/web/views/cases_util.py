@@ -1,0 +1,169 @@
+"""Helpers the case pages share: times in an organization's zone, clocks in words, plain-language
+share summaries, and the few reads of access rows the pages need that no selector offers yet
+(each runs only after the access rule has allowed the case, and is bounded: one query)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from harborline.access import compartments as c
+from harborline.access.models import BasisType, BreakGlass, Consent, Share
+
+if TYPE_CHECKING:
+    from harborline.cases.models import Case
+    from harborline.people.models import Organization, User
+    from harborline.response.models import Obligation
+
+
+def local(value: datetime | None, tz_name: str, fmt: str = "%-d %b %Y, %H:%M %Z") -> str:
+    """A stored (UTC) time in words in the zone `tz_name`: '3 Dec 2026, 14:05 PST'."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(tz_name)).strftime(fmt)
+
+
+def long_date(value: datetime | Any, tz_name: str | None = None) -> str:
+    """'3 March 2027' (a datetime is first put in `tz_name`)."""
+    if isinstance(value, datetime) and tz_name:
+        value = value.astimezone(ZoneInfo(tz_name))
+    return f"{value.day} {value:%B %Y}"
+
+
+def span(seconds: float) -> str:
+    """A duration in words, at most two units: '2 days 3 h', '1 h 20 min', '5 min'."""
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {mins} min" if mins else "")
+    return f"{mins} min"
+
+
+def time_left(due: datetime, now: datetime | None = None) -> tuple[str, bool]:
+    """('3 h 10 min left', False) or ('overdue by 20 min', True)."""
+    now = now or timezone.now()
+    delta = (due - now).total_seconds()
+    if delta <= 0:
+        return f"overdue by {span(delta)}", True
+    return f"{span(delta)} left", False
+
+
+def short_label(name: str) -> str:
+    """A compartment's short name in running text: 'safety', 'mental health'."""
+    label = c.LABELS[name].split(" (")[0]
+    return label if label.startswith("Advocate") is False else "advocate-privileged notes"
+
+
+KIND_WORDS = {
+    "youth_assent": "the youth",
+    "parent_guardian": "a parent or guardian",
+    "court": "the court",
+}
+BASIS_WORDS: dict[str, str] = {
+    BasisType.MANDATED_REPORT: "mandated report",
+    BasisType.COURT_ORDER: "court order",
+    BasisType.MOU: "MOU",
+}
+
+
+def consent_words(consent: Consent, tz_name: str) -> str:
+    return f"consent of {KIND_WORDS.get(consent.kind, consent.kind)} recorded " + long_date(
+        consent.recorded_at, tz_name
+    )
+
+
+def share_summary(share: Share, tz_name: str, role_label: str = "") -> str:
+    """'Washoe County Juvenile Services can see: screening, safety — until 3 March 2027,
+    because: court order 24-JV-118'."""
+    who = share.organization.name
+    if role_label:
+        who += f" ({role_label} only)"
+    what = ", ".join(short_label(n).lower() for n in share.compartments if n in c.NAMES)
+    if share.basis_type == BasisType.CONSENT:
+        consents = list(share.consents.all())
+        why = (
+            " and ".join(consent_words(k, tz_name) for k in consents)
+            if consents
+            else f"consent {share.basis_reference}"
+        )
+    else:
+        why = f"{BASIS_WORDS.get(share.basis_type, share.basis_type)} {share.basis_reference}"
+    return f"{who} can see: {what} — until {long_date(share.expires_at, tz_name)}, because: {why}"
+
+
+# --- reads of access rows for pages whose access was already checked -------------------------
+
+
+@dataclass
+class SharingState:
+    shares: list[Share]
+    consents: list[Consent]
+    ended: list[Share]
+
+
+def sharing_state(case: Case) -> SharingState:
+    """The case's shares and consent records (the caller has checked `grant.manages`)."""
+    now = timezone.now()
+    shares = list(
+        Share.objects.filter(case=case)
+        .select_related("organization")
+        .prefetch_related("consents")
+        .order_by("-created_at")
+    )
+    consents = list(
+        Consent.objects.filter(case=case)
+        .prefetch_related("recipients", "shares")
+        .order_by("-recorded_at")
+    )
+    active = [s for s in shares if s.ended_at is None and s.expires_at > now]
+    ended = [s for s in shares if s not in active][:20]
+    return SharingState(shares=active, consents=consents, ended=ended)
+
+
+def open_reviews(org: Organization) -> list[BreakGlass]:
+    """Break-glass openings of the organization's cases not yet reviewed (oldest first)."""
+    return list(
+        BreakGlass.objects.filter(case__owner=org, reviewed_at__isnull=True)
+        .select_related("user", "organization", "case")
+        .order_by("opened_at")[:200]
+    )
+
+
+def recent_reviews(org: Organization) -> list[BreakGlass]:
+    return list(
+        BreakGlass.objects.filter(case__owner=org, reviewed_at__isnull=False)
+        .select_related("user", "organization", "reviewed_by")
+        .order_by("-reviewed_at")[:20]
+    )
+
+
+def next_due(case_ids: list[int]) -> dict[int, Obligation]:
+    """The next pending obligation of each case (one query, whatever the number of cases)."""
+    from harborline.response.models import Obligation
+
+    found: dict[int, Obligation] = {}
+    if not case_ids:
+        return found
+    for row in Obligation.objects.pending().filter(case_id__in=case_ids).order_by("due_at"):
+        found.setdefault(row.case_id, row)
+    return found
+
+
+def team_people(org_ids: set[int]) -> list[User]:
+    """Active users of the organizations on the case team (meeting attendees, action owners)."""
+    from harborline.people.models import User
+
+    return list(
+        User.objects.filter(
+            membership__organization_id__in=org_ids, is_active=True, membership__is_active=True
+        )
+        .select_related("membership__organization")
+        .order_by("membership__organization__name", "email")[:300]
+    )

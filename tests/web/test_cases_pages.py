@@ -1,0 +1,745 @@
+"""The case pages: what each kind of reader sees (owner, a shared organization, a stranger),
+forms that refuse bad input beside the field, and query counts that do not grow with the case."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from harborline.access import services as access_services
+from harborline.access.models import BreakGlass, Share
+from harborline.cases import services as case_services
+from harborline.cases.models import Case, Note
+from harborline.people.models import Organization, User
+from harborline.response import services as response_services
+from harborline.response.models import Obligation, Status
+from tests.factories import OrganizationFactory, UserFactory, give_totp_device, sign_in
+
+NRIT_CONFIRMED = {"cv_law_enforcement": True}
+NRIT_HIGH_RISK = {"hr_hotels": True}
+
+
+def _user(role: str, org: Organization, email: str = "") -> User:
+    kwargs: dict[str, Any] = {"email": email} if email else {}
+    user = UserFactory(role=role, org=org, **kwargs)
+    give_totp_device(user)
+    return user
+
+
+def _client(user: User) -> Client:
+    return sign_in(Client(), user)
+
+
+class World:
+    def __init__(self) -> None:
+        self.owner = OrganizationFactory(
+            slug="washoe-cw", name="Washoe Child Welfare", type="child_welfare"
+        )
+        self.police = OrganizationFactory(
+            slug="reno-pd", name="Reno Police", type="law_enforcement"
+        )
+        self.juvenile = OrganizationFactory(
+            slug="washoe-juvenile",
+            name="Washoe County Juvenile Services",
+            type="probation",
+        )
+        self.stranger_org = OrganizationFactory(
+            slug="elko-cw", name="Elko Child Welfare", type="child_welfare"
+        )
+        self.worker = _user("caseworker", self.owner, "worker@washoe.example.org")
+        self.supervisor = _user("supervisor", self.owner, "super@washoe.example.org")
+        self.officer = _user("caseworker", self.police, "officer@reno.example.org")
+        self.stranger = _user("caseworker", self.stranger_org, "someone@elko.example.org")
+        self.case = case_services.open_case(
+            actor=self.worker,
+            youth={
+                "first_name": "Mara",
+                "last_name": "Quill",
+                "dob": "2010-05-01",
+                "gender": "girl",
+            },
+        )
+
+    def note(self, compartment: str, text: str, n: int = 1) -> None:
+        for i in range(n):
+            case_services.add_note(
+                actor=self.worker, case_id=self.case.pk, compartment=compartment, text=f"{text} {i}"
+            )
+
+    def screen(self, answers: dict[str, Any] | None = None, by: str = "law_enforcement") -> Any:
+        return response_services.record_screening(
+            actor=self.worker,
+            case_id=self.case.pk,
+            instrument="nrit",
+            answers=answers or NRIT_CONFIRMED,
+            identified_by=by,
+            identified_at=timezone.now() - timedelta(hours=1),
+        )
+
+    def share(self, org: Organization, compartments: list[str], ref: str = "24-JV-118") -> Share:
+        return access_services.create_share(
+            actor=self.worker,
+            case_id=self.case.pk,
+            organization=org.slug,
+            compartments=compartments,
+            purpose="MDT coordination",
+            basis_type="court_order",
+            basis_reference=ref,
+            expires_at=timezone.now() + timedelta(days=60),
+        )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World()
+
+
+def _main(html: str) -> str:
+    """The page's main content without what differs per request (tokens, request ids)."""
+    body = html.split('<main id="main-content"', 1)[1].split("</main>", 1)[0]
+    return re.sub(r"reference [\w-]+", "reference X", body)
+
+
+# --- who sees what ----------------------------------------------------------------------------
+
+
+def test_owner_sees_every_section_with_the_privileged_banner(world):
+    world.note("advocate_privileged", "privileged words")
+    world.note("medical", "medical words")
+    r = _client(world.worker).get(f"/cases/{world.case.pk}/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Mara Quill" in html
+    for section in ("identity", "placement_address", "screening", "safety", "medical", "legal"):
+        assert f'id="section-{section}"' in html
+    assert 'id="privileged-banner"' in html and "privileged words 0" in html
+    assert "medical words 0" in html
+    assert "Confidential address" in html
+    assert "Not shared with you" not in html
+
+
+def test_shared_organization_sees_only_the_shared_sections(world):
+    world.note("medical", "medical words")
+    world.note("safety", "safety words")
+    world.note("advocate_privileged", "privileged words")
+    world.screen()
+    world.share(world.police, ["screening", "safety"])
+    r = _client(world.officer).get(f"/cases/{world.case.pk}/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'id="section-screening"' in html and 'id="section-safety"' in html
+    assert "safety words 0" in html
+    for hidden in ("identity", "medical", "advocate_privileged", "placement_address"):
+        assert f'id="section-{hidden}"' not in html
+    assert "Mara" not in html and "Quill" not in html
+    assert "medical words" not in html and "privileged words" not in html
+    assert "Not shared with you" in html
+    # the case list shows the case without the name
+    listing = _client(world.officer).get("/cases/").content.decode()
+    assert f"Case {world.case.pk}" in listing and "Quill" not in listing
+    assert "Identity not shared with you" in listing
+    assert "Confirmed" in listing  # the screening outcome is shared
+
+
+def test_privileged_notes_never_reach_law_enforcement_even_with_every_other_compartment(world):
+    world.note("advocate_privileged", "privileged words")
+    every = [
+        "identity",
+        "contact",
+        "placement_address",
+        "screening",
+        "safety",
+        "medical",
+        "mental_health",
+        "substance_use",
+        "education",
+        "legal",
+    ]
+    world.share(world.police, every)
+    officer = _user("supervisor", world.police)
+    html = _client(officer).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Mara Quill" in html
+    assert "privileged words" not in html
+    assert 'id="section-advocate_privileged"' not in html
+
+
+def test_a_stranger_gets_the_same_404_as_a_missing_case(world):
+    client = _client(world.stranger)
+    seen = client.get(f"/cases/{world.case.pk}/")
+    missing = client.get("/cases/999999/")
+    assert seen.status_code == missing.status_code == 404
+    assert _main(seen.content.decode()) == _main(missing.content.decode())
+    assert "Quill" not in seen.content.decode()
+    for path in ("screen", "sharing", "meetings/new"):
+        assert client.get(f"/cases/{world.case.pk}/{path}").status_code == 404
+    listing = client.get("/cases/").content.decode()
+    assert f"Case {world.case.pk}<" not in listing
+
+
+def test_analysts_see_no_cases(world):
+    analyst = UserFactory(role="analyst", org=world.owner)
+    client = sign_in(Client(), analyst)
+    assert client.get(f"/cases/{world.case.pk}/").status_code == 404
+    assert client.get("/cases/new").status_code == 404
+
+
+def test_case_list_filters_and_searches(world):
+    other = case_services.open_case(
+        actor=world.worker, youth={"first_name": "Ola", "last_name": "Brant", "dob": ""}
+    )
+    client = _client(world.worker)
+    html = client.get("/cases/").content.decode()
+    assert "Mara Quill" in html and "Ola Brant" in html
+    found = client.get("/cases/", {"q": "quill", "dob": "2010-05-01"}).content.decode()
+    assert "Mara Quill" in found and "Ola Brant" not in found
+    by_number = client.get("/cases/", {"q": str(other.pk)}).content.decode()
+    assert "Ola Brant" in by_number and "Mara Quill" not in by_number
+    assert "Mara Quill" not in client.get("/cases/", {"status": "closed"}).content.decode()
+    assert "New case" in html
+
+
+# --- opening a case ---------------------------------------------------------------------------
+
+
+def test_new_case_warns_about_a_possible_duplicate_then_creates_anyway(world):
+    client = _client(world.worker)
+    data = {"first_name": "Mara", "last_name": "Quill", "dob": "2010-05-01"}
+    r = client.post("/cases/new", data)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "You may already have a record for this youth" in html
+    assert f"/cases/{world.case.pk}/" in html
+    assert "other organization" not in html.lower()
+    before = Case.objects.count()
+    r = client.post("/cases/new", {**data, "confirmed": "1"})
+    assert r.status_code == 302
+    assert Case.objects.count() == before + 1
+
+
+def test_duplicate_warning_never_mentions_records_of_other_organizations(world):
+    client = _client(world.stranger)
+    r = client.post("/cases/new", {"first_name": "Mara", "last_name": "Quill", "dob": "2010-05-01"})
+    assert r.status_code == 302  # created straight away: the stranger sees no possible duplicate
+
+
+def test_new_case_without_a_last_name_says_so_beside_the_field(world):
+    r = _client(world.worker).post("/cases/new", {"first_name": "Mara"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert 'id="id_last_name_error"' in html and "is required" in html
+
+
+# --- editing ----------------------------------------------------------------------------------
+
+
+def test_a_stale_identity_edit_shows_the_conflict_and_keeps_the_input(world):
+    client = _client(world.worker)
+    stale = world.case.version
+    case_services.update_youth(
+        actor=world.supervisor, case_id=world.case.pk, version=stale, changes={"pronouns": "she"}
+    )
+    r = client.post(
+        f"/cases/{world.case.pk}/identity",
+        {"first_name": "Marah", "last_name": "Quill", "dob": "2010-05-01", "version": stale},
+    )
+    assert r.status_code == 409
+    html = r.content.decode()
+    assert "Someone else changed this record" in html and "reload" in html
+    assert 'value="Marah"' in html
+
+
+def test_identity_edit_saves_with_the_current_version(world):
+    client = _client(world.worker)
+    r = client.post(
+        f"/cases/{world.case.pk}/identity",
+        {
+            "first_name": "Mara",
+            "last_name": "Quill",
+            "dob": "2010-05-01",
+            "pronouns": "she/her",
+            "aliases": "M\nQ",
+            "version": world.case.version,
+        },
+    )
+    assert r.status_code == 302
+    html = client.get(f"/cases/{world.case.pk}/").content.decode()
+    assert "she/her" in html and "M, Q" in html
+
+
+def test_an_empty_note_is_refused_beside_the_field(world):
+    client = _client(world.worker)
+    r = client.post(
+        f"/cases/{world.case.pk}/notes", {"compartment": "medical", "n-medical-text": ""}
+    )
+    assert r.status_code == 422
+    assert "write the note" in r.content.decode()
+    assert not Note.objects.exists()
+    r = client.post(
+        f"/cases/{world.case.pk}/notes", {"compartment": "medical", "n-medical-text": "Seen today"}
+    )
+    assert r.status_code == 302
+    assert Note.objects.get().compartment == "medical"
+
+
+def test_a_shared_reader_cannot_add_a_note_to_a_compartment_not_shared(world):
+    world.share(world.police, ["screening", "safety"])
+    client = _client(world.officer)
+    r = client.post(
+        f"/cases/{world.case.pk}/notes", {"compartment": "medical", "n-medical-text": "x"}
+    )
+    assert r.status_code == 403
+    assert not Note.objects.exists()
+    html = client.get(f"/cases/{world.case.pk}/").content.decode()
+    assert 'name="compartment" value="medical"' not in html
+    assert 'name="compartment" value="safety"' in html
+
+
+def test_external_reference_goes_to_its_section(world):
+    client = _client(world.worker)
+    r = client.post(
+        f"/cases/{world.case.pk}/references", {"kind": "court_case", "value": "24-JV-118"}
+    )
+    assert r.status_code == 302 and r["Location"].endswith("#section-legal")
+    r = client.post(f"/cases/{world.case.pk}/references", {"kind": "court_case", "value": ""})
+    assert r.status_code == 422 and "give the number" in r.content.decode()
+
+
+def test_team_managers_add_and_remove_members(world):
+    client = _client(world.worker)
+    r = client.post(
+        f"/cases/{world.case.pk}/team",
+        {"organization": "reno-pd", "role_on_case": "detective", "user_email": world.officer.email},
+    )
+    assert r.status_code == 302
+    html = client.get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Reno Police" in html and "Detective" in html
+    r = client.post(
+        f"/cases/{world.case.pk}/team",
+        {"organization": "reno-pd", "role_on_case": "detective", "user_email": world.worker.email},
+    )
+    assert r.status_code == 422 and "is not a member of Reno Police" in r.content.decode()
+    member = world.case.team.get(organization=world.police)
+    assert client.post(f"/cases/{world.case.pk}/team/{member.pk}/remove").status_code == 302
+    member.refresh_from_db()
+    assert member.active is False
+
+
+# --- screening and obligations -----------------------------------------------------------------
+
+
+def test_screening_page_is_an_observational_checklist_with_the_notice(world):
+    html = _client(world.worker).get(f"/cases/{world.case.pk}/screen").content.decode()
+    assert "Do not directly ask the child or family these questions" in html
+    assert 'name="identified_by"' in html and 'type="datetime-local"' in html
+    assert 'name="cv_law_enforcement"' in html
+    assert "As the protocol decides" in html
+
+
+def test_screening_with_nrit_confirmed_by_law_enforcement_starts_three_clocks(world):
+    client = _client(world.worker)
+    r = client.post(
+        f"/cases/{world.case.pk}/screen",
+        {
+            "instrument": "nrit",
+            "cv_law_enforcement": "on",
+            "identified_by": "law_enforcement",
+            "identified_at": (timezone.localtime() - timedelta(minutes=30)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "setting": "field",
+            "urgent": "rule",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    page = client.get(r["Location"])
+    html = page.content.decode()
+    assert "Confirmed" in html
+    for title in (
+        "Convene a Rapid Response MDT on scene",
+        "Convene the full MDT (72-Hour MDT)",
+        "Report to the local child-welfare agency",
+    ):
+        assert title in html
+    assert "left" in html
+    case_page = client.get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Who can respond now" in case_page
+
+
+def test_screening_without_the_identification_time_is_refused_beside_the_field(world):
+    r = _client(world.worker).post(
+        f"/cases/{world.case.pk}/screen",
+        {"instrument": "nrit", "cv_law_enforcement": "on", "identified_by": "school"},
+    )
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert 'id="id_identified_at_error"' in html and "say when the youth was identified" in html
+    assert "cv_law_enforcement" in html and "checked" in html  # the ticks are kept
+
+
+def test_overriding_urgency_needs_a_reason(world):
+    r = _client(world.worker).post(
+        f"/cases/{world.case.pk}/screen",
+        {
+            "instrument": "nrit",
+            "cv_law_enforcement": "on",
+            "identified_by": "law_enforcement",
+            "identified_at": "2026-11-30T10:00",
+            "urgent": "no",
+        },
+    )
+    assert r.status_code == 422
+    assert "give a reason to decide otherwise" in r.content.decode()
+
+
+def test_overdue_obligation_is_red_with_time_passed(world):
+    response_services.record_screening(
+        actor=world.worker,
+        case_id=world.case.pk,
+        instrument="nrit",
+        answers=NRIT_CONFIRMED,
+        identified_by="law_enforcement",
+        identified_at=timezone.now() - timedelta(hours=5),
+    )
+    html = _client(world.worker).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Overdue" in html and "overdue by 3 h" in html
+    assert "text-secondary-dark" in html
+
+
+def test_completing_an_obligation_needs_evidence(world):
+    _, created = world.screen()
+    target = next(o for o in created if o.kind == "child_welfare_report")
+    client = _client(world.worker)
+    url = f"/cases/{world.case.pk}/obligations/{target.pk}/complete"
+    prefix = f"o{target.pk}-"
+    r = client.post(url, {prefix + "obligation": target.pk, prefix + "version": target.version})
+    assert r.status_code == 422
+    assert "record what was done" in r.content.decode()
+    r = client.post(
+        url,
+        {
+            prefix + "obligation": target.pk,
+            prefix + "version": target.version,
+            prefix + "report_number": "CW-2026-1",
+        },
+    )
+    assert r.status_code == 302
+    target.refresh_from_db()
+    assert target.status == Status.DONE
+
+
+def test_only_supervisors_are_offered_waive(world):
+    _, created = world.screen()
+    target = created[0]
+    worker_html = _client(world.worker).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Waive (supervisors)" not in worker_html
+    client = _client(world.supervisor)
+    assert "Waive (supervisors)" in client.get(f"/cases/{world.case.pk}/").content.decode()
+    url = f"/cases/{world.case.pk}/obligations/{target.pk}/waive"
+    prefix = f"w{target.pk}-"
+    base = {prefix + "obligation": target.pk, prefix + "version": target.version}
+    r = client.post(url, {**base, prefix + "reason": "short"})
+    assert r.status_code == 422 and "10+ characters" in r.content.decode()
+    r = client.post(url, {**base, prefix + "reason": "Already reported by the school this morning"})
+    assert r.status_code == 302
+    target.refresh_from_db()
+    assert target.status == Status.WAIVED
+    # and a caseworker posting the waive form directly is refused
+    other = created[1]
+    r = _client(world.worker).post(
+        f"/cases/{world.case.pk}/obligations/{other.pk}/waive",
+        {
+            f"w{other.pk}-obligation": other.pk,
+            f"w{other.pk}-version": other.version,
+            f"w{other.pk}-reason": "no reason at all here",
+        },
+    )
+    assert r.status_code == 403
+
+
+def test_obligations_dashboard_lists_overdue_first(world):
+    world.screen()
+    client = _client(world.worker)
+    html = client.get("/obligations/").content.decode()
+    assert html.index("Overdue (") < html.index("Due next (")
+    assert "Mara Quill" in html
+    assert "Convene the full MDT" in html
+    assert "Mara Quill" in client.get("/obligations/?scope=org").content.decode()
+
+
+def test_obligations_dashboard_queries_do_not_grow_with_rows(world, django_assert_max_num_queries):
+    world.screen()
+    client = _client(world.worker)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/obligations/?scope=org").status_code == 200
+    for i in range(10):
+        case = case_services.open_case(
+            actor=world.worker, youth={"first_name": f"Y{i}", "last_name": f"Z{i}"}
+        )
+        response_services.record_screening(
+            actor=world.worker,
+            case_id=case.pk,
+            instrument="nrit",
+            answers=NRIT_CONFIRMED,
+            identified_by="law_enforcement",
+            identified_at=timezone.now() - timedelta(hours=i),
+        )
+    assert Obligation.objects.count() > 30
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        r = client.get("/obligations/?scope=org")
+    assert r.status_code == 200
+
+
+def test_case_page_queries_do_not_grow_with_notes_screenings_and_meetings(
+    world, django_assert_max_num_queries
+):
+    world.note("medical", "one")
+    world.screen()
+    client = _client(world.worker)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/cases/{world.case.pk}/").status_code == 200
+    for compartment in ("medical", "safety", "advocate_privileged", "identity"):
+        world.note(compartment, "many", 30)
+    for _ in range(5):
+        world.screen(NRIT_HIGH_RISK, by="school")
+        response_services.record_meeting(
+            actor=world.worker,
+            case_id=world.case.pk,
+            kind="review",
+            held_at=timezone.now() - timedelta(hours=1),
+            attendees=[world.worker.email, world.supervisor.email],
+            actions=[{"text": "Call", "owner": world.worker.email, "due_on": "2026-12-20"}],
+        )
+        case_services.add_reference(
+            actor=world.worker, case_id=world.case.pk, kind="court_case", value="24-JV-1"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        r = client.get(f"/cases/{world.case.pk}/")
+    assert r.status_code == 200
+    assert r.content.decode().count("many ") == 120
+
+
+# --- MDT meetings -----------------------------------------------------------------------------
+
+
+def test_meeting_form_records_and_closes_the_rapid_response(world):
+    _, created = world.screen()
+    client = _client(world.worker)
+    page = client.get(f"/cases/{world.case.pk}/meetings/new").content.decode()
+    assert world.supervisor.email in page
+    held = (timezone.localtime() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")
+    bad = client.post(
+        f"/cases/{world.case.pk}/meetings/new",
+        {
+            "kind": "rapid_response",
+            "held_at": held,
+            "action-0-text": "Find a placement",
+            "action-0-owner": world.worker.email,
+            "action-0-due_on": "next week",
+        },
+    )
+    assert bad.status_code == 422
+    assert "use a date like" in bad.content.decode()
+    assert 'value="Find a placement"' in bad.content.decode()
+    r = client.post(
+        f"/cases/{world.case.pk}/meetings/new",
+        {
+            "kind": "rapid_response",
+            "held_at": held,
+            "attendees": [world.worker.email, world.supervisor.email],
+            "youth_participated": "on",
+            "decisions": "Placement at the shelter tonight",
+            "action-0-text": "Find a placement",
+            "action-0-owner": world.worker.email,
+            "action-0-due_on": "2026-12-09",
+        },
+    )
+    assert r.status_code == 302
+    rapid = next(o for o in created if o.kind == "rapid_response_mdt")
+    rapid.refresh_from_db()
+    assert rapid.status == Status.DONE
+    html = client.get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Placement at the shelter tonight" in html and "The youth took part" in html
+
+
+# --- sharing and consent ----------------------------------------------------------------------
+
+
+def test_sharing_summary_is_plain_language(world):
+    access_services.create_share(
+        actor=world.worker,
+        case_id=world.case.pk,
+        organization=world.juvenile.slug,
+        compartments=["safety", "screening"],
+        purpose="supervision",
+        basis_type="court_order",
+        basis_reference="24-JV-118",
+        expires_at=datetime(2027, 3, 3, 23, 0, tzinfo=UTC) - timedelta(hours=8),
+    )
+    html = _client(world.worker).get(f"/cases/{world.case.pk}/sharing").content.decode()
+    assert (
+        "Washoe County Juvenile Services can see: screening, safety — until 3 March 2027, "
+        "because: court order 24-JV-118"
+    ) in html
+    assert "14 to 17: the youth&#x27;s own assent AND a parent" in html or "14 to 17" in html
+
+
+def test_share_created_from_the_page_and_ended(world):
+    client = _client(world.worker)
+    r = client.post(
+        f"/cases/{world.case.pk}/sharing/shares",
+        {
+            "share-organization": "reno-pd",
+            "share-compartments": ["screening", "safety"],
+            "share-purpose": "investigation",
+            "share-basis_type": "mandated_report",
+            "share-basis_reference": "R-1",
+            "share-expires_on": "2027-03-03",
+        },
+    )
+    assert r.status_code == 302
+    share = Share.objects.get()
+    assert share.compartments == ["screening", "safety"]
+    html = client.get(f"/cases/{world.case.pk}/sharing").content.decode()
+    assert (
+        "Reno Police can see: screening, safety — until 3 March 2027, because: mandated report R-1"
+        in html
+    )
+    r = client.post(f"/cases/{world.case.pk}/sharing/shares/{share.pk}/end")
+    assert r.status_code == 302
+    share.refresh_from_db()
+    assert share.ended_at is not None
+
+
+def test_share_with_bad_input_says_why_beside_each_field(world):
+    r = _client(world.worker).post(
+        f"/cases/{world.case.pk}/sharing/shares",
+        {
+            "share-organization": "reno-pd",
+            "share-compartments": ["advocate_privileged"],
+            "share-purpose": "",
+            "share-basis_type": "court_order",
+            "share-basis_reference": "",
+        },
+    )
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert 'id="id_share-purpose_error"' in html
+    assert "say what the information is shared for" in html
+    assert "never shared with law enforcement" in html
+    assert "give the date and time the access ends" in html
+    assert not Share.objects.exists()
+
+
+def test_consent_recorded_then_revoked_ends_its_shares(world):
+    client = _client(world.worker)
+    for kind in ("youth_assent", "parent_guardian"):
+        r = client.post(
+            f"/cases/{world.case.pk}/sharing/consents",
+            {
+                "consent-kind": kind,
+                "consent-given_by": "Mara Quill" if kind == "youth_assent" else "Ana Quill",
+                "consent-recipients": ["reno-pd"],
+                "consent-compartments": ["screening"],
+                "consent-purpose": "investigation",
+                "consent-evidence": "signed_form",
+                "consent-evidence_reference": "form-7",
+            },
+        )
+        assert r.status_code == 302, r.content.decode()[:3000]
+    r = client.post(
+        f"/cases/{world.case.pk}/sharing/shares",
+        {
+            "share-organization": "reno-pd",
+            "share-compartments": ["screening"],
+            "share-purpose": "investigation",
+            "share-basis_type": "consent",
+            "share-expires_on": "2027-03-03",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    html = client.get(f"/cases/{world.case.pk}/sharing").content.decode()
+    assert "because: consent of the youth recorded" in html
+    consent = world.case.consents.get(kind="youth_assent")
+    confirm = client.get(f"/cases/{world.case.pk}/sharing/consents/{consent.pk}/revoke")
+    assert "This ends 1 share at once" in confirm.content.decode()
+    r = client.post(f"/cases/{world.case.pk}/sharing/consents/{consent.pk}/revoke")
+    assert r.status_code == 302
+    assert not Share.objects.active().exists()
+
+
+def test_consent_without_evidence_reference_is_refused(world):
+    r = _client(world.worker).post(
+        f"/cases/{world.case.pk}/sharing/consents",
+        {
+            "consent-kind": "youth_assent",
+            "consent-given_by": "Mara",
+            "consent-recipients": ["reno-pd"],
+            "consent-compartments": ["screening"],
+            "consent-purpose": "x",
+            "consent-evidence": "signed_form",
+        },
+    )
+    assert r.status_code == 422
+    assert "name the signed form" in r.content.decode()
+
+
+def test_sharing_page_is_for_managers_only(world):
+    world.share(world.police, ["screening"])
+    coordinator = _user("coordinator", world.owner)
+    assert _client(coordinator).get(f"/cases/{world.case.pk}/sharing").status_code == 403
+    assert _client(world.officer).get(f"/cases/{world.case.pk}/sharing").status_code == 403
+    assert _client(world.stranger).get(f"/cases/{world.case.pk}/sharing").status_code == 404
+    assert _client(world.worker).get(f"/cases/{world.case.pk}/sharing").status_code == 200
+
+
+# --- break-glass and who saw ------------------------------------------------------------------
+
+
+def test_break_glass_opens_the_case_with_a_banner_and_queues_a_review(world):
+    client = _client(world.stranger)
+    r = client.post("/cases/break-glass", {"case_number": 999999, "reason": "youth in danger now"})
+    assert r.status_code == 404
+    assert "No such case" in r.content.decode()
+    r = client.post("/cases/break-glass", {"case_number": world.case.pk, "reason": "short"})
+    assert r.status_code == 422 and "at least 10 characters" in r.content.decode()
+    r = client.post(
+        "/cases/break-glass",
+        {"case_number": world.case.pk, "reason": "Youth found at a motel, placement needed"},
+    )
+    assert r.status_code == 302 and r["Location"] == f"/cases/{world.case.pk}/"
+    html = client.get(r["Location"]).content.decode()
+    assert "Emergency access until" in html and "this is recorded and reviewed" in html
+    assert "Mara Quill" in html
+    assert 'id="section-advocate_privileged"' not in html
+
+    assert _client(world.worker).get("/cases/break-glass/reviews").status_code == 404
+    reviewer = _client(world.supervisor)
+    queue = reviewer.get("/cases/break-glass/reviews").content.decode()
+    assert "Youth found at a motel" in queue and world.stranger.email in queue
+    glass = BreakGlass.objects.get()
+    bad = reviewer.post(
+        f"/cases/break-glass/reviews/{glass.pk}", {f"g{glass.pk}-outcome": "not_justified"}
+    )
+    assert bad.status_code == 422 and "say what was wrong" in bad.content.decode()
+    ok = reviewer.post(
+        f"/cases/break-glass/reviews/{glass.pk}", {f"g{glass.pk}-outcome": "justified"}
+    )
+    assert ok.status_code == 302
+    glass.refresh_from_db()
+    assert glass.outcome == "justified"
+
+
+def test_who_saw_this_record_link_is_for_reviewers(world):
+    assert (
+        "Who saw this record"
+        not in _client(world.worker).get(f"/cases/{world.case.pk}/").content.decode()
+    )
+    html = _client(world.supervisor).get(f"/cases/{world.case.pk}/").content.decode()
+    assert f"/audit/youth/{world.case.youth_id}" in html
