@@ -10,13 +10,14 @@ from django.db import models
 from django.utils import timezone
 
 from harborline.access.compartments import Compartment
-from harborline.crypto.fields import EncryptedJSONField, EncryptedTextField
+from harborline.crypto.fields import EncryptedJSONField, EncryptedTextField, blind_index
 from harborline.people.models import Organization, User
 
 
 class Youth(models.Model):
-    """Identity (compartment `identity`) and contacts (compartment `contact`). The name and
-    date of birth are also kept as blind indexes for the possible-duplicate warning."""
+    """Identity (compartment `identity`) and contacts (compartment `contact`). The last name,
+    with and without the date of birth, is also kept as blind indexes (keyed hashes) for the
+    possible-duplicate warning and the search; `set_keys()` computes them."""
 
     first_name = EncryptedTextField()
     last_name = EncryptedTextField()
@@ -25,12 +26,17 @@ class Youth(models.Model):
     gender = EncryptedTextField(blank=True)  # gender identity in the youth's own words
     pronouns = EncryptedTextField(blank=True)
     contacts = EncryptedJSONField(default=list, blank=True)  # [{"kind", "value", "note"}]
-    name_dob_key = models.CharField(max_length=64, db_index=True)
+    name_dob_key = models.CharField(max_length=64, db_index=True)  # last name + date of birth
+    last_name_key = models.CharField(max_length=64, db_index=True, default="")
     created_by_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"youth {self.pk}"
+
+    def set_keys(self) -> None:
+        self.name_dob_key = blind_index(self.last_name, self.dob or "")
+        self.last_name_key = blind_index(self.last_name)
 
     @property
     def birth_date(self) -> date | None:

@@ -168,7 +168,7 @@ def case_list(
         if q.strip().isdigit():
             cases = cases.filter(pk=int(q.strip()))
         else:
-            cases = cases.filter(youth__name_dob_key__in=_keys_for_name(q))
+            cases = cases.filter(_name_filter(q))
     paged = Paginator(cases, PAGE_SIZE).get_page(page)
     grants = grants_for(actor, list(paged.object_list))
     record_reads(
@@ -187,13 +187,16 @@ def case_list(
     return paged, grants
 
 
-def _keys_for_name(q: str) -> list[str]:
-    """Search by last name (and date of birth when given, 'Lastname 2009-04-17'): exact
-    matches through the blind index, since names are encrypted."""
+def _name_filter(q: str) -> Q:
+    """Search by last name, or last name and date of birth ('Lastname 2009-04-17'): exact
+    matches (case, spaces and accents aside) through the blind indexes, since names are
+    encrypted."""
     parts = q.split()
     dob = next((p for p in parts if len(p) == 10 and p[4] == "-"), "")
     name = " ".join(p for p in parts if p != dob)
-    return [blind_index(name, dob)]
+    if dob:
+        return Q(youth__name_dob_key=blind_index(name, dob))
+    return Q(youth__last_name_key=blind_index(name))
 
 
 def possible_duplicates(actor: User, *, last_name: str, dob: str) -> list[Case]:

@@ -13,7 +13,6 @@ from harborline.access import compartments as c
 from harborline.access.policy import Grant, case_for, require, require_manager
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.crypto.fields import blind_index
 from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput
 from harborline.people.models import Organization, User
 from harborline.protocols.packs import registry
@@ -121,11 +120,9 @@ def open_case(*, actor: User, youth: dict[str, Any], pack: str = "nevada") -> Ca
     clean = _clean_identity(youth)
     if pack not in registry():
         raise InvalidInput.field("pack", f"no protocol pack {pack!r}")
-    person = Youth.objects.create(
-        **clean,
-        name_dob_key=blind_index(clean["last_name"], clean["dob"]),
-        created_by_org=org,
-    )
+    person = Youth(**clean, created_by_org=org)
+    person.set_keys()
+    person.save()
     case = Case.objects.create(youth=person, owner=org, opened_by=actor, pack=pack)
     CaseTeamMember.objects.create(
         case=case, organization=org, user=actor, role_on_case=TeamRole.LEAD, added_by=actor
@@ -163,7 +160,7 @@ def update_youth(*, actor: User, case_id: int, version: int, changes: dict[str, 
     person = case.youth
     for name, value in clean.items():
         setattr(person, name, value)
-    person.name_dob_key = blind_index(person.last_name, person.dob)
+    person.set_keys()
     person.save()
     case.refresh_from_db(fields=["version"])
     audit_case(actor, Action.UPDATE, case, case, grant, touched)

@@ -9,19 +9,24 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from harborline.access.policy import case_for
+from harborline.access.compartments import Compartment
+from harborline.access.policy import Grant, case_for, require
 from harborline.audit.models import Action
 from harborline.audit.services import record, record_reads
-from harborline.cases.models import CaseTeamMember
+from harborline.cases.models import Case, CaseTeamMember
 from harborline.people.models import User
 
 from .models import Obligation, Status
 
 DASHBOARD_LIMIT = 100
+SCREENING = Compartment.SCREENING
 
 
 def obligations_for_case(actor: User, case_id: int | str) -> list[Obligation]:
+    """A case's obligations, for those who see its screening compartment (obligations follow
+    from screenings, and their kinds say what a screening found): Forbidden otherwise."""
     case, grant = case_for(actor, case_id)
+    require(grant, SCREENING)
     rows = list(case.obligations.select_related("owner_org").order_by("due_at", "pk"))
     record(
         actor=actor,
@@ -34,6 +39,18 @@ def obligations_for_case(actor: User, case_id: int | str) -> list[Obligation]:
         legal_basis=grant.legal_basis,
     )
     return rows
+
+
+def next_due(cases: list[Case], grants: dict[int, Grant]) -> dict[int, Obligation]:
+    """The next pending obligation of each listed case whose screening the actor may see (the
+    grants come from `policy.grants_for`); one query whatever the number of cases. The page
+    that shows them has recorded the read of each listed case."""
+    ids = [case.pk for case in cases if grants[case.pk].sees(SCREENING)]
+    found: dict[int, Obligation] = {}
+    if ids:
+        for row in Obligation.objects.pending().filter(case_id__in=ids).order_by("due_at"):
+            found.setdefault(row.case_id, row)
+    return found
 
 
 def status_now(obligation: Obligation, at: datetime | None = None) -> str:

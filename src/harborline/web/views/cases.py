@@ -49,7 +49,7 @@ from ..forms_cases import (
     WaiveForm,
     place_errors,
 )
-from .cases_util import local, next_due, team_people, time_left
+from .cases_util import local, team_people, time_left
 
 PRIVILEGED = c.Compartment.ADVOCATE_PRIVILEGED
 CONFIDENTIAL = c.Compartment.PLACEMENT_ADDRESS
@@ -127,7 +127,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         page_no = 1
     page, grants = case_reads.case_list(actor, page=page_no, status=status, q=query)
     cases = list(page.object_list)
-    due = next_due([case.pk for case in cases])
+    due = response_reads.next_due(cases, grants)
     pack = _pack("nevada")
     now = timezone.now()
     rows = []
@@ -281,7 +281,10 @@ def _on_call(case: Case) -> tuple[bool, list[Any]]:
 def _obligation_views(
     actor: User, case: Case, overrides: dict[str, Any]
 ) -> tuple[list[ObligationView], bool]:
-    rows = response_reads.obligations_for_case(actor, case.pk)
+    try:
+        rows = response_reads.obligations_for_case(actor, case.pk)
+    except Forbidden:  # obligations follow the screening compartment
+        return [], False
     membership = actor.membership_or_none
     org_id = membership.organization_id if membership else None
     supervisor = bool(membership and membership.role in ("supervisor", "org_admin"))

@@ -14,14 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from harborline.access import selectors as access_reads
 from harborline.access import services as access_services
 from harborline.access.models import BREAK_GLASS_HOURS
-from harborline.access.policy import NOT_FOUND, REVIEWERS
+from harborline.access.policy import NOT_FOUND
 from harborline.errors import DomainError, NotFound
-from harborline.people.models import Organization, User
+from harborline.people.models import User
 
 from ..forms_cases import BreakGlassForm, ReviewForm, place_errors
-from .cases_util import local, open_reviews, recent_reviews
+from .cases_util import local
 
 
 def _actor(request: HttpRequest) -> User:
@@ -61,14 +62,12 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _reviewer_org(actor: User) -> Organization:
-    membership = actor.membership_or_none
-    if membership is None or not membership.is_active or membership.role not in REVIEWERS:
-        raise Http404
-    return membership.organization
-
-
-def _reviews_context(org: Organization, forms: dict[int, ReviewForm]) -> dict[str, Any]:
+def _reviews_context(actor: User, forms: dict[int, ReviewForm]) -> dict[str, Any]:
+    try:
+        queue = access_reads.break_glass_reviews(actor)
+    except NotFound:
+        raise Http404 from None
+    org = queue.organization
     tz = org.time_zone
     rows = [
         {
@@ -77,11 +76,11 @@ def _reviews_context(org: Organization, forms: dict[int, ReviewForm]) -> dict[st
             "until": local(g.expires_at, tz),
             "form": forms.get(g.pk) or ReviewForm(prefix=f"g{g.pk}"),
         }
-        for g in open_reviews(org)
+        for g in queue.open
     ]
     done = [
         {"glass": g, "when": local(g.opened_at, tz), "reviewed": local(g.reviewed_at, tz)}
-        for g in recent_reviews(org)
+        for g in queue.recent
     ]
     return {"org": org, "rows": rows, "done": done}
 
@@ -89,15 +88,16 @@ def _reviews_context(org: Organization, forms: dict[int, ReviewForm]) -> dict[st
 @login_required
 @require_http_methods(["GET"])
 def reviews(request: HttpRequest) -> HttpResponse:
-    org = _reviewer_org(_actor(request))
-    return render(request, "web/cases/break_glass_reviews.html", _reviews_context(org, {}))
+    return render(
+        request, "web/cases/break_glass_reviews.html", _reviews_context(_actor(request), {})
+    )
 
 
 @login_required
 @require_POST
 def review(request: HttpRequest, glass_id: int) -> HttpResponse:
     actor = _actor(request)
-    org = _reviewer_org(actor)
+    _reviews_context(actor, {})  # 404 for anyone who does not review
     form = ReviewForm(request.POST, prefix=f"g{glass_id}")
     status = 422
     if form.is_valid():
@@ -119,6 +119,6 @@ def review(request: HttpRequest, glass_id: int) -> HttpResponse:
     return render(
         request,
         "web/cases/break_glass_reviews.html",
-        _reviews_context(org, {glass_id: form}),
+        _reviews_context(actor, {glass_id: form}),
         status=status,
     )

@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from harborline.access import selectors as access_reads
 from harborline.access import services as access_services
 from harborline.access.models import BasisType, ConsentKind
 from harborline.access.policy import Grant, case_for, require_manager
-from harborline.audit.models import Action
-from harborline.audit.services import record
 from harborline.cases.models import Case
 from harborline.errors import DomainError, Forbidden, NotFound
 from harborline.people.models import Organization, User
@@ -30,7 +29,7 @@ from harborline.protocols.packs import get_pack
 from harborline.protocols.sections import Consent as ConsentRules
 
 from ..forms_cases import ConsentForm, ShareForm, place_errors
-from .cases_util import consent_words, local, long_date, share_summary, sharing_state, short_label
+from .cases_util import consent_words, local, long_date, share_summary, short_label
 
 
 def _actor(request: HttpRequest) -> User:
@@ -90,7 +89,7 @@ def _context(
     consent_form: ConsentForm | None = None,
 ) -> dict[str, Any]:
     tz = case.owner.time_zone
-    state = sharing_state(case)
+    state = access_reads.sharing_state(actor=actor, case=case, grant=grant)
     role_labels = dict(Role.choices)
     shares = [
         {
@@ -122,16 +121,6 @@ def _context(
                 "shares": len(resting),
             }
         )
-    record(
-        actor=actor,
-        action=Action.VIEW,
-        object_type="access.sharing",
-        object_id=f"case:{case.pk}",
-        owner_org=case.owner,
-        youth_id=case.youth_id,
-        purpose="sharing and consent",
-        legal_basis=grant.legal_basis,
-    )
     orgs = _orgs(case)
     return {
         "case": case,
@@ -278,8 +267,9 @@ def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
 def consent_revoke(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
     """GET: confirm ('this ends N shares at once'); POST: revoke."""
     actor = _actor(request)
-    case, _ = _managed(actor, case_id)
-    consent = next((k for k in sharing_state(case).consents if k.pk == consent_id), None)
+    case, grant = _managed(actor, case_id)
+    state = access_reads.sharing_state(actor=actor, case=case, grant=grant)
+    consent = next((k for k in state.consents if k.pk == consent_id), None)
     if consent is None:
         raise Http404
     if request.method == "POST":

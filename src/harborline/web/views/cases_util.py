@@ -1,10 +1,8 @@
 """Helpers the case pages share: times in an organization's zone, clocks in words, plain-language
-share summaries, and the few reads of access rows the pages need that no selector offers yet
-(each runs only after the access rule has allowed the case, and is bounded: one query)."""
+share summaries, and the people a meeting form offers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -12,12 +10,10 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from harborline.access import compartments as c
-from harborline.access.models import BasisType, BreakGlass, Consent, Share
+from harborline.access.models import BasisType, Consent, Share
 
 if TYPE_CHECKING:
-    from harborline.cases.models import Case
-    from harborline.people.models import Organization, User
-    from harborline.response.models import Obligation
+    from harborline.people.models import User
 
 
 def local(value: datetime | None, tz_name: str, fmt: str = "%-d %b %Y, %H:%M %Z") -> str:
@@ -96,64 +92,6 @@ def share_summary(share: Share, tz_name: str, role_label: str = "") -> str:
     else:
         why = f"{BASIS_WORDS.get(share.basis_type, share.basis_type)} {share.basis_reference}"
     return f"{who} can see: {what} — until {long_date(share.expires_at, tz_name)}, because: {why}"
-
-
-# --- reads of access rows for pages whose access was already checked -------------------------
-
-
-@dataclass
-class SharingState:
-    shares: list[Share]
-    consents: list[Consent]
-    ended: list[Share]
-
-
-def sharing_state(case: Case) -> SharingState:
-    """The case's shares and consent records (the caller has checked `grant.manages`)."""
-    now = timezone.now()
-    shares = list(
-        Share.objects.filter(case=case)
-        .select_related("organization")
-        .prefetch_related("consents")
-        .order_by("-created_at")
-    )
-    consents = list(
-        Consent.objects.filter(case=case)
-        .prefetch_related("recipients", "shares")
-        .order_by("-recorded_at")
-    )
-    active = [s for s in shares if s.ended_at is None and s.expires_at > now]
-    ended = [s for s in shares if s not in active][:20]
-    return SharingState(shares=active, consents=consents, ended=ended)
-
-
-def open_reviews(org: Organization) -> list[BreakGlass]:
-    """Break-glass openings of the organization's cases not yet reviewed (oldest first)."""
-    return list(
-        BreakGlass.objects.filter(case__owner=org, reviewed_at__isnull=True)
-        .select_related("user", "organization", "case")
-        .order_by("opened_at")[:200]
-    )
-
-
-def recent_reviews(org: Organization) -> list[BreakGlass]:
-    return list(
-        BreakGlass.objects.filter(case__owner=org, reviewed_at__isnull=False)
-        .select_related("user", "organization", "reviewed_by")
-        .order_by("-reviewed_at")[:20]
-    )
-
-
-def next_due(case_ids: list[int]) -> dict[int, Obligation]:
-    """The next pending obligation of each case (one query, whatever the number of cases)."""
-    from harborline.response.models import Obligation
-
-    found: dict[int, Obligation] = {}
-    if not case_ids:
-        return found
-    for row in Obligation.objects.pending().filter(case_id__in=case_ids).order_by("due_at"):
-        found.setdefault(row.case_id, row)
-    return found
 
 
 def team_people(org_ids: set[int]) -> list[User]:

@@ -1,0 +1,87 @@
+"""Reads of access rows: a case's shares and consent records (for the organization that manages
+them) and the break-glass review queue. Each checks the actor's right and records the read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from harborline.audit.models import Action
+from harborline.audit.services import record
+from harborline.errors import NotFound
+
+from .models import BreakGlass, Consent, Share
+from .policy import REVIEWERS, Grant, require_manager
+
+if TYPE_CHECKING:
+    from harborline.cases.models import Case
+    from harborline.people.models import Organization, User
+
+REVIEW_QUEUE_LIMIT = 200
+
+
+@dataclass
+class SharingState:
+    shares: list[Share]  # active
+    consents: list[Consent]
+    ended: list[Share]  # the latest ended or expired ones
+
+
+def sharing_state(*, actor: User, case: Case, grant: Grant) -> SharingState:
+    """The case's shares and consent records, for its managers (Forbidden otherwise); `case`
+    and `grant` come from `policy.case_for`. Recorded as a read of the case."""
+    require_manager(grant)
+    now = timezone.now()
+    shares = list(
+        Share.objects.filter(case=case)
+        .select_related("organization")
+        .prefetch_related("consents")
+        .order_by("-created_at")
+    )
+    consents = list(
+        Consent.objects.filter(case=case)
+        .prefetch_related("recipients", "shares")
+        .order_by("-recorded_at")
+    )
+    active = [s for s in shares if s.ended_at is None and s.expires_at > now]
+    ended = [s for s in shares if s not in active][:20]
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="access.sharing",
+        object_id=f"case:{case.pk}",
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        purpose="sharing and consent",
+        legal_basis=grant.legal_basis,
+    )
+    return SharingState(shares=active, consents=consents, ended=ended)
+
+
+@dataclass
+class ReviewQueue:
+    organization: Organization
+    open: list[BreakGlass]  # oldest first
+    recent: list[BreakGlass]  # the latest reviewed
+
+
+def break_glass_reviews(actor: User) -> ReviewQueue:
+    """Break-glass openings of the actor's organization's cases: those awaiting review and the
+    latest reviewed. Only supervisors and administrators (NotFound otherwise)."""
+    membership = actor.membership_or_none
+    if membership is None or not membership.is_active or membership.role not in REVIEWERS:
+        raise NotFound("No such page.")
+    org = membership.organization
+    waiting = list(
+        BreakGlass.objects.filter(case__owner=org, reviewed_at__isnull=True)
+        .select_related("user", "organization", "case")
+        .order_by("opened_at")[:REVIEW_QUEUE_LIMIT]
+    )
+    done = list(
+        BreakGlass.objects.filter(case__owner=org, reviewed_at__isnull=False)
+        .select_related("user", "organization", "reviewed_by")
+        .order_by("-reviewed_at")[:20]
+    )
+    return ReviewQueue(organization=org, open=waiting, recent=done)

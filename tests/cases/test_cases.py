@@ -1,0 +1,101 @@
+"""Youth and cases: search by blind index, the duplicate warning that leaks nothing, obligations
+only for those who see screening, the version guard on identity."""
+
+from __future__ import annotations
+
+from harborline.cases import selectors
+
+from .conftest import NRIT_CONFIRMED, later, open_case
+
+
+def test_search_by_last_name_alone_or_with_date_of_birth(make_org, make_user, api):
+    user = make_user(make_org("child_welfare"))
+    client = api(user)
+    first = open_case(client, "Ana", "Núñez", "2010-05-01")
+    second = open_case(client, "Bea", "Nunez", "2011-06-02")
+    open_case(client, "Cy", "Other", "2010-05-01")
+    page, _ = selectors.case_list(user, q="nunez")
+    assert {c.pk for c in page.object_list} == {first, second}
+    page, _ = selectors.case_list(user, q="NUNEZ 2011-06-02")
+    assert [c.pk for c in page.object_list] == [second]
+
+
+def test_duplicate_warning_only_among_records_already_visible(make_org, make_user, api):
+    mine, theirs = make_org("child_welfare"), make_org("law_enforcement")
+    me = api(make_user(mine))
+    them = api(make_user(theirs))
+    their_case = open_case(them, "Ana", "Reyes", "2010-05-01")
+    r = me.post(
+        "/cases", {"youth": {"first_name": "Ana", "last_name": "Reyes", "dob": "2010-05-01"}}
+    )
+    assert r.status_code == 201
+    assert r.json()["possible_duplicates"] == []  # the other organization's record stays unknown
+    r = me.post(
+        "/cases", {"youth": {"first_name": "Ana", "last_name": "Reyes", "dob": "2010-05-01"}}
+    )
+    assert [d["id"] for d in r.json()["possible_duplicates"]] == [r.json()["id"] - 1]
+    # once the other organization shares identity, its record is a possible duplicate too
+    them.post(
+        f"/cases/{their_case}/shares",
+        {
+            "organization": mine.slug,
+            "compartments": ["identity"],
+            "purpose": "coordination",
+            "basis": {"type": "mandated_report", "reference": "CW-1"},
+            "expires_at": later(),
+        },
+    )
+    r = me.post(
+        "/cases", {"youth": {"first_name": "Ana", "last_name": "Reyes", "dob": "2010-05-01"}}
+    )
+    assert their_case in [d["id"] for d in r.json()["possible_duplicates"]]
+
+
+def test_obligations_follow_the_screening_compartment(make_org, make_user, api):
+    owner_org, other_org = make_org("law_enforcement"), make_org("mental_health")
+    owner, other = api(make_user(owner_org)), api(make_user(other_org))
+    case_id = open_case(owner)
+    owner.post(
+        f"/cases/{case_id}/screenings",
+        {
+            "instrument": "nrit",
+            "answers": NRIT_CONFIRMED,
+            "identified_by": "law_enforcement",
+            "identified_at": "2026-11-20T10:00:00-08:00",
+        },
+    )
+    owner.post(
+        f"/cases/{case_id}/shares",
+        {
+            "organization": other_org.slug,
+            "compartments": ["mental_health"],
+            "purpose": "therapy",
+            "basis": {"type": "court_order", "reference": "JV-9"},
+            "expires_at": later(),
+        },
+    )
+    assert other.get(f"/cases/{case_id}").status_code == 200
+    assert other.get(f"/cases/{case_id}/obligations").status_code == 403
+    owner.post(
+        f"/cases/{case_id}/shares",
+        {
+            "organization": other_org.slug,
+            "compartments": ["screening"],
+            "purpose": "therapy",
+            "basis": {"type": "court_order", "reference": "JV-9"},
+            "expires_at": later(),
+        },
+    )
+    assert other.get(f"/cases/{case_id}/obligations").status_code == 200
+
+
+def test_a_stale_identity_edit_is_refused_and_nothing_is_written(make_org, make_user, api):
+    client = api(make_user(make_org("child_welfare")))
+    case_id = open_case(client, "Ana", "Reyes")
+    version = client.get(f"/cases/{case_id}").json()["version"]
+    ok = client.patch(f"/cases/{case_id}/youth", {"version": version, "pronouns": "she/her"})
+    assert ok.status_code == 200, ok.content
+    stale = client.patch(f"/cases/{case_id}/youth", {"version": version, "first_name": "Other"})
+    assert stale.status_code == 409
+    identity = client.get(f"/cases/{case_id}").json()["sections"]["identity"]
+    assert identity["first_name"] == "Ana" and identity["pronouns"] == "she/her"
