@@ -99,3 +99,40 @@ def test_a_stale_identity_edit_is_refused_and_nothing_is_written(make_org, make_
     assert stale.status_code == 409
     identity = client.get(f"/cases/{case_id}").json()["sections"]["identity"]
     assert identity["first_name"] == "Ana" and identity["pronouns"] == "she/her"
+
+
+def test_close_needs_a_reason_and_reopen_works(make_org, make_user, api):
+    client = api(make_user(make_org("child_welfare")))
+    case_id = open_case(client)
+    version = client.get(f"/cases/{case_id}").json()["version"]
+    r = client.post(f"/cases/{case_id}/status", {"version": version, "status": "closed"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
+    r = client.post(
+        f"/cases/{case_id}/status",
+        {"version": version, "status": "closed", "reason": "Youth moved out of state"},
+    )
+    assert r.status_code == 200
+    assert client.get(f"/cases/{case_id}").json()["status"] == "closed"
+    stale = client.post(f"/cases/{case_id}/status", {"version": version, "status": "open"})
+    assert stale.status_code == 409
+    r = client.post(f"/cases/{case_id}/status", {"version": version + 1, "status": "open"})
+    assert client.get(f"/cases/{case_id}").json()["status"] == "open"
+
+
+def test_the_case_page_closes_a_case(make_org, make_user, client):
+    from harborline.cases import services
+    from tests.factories import give_totp_device, sign_in
+
+    user = make_user(make_org("child_welfare"))
+    give_totp_device(user)
+    case = services.open_case(actor=user, youth={"first_name": "A", "last_name": "B"})
+    sign_in(client, user)
+    page = client.get(f"/cases/{case.pk}/")
+    assert b"Close this case" in page.content
+    r = client.post(
+        f"/cases/{case.pk}/status",
+        {"version": case.version, "status": "closed", "reason": "Services completed"},
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"

@@ -153,6 +153,28 @@ def patch_youth(request: HttpRequest, case_id: int, payload: YouthPatch) -> Vers
     return VersionOut(id=case.pk, version=case.version)
 
 
+class StatusIn(Strict):
+    version: int = Field(description="The case version you saw; a stale one gets 409.")
+    status: Literal["open", "closed"]
+    reason: str = Field(default="", max_length=300, description="Required to close.")
+
+
+@router.post(
+    "/cases/{case_id}/status",
+    response={200: VersionOut, 409: Problem, **ERRORS},
+    summary="Close a case (with a reason) or reopen it",
+)
+def set_status(request: HttpRequest, case_id: int, payload: StatusIn) -> VersionOut:
+    case = cases.set_status(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        version=payload.version,
+        status=payload.status,
+        reason=payload.reason,
+    )
+    return VersionOut(id=case.pk, version=case.version)
+
+
 class ScreeningIn(Strict):
     instrument: str = "nrit"
     answers: dict[str, Any]

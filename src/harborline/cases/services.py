@@ -274,3 +274,37 @@ def add_reference(*, actor: User, case_id: int, kind: str, value: str, note: str
     ref.save()
     audit_case(actor, Action.CREATE, ref, case, grant, [ref.compartment])
     return ref
+
+
+@transaction.atomic
+def set_status(*, actor: User, case_id: int, version: int, status: str, reason: str = "") -> Case:
+    """Close a case (with a reason) or reopen it. Only its managers; a stale version is refused.
+    Closing does not end shares or obligations: the owner decides those separately. A youth who
+    returns to exploitation is not a reason to close (spec nv_service_delivery V9)."""
+    from django.utils import timezone
+
+    from .models import CaseStatus
+
+    case, grant = case_for(actor, case_id)
+    require_manager(grant)
+    if status not in CaseStatus.values:
+        raise InvalidInput.field("status", f"use one of: {', '.join(CaseStatus.values)}")
+    if status == CaseStatus.CLOSED and len(reason.strip()) < 5:
+        raise InvalidInput.field("reason", "say why the case is closed")
+    closed_at = timezone.now() if status == CaseStatus.CLOSED else None
+    if not Case.objects.filter(pk=case.pk, version=version).update(
+        version=F("version") + 1, status=status, closed_at=closed_at
+    ):
+        raise Conflict("Someone else changed this record since you opened it. Reload first.")
+    case.refresh_from_db()
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=case,
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        purpose=grant.purpose,
+        legal_basis=grant.legal_basis,
+        detail={"status": status, "reason": reason.strip()[:300]} if reason else {"status": status},
+    )
+    return case

@@ -56,6 +56,23 @@ def _positive(value: str) -> int:
     return number
 
 
+def _instant(value: str) -> Any:
+    """An ISO 8601 date and time WITH its UTC offset (a time without one is ambiguous)."""
+    from datetime import datetime
+
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date and time like 2026-12-02T14:30:00-08:00"
+        ) from None
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} has no UTC offset; give one, e.g. 2026-12-02T14:30:00-08:00 or ...Z"
+        )
+    return at
+
+
 # ---------------------------------------------------------------------------------------------
 # Setting Django up
 
@@ -148,6 +165,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(
         "Demo mode: the second-factor (MFA) page shows the current code, so no authenticator "
         "app is needed."
+    )
+    print(
+        "Obligation reminders and other background work: run `harborline worker --demo` in a "
+        "second terminal."
     )
     if args.no_serve:
         return 0
@@ -437,6 +458,133 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print("Keys: HARBORLINE_SECRET_KEY and HARBORLINE_FIELD_KEYS are set and valid.")
     return status
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines, reminders and the background worker (docs/decisions/0024, 0025)
+
+
+def cmd_check_deadlines(args: argparse.Namespace) -> int:
+    if args.demo:
+        _demo_environment(sys.stdout)
+    _django()
+    from harborline.response.deadlines import check_deadlines
+
+    print(check_deadlines(now=args.now).summary())
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    if args.demo:
+        _demo_environment(sys.stdout)
+    _django()
+    from django.conf import settings
+
+    from harborline.config.checks import missing_keys
+
+    if not settings.DEMO_MODE:
+        problems = missing_keys()
+        if problems:
+            for line in problems:
+                print(f"{PROG} worker: {_without_hint(line)}", file=sys.stderr)
+            print(f"{PROG} worker: refusing to start. {KEYS_HINT}", file=sys.stderr)
+            return 2
+    return run_worker(interval=args.interval)
+
+
+def run_worker(
+    *,
+    interval: float,
+    poll: float = 1.0,
+    stop: Any = None,
+    cycles: int | None = None,
+    out: IO[str] | None = None,
+) -> int:
+    """The worker loop, in ONE thread: run the deadline sweep every `interval` seconds and, in
+    between, drain the django-tasks database queue (django_tasks_db's own Worker in batch mode),
+    looking for new tasks every `poll` seconds. Ctrl-C or SIGTERM finishes the task at hand and
+    stops; a second Ctrl-C stops at once. `stop` (a threading.Event) and `cycles` are for tests.
+    Several workers may run at once, on several servers (the sweep and the queue both lock)."""
+    import logging
+    import signal
+    import threading
+    import time
+    from datetime import UTC, datetime
+
+    from django.db import DatabaseError, close_old_connections
+    from django.utils.crypto import get_random_string
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from harborline.response.deadlines import check_deadlines
+
+    out = out or sys.stdout
+    stop = stop or threading.Event()
+    queue = None
+    if isinstance(task_backends["default"], DatabaseBackend):
+        queue = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+    log = logging.getLogger("harborline.worker")
+
+    def _stop(signum: int, frame: Any) -> None:
+        print("Stopping after the task at hand (Ctrl-C again stops at once)...", file=out)
+        stop.set()
+        if queue is not None:
+            queue.running = False
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+    tasks = "runs queued background tasks" if queue else "tasks run as they are queued"
+    print(
+        f"Harborline worker: deadline sweep every {interval:g} s; {tasks}. Ctrl-C stops.",
+        file=out,
+    )
+    out.flush()
+    next_sweep = 0.0
+    done = 0
+    try:
+        while not stop.is_set():
+            if time.monotonic() >= next_sweep:
+                next_sweep = time.monotonic() + interval
+                close_old_connections()
+                try:
+                    report = check_deadlines()
+                except DatabaseError as problem:  # the database was away: try again next time
+                    log.exception("deadline sweep failed")
+                    print(f"{PROG} worker: deadline sweep failed: {problem}", file=sys.stderr)
+                else:
+                    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+                    print(f"{stamp} {report.summary()}", file=out)
+                    out.flush()
+            if queue is not None and not stop.is_set():
+                queue.running = True
+                try:
+                    queue.run()  # batch mode: runs every ready task, then returns
+                except DatabaseError as problem:
+                    log.exception("task queue failed")
+                    print(f"{PROG} worker: task queue failed: {problem}", file=sys.stderr)
+            done += 1
+            if cycles is not None and done >= cycles:
+                break
+            stop.wait(min(poll, max(0.0, next_sweep - time.monotonic())))
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    print("Harborline worker stopped.", file=out)
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -759,6 +907,42 @@ def build_parser() -> ArgumentParser:
     )
 
     command("check", cmd_check, "Run Django's system checks and check the keys.")
+
+    p = command(
+        "check-deadlines",
+        cmd_check_deadlines,
+        "Send the obligation reminders that are due, mark breaches overdue, end expired shares.",
+    )
+    p.add_argument(
+        "--now",
+        type=_instant,
+        default=None,
+        metavar="ISO",
+        help="sweep as if it were this time (ISO 8601 with offset); default: now",
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="work on the demo's database and keys in var/ (what `harborline demo` set up)",
+    )
+
+    p = command(
+        "worker",
+        cmd_worker,
+        "Run background tasks and the deadline sweep until interrupted.",
+    )
+    p.add_argument(
+        "--interval",
+        type=_positive,
+        default=300,
+        metavar="SECONDS",
+        help="seconds between deadline sweeps (default 300)",
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="work on the demo's database and keys in var/ (what `harborline demo` set up)",
+    )
 
     protocols = command("protocols", _no_handler, "Browse and validate protocol packs.")
     protocols_commands = protocols.add_subparsers(

@@ -171,10 +171,13 @@ def _close(
     obligation.status = status
     obligation.completed_at = timezone.now()
     obligation.completed_by = actor
+    fields = ["status", "completed_at", "completed_by", "version"]
     if evidence is not None:
         obligation.evidence = evidence
+        fields.append("evidence")
     obligation.version += 1
-    obligation.save()
+    # Only the fields this change owns: the deadline sweep writes reminders_sent concurrently.
+    obligation.save(update_fields=fields)
 
 
 def _obligation_for(actor: User, obligation_id: int) -> tuple[Obligation, Case, Grant]:
@@ -281,9 +284,11 @@ def _finish(
     obligation.status = status
     obligation.completed_at = timezone.now()
     obligation.completed_by = actor
+    fields = ["status", "completed_at", "completed_by", "waived_reason"]
     if evidence is not None:
         obligation.evidence = evidence
-    obligation.save()
+        fields.append("evidence")
+    obligation.save(update_fields=fields)  # not reminders_sent: the sweep owns it
     audit_case(actor, Action.UPDATE, obligation, case, grant, [])
     return obligation
 

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:case_id>/notes", cases.case_note, name="case_note"),
     path("cases/<int:case_id>/references", cases.case_reference, name="case_reference"),
     path("cases/<int:case_id>/team", cases.case_team_add, name="case_team_add"),
+    path("cases/<int:case_id>/status", cases.case_status, name="case_status"),
     path(
         "cases/<int:case_id>/team/<int:member_id>/remove",
         cases.case_team_remove,

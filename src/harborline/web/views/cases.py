@@ -602,6 +602,34 @@ def case_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Close (with a reason) or reopen the case."""
+    actor = _actor(request)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        case = case_services.set_status(
+            actor=actor,
+            case_id=case_id,
+            version=version,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except NotFound:
+        raise Http404 from None
+    except Forbidden:
+        raise PermissionDenied from None
+    except DomainError as problem:
+        messages.error(request, problem.detail)
+        return redirect(_case_url(case_id))
+    messages.success(request, f"Case {case.get_status_display().lower()}.")
+    return redirect(_case_url(case_id))
+
+
+@login_required
+@require_POST
 def case_team_remove(request: HttpRequest, case_id: int, member_id: int) -> HttpResponse:
     actor = _actor(request)
     try:
