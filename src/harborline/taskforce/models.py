@@ -1,0 +1,236 @@
+"""Task forces, their members, subcommittees and MDTs, meetings with attendance and action items,
+and the secret calendar feeds. Only one-row invariants here; workflow is in services.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+PROTECTED_LABEL = "Protected member (survivor)"
+
+
+class Kind(models.TextChoices):
+    REGIONAL = "regional", "Regional"
+    TRIBAL = "tribal", "Tribal"
+    STATEWIDE = "statewide", "Statewide"
+
+
+class TaskForce(models.Model):
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REGIONAL)
+    name = models.CharField(max_length=200)
+    region = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Free text, or a region slug of the pack's geography.",
+    )
+    pack = models.SlugField(max_length=40, help_text="The protocol pack the task force follows.")
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_taskforces",
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chaired_taskforces",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def time_zone(self) -> str:
+        """Meetings are shown in the coordinator organization's time zone."""
+        coordinator = self.coordinator
+        membership = coordinator.membership_or_none if coordinator is not None else None
+        if membership is not None:
+            return membership.organization.time_zone
+        return "America/Los_Angeles"
+
+
+class Subcommittee(models.Model):
+    taskforce = models.ForeignKey(TaskForce, on_delete=models.CASCADE, related_name="subcommittees")
+    name = models.CharField(max_length=120)
+    suggestion = models.CharField(
+        max_length=60, blank=True, help_text="The pack's suggested subcommittee it follows, if any."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["taskforce", "name"], name="tf_subcommittee_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mdt(models.Model):
+    """A multidisciplinary team that belongs to a task force."""
+
+    taskforce = models.ForeignKey(TaskForce, on_delete=models.CASCADE, related_name="mdts")
+    name = models.CharField(max_length=120)
+    county = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "MDT"
+        constraints = [models.UniqueConstraint(fields=["taskforce", "name"], name="tf_mdt_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    """A member organization, a user, or a person without an account (name, optional email)."""
+
+    taskforce = models.ForeignKey(TaskForce, on_delete=models.CASCADE, related_name="members")
+    organization = models.ForeignKey(
+        "people.Organization", null=True, blank=True, on_delete=models.PROTECT
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    person_name = models.CharField(max_length=200, blank=True)
+    person_email = models.EmailField(blank=True)
+    category = models.CharField(max_length=120)
+    since = models.DateField(default=timezone.localdate)
+    until = models.DateField(null=True, blank=True)
+    protected = models.BooleanField(
+        default=False,
+        help_text="A survivor or parent of a survivor: the name is shown only to the "
+        "coordinator and the chair, and never exported.",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["category", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="tf_member_one_kind",
+                condition=(
+                    Q(organization__isnull=False, user__isnull=True, person_name="")
+                    | Q(organization__isnull=True, user__isnull=False, person_name="")
+                    | (Q(organization__isnull=True, user__isnull=True) & ~Q(person_name=""))
+                ),
+            ),
+            models.CheckConstraint(
+                name="tf_member_tenure", condition=Q(until__isnull=True) | Q(until__gte=F("since"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.real_name
+
+    @property
+    def kind(self) -> str:
+        if self.organization_id:
+            return "organization"
+        return "user" if self.user_id else "person"
+
+    @property
+    def real_name(self) -> str:
+        if self.organization_id:
+            return self.organization.name  # type: ignore[union-attr]
+        if self.user_id:
+            return self.user.full_name or self.user.email  # type: ignore[union-attr]
+        return self.person_name
+
+    @property
+    def real_email(self) -> str:
+        if self.user_id:
+            return self.user.email  # type: ignore[union-attr]
+        return self.person_email
+
+    def is_current(self, on: object = None) -> bool:
+        day = on or timezone.localdate()
+        return self.since <= day and (self.until is None or self.until >= day)  # type: ignore[operator]
+
+
+class Meeting(models.Model):
+    taskforce = models.ForeignKey(TaskForce, on_delete=models.CASCADE, related_name="meetings")
+    subcommittee = models.ForeignKey(
+        Subcommittee, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField(help_text="Stored in UTC.")
+    ends_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    link = models.URLField(blank=True)
+    agenda = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["taskforce", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    ABSENT = "absent", "Absent"
+    EXCUSED = "excused", "Excused"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="tf_attendance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.status} at {self.meeting_id}"
+
+
+class ActionItem(models.Model):
+    taskforce = models.ForeignKey(TaskForce, on_delete=models.CASCADE, related_name="action_items")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    text = models.CharField(max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    due = models.DateField()
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_reminded = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["done", "due"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address. Only a SHA-256 digest of the token is stored."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="taskforce_feed"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"

@@ -1,0 +1,367 @@
+"""Annual reports built from the task force's data: the Nevada regional task force's report to
+the Coalition (the Coalition's own annual report is due October 1, seed 001 L143; a task force
+reports every year on progress, service needs and gaps, L1696-1706) and the Washington task
+force's annual report to the Statewide Coordinating Committee (seed 002 L477-481).
+
+`annual_report()` is the one data function; the page (template + `attendance_svg`) and the PDF
+(`report_pdf`, fpdf2) both render what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+
+from harborline.errors import InvalidInput
+from harborline.people.models import User
+
+from . import services
+from .models import ActionItem, TaskForce
+from .selectors import (
+    MeetingAttendance,
+    Optional,
+    Representation,
+    agreements_summary,
+    attendance_by_meeting,
+    representation,
+    training_compliance,
+)
+
+KINDS = {
+    "nevada": "Annual report to the Nevada CSEC Coalition",
+    "washington": "Annual report to the Washington Statewide Coordinating Committee",
+}
+
+
+def default_kind(taskforce: TaskForce) -> str:
+    return "washington" if taskforce.pack == "washington" else "nevada"
+
+
+def period(kind: str, year: int) -> tuple[date, date, date | None]:
+    """(first day, last day, due date). Nevada: the state fiscal year July-June ending in
+    `year`, reported before the Coalition's October 1 report. Washington: the calendar year,
+    brought to the SCC's annual meeting (no due date in the toolkit)."""
+    if kind == "nevada":
+        return date(year - 1, 7, 1), date(year, 6, 30), date(year, 10, 1)
+    return date(year, 1, 1), date(year, 12, 31), None
+
+
+def latest_year(kind: str, today: date | None = None) -> int:
+    """The most recent period that has ended."""
+    today = today or timezone.localdate()
+    if kind == "nevada":
+        return today.year if today >= date(today.year, 7, 1) else today.year - 1
+    return today.year - 1
+
+
+@dataclass
+class AnnualReport:
+    kind: str
+    title: str
+    taskforce: TaskForce
+    year: int
+    start: date
+    end: date
+    due: date | None
+    member_organizations: list[str]
+    individuals: int
+    protected_members: int
+    representation: Representation
+    subcommittees: list[str]
+    mdts: list[str]
+    meetings: list[MeetingAttendance]
+    training: Optional
+    agreements: Optional
+    actions_done: int
+    actions_open: int
+    actions_overdue: int
+    gaps: list[str] = field(default_factory=list)
+
+    @property
+    def average_attendance(self) -> float | None:
+        rates = [m.rate for m in self.meetings if m.rate is not None]
+        return sum(rates) / len(rates) if rates else None
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
+
+
+def annual_report(
+    *, actor: User, taskforce: TaskForce, kind: str | None = None, year: int | None = None
+) -> AnnualReport:
+    services.require(actor, services.Do.READ, taskforce)
+    kind = kind or default_kind(taskforce)
+    if kind not in KINDS:
+        raise InvalidInput.field("kind", f"{kind!r} is not one of: {', '.join(KINDS)}")
+    year = year or latest_year(kind)
+    if not 2000 <= year <= 2100:
+        raise InvalidInput.field("year", "give a year between 2000 and 2100")
+    start, end, due = period(kind, year)
+    start_at = datetime.combine(start, time.min, tzinfo=UTC)
+    end_at = datetime.combine(end, time.max, tzinfo=UTC)
+
+    in_period = taskforce.members.filter(since__lte=end).exclude(until__lt=start)
+    orgs = sorted(
+        {m.organization.name for m in in_period.select_related("organization") if m.organization}
+    )
+    individuals = in_period.filter(organization__isnull=True).count()
+    protected = in_period.filter(protected=True).count()
+    rep = representation(taskforce, on=min(end, timezone.localdate()))
+    meetings = list(
+        taskforce.meetings.filter(starts_at__gte=start_at, starts_at__lte=end_at)
+        .select_related("subcommittee")
+        .order_by("starts_at")
+    )
+    attendance = attendance_by_meeting(meetings)
+    items = ActionItem.objects.filter(taskforce=taskforce, due__gte=start, due__lte=end)
+    done = items.filter(done=True).count()
+    open_ = items.filter(done=False).count()
+    overdue = items.filter(done=False, due__lt=timezone.localdate()).count()
+    training = training_compliance(taskforce)
+    agreements = agreements_summary(taskforce)
+
+    gaps = [f"No member represents: {r.label}" for r in rep.missing]
+    if not meetings:
+        gaps.append("No task-force meeting was recorded in this period.")
+    if overdue:
+        gaps.append(f"{overdue} action item(s) from this period are overdue.")
+    if training.available:
+        for req in training.items:
+            if not getattr(req, "met", True):
+                gaps.append(
+                    f"Training requirement not met: {getattr(req, 'subject', '')} "
+                    f"({getattr(req, 'actual', '?')} of {getattr(req, 'required', '?')})"
+                )
+    if taskforce.coordinator_id is None:
+        gaps.append("The task force has no coordinator.")
+    if taskforce.chair_id is None:
+        gaps.append("The task force has no chair.")
+    return AnnualReport(
+        kind=kind,
+        title=KINDS[kind],
+        taskforce=taskforce,
+        year=year,
+        start=start,
+        end=end,
+        due=due,
+        member_organizations=orgs,
+        individuals=individuals,
+        protected_members=protected,
+        representation=rep,
+        subcommittees=[s.name for s in taskforce.subcommittees.all()],
+        mdts=[f"{m.name} ({m.county})" if m.county else m.name for m in taskforce.mdts.all()],
+        meetings=attendance,
+        training=training,
+        agreements=agreements,
+        actions_done=done,
+        actions_open=open_,
+        actions_overdue=overdue,
+        gaps=gaps,
+    )
+
+
+# --- Charts ----------------------------------------------------------------------------------
+
+BAR = "#005ea2"  # USWDS primary: 7.2:1 against white
+TEXT = "#1b1b1b"
+
+
+def _short(meeting_attendance: MeetingAttendance, tz: str) -> str:
+    local = timezone.localtime(meeting_attendance.meeting.starts_at, _zone(tz))
+    return f"{local:%d %b}"
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def attendance_svg(report: AnnualReport) -> str:
+    """Attendance rate per meeting as an inline SVG bar chart (presentation attributes only,
+    no style: the Content-Security-Policy allows no inline style). Screen readers get the
+    title and the table that follows it on the page."""
+    data = report.meetings
+    if not data:
+        return ""
+    tz = report.taskforce.time_zone
+    width, height, left, bottom, top = 640, 240, 40, 40, 16
+    plot_h = height - bottom - top
+    step = (width - left - 10) / len(data)
+    bar_w = max(4.0, step * 0.6)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="attendance-chart-title" class="width-full" focusable="false">',
+        '<title id="attendance-chart-title">Attendance rate per meeting (share of recorded '
+        "members present)</title>",
+    ]
+    for pct in (0, 50, 100):
+        y = top + plot_h * (1 - pct / 100)
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#a9aeb1" '
+            'stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="{TEXT}">{pct}%</text>'
+        )
+    for i, m in enumerate(data):
+        rate = m.rate or 0.0
+        h = plot_h * rate
+        x = left + i * step + (step - bar_w) / 2
+        y = top + plot_h - h
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{BAR}">'
+            f"<title>{escape(m.meeting.title)}: {round(rate * 100)}%</title></rect>"
+        )
+        if len(data) <= 16:
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" font-size="11" '
+                f'text-anchor="middle" fill="{TEXT}">{escape(_short(m, tz))}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def _latin1(text: str) -> str:
+    """fpdf2's core fonts speak Latin-1; replace what they cannot draw."""
+    swaps = {"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "·": "-"}
+    for a, b in swaps.items():
+        text = text.replace(a, b)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def report_pdf(report: AnnualReport) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="Letter")
+    pdf.set_title(_latin1(f"{report.title}: {report.taskforce.name} {report.year}"))
+    pdf.set_author("Harborline")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def heading(text: str, size: int = 13) -> None:
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", size)
+        pdf.multi_cell(width, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+
+    def line(text: str) -> None:
+        pdf.multi_cell(width, 5.5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+    heading(report.title, 16)
+    line(
+        f"{report.taskforce.name} ({report.taskforce.get_kind_display()}, pack "
+        f"{report.taskforce.pack})"
+    )
+    line(f"Reporting period: {report.period_label}")
+    if report.due:
+        line(f"Due: {report.due:%d %B %Y}")
+    line(f"Prepared {timezone.localdate():%d %B %Y} from the task force's records in Harborline.")
+
+    heading("Membership and representation")
+    line(
+        f"Member organizations: {len(report.member_organizations)}; individual members: "
+        f"{report.individuals} (of whom {report.protected_members} protected, not named)."
+    )
+    for name in report.member_organizations:
+        line(f"- {name}")
+    rep = report.representation
+    line(f"{rep.list_title}: {len(rep.rows) - len(rep.missing)} of {len(rep.rows)} represented.")
+    for r in rep.rows:
+        line(f"  {'[x]' if r.represented else '[ ]'} {r.label}: {r.members}")
+    for label, n in rep.other:
+        line(f"  [x] {label}: {n}")
+    if report.subcommittees:
+        line("Subcommittees: " + ", ".join(report.subcommittees))
+    if report.mdts:
+        line("MDTs: " + ", ".join(report.mdts))
+
+    heading("Meetings and attendance")
+    avg = report.average_attendance
+    line(
+        f"{len(report.meetings)} meeting(s); average attendance "
+        f"{'-' if avg is None else f'{round(avg * 100)}%'}."
+    )
+    if report.meetings:
+        _pdf_bars(pdf, report)
+        tz = _zone(report.taskforce.time_zone)
+        for m in report.meetings:
+            local = timezone.localtime(m.meeting.starts_at, tz)
+            rate = "-" if m.rate is None else f"{round(m.rate * 100)}%"
+            line(
+                f"{local:%d %b %Y} {m.meeting.title}: {m.present} present, {m.absent} absent, "
+                f"{m.excused} excused ({rate})"
+            )
+    line(
+        f"Action items due in the period: {report.actions_done} done, {report.actions_open} "
+        f"open ({report.actions_overdue} overdue)."
+    )
+
+    heading("Training and compliance")
+    if not report.training.available:
+        line(report.training.note)
+    elif not report.training.items:
+        line("No training requirements apply.")
+    else:
+        line(f"{report.training.met} of {len(report.training.items)} requirements met.")
+    for req in report.training.items:
+        met = "met" if getattr(req, "met", False) else "not met"
+        what = getattr(req, "requirement", "")
+        line(
+            f"- {getattr(req, 'subject', '')}{' - ' + what if what else ''}: "
+            f"{getattr(req, 'actual', '?')} of {getattr(req, 'required', '?')} ({met})"
+        )
+
+    heading("Agreements")
+    if not report.agreements.available:
+        line(report.agreements.note)
+    elif not report.agreements.items:
+        line("No agreements recorded.")
+    for item in report.agreements.items:
+        line(f"- {item}")
+
+    heading("Gaps")
+    if not report.gaps:
+        line("None found in the records.")
+    for gap in report.gaps:
+        line(f"- {gap}")
+    return bytes(pdf.output())
+
+
+def _pdf_bars(pdf: Any, report: AnnualReport) -> None:
+    """Attendance per meeting as bars drawn with rectangles."""
+    data = report.meetings
+    chart_h, left = 40.0, pdf.l_margin + 10
+    width = pdf.w - pdf.r_margin - left
+    if pdf.get_y() + chart_h + 12 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    top = pdf.get_y() + 2
+    base = top + chart_h
+    pdf.set_draw_color(169, 174, 177)
+    pdf.set_font("Helvetica", "", 7)
+    for pct in (0, 50, 100):
+        y = base - chart_h * pct / 100
+        pdf.line(left, y, left + width, y)
+        pdf.text(pdf.l_margin, y + 1, f"{pct}%")
+    step = width / len(data)
+    bar_w = max(1.0, step * 0.6)
+    pdf.set_fill_color(0, 94, 162)
+    tz = report.taskforce.time_zone
+    for i, m in enumerate(data):
+        h = chart_h * (m.rate or 0.0)
+        x = left + i * step + (step - bar_w) / 2
+        if h > 0:
+            pdf.rect(x, base - h, bar_w, h, style="F")
+        if len(data) <= 16:
+            pdf.text(x, base + 4, _short(m, tz))
+    pdf.set_y(base + 7)
+    pdf.set_font("Helvetica", "", 10)

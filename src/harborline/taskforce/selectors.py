@@ -1,0 +1,299 @@
+"""Reads of task forces: what the actor may see, members with protected names masked, the
+representation view, action items falling due, meetings for a person's calendar, and the
+training and agreements summaries other apps provide (guarded while they are missing)."""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from harborline.errors import NotFound
+from harborline.people.models import User
+from harborline.people.roles import Role
+
+from .categories import OTHER_PREFIX, categories_for
+from .models import PROTECTED_LABEL, ActionItem, Attendance, AttendanceStatus, Meeting, TaskForce
+from .services import Do, current_members, may
+
+
+def visible_taskforces(actor: User) -> QuerySet[TaskForce]:
+    """The task forces the actor may read: all for a system admin; otherwise those they lead or
+    belong to (themselves or through their organization)."""
+    qs = TaskForce.objects.select_related("coordinator__membership__organization", "chair")
+    if not actor.is_active:
+        return qs.none()
+    membership = actor.membership_or_none
+    if membership is not None and membership.is_active and membership.role == Role.SYSTEM_ADMIN:
+        return qs.order_by("name")
+    today = timezone.localdate()
+    current = Q(members__since__lte=today) & (
+        Q(members__until__isnull=True) | Q(members__until__gte=today)
+    )
+    who = Q(members__user=actor)
+    if membership is not None and membership.is_active:
+        who |= Q(members__organization_id=membership.organization_id)
+    return (
+        qs.filter(Q(coordinator=actor) | Q(chair=actor) | (current & who))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def get_taskforce(actor: User, taskforce_id: int) -> TaskForce:
+    """The task force if the actor may read it; NotFound otherwise (and for no such id)."""
+    taskforce = (
+        TaskForce.objects.select_related("coordinator__membership__organization", "chair")
+        .filter(pk=taskforce_id)
+        .first()
+    )
+    if taskforce is None or not may(actor, Do.READ, taskforce):
+        raise NotFound()
+    return taskforce
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    kind: str
+    name: str
+    email: str
+    organization: str  # slug, for organizations
+    category: str
+    category_label: str
+    since: date
+    until: date | None
+    current: bool
+    protected: bool
+    version: int
+
+
+def member_rows(
+    actor: User, taskforce: TaskForce, *, for_export: bool = False, current_only: bool = False
+) -> list[MemberRow]:
+    """Members as the actor may see them: a protected member's name and email only for the
+    coordinator and chair, and never in an export."""
+    cats = categories_for(taskforce.pack)
+    sees_protected = not for_export and may(actor, Do.SEE_PROTECTED, taskforce)
+    qs = current_members(taskforce) if current_only else taskforce.members.all()
+    today = timezone.localdate()
+    rows = []
+    for m in qs.select_related("organization", "user").order_by("category", "id"):
+        hidden = m.protected and not sees_protected
+        rows.append(
+            MemberRow(
+                id=m.pk,
+                kind=m.kind,
+                name=PROTECTED_LABEL if hidden else m.real_name,
+                email="" if hidden else m.real_email,
+                organization=m.organization.slug if m.organization_id else "",  # type: ignore[union-attr]
+                category=m.category,
+                category_label=cats.label(m.category),
+                since=m.since,
+                until=m.until,
+                current=m.is_current(today),
+                protected=m.protected,
+                version=m.version,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class RepresentationRow:
+    category: str
+    label: str
+    members: int
+    represented: bool
+
+
+@dataclass
+class Representation:
+    list_title: str
+    rows: list[RepresentationRow]
+    other: list[tuple[str, int]] = field(default_factory=list)  # "other:" categories in use
+
+    @property
+    def missing(self) -> list[RepresentationRow]:
+        return [r for r in self.rows if not r.represented]
+
+
+def representation(taskforce: TaskForce, on: date | None = None) -> Representation:
+    """Every category of the pack's list, how many current members count towards it, and which
+    are missing. A sub-category (e.g. Washington's 'Healthcare providers: Medical') counts
+    towards its parent."""
+    cats = categories_for(taskforce.pack)
+    counts: Counter[str] = Counter()
+    other: Counter[str] = Counter()
+    for category in current_members(taskforce, on).values_list("category", flat=True):
+        top = cats.covers(category)
+        if top:
+            counts[top] += 1
+        elif category.startswith(OTHER_PREFIX):
+            other[cats.label(category)] += 1
+    rows = [RepresentationRow(c.id, c.label, counts[c.id], counts[c.id] > 0) for c in cats.top]
+    return Representation(cats.title, rows, sorted(other.items()))
+
+
+def counts_by_category(taskforce: TaskForce) -> list[tuple[str, int]]:
+    rep = representation(taskforce)
+    return [(r.label, r.members) for r in rep.rows if r.members] + rep.other
+
+
+def next_meeting(taskforce: TaskForce, now: Any = None) -> Meeting | None:
+    now = now or timezone.now()
+    return (
+        taskforce.meetings.filter(starts_at__gte=now)
+        .select_related("subcommittee")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+REMIND_DAYS = 2
+
+
+def due_action_items(
+    *,
+    taskforce: TaskForce | None = None,
+    owner: User | None = None,
+    today: date | None = None,
+    within_days: int = REMIND_DAYS,
+) -> list[ActionItem]:
+    """Open action items that are overdue or fall due within `within_days` days, oldest first.
+    The home page shows them for a task force; the reminder task e-mails them to owners."""
+    today = today or timezone.localdate()
+    qs = ActionItem.objects.filter(done=False, due__lte=today + timedelta(days=within_days))
+    if taskforce is not None:
+        qs = qs.filter(taskforce=taskforce)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    return list(qs.select_related("owner", "taskforce", "meeting").order_by("due", "id"))
+
+
+def overdue(items: list[ActionItem], today: date | None = None) -> list[ActionItem]:
+    today = today or timezone.localdate()
+    return [i for i in items if i.due < today]
+
+
+def meetings_for_user(user: User) -> QuerySet[Meeting]:
+    """The meetings of every task force the person leads or belongs to, plus any meeting where
+    they are on the attendance list."""
+    visible = visible_taskforces(user).values("pk")
+    attended = Attendance.objects.filter(member__user=user).values("meeting_id")
+    return (
+        Meeting.objects.filter(Q(taskforce__in=visible) | Q(pk__in=attended))
+        .select_related("taskforce", "subcommittee")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class MeetingAttendance:
+    meeting: Meeting
+    present: int
+    absent: int
+    excused: int
+    recorded: int
+
+    @property
+    def rate(self) -> float | None:
+        """Present out of everyone recorded, or None when nothing was recorded."""
+        return self.present / self.recorded if self.recorded else None
+
+
+def attendance_by_meeting(meetings: list[Meeting]) -> list[MeetingAttendance]:
+    tally: dict[int, Counter[str]] = {m.pk: Counter() for m in meetings}
+    for meeting_id, status in Attendance.objects.filter(meeting__in=meetings).values_list(
+        "meeting_id", "status"
+    ):
+        tally[meeting_id][status] += 1
+    out = []
+    for m in meetings:
+        c = tally[m.pk]
+        out.append(
+            MeetingAttendance(
+                m,
+                c[AttendanceStatus.PRESENT],
+                c[AttendanceStatus.ABSENT],
+                c[AttendanceStatus.EXCUSED],
+                sum(c.values()),
+            )
+        )
+    return out
+
+
+def attendance_sheet(meeting: Meeting) -> dict[int, str]:
+    return dict(meeting.attendance.values_list("member_id", "status"))
+
+
+# --- Other apps' summaries (guarded while those apps are being written) ---------------------
+
+
+def _optional(module: str, function: str) -> Any:
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        return None
+    return getattr(found, function, None)
+
+
+@dataclass
+class Optional:
+    available: bool
+    items: list[Any]
+    note: str = ""
+
+    @property
+    def met(self) -> int:
+        return sum(1 for i in self.items if getattr(i, "met", False))
+
+    @property
+    def unmet(self) -> list[Any]:
+        return [i for i in self.items if not getattr(i, "met", True)]
+
+
+def training_compliance(taskforce: TaskForce) -> Optional:
+    fn = _optional("harborline.training.selectors", "compliance_summary")
+    if fn is None:
+        return Optional(False, [], "Training compliance not available.")
+    return Optional(True, list(fn(taskforce=taskforce)))
+
+
+def agreements_summary(taskforce: TaskForce) -> Optional:
+    fn = _optional("harborline.agreements.selectors", "summary_for")
+    if fn is None:
+        return Optional(False, [], "Agreements summary not available.")
+    result = fn(taskforce=taskforce)
+    data = result.as_dict() if hasattr(result, "as_dict") else result
+    if isinstance(data, dict):
+        return Optional(True, [_summary_line(k, v) for k, v in data.items()])
+    return Optional(True, list(data or []))
+
+
+AGREEMENT_LABELS = {
+    "mous_in_force": "MOUs in force",
+    "mous_expiring": "MOUs expiring within 90 days",
+    "mous_expired": "MOUs expired or ended",
+    "mous_awaiting_signature": "MOUs awaiting signature",
+    "dsas_in_force": "Data-sharing agreements in force",
+    "dsas_expiring": "Data-sharing agreements expiring within 90 days",
+    "dsas_expired": "Data-sharing agreements expired or ended",
+    "dsas_awaiting_signature": "Data-sharing agreements awaiting signature",
+    "duties_overdue": "Data-sharing duties overdue",
+    "member_organizations": "Member organizations counted",
+    "organizations_without_dsa": "Member organizations without a data-sharing agreement",
+}
+
+
+def _summary_line(key: str, value: Any) -> str:
+    label = AGREEMENT_LABELS.get(key, key.replace("_", " ").capitalize())
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value) or "none"
+    return f"{label}: {value}"

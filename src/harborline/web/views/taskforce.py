@@ -1,0 +1,722 @@
+"""Task-force pages: the list, the home page a coordinator runs the month from, members and
+representation, meetings with attendance and action items, imports and exports, the annual
+report (page and PDF) and the personal calendar feed. Thin: parse, call a service or selector,
+render. A task force the person may not read is a 404, like one that does not exist."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from harborline.errors import DomainError, InvalidInput, NotFound
+from harborline.people.models import Organization, User
+from harborline.taskforce import ical, imports, reports, selectors, services
+from harborline.taskforce.forms import (
+    ActionItemForm,
+    MdtForm,
+    MeetingForm,
+    MemberForm,
+    NotesForm,
+    SubcommitteeForm,
+    TaskForceForm,
+    UploadForm,
+)
+from harborline.taskforce.models import ActionItem, AttendanceStatus, Meeting, TaskForce
+from harborline.taskforce.services import Do
+
+from ._util import show_domain_error
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _load(request: HttpRequest, taskforce_id: int) -> tuple[User, TaskForce]:
+    actor = _actor(request)
+    try:
+        return actor, selectors.get_taskforce(actor, taskforce_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _common(actor: User, taskforce: TaskForce, **extra: Any) -> dict[str, Any]:
+    return {
+        "tf": taskforce,
+        "tz": taskforce.time_zone,
+        "may_manage": services.may(actor, Do.MANAGE, taskforce),
+        **extra,
+    }
+
+
+def _home_url(taskforce: TaskForce) -> str:
+    return reverse("web:taskforce_home", args=[taskforce.pk])
+
+
+# --- List and create -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def taskforce_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    may_create = services.may_create(actor)
+    form = TaskForceForm(request.POST or None) if may_create else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                taskforce = services.create_taskforce(
+                    actor=actor,
+                    name=data["name"],
+                    pack=data["pack"],
+                    region=data["region"],
+                    kind=data["kind"],
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                status = problem.status
+            else:
+                messages.success(request, f"Created {taskforce.name}. You are its coordinator.")
+                return redirect(_home_url(taskforce))
+        else:
+            status = 400
+    taskforces = list(selectors.visible_taskforces(actor))
+    return render(
+        request,
+        "web/taskforce/list.html",
+        {"taskforces": taskforces, "form": form},
+        status=status,
+    )
+
+
+# --- Home ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def taskforce_home(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    today = timezone.localdate()
+    due = selectors.due_action_items(taskforce=taskforce, today=today)
+    rep = selectors.representation(taskforce)
+    return render(
+        request,
+        "web/taskforce/home.html",
+        _common(
+            actor,
+            taskforce,
+            next_meeting=selectors.next_meeting(taskforce),
+            overdue=selectors.overdue(due, today),
+            due_soon=[i for i in due if i.due >= today],
+            rep=rep,
+            counts=selectors.counts_by_category(taskforce),
+            member_total=services.current_members(taskforce).count(),
+            training=selectors.training_compliance(taskforce),
+            agreements=selectors.agreements_summary(taskforce),
+            relation=services.relation(actor, taskforce),
+            subcommittees=list(taskforce.subcommittees.all()),
+            mdts=list(taskforce.mdts.all()),
+        ),
+    )
+
+
+# --- Members, representation, structure ------------------------------------------------------
+
+
+def _members_page(
+    request: HttpRequest,
+    actor: User,
+    taskforce: TaskForce,
+    *,
+    form: MemberForm | None = None,
+    sub_form: SubcommitteeForm | None = None,
+    mdt_form: MdtForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "web/taskforce/members.html",
+        _common(
+            actor,
+            taskforce,
+            rows=selectors.member_rows(actor, taskforce),
+            form=form or MemberForm(taskforce=taskforce),
+            sub_form=sub_form or SubcommitteeForm(taskforce=taskforce),
+            mdt_form=mdt_form or MdtForm(),
+            subcommittees=list(taskforce.subcommittees.all()),
+            mdts=list(taskforce.mdts.all()),
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def taskforce_members(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    if request.method == "GET":
+        return _members_page(request, actor, taskforce)
+    if not services.may(actor, Do.MANAGE, taskforce):
+        raise Http404
+    form = MemberForm(request.POST, taskforce=taskforce)
+    if not form.is_valid():
+        return _members_page(request, actor, taskforce, form=form, status=400)
+    data = form.cleaned_data
+    category = data["category"]
+    if category == "other":
+        category = "other: " + data["other_category"]
+    organization = None
+    try:
+        if data["who"] == "organization":
+            slug = data["organization"].strip()
+            organization = Organization.objects.filter(slug=slug).first()
+            if organization is None:
+                raise InvalidInput.field(
+                    "organization",
+                    "no organization with that short name" if slug else "give its short name",
+                )
+            person_name = person_email = ""
+            user = None
+        else:
+            person_email = data["person_email"]
+            user = (
+                User.objects.filter(email=person_email.lower(), is_active=True).first()
+                if person_email
+                else None
+            )
+            person_name = "" if user else data["person_name"]
+            if user is None and not person_name.strip():
+                raise InvalidInput.field("person_name", "give the person's name")
+            if user is not None:
+                person_email = ""
+        services.add_member(
+            actor=actor,
+            taskforce=taskforce,
+            category=category,
+            organization=organization,
+            user=user,
+            person_name=person_name,
+            person_email=person_email,
+            since=data["since"],
+            protected=data["protected"],
+        )
+    except DomainError as problem:
+        _place(form, problem, {"category": "category", "user": "person_email"})
+        return _members_page(request, actor, taskforce, form=form, status=problem.status)
+    messages.success(request, "Member added.")
+    return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+
+
+def _place(form: Any, problem: DomainError, aliases: dict[str, str]) -> None:
+    for error in problem.errors:
+        name = aliases.get(error.field, error.field)
+        if name in form.fields:
+            form.add_error(name, error.message)
+        else:
+            form.add_error(None, error.message)
+    if not problem.errors:
+        form.add_error(None, problem.detail)
+
+
+@login_required
+@require_POST
+def taskforce_member_end(request: HttpRequest, taskforce_id: int, member_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    member = taskforce.members.filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    try:
+        services.update_member(
+            actor=actor,
+            member=member,
+            version=int(request.POST.get("version") or 0),
+            end_tenure=True,
+        )
+    except DomainError as problem:
+        if problem.status == 404:
+            raise Http404 from None
+        messages.error(request, problem.detail)
+    else:
+        messages.success(request, "Membership ended today.")
+    return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+
+
+@login_required
+@require_POST
+def taskforce_structure(request: HttpRequest, taskforce_id: int, what: str) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    if not services.may(actor, Do.MANAGE, taskforce):
+        raise Http404
+    if what == "subcommittee":
+        sub_form = SubcommitteeForm(request.POST, taskforce=taskforce)
+        if sub_form.is_valid():
+            try:
+                services.add_subcommittee(
+                    actor=actor, taskforce=taskforce, name=sub_form.cleaned_data["name"]
+                )
+            except DomainError as problem:
+                show_domain_error(sub_form, problem)
+            else:
+                messages.success(request, "Subcommittee added.")
+                return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+        return _members_page(request, actor, taskforce, sub_form=sub_form, status=422)
+    if what == "mdt":
+        mdt_form = MdtForm(request.POST)
+        if mdt_form.is_valid():
+            try:
+                services.add_mdt(actor=actor, taskforce=taskforce, **mdt_form.cleaned_data)
+            except DomainError as problem:
+                show_domain_error(mdt_form, problem)
+            else:
+                messages.success(request, "MDT added.")
+                return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+        return _members_page(request, actor, taskforce, mdt_form=mdt_form, status=422)
+    raise Http404
+
+
+@login_required
+@require_GET
+def taskforce_representation(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    return render(
+        request,
+        "web/taskforce/representation.html",
+        _common(actor, taskforce, rep=selectors.representation(taskforce)),
+    )
+
+
+EXPORTS = {
+    "members": imports.export_members,
+    "representation": imports.export_representation,
+    "attendance": imports.export_attendance,
+}
+
+
+@login_required
+@require_GET
+def taskforce_export(request: HttpRequest, taskforce_id: int, what: str, fmt: str) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    if what not in EXPORTS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    content, content_type = EXPORTS[what](actor=actor, taskforce=taskforce, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="taskforce-{taskforce.pk}-{what}.{fmt}"'
+    )
+    return response
+
+
+# --- Imports (upload, preview, confirm) ------------------------------------------------------
+
+SESSION_KEY = "taskforce_import"
+MAX_HELD = 1024 * 1024  # what the session holds between preview and confirm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def taskforce_import(
+    request: HttpRequest, taskforce_id: int, meeting_id: int | None = None
+) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    if not services.may(actor, Do.MANAGE, taskforce):
+        raise Http404
+    meeting = None
+    if meeting_id is not None:
+        meeting = taskforce.meetings.filter(pk=meeting_id).first()
+        if meeting is None:
+            raise Http404
+    kind = "sign_in" if meeting else "members"
+    columns = imports.SIGN_IN_COLUMNS if meeting else imports.member_columns(taskforce)
+    context = _common(actor, taskforce, meeting=meeting, kind=kind, columns=columns)
+    form = UploadForm()
+    plan = None
+    status = 200
+    if request.method == "POST":
+        confirm = request.POST.get("confirm") == "1"
+        held = request.session.get(SESSION_KEY) or {}
+        if confirm and held.get("key") == f"{kind}:{taskforce.pk}:{meeting_id}":
+            upload, filename = base64.b64decode(held["data"]), held["name"]
+        else:
+            form = UploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return render(
+                    request, "web/taskforce/import.html", {**context, "form": form}, status=400
+                )
+            uploaded = form.cleaned_data["file"]
+            upload, filename, confirm = uploaded.read(), uploaded.name, False
+        try:
+            if meeting is not None:
+                plan = imports.import_sign_in(
+                    actor=actor,
+                    meeting=meeting,
+                    upload=upload,
+                    filename=filename,
+                    dry_run=not confirm,
+                )
+            else:
+                plan = imports.import_members(
+                    actor=actor,
+                    taskforce=taskforce,
+                    upload=upload,
+                    filename=filename,
+                    dry_run=not confirm,
+                )
+        except imports.ImportRejected as rejected:
+            plan = imports.Plan(problems=rejected.problems)
+            status = 422
+        except DomainError as problem:
+            form = UploadForm()
+            show_domain_error(form, problem)
+            return render(
+                request, "web/taskforce/import.html", {**context, "form": form}, status=422
+            )
+        if confirm and plan.ok:
+            request.session.pop(SESSION_KEY, None)
+            messages.success(request, f"Imported {len(plan.created)} row(s).")
+            target = (
+                reverse("web:taskforce_meeting", args=[taskforce.pk, meeting.pk])
+                if meeting
+                else reverse("web:taskforce_members", args=[taskforce.pk])
+            )
+            return redirect(target)
+        if plan.ok and len(upload) <= MAX_HELD:
+            request.session[SESSION_KEY] = {
+                "key": f"{kind}:{taskforce.pk}:{meeting_id}",
+                "name": filename,
+                "data": base64.b64encode(upload).decode(),
+            }
+        elif not plan.ok:
+            status = 422
+    return render(
+        request,
+        "web/taskforce/import.html",
+        {**context, "form": form, "plan": plan},
+        status=status,
+    )
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+def _local(value: datetime, tz: str) -> datetime:
+    return timezone.make_aware(value.replace(tzinfo=None), ZoneInfo(tz))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def taskforce_meetings(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    form = MeetingForm(request.POST or None, taskforce=taskforce)
+    status = 200
+    if request.method == "POST":
+        if not services.may(actor, Do.MANAGE, taskforce):
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            sub = (
+                taskforce.subcommittees.filter(pk=data["subcommittee"]).first()
+                if data["subcommittee"]
+                else None
+            )
+            try:
+                meeting = services.create_meeting(
+                    actor=actor,
+                    taskforce=taskforce,
+                    title=data["title"],
+                    starts_at=_local(data["starts_at"], taskforce.time_zone),
+                    ends_at=_local(data["ends_at"], taskforce.time_zone)
+                    if data["ends_at"]
+                    else None,
+                    location=data["location"],
+                    link=data["link"],
+                    agenda=data["agenda"],
+                    subcommittee=sub,
+                )
+            except DomainError as problem:
+                show_domain_error(form, problem)
+                status = problem.status
+            else:
+                messages.success(request, "Meeting scheduled.")
+                return redirect(reverse("web:taskforce_meeting", args=[taskforce.pk, meeting.pk]))
+        else:
+            status = 400
+    meetings = list(taskforce.meetings.select_related("subcommittee").order_by("-starts_at"))
+    return render(
+        request,
+        "web/taskforce/meetings.html",
+        _common(
+            actor,
+            taskforce,
+            form=form,
+            meetings=selectors.attendance_by_meeting(meetings),
+        ),
+        status=status,
+    )
+
+
+def _meeting(taskforce: TaskForce, meeting_id: int) -> Meeting:
+    meeting = taskforce.meetings.select_related("subcommittee").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _owners(taskforce: TaskForce) -> list[tuple[str, str]]:
+    """Who can own an action item: the leaders and members with accounts (never protected
+    members, whose names are not for everyone)."""
+    people: dict[int, str] = {}
+    for person in (taskforce.coordinator, taskforce.chair):
+        if person is not None:
+            people[person.pk] = person.full_name or person.email
+    for m in services.current_members(taskforce).filter(user__isnull=False, protected=False):
+        people[m.user.pk] = m.user.full_name or m.user.email  # type: ignore[union-attr]
+    return [(str(pk), name) for pk, name in sorted(people.items(), key=lambda x: x[1])]
+
+
+def _meeting_page(
+    request: HttpRequest,
+    actor: User,
+    taskforce: TaskForce,
+    meeting: Meeting,
+    *,
+    notes_form: NotesForm | None = None,
+    action_form: ActionItemForm | None = None,
+    attendance_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    sheet = selectors.attendance_sheet(meeting)
+    rows = [
+        (r, sheet.get(r.id, ""))
+        for r in selectors.member_rows(actor, taskforce)
+        if r.current or r.id in sheet
+    ]
+    return render(
+        request,
+        "web/taskforce/meeting.html",
+        _common(
+            actor,
+            taskforce,
+            meeting=meeting,
+            rows=rows,
+            statuses=AttendanceStatus.choices,
+            notes_form=notes_form
+            or NotesForm(
+                initial={
+                    "version": meeting.version,
+                    "agenda": meeting.agenda,
+                    "minutes": meeting.minutes,
+                }
+            ),
+            action_form=action_form or ActionItemForm(owners=_owners(taskforce)),
+            actions=list(meeting.action_items.select_related("owner").order_by("due")),
+            attendance_error=attendance_error,
+            today=timezone.localdate(),
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def taskforce_meeting(request: HttpRequest, taskforce_id: int, meeting_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    return _meeting_page(request, actor, taskforce, _meeting(taskforce, meeting_id))
+
+
+@login_required
+@require_POST
+def taskforce_meeting_update(
+    request: HttpRequest, taskforce_id: int, meeting_id: int, what: str
+) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    if not services.may(actor, Do.MANAGE, taskforce):
+        raise Http404
+    meeting = _meeting(taskforce, meeting_id)
+    here = reverse("web:taskforce_meeting", args=[taskforce.pk, meeting.pk])
+    if what == "notes":
+        form = NotesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_meeting_notes(actor=actor, meeting=meeting, **form.cleaned_data)
+            except DomainError as problem:
+                form.add_error(None, problem.detail)
+                return _meeting_page(
+                    request, actor, taskforce, meeting, notes_form=form, status=problem.status
+                )
+            messages.success(request, "Agenda and minutes saved.")
+            return redirect(here)
+        return _meeting_page(request, actor, taskforce, meeting, notes_form=form, status=400)
+    if what == "attendance":
+        statuses: dict[int, str] = {}
+        for key, value in request.POST.items():
+            if key.startswith("status-") and isinstance(value, str) and value:
+                try:
+                    statuses[int(key.removeprefix("status-"))] = value
+                except ValueError:
+                    continue
+        try:
+            services.record_attendance(actor=actor, meeting=meeting, statuses=statuses)
+        except DomainError as problem:
+            return _meeting_page(
+                request,
+                actor,
+                taskforce,
+                meeting,
+                attendance_error=problem.detail,
+                status=problem.status,
+            )
+        messages.success(request, "Attendance saved.")
+        return redirect(here)
+    if what == "action":
+        action_form = ActionItemForm(request.POST, owners=_owners(taskforce))
+        if action_form.is_valid():
+            data = action_form.cleaned_data
+            owner = User.objects.filter(pk=data["owner"]).first() if data["owner"] else None
+            try:
+                services.add_action_item(
+                    actor=actor,
+                    taskforce=taskforce,
+                    text=data["text"],
+                    due=data["due"],
+                    owner=owner,
+                    meeting=meeting,
+                )
+            except DomainError as problem:
+                show_domain_error(action_form, problem)
+                return _meeting_page(
+                    request,
+                    actor,
+                    taskforce,
+                    meeting,
+                    action_form=action_form,
+                    status=problem.status,
+                )
+            messages.success(request, "Action item added.")
+            return redirect(here)
+        return _meeting_page(
+            request, actor, taskforce, meeting, action_form=action_form, status=400
+        )
+    raise Http404
+
+
+@login_required
+@require_POST
+def taskforce_action_done(request: HttpRequest, taskforce_id: int, item_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    item = ActionItem.objects.filter(pk=item_id, taskforce=taskforce).first()
+    if item is None:
+        raise Http404
+    try:
+        services.set_action_item_done(
+            actor=actor,
+            item=item,
+            done=request.POST.get("done") == "1",
+            version=int(request.POST.get("version") or 0),
+        )
+    except DomainError as problem:
+        messages.error(request, problem.detail)
+    else:
+        messages.success(request, "Action item updated.")
+    back = request.POST.get("back") or ""
+    if back == "meeting" and item.meeting_id:
+        return redirect(reverse("web:taskforce_meeting", args=[taskforce.pk, item.meeting_id]))
+    return redirect(_home_url(taskforce))
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+def _report(request: HttpRequest, actor: User, taskforce: TaskForce) -> reports.AnnualReport:
+    kind = request.GET.get("kind") or None
+    year_text = request.GET.get("year") or ""
+    year = int(year_text) if year_text.isdigit() else None
+    try:
+        return reports.annual_report(actor=actor, taskforce=taskforce, kind=kind, year=year)
+    except InvalidInput:
+        return reports.annual_report(actor=actor, taskforce=taskforce)
+
+
+@login_required
+@require_GET
+def taskforce_report(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    report = _report(request, actor, taskforce)
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "web/taskforce/report.html",
+        _common(
+            actor,
+            taskforce,
+            report=report,
+            chart=mark_safe(reports.attendance_svg(report)),  # noqa: S308 - built with escape()
+            kinds=reports.KINDS.items(),
+            years=list(range(this_year + 1, this_year - 6, -1)),
+        ),
+    )
+
+
+@login_required
+@require_GET
+def taskforce_report_pdf(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    report = _report(request, actor, taskforce)
+    content = reports.report_pdf(report)
+    services.exported(actor=actor, taskforce=taskforce, what=f"report-{report.kind}", fmt="pdf")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="taskforce-{taskforce.pk}-{report.kind}-{report.year}.pdf"'
+    )
+    return response
+
+
+# --- Calendar feed ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def taskforce_calendar(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    link = ""
+    if request.method == "POST":
+        raw = services.create_calendar_feed(actor=actor)
+        link = request.build_absolute_uri(reverse("web:taskforce_ical", args=[raw]))
+    has_feed = hasattr(actor, "taskforce_feed")
+    try:
+        actor.taskforce_feed  # noqa: B018 - touches the reverse one-to-one
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
+        has_feed = False
+    return render(
+        request,
+        "web/taskforce/calendar.html",
+        {"link": link, "has_feed": has_feed, "meetings": selectors.meetings_for_user(actor)[:20]},
+    )
+
+
+@require_GET
+def taskforce_ical(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret calendar address: no sign-in (calendar apps cannot), the token is the key."""
+    try:
+        user = services.user_for_feed(token)
+    except NotFound:
+        raise Http404 from None
+    response = HttpResponse(
+        ical.feed_for(user, domain=request.get_host().split(":")[0] or "harborline.invalid"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response

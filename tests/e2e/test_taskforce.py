@@ -1,0 +1,113 @@
+"""A coordinator runs a task force in Debian's Chromium: creates it, adds members (one of them a
+protected survivor), schedules a meeting and records attendance and an action item, then opens
+the home page and the annual report. axe-core finds no serious or critical violation; the `page`
+test runs under the real Content-Security-Policy (the report's inline SVG chart included)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.factories import PASSWORD, OrganizationFactory, UserFactory, give_totp_device, totp_code
+
+from .conftest import DESKTOP, run_axe, screenshot
+
+pytestmark = pytest.mark.e2e
+
+CODE_LABEL = "Code from your authenticator app, or a recovery code"
+
+
+def _sign_in_coordinator(page) -> None:
+    org = OrganizationFactory(
+        slug="tf-northern", name="Northern Nevada Task Force", type="task_force"
+    )
+    OrganizationFactory(slug="washoe-le", name="Washoe County Sheriff", type="law_enforcement")
+    OrganizationFactory(slug="washoe-cw", name="Washoe County Human Services", type="child_welfare")
+    user = UserFactory(
+        role="coordinator", org=org, email="casey@example.org", full_name="Casey Lane"
+    )
+    device = give_totp_device(user)
+    page.goto("/login")
+    page.get_by_label("Email address").fill("casey@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/mfa/verify"))
+    page.get_by_label(CODE_LABEL).fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def _run_the_month(page, *, check) -> None:
+    page.goto("/taskforces/")
+    check("taskforce-list.png")
+    page.get_by_label("Name", exact=True).fill("Washoe County Regional CSEC Task Force")
+    page.get_by_label("Protocol pack").select_option("washington")
+    page.get_by_label("Region").fill("Washoe County")
+    page.get_by_role("button", name="Create task force").click()
+    page.wait_for_url(re.compile(r"/taskforces/\d+/$"))
+    home = page.url
+
+    page.get_by_role("link", name="Members", exact=True).click()
+    for slug, category in (("washoe-le", "local_law_enforcement"), ("washoe-cw", "cps")):
+        page.get_by_label("Member is").select_option("organization")
+        page.get_by_label("Organization (short name)").fill(slug)
+        page.get_by_label("Member category").select_option(category)
+        page.get_by_role("button", name="Add member").click()
+        page.wait_for_selector("text=Member added.")
+    page.get_by_label("Member is").select_option("person")
+    page.get_by_label("Person's name").fill("Robin Sagebrush")
+    page.get_by_label("Member category").select_option("survivors")
+    page.locator('label[for="id_protected"]').click()
+    page.get_by_role("button", name="Add member").click()
+    page.wait_for_selector("text=Member added.")
+    assert (
+        "Robin Sagebrush" in page.locator("#member-table").inner_text()
+    )  # the coordinator sees it
+    check("taskforce-members.png")
+
+    page.get_by_role("link", name="Meetings", exact=True).click()
+    page.get_by_label("Title").fill("January task force meeting")
+    page.get_by_label("Starts").fill("2026-11-12T09:30")
+    page.get_by_label("Location").fill("Reno (synthetic)")
+    page.get_by_role("button", name="Schedule meeting").click()
+    page.wait_for_selector("text=Meeting scheduled.")
+    selects = page.locator("#attendance-table select")
+    for n, status in enumerate(("present", "absent", "present")):
+        selects.nth(n).select_option(status)
+    page.get_by_role("button", name="Save attendance").click()
+    page.wait_for_selector("text=Attendance saved.")
+    page.get_by_label("Action", exact=True).fill("Circulate the draft MOU")
+    page.get_by_label("Due", exact=True).fill("2026-11-20")
+    page.get_by_role("button", name="Add action item").click()
+    page.wait_for_selector("text=Action item added.")
+    check("taskforce-meeting.png")
+
+    page.goto(home)
+    assert "Circulate the draft MOU" in page.locator("#overdue-heading + *").inner_text() or (
+        "Circulate the draft MOU" in page.content()
+    )
+    check("taskforce-home.png")
+    page.get_by_role("link", name="Annual report").click()
+    page.get_by_label("Year the period ends").select_option("2026")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_selector("svg[role=img]")
+    check("taskforce-report.png")
+
+
+def test_coordinator_runs_the_month_under_the_real_csp(page):
+    _sign_in_coordinator(page)
+    _run_the_month(page, check=lambda name: None)
+    assert page.console_errors == []
+
+
+def test_task_force_pages_are_accessible(axe_page):
+    page = axe_page
+    _sign_in_coordinator(page)
+    page.set_viewport_size(DESKTOP)
+
+    def check(name: str) -> None:
+        assert run_axe(page) == [], name
+        screenshot(page, name)
+
+    _run_the_month(page, check=check)
