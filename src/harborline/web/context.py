@@ -1,7 +1,57 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from harborline.people.roles import Role
+
+CASE_ROLES = frozenset(
+    {Role.CASEWORKER, Role.SUPERVISOR, Role.MENTOR_ADVOCATE, Role.ORG_ADMIN, Role.COORDINATOR}
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def _nav(request: HttpRequest, role: str, rules: object) -> tuple[list[NavItem], list[NavItem]]:
+    """The main navigation (first list) and the task-force menu (second), for this role."""
+    match = getattr(request, "resolver_match", None)
+    here = match.url_name if match else ""
+
+    def item(label: str, name: str, *prefixes: str) -> NavItem:
+        current = here == name or any(here.startswith(p) for p in prefixes)
+        return NavItem(label, reverse(f"web:{name}"), current)
+
+    main = [item("Home", "home")]
+    if role in CASE_ROLES:
+        main += [
+            item("Cases", "case_list", "case_", "share_", "consent_"),
+            item("Obligations", "obligations", "obligation_"),
+        ]
+    if role in (Role.SUPERVISOR, Role.ORG_ADMIN):
+        main.append(item("Break-glass reviews", "break_glass_reviews", "break_glass_review"))
+    if getattr(rules, "manages_org_users", False):
+        main.append(item("Users", "org_users", "user_"))
+    if getattr(rules, "reads_org_audit", False):
+        main.append(item("Audit log", "org_audit"))
+    main += [
+        item("Protocols", "protocols", "protocol_"),
+        item("Sign-in security", "recovery_codes"),
+    ]
+    taskforce = [
+        item("Task forces", "taskforce_list", "taskforce_"),
+        item("Training", "training", "training_"),
+        item("Agreements", "agreements", "agreement_", "dsa_"),
+        item("Mentor-advocates", "mentoring", "mentoring_", "on_call", "shift_", "supervision_"),
+    ]
+    return main, taskforce
 
 
 def harborline(request: HttpRequest) -> dict[str, object]:
@@ -13,7 +63,12 @@ def harborline(request: HttpRequest) -> dict[str, object]:
     rules = getattr(user, "rules", None) if membership else None
     # Pages beyond sign-in and MFA only once the second factor is passed (if the role needs it).
     verified = signed_in and (not user.needs_mfa or user.is_verified())  # type: ignore[union-attr]
+    role = membership.role if membership else ""
+    nav, taskforce_nav = _nav(request, role, rules) if verified else ([], [])
     return {
+        "nav": nav,
+        "taskforce_nav": taskforce_nav,
+        "taskforce_nav_current": any(i.current for i in taskforce_nav),
         "demo_mode": settings.DEMO_MODE,
         "membership": membership,
         "role_rules": rules,
