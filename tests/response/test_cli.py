@@ -110,3 +110,29 @@ def test_worker_starts_with_keys_and_the_default_interval(cli, monkeypatch, sett
     assert cli("worker").code == 0
     assert cli("worker", "--interval", "60").code == 0
     assert started == [{"interval": 300}, {"interval": 60}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_the_other_reminders_with_each_sweep(monkeypatch, capsys):
+    """Agreement renewals and task-force action items are reminded by the same worker."""
+    calls: list[str] = []
+
+    def job(name: str, sent: int):
+        return lambda: calls.append(name) or sent
+
+    monkeypatch.setattr(
+        cli_module,
+        "periodic_jobs",
+        lambda: [("renewals", job("renewals", 2)), ("items", job("items", 0))],
+    )
+    assert cli_module.run_worker(interval=300, poll=0, cycles=1) == 0
+    assert calls == ["renewals", "items"]
+    out = capsys.readouterr().out
+    assert "renewals: 2 sent" in out and "items:" not in out
+
+
+def test_the_worker_knows_the_real_reminder_jobs():
+    from harborline.agreements.services import send_renewal_reminders
+    from harborline.taskforce.tasks import remind
+
+    assert [fn for _, fn in cli_module.periodic_jobs()] == [send_renewal_reminders, remind]

@@ -492,6 +492,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run_worker(interval=args.interval)
 
 
+def periodic_jobs() -> list[tuple[str, Any]]:
+    """The other reminders the worker runs with each sweep. Each is idempotent (an agreement is
+    reminded of once per threshold and term, an action item at most once a day), so running
+    them every sweep, and on several workers, sends each e-mail once."""
+    from harborline.agreements.services import send_renewal_reminders
+    from harborline.taskforce.tasks import remind
+
+    return [
+        ("agreement renewal reminders", send_renewal_reminders),
+        ("task-force action-item reminders", remind),
+    ]
+
+
 def run_worker(
     *,
     interval: float,
@@ -568,6 +581,15 @@ def run_worker(
                     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
                     print(f"{stamp} {report.summary()}", file=out)
                     out.flush()
+                for label, job in periodic_jobs():
+                    try:
+                        sent = job()
+                    except DatabaseError as problem:
+                        log.exception("%s failed", label)
+                        print(f"{PROG} worker: {label} failed: {problem}", file=sys.stderr)
+                    else:
+                        if sent:
+                            print(f"{label}: {sent} sent", file=out)
             if queue is not None and not stop.is_set():
                 queue.running = True
                 try:
