@@ -32,26 +32,26 @@ from .base import Context
 from .people import demo_email
 
 T = OrgType
-# How an organization's type maps to the nevada pack's member categories (its MDT list; see
+# How an organization's type maps to the nevada pack's task-force member categories (see
 # docs/decisions/0010-task-force-members.md).
 NEVADA_CATEGORY: dict[str, str] = {
     T.LAW_ENFORCEMENT: "law_enforcement",
     T.CHILD_WELFARE: "child_welfare",
-    T.PROBATION: "juvenile_services",
-    T.JUVENILE_COURT: "juvenile_services",
+    T.PROBATION: "juvenile_probation",
+    T.JUVENILE_COURT: "juvenile_court",
     T.COMMUNITY_ADVOCACY: "mentor_advocate",
-    T.SYSTEM_ADVOCACY: "legal_advocate",
-    T.PUBLIC_DEFENDER: "legal_advocate",
-    T.PROSECUTOR: "other: District Attorney",
+    T.SYSTEM_ADVOCACY: "service_providers",
+    T.PUBLIC_DEFENDER: "other: Public defender",
+    T.PROSECUTOR: "district_attorney",
     T.MENTAL_HEALTH: "mental_health",
-    T.SUBSTANCE_USE: "substance_abuse",
+    T.SUBSTANCE_USE: "service_providers",
     T.MEDICAL: "public_health",
-    T.SERVICE_PROVIDER: "community_service_providers",
-    T.CHILD_ADVOCACY_CENTER: "community_service_providers",
-    T.EDUCATION: "other: School District",
+    T.SERVICE_PROVIDER: "service_providers",
+    T.CHILD_ADVOCACY_CENTER: "service_providers",
+    T.EDUCATION: "school_district",
     T.TRIBAL: "other: Tribal government",
 }
-SURVIVOR_CATEGORY = "other: CSEC survivors and parents of survivors"
+SURVIVOR_CATEGORY = "survivors"
 
 # King County: people in 11 of the 13 Washington categories (tribal communities and LGBTQ+
 # representatives are left missing, the gaps the toolkit's survey found, seed 002 L129-133).

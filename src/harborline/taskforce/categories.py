@@ -13,8 +13,8 @@ from harborline.errors import InvalidInput
 from harborline.protocols.packs import get_pack, registry
 
 # Washington: the toolkit's 13 task-force member categories; Wisconsin: the community response
-# team's categories; Nevada: a `task_force_members` list once the pack has one, until then the
-# MDT membership list (core and as-needed members).
+# team's categories; Nevada: the protocol's task-force disciplines (`task_force_members`); a pack
+# with none of these falls back to its MDT membership list (core and as-needed members).
 MEMBER_LISTS = ("task_force_members", "member_categories", "community_response_team", "mdt_members")
 SUBCOMMITTEE_LIST = "subcommittees"
 OTHER_PREFIX = "other:"
