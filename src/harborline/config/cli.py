@@ -231,6 +231,8 @@ def _serve(*, host: str, port: int, workers: int) -> int:
         # Paths only: query strings and referrers can carry names typed into a search box, and
         # access logs are kept and shipped far more loosely than the database.
         "access_log_format": '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        # ... and with the secrets some paths carry (calendar feeds, password links) redacted.
+        "logger_class": "harborline.config.access_log.RedactingLogger",
         "errorlog": "-",
         # Several servers may run on one host (scaling out); gunicorn's per-user control socket
         # would make them collide, and nothing of ours uses it.
