@@ -136,3 +136,24 @@ def test_the_case_page_closes_a_case(make_org, make_user, client):
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.status == "closed"
+
+
+def test_home_counts_the_obligations_of_my_cases(make_org, make_user, api, client):
+    from tests.factories import give_totp_device, sign_in
+
+    user = make_user(make_org("law_enforcement"))
+    give_totp_device(user)
+    owner = api(user)
+    case_id = open_case(owner)
+    owner.post(
+        f"/cases/{case_id}/screenings",
+        {
+            "instrument": "nrit",
+            "answers": NRIT_CONFIRMED,
+            "identified_by": "law_enforcement",
+            "identified_at": "2026-01-05T10:00:00-08:00",
+        },
+    )  # long past: every clock has run out
+    sign_in(client, user)
+    page = client.get("/").content.decode()
+    assert "4 overdue" in page and "0 due in the next 24 hours" in page

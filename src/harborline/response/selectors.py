@@ -94,3 +94,25 @@ def dashboard(actor: User, *, scope: str = "mine") -> Dashboard:
         purpose=f"obligations dashboard ({scope})",
     )
     return Dashboard(overdue=overdue, due_next=due_next, scope=scope)
+
+
+@dataclass
+class Counts:
+    overdue: int
+    due_today: int  # in the next 24 hours
+
+
+def counts(actor: User, *, scope: str = "mine") -> Counts:
+    """How many of the actor's pending obligations are overdue or due within 24 hours (numbers
+    only, no youth data: not recorded as a read)."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+
+    now = timezone.now()
+    row = _pending_for(actor, scope).aggregate(
+        overdue=Count("pk", filter=Q(due_at__lte=now)),
+        soon=Count("pk", filter=Q(due_at__gt=now, due_at__lte=now + timedelta(hours=24))),
+    )
+    return Counts(overdue=row["overdue"] or 0, due_today=row["soon"] or 0)
+

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from harborline.audit.models import Action, AuditEvent
 from harborline.people.models import User
 from harborline.people.roles import Role
+from harborline.response import selectors as response_reads
 
 RECENT = 8
 SIGN_IN_ACTIONS = [
@@ -40,6 +41,14 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-seq")[:RECENT]
     )
     role = membership.role if membership else ""
+    works_cases = role in (
+        Role.CASEWORKER,
+        Role.SUPERVISOR,
+        Role.MENTOR_ADVOCATE,
+        Role.COORDINATOR,
+        Role.ORG_ADMIN,
+    )
+    due = response_reads.counts(user, scope="mine") if works_cases else None
     return render(
         request,
         "web/home.html",
@@ -51,7 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "org_tz": membership.organization.time_zone if membership else "UTC",
             "is_analyst": role == Role.ANALYST,
             "is_admin": role in (Role.ORG_ADMIN, Role.SYSTEM_ADMIN),
-            "works_cases": role
-            in (Role.CASEWORKER, Role.SUPERVISOR, Role.MENTOR_ADVOCATE, Role.COORDINATOR),
+            "works_cases": works_cases,
+            "due": due,
+            "coordinates": role in (Role.COORDINATOR, Role.SUPERVISOR, Role.ORG_ADMIN),
         },
     )
