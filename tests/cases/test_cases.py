@@ -157,3 +157,40 @@ def test_home_counts_the_obligations_of_my_cases(make_org, make_user, api, clien
     sign_in(client, user)
     page = client.get("/").content.decode()
     assert "4 overdue" in page and "0 due in the next 24 hours" in page
+
+
+def test_a_share_on_consent_ends_no_later_than_the_consent(make_org, make_user, api):
+    from datetime import UTC, datetime, timedelta
+
+    from harborline.access.models import Share
+
+    owner_org, other_org = make_org("child_welfare"), make_org("mental_health")
+    owner = api(make_user(owner_org))
+    case_id = open_case(owner, dob="2015-01-01")  # under 14: a parent's consent suffices
+    consent_ends = datetime.now(UTC) + timedelta(days=3)
+    owner.post(
+        f"/cases/{case_id}/consents",
+        {
+            "kind": "parent_guardian",
+            "given_by": "Synthetic Parent",
+            "recipients": [other_org.slug],
+            "compartments": ["mental_health"],
+            "purpose": "therapy",
+            "evidence": "signed_form",
+            "evidence_reference": "ROI-1",
+            "expires_at": consent_ends.isoformat(),
+        },
+    )
+    r = owner.post(
+        f"/cases/{case_id}/shares",
+        {
+            "organization": other_org.slug,
+            "compartments": ["mental_health"],
+            "purpose": "therapy",
+            "basis": {"type": "consent"},
+            "expires_at": later(90),
+        },
+    )
+    assert r.status_code == 201, r.content
+    share = Share.objects.get(pk=r.json()["id"])
+    assert abs(share.expires_at - consent_ends) < timedelta(seconds=1)

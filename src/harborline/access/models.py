@@ -71,8 +71,14 @@ class EndReason(models.TextChoices):
 
 class ShareQuerySet(models.QuerySet["Share"]):
     def active(self, at: datetime | None = None) -> ShareQuerySet:
+        """Not ended, not expired, and — for a share resting on consent — every consent it
+        rests on still in force (a consent's expiry ends the share with it)."""
         at = at or timezone.now()
-        return self.filter(ended_at__isnull=True, expires_at__gt=at)
+        return (
+            self.filter(ended_at__isnull=True, expires_at__gt=at)
+            .exclude(consents__revoked_at__isnull=False)
+            .exclude(consents__expires_at__lte=at)
+        )
 
 
 class Share(models.Model):

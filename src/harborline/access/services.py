@@ -280,6 +280,9 @@ def create_share(
     if basis_type == BasisType.CONSENT:
         consents = consent_covering(case, recipient, names, purpose)
         basis_reference = basis_reference.strip() or ",".join(str(k.pk) for k in consents)
+        # A share cannot outlast the consent it rests on.
+        ends = [k.expires_at for k in consents if k.expires_at is not None]
+        expires = min([expires, *ends])
     elif basis_type == BasisType.MOU:
         from harborline.agreements.services import check_mou_basis
 

@@ -203,8 +203,8 @@ class Consent(Strict):
         return self
 
     def rule_for(self, age: int | None) -> ConsentRule | None:
-        if age is None:  # unknown age: the strictest rule (the one for the youngest)
-            return min(self.rules, key=lambda r: r.min_age)
+        if age is None:  # unknown age: the strictest rule (the most requirements)
+            return max(self.rules, key=lambda r: (len(r.requires), -r.min_age))
         for rule in self.rules:
             if rule.min_age <= age and (rule.below_age is None or age < rule.below_age):
                 return rule
