@@ -138,13 +138,13 @@ def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
         names = set()
         for share in own:
             names.update(share.compartments)
-        glass = glasses.get(case.pk)
-        if glass is not None:
+        opened = glasses.get(case.pk)
+        if opened is not None:
             names.update(c.BREAK_GLASS)
         names = _strip_privileged(names, org_type, role)
         via = ("share" if own else "break_glass") if names else ""
         result[case.pk] = Grant(
-            frozenset(names), via, shares=own, break_glass=glass, role=role, org_type=org_type
+            frozenset(names), via, shares=own, break_glass=opened, role=role, org_type=org_type
         )
     return result
 

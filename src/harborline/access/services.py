@@ -182,6 +182,7 @@ def consent_covering(
     """The active consent records that together satisfy the pack's age rule for sharing these
     compartments with this recipient; InvalidInput (field basis.reference) when they do not."""
     from harborline.protocols.packs import get_pack
+    from harborline.protocols.sections import Consent as ConsentRules
 
     now = timezone.now()
     candidates = [
@@ -194,7 +195,7 @@ def consent_covering(
     age = case.youth.age_on(timezone.localdate())
     pack = get_pack(case.pack)
     rules = pack.sections.get("consent.yaml")
-    rule = rules.rule_for(age) if rules is not None else None
+    rule = rules.rule_for(age) if isinstance(rules, ConsentRules) else None
     if rule is None:
         if candidates:
             return candidates

@@ -355,7 +355,7 @@ def record_meeting(
     )
     meeting.attendees.set(people)
     ActionItem.objects.bulk_create(
-        [ActionItem(meeting=meeting, text=t, owner=o, due_on=d) for t, o, d in items]
+        [ActionItem(meeting=meeting, text=t, owner=o, due_on=d) for t, o, d in items if d]
     )
     kind_fulfilled = FULFILS.get(MeetingKind(kind))
     if kind_fulfilled:
