@@ -194,3 +194,26 @@ def test_a_share_on_consent_ends_no_later_than_the_consent(make_org, make_user, 
     assert r.status_code == 201, r.content
     share = Share.objects.get(pk=r.json()["id"])
     assert abs(share.expires_at - consent_ends) < timedelta(seconds=1)
+
+
+def test_contacts_are_their_own_compartment(make_org, make_user, api):
+    owner_org, other_org = make_org("child_welfare"), make_org("mental_health")
+    owner, other = api(make_user(owner_org)), api(make_user(other_org))
+    case_id = open_case(owner)
+    version = owner.get(f"/cases/{case_id}").json()["version"]
+    contacts = [{"kind": "phone", "value": "555-0100", "note": "after 6 pm"}]
+    r = owner.patch(f"/cases/{case_id}/youth", {"version": version, "contacts": contacts})
+    assert r.status_code == 200, r.content
+    assert owner.get(f"/cases/{case_id}").json()["sections"]["contact"]["contacts"] == contacts
+    owner.post(
+        f"/cases/{case_id}/shares",
+        {
+            "organization": other_org.slug,
+            "compartments": ["identity"],
+            "purpose": "therapy",
+            "basis": {"type": "court_order", "reference": "JV-1"},
+            "expires_at": later(),
+        },
+    )
+    seen = other.get(f"/cases/{case_id}").json()
+    assert "contact" not in seen["sections"] and "555-0100" not in str(seen)

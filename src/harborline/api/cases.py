@@ -121,6 +121,12 @@ def get_case(request: HttpRequest, case_id: int) -> CaseOut:
     )
 
 
+class ContactIn(Strict):
+    kind: str = Field(default="", max_length=40, description="phone, email, caregiver, ...")
+    value: str = Field(max_length=200)
+    note: str = Field(default="", max_length=200, description="e.g. safe to call after 6 pm")
+
+
 class YouthPatch(Strict):
     version: int = Field(description="The case version you saw; a stale one gets 409.")
     first_name: str | None = Field(default=None, max_length=100)
@@ -129,6 +135,9 @@ class YouthPatch(Strict):
     gender: str | None = Field(default=None, max_length=100)
     pronouns: str | None = Field(default=None, max_length=100)
     aliases: list[str] | None = None
+    contacts: list[ContactIn] | None = Field(
+        default=None, description="Replaces the contacts (compartment `contact`)."
+    )
 
 
 class VersionOut(Schema):
