@@ -88,7 +88,7 @@ def test_report_data(year_of_meetings, coordinator):
     assert report.individuals == 1
     assert report.actions_open == 1 and report.actions_overdue == 1
     assert any("Survivors" in g or "survivors" in g for g in report.gaps)
-    assert report.training.available in (True, False)
+    assert isinstance(report.training.items, list)
     nevada = reports.annual_report(
         actor=coordinator, taskforce=year_of_meetings, kind="nevada", year=2025
     )
@@ -164,8 +164,6 @@ def test_training_and_agreements_summaries_come_from_their_apps(tf, coordinator)
 
     training = selectors.training_compliance(tf)
     agreements = selectors.agreements_summary(tf)
-    assert training.available, training.note
-    assert agreements.available, agreements.note
     assert all(hasattr(r, "met") and hasattr(r, "required") for r in training.items)
     assert any(line.startswith("MOUs in force: ") for line in agreements.items)
     report = reports.annual_report(actor=coordinator, taskforce=tf)

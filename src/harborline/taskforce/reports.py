@@ -22,8 +22,8 @@ from . import services
 from .models import ActionItem, TaskForce
 from .selectors import (
     MeetingAttendance,
-    Optional,
     Representation,
+    Summary,
     agreements_summary,
     attendance_by_meeting,
     representation,
@@ -73,8 +73,8 @@ class AnnualReport:
     subcommittees: list[str]
     mdts: list[str]
     meetings: list[MeetingAttendance]
-    training: Optional
-    agreements: Optional
+    training: Summary
+    agreements: Summary
     actions_done: int
     actions_open: int
     actions_overdue: int
@@ -129,13 +129,11 @@ def annual_report(
         gaps.append("No task-force meeting was recorded in this period.")
     if overdue:
         gaps.append(f"{overdue} action item(s) from this period are overdue.")
-    if training.available:
-        for req in training.items:
-            if not getattr(req, "met", True):
-                gaps.append(
-                    f"Training requirement not met: {getattr(req, 'subject', '')} "
-                    f"({getattr(req, 'actual', '?')} of {getattr(req, 'required', '?')})"
-                )
+    for req in training.unmet:
+        gaps.append(
+            f"Training requirement not met: {getattr(req, 'subject', '')} "
+            f"({getattr(req, 'actual', '?')} of {getattr(req, 'required', '?')})"
+        )
     if taskforce.coordinator_id is None:
         gaps.append("The task force has no coordinator.")
     if taskforce.chair_id is None:
@@ -307,9 +305,7 @@ def report_pdf(report: AnnualReport) -> bytes:
     )
 
     heading("Training and compliance")
-    if not report.training.available:
-        line(report.training.note)
-    elif not report.training.items:
+    if not report.training.items:
         line("No training requirements apply.")
     else:
         line(f"{report.training.met} of {len(report.training.items)} requirements met.")
@@ -322,9 +318,7 @@ def report_pdf(report: AnnualReport) -> bytes:
         )
 
     heading("Agreements")
-    if not report.agreements.available:
-        line(report.agreements.note)
-    elif not report.agreements.items:
+    if not report.agreements.items:
         line("No agreements recorded.")
     for item in report.agreements.items:
         line(f"- {item}")

@@ -4,7 +4,6 @@ training and agreements summaries other apps provide (guarded while they are mis
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -233,22 +232,12 @@ def attendance_sheet(meeting: Meeting) -> dict[int, str]:
     return dict(meeting.attendance.values_list("member_id", "status"))
 
 
-# --- Other apps' summaries (guarded while those apps are being written) ---------------------
-
-
-def _optional(module: str, function: str) -> Any:
-    try:
-        found = importlib.import_module(module)
-    except ImportError:
-        return None
-    return getattr(found, function, None)
+# --- Other apps' summaries -------------------------------------------------------------------
 
 
 @dataclass
-class Optional:
-    available: bool
+class Summary:
     items: list[Any]
-    note: str = ""
 
     @property
     def met(self) -> int:
@@ -259,22 +248,17 @@ class Optional:
         return [i for i in self.items if not getattr(i, "met", True)]
 
 
-def training_compliance(taskforce: TaskForce) -> Optional:
-    fn = _optional("harborline.training.selectors", "compliance_summary")
-    if fn is None:
-        return Optional(False, [], "Training compliance not available.")
-    return Optional(True, list(fn(taskforce=taskforce)))
+def training_compliance(taskforce: TaskForce) -> Summary:
+    from harborline.training.selectors import compliance_summary
+
+    return Summary(list(compliance_summary(taskforce=taskforce)))
 
 
-def agreements_summary(taskforce: TaskForce) -> Optional:
-    fn = _optional("harborline.agreements.selectors", "summary_for")
-    if fn is None:
-        return Optional(False, [], "Agreements summary not available.")
-    result = fn(taskforce=taskforce)
-    data = result.as_dict() if hasattr(result, "as_dict") else result
-    if isinstance(data, dict):
-        return Optional(True, [_summary_line(k, v) for k, v in data.items()])
-    return Optional(True, list(data or []))
+def agreements_summary(taskforce: TaskForce) -> Summary:
+    from harborline.agreements.selectors import summary_for
+
+    data = summary_for(taskforce=taskforce).as_dict()
+    return Summary([_summary_line(k, v) for k, v in data.items()])
 
 
 AGREEMENT_LABELS = {

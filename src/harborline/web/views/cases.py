@@ -266,10 +266,8 @@ STATUS_LABELS = {
 
 def _on_call(case: Case) -> tuple[bool, list[Any]]:
     """Who can respond now (mentor-advocates on call for the owner's county)."""
-    try:
-        from harborline.mentoring.selectors import on_call_now
-    except ImportError:
-        return False, []
+    from harborline.mentoring.selectors import on_call_now
+
     owner_county = case.owner.county
     county = owner_county.slug if owner_county is not None else None
     try:
