@@ -180,3 +180,19 @@ def test_privileged_notes_never_reach_barred_organizations(make_org, make_user, 
         body = api(make_user(barred, role)).get(f"/cases/{case_id}").json()
         assert "advocate_privileged" not in body["sections"]
         assert "Privileged synthetic note." not in str(body)
+
+
+def test_child_welfare_owning_the_case_does_not_report_to_itself(make_org, make_user, api):
+    client = api(make_user(make_org("child_welfare")))
+    case_id = open_case(client)
+    r = client.post(
+        f"/cases/{case_id}/screenings",
+        {
+            "instrument": "nrit",
+            "answers": NRIT_CONFIRMED,
+            "identified_by": "child_welfare",
+            "identified_at": IDENTIFIED,
+        },
+    )
+    kinds = {o["kind"] for o in r.json()["obligations"]}
+    assert "mdt_72h" in kinds and "child_welfare_report" not in kinds

@@ -115,4 +115,3 @@ def counts(actor: User, *, scope: str = "mine") -> Counts:
         soon=Count("pk", filter=Q(due_at__gt=now, due_at__lte=now + timedelta(hours=24))),
     )
     return Counts(overdue=row["overdue"] or 0, due_today=row["soon"] or 0)
-
