@@ -312,11 +312,32 @@ def test_external_reference_goes_to_its_section(world):
 
 
 def test_team_managers_add_and_remove_members(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from harborline.access import services as access_services
+
     client = _client(world.worker)
-    r = client.post(
-        f"/cases/{world.case.pk}/team",
-        {"organization": "reno-pd", "role_on_case": "detective", "user_email": world.officer.email},
+    body = {
+        "organization": "reno-pd",
+        "role_on_case": "detective",
+        "user_email": world.officer.email,
+    }
+    # A team is drawn from the owner, the organizations the case is shared with and the county's.
+    refused = client.post(f"/cases/{world.case.pk}/team", body)
+    assert refused.status_code == 422 and "share the case with it first" in refused.content.decode()
+    access_services.create_share(
+        actor=world.worker,
+        case_id=world.case.pk,
+        organization="reno-pd",
+        compartments=["safety"],
+        purpose="investigation",
+        basis_type="court_order",
+        basis_reference="24-JV-1",
+        expires_at=timezone.now() + timedelta(days=30),
     )
+    r = client.post(f"/cases/{world.case.pk}/team", body)
     assert r.status_code == 302
     html = client.get(f"/cases/{world.case.pk}/").content.decode()
     assert "Reno Police" in html and "Detective" in html
@@ -364,9 +385,11 @@ def test_screening_with_nrit_confirmed_by_law_enforcement_starts_three_clocks(wo
     for title in (
         "Convene a Rapid Response MDT on scene",
         "Convene the full MDT (72-Hour MDT)",
-        "Report to the local child-welfare agency",
+        "immediate safety at first contact",
     ):
         assert title in html
+    # The case is child welfare's own: there is no report to make to itself.
+    assert "Report to the local child-welfare agency" not in html
     assert "left" in html
     case_page = client.get(f"/cases/{world.case.pk}/").content.decode()
     assert "Who can respond now" in case_page
@@ -414,7 +437,7 @@ def test_overdue_obligation_is_red_with_time_passed(world):
 
 def test_completing_an_obligation_needs_evidence(world):
     _, created = world.screen()
-    target = next(o for o in created if o.kind == "child_welfare_report")
+    target = next(o for o in created if o.kind == "mdt_72h")
     client = _client(world.worker)
     url = f"/cases/{world.case.pk}/obligations/{target.pk}/complete"
     prefix = f"o{target.pk}-"

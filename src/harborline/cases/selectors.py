@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from harborline.access import compartments as c
@@ -21,6 +21,22 @@ from harborline.people.models import User
 from .models import Case, CaseTeamMember, ExternalReference, Note
 
 PAGE_SIZE = 50
+# What a list shows of a case and its youth: the name only, so only the name is decrypted.
+LIST_FIELDS = (
+    "id",
+    "status",
+    "opened_at",
+    "latest_outcome",
+    "owner",
+    "youth__id",
+    "youth__first_name",
+    "youth__last_name",
+    "owner__id",
+    "owner__slug",
+    "owner__name",
+    "owner__type",
+    "owner__time_zone",
+)
 
 
 @dataclass
@@ -145,13 +161,15 @@ def visible_cases(actor: User) -> QuerySet[Case]:
         return Case.objects.none()
     role, _, org_id = member
     now = timezone.now()
-    shared = Share.objects.active(now).filter(
-        Q(role="") | Q(role=role),
-        case=OuterRef("pk"),
-        organization_id=org_id,
+    # IN (subquery) rather than EXISTS: the planner can then use the indexes on shares and
+    # break-glass instead of testing every case (docs/benchmarks.md).
+    shared = (
+        Share.objects.active(now)
+        .filter(Q(role="") | Q(role=role), organization_id=org_id)
+        .values("case_id")
     )
-    glass = BreakGlass.objects.filter(case=OuterRef("pk"), user=actor, expires_at__gt=now)
-    return Case.objects.filter(Q(owner_id=org_id) | Exists(shared) | Exists(glass))
+    glass = BreakGlass.objects.filter(user=actor, expires_at__gt=now).values("case_id")
+    return Case.objects.filter(Q(owner_id=org_id) | Q(pk__in=shared) | Q(pk__in=glass))
 
 
 def case_list(
@@ -161,7 +179,12 @@ def case_list(
     Every listed youth is recorded as read (one audit event each, one insert)."""
     from harborline.access.policy import grants_for
 
-    cases = visible_cases(actor).select_related("youth", "owner").order_by("-opened_at", "-pk")
+    cases = (
+        visible_cases(actor)
+        .select_related("youth", "owner")
+        .only(*LIST_FIELDS)
+        .order_by("-opened_at", "-pk")
+    )
     if status in ("open", "closed"):
         cases = cases.filter(status=status)
     if q.strip():

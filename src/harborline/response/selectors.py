@@ -19,6 +19,8 @@ from harborline.people.models import User
 from .models import Obligation, Status
 
 DASHBOARD_LIMIT = 100
+# The dashboard shows a youth's name only: the other encrypted fields are not loaded.
+YOUTH_UNSHOWN = ("aliases", "dob", "gender", "pronouns", "contacts")
 SCREENING = Compartment.SCREENING
 
 
@@ -84,7 +86,11 @@ def dashboard(actor: User, *, scope: str = "mine") -> Dashboard:
     the team of ("mine"): overdue first, then the next due. Youth names are shown, so each
     listed youth is recorded as read."""
     now = timezone.now()
-    base = _pending_for(actor, scope).select_related("case__youth", "case__owner", "owner_org")
+    base = (
+        _pending_for(actor, scope)
+        .select_related("case__youth", "case__owner", "owner_org")
+        .defer(*(f"case__youth__{name}" for name in YOUTH_UNSHOWN), "case__placement_address")
+    )
     overdue = list(base.filter(due_at__lte=now).order_by("due_at")[:DASHBOARD_LIMIT])
     due_next = list(base.filter(due_at__gt=now).order_by("due_at")[:DASHBOARD_LIMIT])
     seen = {o.case_id: o.case for o in overdue + due_next}

@@ -145,7 +145,11 @@ class ReferenceForm(UswdsMixin, forms.Form):
 
 
 class TeamForm(UswdsMixin, forms.Form):
-    organization = forms.ChoiceField(label="Organization")
+    organization = forms.ChoiceField(
+        label="Organization",
+        help_text="The owner, organizations the case is shared with, and those in the county. "
+        "To add another organization, share the case with it first.",
+    )
     role_on_case = forms.ChoiceField(label="Role on the case", choices=TeamRole.choices)
     user_email = forms.EmailField(
         label="Their Harborline e-mail", required=False, help_text="Or give a name below."

@@ -405,7 +405,7 @@ def _case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[
     )
     team_form = None
     if grant.manages:
-        team_form = overrides.get("team") or TeamForm(organizations=_org_choices())
+        team_form = overrides.get("team") or TeamForm(organizations=_team_orgs(case))
     banner = ""
     if grant.via == "break_glass" and grant.break_glass is not None:
         banner = local(grant.break_glass.expires_at, _org_tz(actor), "%H:%M")
@@ -446,10 +446,20 @@ def _instrument_title(pack: Pack | None, instrument: str) -> str:
         return instrument
 
 
-def _org_choices(exclude: int | None = None) -> list[tuple[str, str]]:
-    orgs = Organization.objects.filter(is_active=True).order_by("name")
-    if exclude is not None:
-        orgs = orgs.exclude(pk=exclude)
+def _team_orgs(case: Case) -> list[tuple[str, str]]:
+    """Organizations a case team can name: the owner, those the case is shared with, and those
+    in the owner's county (a state has hundreds of organizations; a team is drawn from these,
+    and an organization outside them is shared with first)."""
+    from django.db.models import Q
+    from django.utils import timezone as tz
+
+    from harborline.access.models import Share
+
+    shared = Share.objects.active(tz.now()).filter(case=case).values("organization_id")
+    near = Q(pk=case.owner_id) | Q(pk__in=shared)
+    if case.owner.county_id is not None:
+        near |= Q(county_id=case.owner.county_id)
+    orgs = Organization.objects.filter(near, is_active=True).order_by("name")
     return [(o.slug, o.name) for o in orgs]
 
 
@@ -575,7 +585,11 @@ def case_reference(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = _actor(request)
-    form = TeamForm(request.POST, organizations=_org_choices())
+    try:
+        case, _ = case_for(actor, case_id)
+    except NotFound:
+        raise Http404 from None
+    form = TeamForm(request.POST, organizations=_team_orgs(case))
     if form.is_valid():
         data = form.cleaned_data
         try:
