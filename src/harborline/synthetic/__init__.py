@@ -4,13 +4,17 @@ used by `harborline seed`, `harborline demo` and the benchmark (bench/run.py).
 How the package is organised: one module per domain, each with a `build(ctx)` that makes its
 rows with `bulk_create` from its own random stream (`base.Context.rng`), and `seed()` calls them
 in dependency order inside one transaction. Today that is `people` (organizations, users,
-memberships, authenticator devices); later domains add their module (for example `cases.py`
-for youth and cases, then screenings, episodes, referrals) and a call in `seed()` after the
-modules they depend on. The proportions each module uses are named constants at its top, with
+memberships, authenticator devices), then `cases` (youth, cases, screenings, obligations,
+shares and consent, notes, MDT meetings, break-glass), `taskforce`, `training`, `agreements` and
+`mentoring`; a new domain adds its module and a call in `seed()` after the modules it depends
+on. The proportions each module uses are named constants at its top, with
 where they come from; Nevada's own figures live in `nevada.py`.
 
 Same seed, same scale, empty database: the same rows (dates come from a fixed calendar in
-`base.py`, never from the clock)."""
+`base.py`, never from the clock) — with two exceptions, so the demo is lively whenever it is
+seeded: demo-scale cases are told relative to the moment of seeding (`cases.demo_now`, so some
+obligations are due in the next hours and some overdue), and the mentor-advocates' on-call
+schedule covers the week of seeding. The number of rows never depends on the date."""
 
 from __future__ import annotations
 
