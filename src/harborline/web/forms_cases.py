@@ -17,6 +17,7 @@ from harborline.response.models import MeetingKind, Setting
 from harborline.response.services import IDENTIFIERS
 
 from .forms import UswdsMixin
+from .views._util import show_domain_error
 
 # A service names some fields differently from the form (nested API names): map them here.
 FIELD_ALIASES = {
@@ -41,18 +42,8 @@ def field_name(service_field: str) -> str:
 
 
 def place_errors(form: forms.Form, problem: DomainError) -> None:
-    """Put a service's errors beside the form's fields; anything else above the form."""
-    placed = False
-    for error in problem.errors:
-        name = field_name(error.field)
-        if name in form.fields:
-            form.add_error(name, error.message)
-            placed = True
-        else:
-            form.add_error(None, f"{error.field}: {error.message}")
-            placed = True
-    if not placed:
-        form.add_error(None, problem.detail)
+    """Put a service's errors beside the case forms' fields (names mapped by `field_name`)."""
+    show_domain_error(form, problem, field_name)
 
 
 COMPARTMENT_CHOICES = [(n, c.LABELS[n]) for n in c.ALL]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from django import forms
 from django.http import HttpRequest
 from django.urls import reverse
@@ -25,12 +27,22 @@ def safe_next(request: HttpRequest, default: str = "") -> str:
     return default or reverse("web:home")
 
 
-def show_domain_error(form: forms.Form, problem: DomainError) -> None:
-    """Put a service's field errors beside the form's fields (others above the form)."""
-    placed = False
+def show_domain_error(
+    form: forms.Form,
+    problem: DomainError,
+    aliases: Mapping[str, str] | Callable[[str], str] | None = None,
+) -> None:
+    """Put a service's field errors beside the form's fields; an error for a field the form does
+    not have goes above the form, and so does the problem's detail when it names no field.
+    `aliases` maps a service's field name to the form's (`user` -> `user_email`)."""
     for error in problem.errors:
-        if error.field in form.fields:
-            form.add_error(error.field, error.message)
-            placed = True
-    if not placed:
+        if callable(aliases):
+            name = aliases(error.field)
+        else:
+            name = (aliases or {}).get(error.field, error.field)
+        if name in form.fields:
+            form.add_error(name, error.message)
+        else:
+            form.add_error(None, error.message)
+    if not problem.errors:
         form.add_error(None, problem.detail)

@@ -215,21 +215,10 @@ def taskforce_members(request: HttpRequest, taskforce_id: int) -> HttpResponse:
             protected=data["protected"],
         )
     except DomainError as problem:
-        _place(form, problem, {"category": "category", "user": "person_email"})
+        show_domain_error(form, problem, {"category": "category", "user": "person_email"})
         return _members_page(request, actor, taskforce, form=form, status=problem.status)
     messages.success(request, "Member added.")
     return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
-
-
-def _place(form: Any, problem: DomainError, aliases: dict[str, str]) -> None:
-    for error in problem.errors:
-        name = aliases.get(error.field, error.field)
-        if name in form.fields:
-            form.add_error(name, error.message)
-        else:
-            form.add_error(None, error.message)
-    if not problem.errors:
-        form.add_error(None, problem.detail)
 
 
 @login_required
