@@ -217,3 +217,25 @@ def test_contacts_are_their_own_compartment(make_org, make_user, api):
     )
     seen = other.get(f"/cases/{case_id}").json()
     assert "contact" not in seen["sections"] and "555-0100" not in str(seen)
+
+
+def test_team_and_references_through_the_api(make_org, make_user, api):
+    owner_org, police = make_org("child_welfare"), make_org("law_enforcement")
+    owner = api(make_user(owner_org))
+    detective = make_user(police)
+    case_id = open_case(owner)
+    r = owner.post(
+        f"/cases/{case_id}/team",
+        {"organization": police.slug, "role_on_case": "detective", "user": detective.email},
+    )
+    assert r.status_code == 201, r.content
+    r = owner.post(f"/cases/{case_id}/team", {"organization": "nowhere", "role_on_case": "x"})
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} >= {"organization", "role_on_case"}
+    r = owner.post(f"/cases/{case_id}/references", {"kind": "ncmec_report", "value": "NC-123"})
+    assert r.status_code == 201, r.content
+    body = owner.get(f"/cases/{case_id}").json()
+    assert body["sections"]["legal"]["references"][0]["value"] == "NC-123"
+    assert any(m["role_on_case"] == "detective" for m in body["team"])
+    # the team does not open the case to the police: a share does
+    assert api(detective).get(f"/cases/{case_id}").status_code == 404

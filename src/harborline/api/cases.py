@@ -429,6 +429,55 @@ def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[IdOu
     return Status(201, IdOut(id=note.pk))
 
 
+class TeamMemberIn(Strict):
+    organization: str = Field(description="Organization slug.")
+    role_on_case: str = Field(description="lead, mentor_advocate, cps_worker, detective, ...")
+    user: str = Field(default="", description="A Harborline user's e-mail, or give `name`.")
+    name: str = Field(default="", max_length=200)
+
+
+@router.post(
+    "/cases/{case_id}/team",
+    response={201: IdOut, **ERRORS},
+    summary="Add a person or organization to the case team (managers of the owning organization)",
+    description="Being on the team does not let another organization read the case: share it.",
+)
+def add_team_member(request: HttpRequest, case_id: int, payload: TeamMemberIn) -> Status[IdOut]:
+    member = cases.add_team_member(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        organization=payload.organization,
+        role_on_case=payload.role_on_case,
+        user_email=payload.user,
+        name=payload.name,
+    )
+    return Status(201, IdOut(id=member.pk))
+
+
+class ReferenceIn(Strict):
+    kind: Literal["unity", "le_report", "ncmec_report", "court_case", "other"]
+    value: str = Field(max_length=100)
+    note: str = Field(default="", max_length=200)
+
+
+@router.post(
+    "/cases/{case_id}/references",
+    response={201: IdOut, **ERRORS},
+    summary="Add an external reference (UNITY ID, law-enforcement or NCMEC report number, ...)",
+    description="UNITY and other IDs are in the identity compartment; report and court numbers "
+    "in the legal compartment.",
+)
+def add_reference(request: HttpRequest, case_id: int, payload: ReferenceIn) -> Status[IdOut]:
+    ref = cases.add_reference(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        kind=payload.kind,
+        value=payload.value,
+        note=payload.note,
+    )
+    return Status(201, IdOut(id=ref.pk))
+
+
 class BreakGlassIn(Strict):
     reason: str = Field(max_length=2000)
 
