@@ -545,7 +545,13 @@ def test_case_page_queries_do_not_grow_with_notes_screenings_and_meetings(
     with django_assert_max_num_queries(len(few.captured_queries)):
         r = client.get(f"/cases/{world.case.pk}/")
     assert r.status_code == 200
-    assert r.content.decode().count("many ") == 120
+    html = r.content.decode()
+    # the latest 10 notes of each compartment, and a way to all 30
+    assert html.count("many ") == 40
+    assert html.count("Show all 30") == 3 and "Show all 31" in html  # medical has one more
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        every = client.get(f"/cases/{world.case.pk}/?notes=medical").content.decode()
+    assert every.count("many ") == 30 + 3 * 10
 
 
 # --- MDT meetings -----------------------------------------------------------------------------

@@ -27,6 +27,9 @@ LIST_FIELDS = (
     "status",
     "opened_at",
     "latest_outcome",
+    "pack",
+    "version",
+    "youth",
     "owner",
     "youth__id",
     "youth__first_name",
@@ -57,8 +60,18 @@ def _note(n: Note) -> dict[str, Any]:
     }
 
 
-def case_detail(actor: User, case_id: int | str, *, audit: bool = True) -> CaseDetail:
-    """The case with one section per compartment the actor may see (NotFound otherwise)."""
+def case_detail(
+    actor: User,
+    case_id: int | str,
+    *,
+    audit: bool = True,
+    notes_per_compartment: int | None = None,
+    all_notes_in: str = "",
+) -> CaseDetail:
+    """The case with one section per compartment the actor may see (NotFound otherwise). With
+    `notes_per_compartment`, each section holds only its latest notes (all of them for the
+    compartment `all_notes_in`) and says how many there are in `notes_total`: a page stays the
+    same size however long the case, in the same number of queries."""
     from harborline.response.models import MdtMeeting, Screening
 
     case, grant = case_for(actor, case_id)
@@ -102,12 +115,21 @@ def case_detail(actor: User, case_id: int | str, *, audit: bool = True) -> CaseD
         sections[r.compartment].setdefault("references", []).append(
             {"id": r.pk, "kind": r.kind, "value": r.value, "note": r.note}
         )
-    notes = (
-        Note.objects.filter(case=case, compartment__in=seen)
-        .select_related("author", "author_org")
-        .order_by("-created_at")
-    )
-    for n in notes:
+    notes = Note.objects.filter(case=case, compartment__in=seen)
+    if notes_per_compartment is not None:
+        # Ids and compartments only (nothing decrypted), then the rows to show.
+        shown: list[int] = []
+        totals: dict[str, int] = {}
+        for pk, compartment in notes.order_by("-created_at", "-pk").values_list(
+            "pk", "compartment"
+        ):
+            totals[compartment] = totals.get(compartment, 0) + 1
+            if compartment == all_notes_in or totals[compartment] <= notes_per_compartment:
+                shown.append(pk)
+        for compartment, total in totals.items():
+            sections[compartment]["notes_total"] = total
+        notes = Note.objects.filter(pk__in=shown)
+    for n in notes.select_related("author", "author_org").order_by("-created_at", "-pk"):
         sections[n.compartment].setdefault("notes", []).append(_note(n))
     if "safety" in sections:
         meetings = (

@@ -138,8 +138,8 @@ class ReferenceForm(UswdsMixin, forms.Form):
 class TeamForm(UswdsMixin, forms.Form):
     organization = forms.ChoiceField(
         label="Organization",
-        help_text="The owner, organizations the case is shared with, and those in the county. "
-        "To add another organization, share the case with it first.",
+        help_text="The owner and the organizations the case is shared with. To add another "
+        "organization, share the case with it first.",
     )
     role_on_case = forms.ChoiceField(label="Role on the case", choices=TeamRole.choices)
     user_email = forms.EmailField(

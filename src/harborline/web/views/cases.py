@@ -332,9 +332,17 @@ def _obligation_views(
     return out, rapid
 
 
+NOTES_SHOWN = 10  # the latest notes of each compartment on the case page; "show all" for more
+
+
 def _case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[str, Any]:
     try:
-        detail = case_reads.case_detail(actor, case_id)
+        detail = case_reads.case_detail(
+            actor,
+            case_id,
+            notes_per_compartment=NOTES_SHOWN,
+            all_notes_in=str(overrides.get("all_notes_in", "")),
+        )
     except NotFound:
         raise Http404 from None
     case, grant = detail.case, detail.grant
@@ -447,20 +455,16 @@ def _instrument_title(pack: Pack | None, instrument: str) -> str:
 
 
 def _team_orgs(case: Case) -> list[tuple[str, str]]:
-    """Organizations a case team can name: the owner, those the case is shared with, and those
-    in the owner's county (a state has hundreds of organizations; a team is drawn from these,
-    and an organization outside them is shared with first)."""
+    """Organizations a case team can name: the owner and those the case is shared with (someone
+    on the team of an organization without a share could not read the case; share it first)."""
     from django.db.models import Q
     from django.utils import timezone as tz
 
     from harborline.access.models import Share
 
     shared = Share.objects.active(tz.now()).filter(case=case).values("organization_id")
-    near = Q(pk=case.owner_id) | Q(pk__in=shared)
-    if case.owner.county_id is not None:
-        near |= Q(county_id=case.owner.county_id)
-    orgs = Organization.objects.filter(near, is_active=True).order_by("name")
-    return [(o.slug, o.name) for o in orgs]
+    orgs = Organization.objects.filter(Q(pk=case.owner_id) | Q(pk__in=shared), is_active=True)
+    return [(o.slug, o.name) for o in orgs.order_by("name")]
 
 
 def _render_case(
@@ -473,7 +477,7 @@ def _render_case(
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _render_case(request, case_id)
+    return _render_case(request, case_id, all_notes_in=request.GET.get("notes", "")[:40])
 
 
 def _refused(problem: DomainError) -> None:
