@@ -126,11 +126,6 @@ class Obligation(Cited):
     title: str = Field(min_length=1)
     trigger: str
 
-    @model_validator(mode="after")
-    def _trigger(self) -> Obligation:
-        if self.trigger not in TRIGGERS:
-            raise ValueError(f"trigger: {self.trigger!r} is not one of {', '.join(TRIGGERS)}")
-        return self
     due: Due
     owner: Owner
     authority: str = ""  # statute or resource, e.g. "NRS 432B.220"
@@ -140,6 +135,12 @@ class Obligation(Cited):
     # the report, and the obligation is not started.
     recipient_org_types: list[str] = []
     description: str = ""
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Obligation:
+        if self.trigger not in TRIGGERS:
+            raise ValueError(f"trigger: {self.trigger!r} is not one of {', '.join(TRIGGERS)}")
+        return self
 
 
 class ScreeningTriggers(Cited):
