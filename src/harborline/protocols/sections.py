@@ -125,7 +125,6 @@ class Obligation(Cited):
     id: str = Field(pattern=ID)
     title: str = Field(min_length=1)
     trigger: str
-
     due: Due
     owner: Owner
     authority: str = ""  # statute or resource, e.g. "NRS 432B.220"
