@@ -1,6 +1,7 @@
 """A coordinator runs a task force in Debian's Chromium: creates it, adds members (one of them a
-protected survivor), schedules a meeting and records attendance and an action item, then opens
-the home page and the annual report. axe-core finds no serious or critical violation; the `page`
+protected survivor), changes a member, names the chair on the Structure page, schedules a meeting
+and records attendance and an action item, then opens the home page and the annual report and
+writes its narrative. axe-core finds no serious or critical violation; the `page`
 test runs under the real Content-Security-Policy (the report's inline SVG chart included)."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def _sign_in_coordinator(page) -> None:
     user = UserFactory(
         role="coordinator", org=org, email="casey@example.org", full_name="Casey Lane"
     )
+    UserFactory(role="supervisor", email="judge@example.org", full_name="Judge Alma Reyes")
     device = give_totp_device(user)
     page.goto("/login")
     page.get_by_label("Email address").fill("casey@example.org")
@@ -66,6 +68,21 @@ def _run_the_month(page, *, check) -> None:
     )  # the coordinator sees it
     check("taskforce-members.png")
 
+    page.get_by_role("link", name="Change Washoe County Sheriff").click()
+    page.wait_for_selector("text=Change this member")
+    page.get_by_label("Member until").fill("2027-06-30")
+    check("taskforce-member.png")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_selector("text=Member changed.")
+    assert "30 Jun 2027" in page.locator("#member-table").inner_text()
+
+    page.get_by_role("navigation", name="Task force").get_by_role("link", name="Structure").click()
+    page.get_by_label("Chair's email").fill("judge@example.org")
+    page.get_by_role("button", name="Save coordinator and chair").click()
+    page.wait_for_selector("text=Coordinator and chair saved.")
+    assert "Judge Alma Reyes" in page.locator("#leadership").inner_text()
+    check("taskforce-structure.png")
+
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_label("Title").fill("January task force meeting")
     page.get_by_label("Starts").fill("2026-11-12T09:30")
@@ -93,6 +110,24 @@ def _run_the_month(page, *, check) -> None:
     page.get_by_role("button", name="Show").click()
     page.wait_for_selector("svg[role=img]")
     check("taskforce-report.png")
+
+    page.get_by_label("Activities and trainings").fill(
+        "Two CSEC 101 trainings for 85 staff of member agencies; a community night in Sparks "
+        "(synthetic)."
+    )
+    page.get_by_label("How services connect").fill(
+        "Member agencies now refer youth to one another through the task force's MDT."
+    )
+    page.get_by_label("Challenges and requests to the committee").fill(
+        "The task force asks the committee for a regional trainer."
+    )
+    page.get_by_role("button", name="Save the narrative").click()
+    page.wait_for_selector("text=Narrative saved.")
+    assert (
+        "regional trainer"
+        in page.get_by_label("Challenges and requests to the committee").input_value()
+    )
+    check("taskforce-report-narrative.png")
 
 
 def test_coordinator_runs_the_month_under_the_real_csp(page):

@@ -15,18 +15,23 @@ TABLE = [
     (R.COORDINATOR, Do.READ, True),
     (R.COORDINATOR, Do.MANAGE, True),
     (R.COORDINATOR, Do.SEE_PROTECTED, True),
+    (R.COORDINATOR, Do.WRITE_REPORT, True),
     (R.CHAIR, Do.READ, True),
     (R.CHAIR, Do.MANAGE, True),
     (R.CHAIR, Do.SEE_PROTECTED, True),
+    (R.CHAIR, Do.WRITE_REPORT, True),
     (R.SYSTEM_ADMIN, Do.READ, True),
     (R.SYSTEM_ADMIN, Do.MANAGE, True),
     (R.SYSTEM_ADMIN, Do.SEE_PROTECTED, False),
+    (R.SYSTEM_ADMIN, Do.WRITE_REPORT, False),
     (R.MEMBER, Do.READ, True),
     (R.MEMBER, Do.MANAGE, False),
     (R.MEMBER, Do.SEE_PROTECTED, False),
+    (R.MEMBER, Do.WRITE_REPORT, False),
     (R.OUTSIDER, Do.READ, False),
     (R.OUTSIDER, Do.MANAGE, False),
     (R.OUTSIDER, Do.SEE_PROTECTED, False),
+    (R.OUTSIDER, Do.WRITE_REPORT, False),
 ]
 
 

@@ -25,6 +25,7 @@ def test_demo_task_forces_have_members_meetings_and_overdue_items():
     assert ActionItem.objects.filter(done=False).exists()
     report = reports.annual_report(actor=coordinator, taskforce=washoe, kind="nevada", year=2026)
     assert len(report.meetings) >= 6 and report.average_attendance is not None
+    assert all(text for _, text in report.narrative) and report.narrative_version == 1
 
 
 @pytest.mark.django_db(transaction=True)

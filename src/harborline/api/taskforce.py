@@ -1,19 +1,22 @@
-"""Task forces over the JSON API: create and read task forces, list and add members. Who may do
-what is the services' table (taskforce/services.py::PERMISSIONS); a task force the caller may
-not read answers 404, like one that does not exist."""
+"""Task forces over the JSON API: create and read task forces, list and add members, list and
+schedule meetings and record attendance. Who may do what is the services' table
+(taskforce/services.py::PERMISSIONS); a task force or meeting the caller may not read answers 404,
+like one that does not exist; a reader who may not change it gets 403."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
-from harborline.errors import InvalidInput
+from harborline.errors import InvalidInput, NotFound
 from harborline.people.models import Organization, User
+from harborline.response.clocks import event_time
 from harborline.taskforce import selectors, services
-from harborline.taskforce.models import Kind, TaskForce
+from harborline.taskforce.models import Kind, Meeting, TaskForce
 
 from .schemas import Problem
 
@@ -184,3 +187,154 @@ def add_member(request: HttpRequest, taskforce_id: int, payload: MemberIn) -> St
     )
     row = next(r for r in selectors.member_rows(actor, taskforce) if r.id == member.pk)
     return Status(201, _member_out(row))
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _in_range(value: datetime | None) -> datetime | None:
+    if value is not None and not 2000 <= value.year <= 2100:
+        raise ValueError("give a date between the years 2000 and 2100")
+    return value
+
+
+class MeetingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(max_length=200, description="What the meeting is.")
+    starts_at: datetime = Field(
+        description="ISO 8601. With an offset (`2027-01-14T09:30:00-08:00`), or without one: "
+        "then it is read in the time zone of the coordinator's organization (a wall-clock time "
+        "the clocks skip is refused; one that happens twice is read as the earlier)."
+    )
+    ends_at: datetime | None = Field(default=None, description="Optional; read like starts_at.")
+    location: str = Field(default="", max_length=300)
+    agenda: str = Field(default="", max_length=20000)
+
+    check_text = field_validator("title", "location", "agenda")(_no_nul)
+    check_range = field_validator("starts_at", "ends_at")(_in_range)
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    subcommittee: str | None = Field(description="The subcommittee's name, if any.")
+    starts_at: datetime = Field(description="In UTC.")
+    ends_at: datetime | None = Field(description="In UTC.")
+    time_zone: str = Field(description="The task force's time zone, for showing the times.")
+    location: str
+    link: str
+    agenda: str
+    present: int
+    absent: int
+    excused: int
+    version: int
+
+
+class AttendanceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    member: int = Field(ge=1, le=2_147_483_647, description="A member's id (see .../members).")
+    status: Literal["present", "absent", "excused"]
+
+
+class AttendanceOut(Schema):
+    meeting: int
+    member: int
+    status: str
+
+
+def _meeting_out(row: selectors.MeetingAttendance, tz: str) -> MeetingOut:
+    m = row.meeting
+    return MeetingOut(
+        id=m.pk,
+        title=m.title,
+        subcommittee=m.subcommittee.name if m.subcommittee else None,
+        starts_at=m.starts_at,
+        ends_at=m.ends_at,
+        time_zone=tz,
+        location=m.location,
+        link=m.link,
+        agenda=m.agenda,
+        present=row.present,
+        absent=row.absent,
+        excused=row.excused,
+        version=m.version,
+    )
+
+
+def _meeting(taskforce: TaskForce, meeting_id: int) -> Meeting:
+    meeting = taskforce.meetings.select_related("subcommittee").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+@router.get(
+    "/taskforces/{taskforce_id}/meetings",
+    response={200: list[MeetingOut], 401: Problem, 404: Problem, 422: Problem},
+    summary="A task force's meetings",
+    description="Newest first, with the attendance recorded so far. Times are in UTC; "
+    "`time_zone` is the zone the task force's pages show them in.",
+)
+def list_meetings(request: HttpRequest, taskforce_id: int) -> list[MeetingOut]:
+    actor: User = request.auth  # type: ignore[attr-defined]
+    taskforce = selectors.get_taskforce(actor, taskforce_id)
+    tz = taskforce.time_zone
+    rows = selectors.attendance_by_meeting(selectors.meetings(taskforce))
+    return [_meeting_out(r, tz) for r in rows]
+
+
+@router.post(
+    "/taskforces/{taskforce_id}/meetings",
+    response={201: MeetingOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    summary="Schedule a meeting",
+    description="The coordinator, the chair or a system administrator. Bad input is 422 naming "
+    "the field (`title`, `starts_at`, `ends_at`, `location`, `agenda`).",
+)
+def create_meeting(request: HttpRequest, taskforce_id: int, payload: MeetingIn) -> Status:
+    actor: User = request.auth  # type: ignore[attr-defined]
+    taskforce = selectors.get_taskforce(actor, taskforce_id)
+    services.require(actor, services.Do.MANAGE, taskforce)
+    tz = taskforce.time_zone
+    starts_at = event_time(payload.starts_at, tz, "starts_at")
+    ends_at = event_time(payload.ends_at, tz, "ends_at") if payload.ends_at else None
+    meeting = services.create_meeting(
+        actor=actor,
+        taskforce=taskforce,
+        title=payload.title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=payload.location,
+        agenda=payload.agenda,
+    )
+    return Status(201, _meeting_out(selectors.attendance_by_meeting([meeting])[0], tz))
+
+
+@router.post(
+    "/taskforces/{taskforce_id}/meetings/{meeting_id}/attendance",
+    response={200: AttendanceOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    summary="Record one member's attendance",
+    description="Sets `present`, `absent` or `excused` for one member of the task force (a "
+    "member's earlier status at this meeting is replaced). A member of another task force is "
+    "422 naming `member`.",
+)
+def record_attendance(
+    request: HttpRequest, taskforce_id: int, meeting_id: int, payload: AttendanceIn
+) -> AttendanceOut:
+    actor: User = request.auth  # type: ignore[attr-defined]
+    taskforce = selectors.get_taskforce(actor, taskforce_id)
+    meeting = _meeting(taskforce, meeting_id)
+    services.require(actor, services.Do.MANAGE, taskforce)
+    if not taskforce.members.filter(pk=payload.member).exists():
+        raise InvalidInput.field("member", "not a member of this task force")
+    services.record_attendance(
+        actor=actor, meeting=meeting, statuses={payload.member: payload.status}
+    )
+    return AttendanceOut(meeting=meeting.pk, member=payload.member, status=payload.status)

@@ -4,7 +4,8 @@ Demo scale: the Northern Nevada (Washoe County) regional task force on the nevad
 King County task force on the washington pack, both coordinated by the demo coordinator and
 chaired by the demo supervisor, with member organizations and people across categories (one
 protected survivor member each), subcommittees, an MDT, a year of meetings with attendance and
-action items (some overdue, one upcoming). State scale: one task force per Nevada region with
+action items (some overdue, one upcoming), and the narrative of Washoe's Nevada report for fiscal
+year 2026. State scale: one task force per Nevada region with
 the region's organizations as members and quarterly meetings.
 
 Dates are fixed (never the clock): the meetings fall in Nevada's fiscal year 2026 (July 2025 to
@@ -24,6 +25,8 @@ from harborline.taskforce.models import (
     Mdt,
     Meeting,
     Member,
+    ReportKind,
+    ReportNarrative,
     Subcommittee,
     TaskForce,
 )
@@ -73,6 +76,16 @@ PERIOD_MEETINGS = (date(2025, 7, 10), date(2025, 9, 11), date(2025, 11, 13), dat
 UPCOMING = date(2027, 1, 14)
 QUARTERS = (7, 10, 13, 16, 19, 22, 25, 28)  # months from January 2024: July 2024 to April 2026
 STATUS_WEIGHTS = (("present", 0.75), ("absent", 0.15), ("excused", 0.10))
+# The three parts of the Nevada report (seed 001 L1696-1706), written as a coordinator might.
+WASHOE_NARRATIVE = (
+    "The task force adopted its adapted protocol in September 2025 and piloted it with the "
+    "Washoe Standing MDT. Member agencies identified youth through the NRIT and met within 72 "
+    "hours in most cases (synthetic data).",
+    "Youth need a shelter bed north of Reno and evening access to medical care. A second "
+    "mentor-advocate began in March 2026; substance use treatment for youth remains a gap.",
+    "Fund a second mentor-advocate position, train school district staff in CSEC 101, and bring "
+    "survivor voices into the prevention subcommittee.",
+)
 
 
 def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
@@ -215,6 +228,16 @@ def _demo(ctx: Context, rng: random.Random) -> None:
     Mdt.objects.create(taskforce=washoe, name="Washoe Standing MDT", county="Washoe County")
     _meetings(ctx, rng, washoe, [*PERIOD_MEETINGS, UPCOMING], owners)
     _meetings(ctx, rng, washoe, [date(2025, 10, 2), date(2026, 4, 2)], owners, subcommittee=subs[0])
+    ReportNarrative.objects.create(
+        taskforce=washoe,
+        kind=ReportKind.NEVADA,
+        year=2026,
+        progress=WASHOE_NARRATIVE[0],
+        service_needs=WASHOE_NARRATIVE[1],
+        recommendations=WASHOE_NARRATIVE[2],
+        updated_by=coordinator,
+        updated_at=_at(date(2026, 8, 20), 15, 0),
+    )
 
     king = TaskForce.objects.create(
         kind=Kind.REGIONAL,

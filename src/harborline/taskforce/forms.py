@@ -10,8 +10,8 @@ from django import forms
 from harborline.protocols.packs import registry
 from harborline.web.forms import UswdsMixin
 
-from .categories import categories_for, suggested_subcommittees
-from .models import Kind, TaskForce
+from .categories import OTHER_PREFIX, categories_for, suggested_subcommittees
+from .models import Kind, Member, NarrativeSection, TaskForce
 
 
 class TaskForceForm(UswdsMixin, forms.Form):
@@ -69,12 +69,102 @@ class MemberForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, taskforce: TaskForce, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cats = categories_for(taskforce.pack)
-        choices = [(c.id, c.label) for c in cats.all.values()]
-        self.fields["category"].choices = [  # type: ignore[attr-defined]
-            *choices,
-            ("other", "Other (name it below)"),
-        ]
+        self.fields["category"].choices = _category_choices(taskforce)  # type: ignore[attr-defined]
+
+
+def _category_choices(taskforce: TaskForce) -> list[tuple[str, str]]:
+    cats = categories_for(taskforce.pack)
+    return [*[(c.id, c.label) for c in cats.all.values()], ("other", "Other (name it below)")]
+
+
+class MemberEditForm(UswdsMixin, forms.Form):
+    """Change a member's category, the end of their tenure or the protected flag."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    category = forms.ChoiceField(label="Member category")
+    other_category = forms.CharField(
+        label="Other category (if not listed)", max_length=100, required=False
+    )
+    until = forms.DateField(
+        label="Member until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last day of the membership. Leave empty while the membership goes on.",
+    )
+    protected = forms.BooleanField(
+        label="Protected identity (survivor or parent of a survivor)",
+        required=False,
+        help_text="Only the coordinator and the chair see the name; exports never contain it. "
+        "Only they can lift the protection.",
+    )
+
+    def __init__(self, *args: Any, taskforce: TaskForce, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _category_choices(taskforce)  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, member: Member) -> dict[str, Any]:
+        category, other = member.category, ""
+        if category.startswith(OTHER_PREFIX):
+            category, other = "other", category[len(OTHER_PREFIX) :].strip()
+        return {
+            "version": member.version,
+            "category": category,
+            "other_category": other,
+            "until": member.until,
+            "protected": member.protected,
+        }
+
+    def category_value(self) -> str:
+        data = self.cleaned_data
+        if data["category"] == "other":
+            return OTHER_PREFIX + " " + data["other_category"]
+        return str(data["category"])
+
+
+class LeadershipForm(UswdsMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    coordinator = forms.EmailField(
+        label="Coordinator's email",
+        required=False,
+        help_text="A Harborline account. The coordinator runs the task force day to day.",
+    )
+    chair = forms.EmailField(
+        label="Chair's email",
+        required=False,
+        help_text="A Harborline account, or empty for no chair. The chair represents the task "
+        "force to the state body.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "lead")
+        super().__init__(*args, **kwargs)
+
+
+class NarrativeForm(UswdsMixin, forms.Form):
+    """The written sections of one annual report (the fields depend on the report's kind)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    kind = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    year = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, sections: tuple[NarrativeSection, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for section in sections:
+            field = forms.CharField(
+                label=section.label,
+                help_text=section.help,
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 6, "class": "usa-textarea"}),
+            )
+            field.widget.attrs["class"] = "usa-textarea"
+            self.fields[section.field] = field
+
+    @property
+    def section_fields(self) -> list[Any]:
+        return [self[s.field] for s in self.sections]
 
 
 class SubcommitteeForm(UswdsMixin, forms.Form):

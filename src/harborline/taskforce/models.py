@@ -1,7 +1,10 @@
 """Task forces, their members, subcommittees and MDTs, meetings with attendance and action items,
-and the secret calendar feeds. Only one-row invariants here; workflow is in services.py."""
+the secret calendar feeds and the written parts of the annual reports. Only one-row invariants
+here; workflow is in services.py."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -234,3 +237,121 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+# --- Annual-report narratives ----------------------------------------------------------------
+
+
+class ReportKind(models.TextChoices):
+    NEVADA = "nevada", "Annual report to the Nevada CSEC Coalition"
+    WASHINGTON = "washington", "Annual report to the Washington Statewide Coordinating Committee"
+
+
+class NarrativeSection(NamedTuple):
+    field: str
+    label: str
+    help: str
+
+
+# The written parts of each annual report, in the order the report shows them. Nevada: the three
+# things a regional task force gives the Coalition every year (seed 001 L1696-1706). Washington:
+# the toolkit names no contents for the report to the SCC (seed 002 L477-481), so the sections
+# follow its suggested data measures (L277-289, L463-467) plus what the task force needs
+# (decision 0031).
+NARRATIVE_SECTIONS: dict[str, tuple[NarrativeSection, ...]] = {
+    ReportKind.NEVADA: (
+        NarrativeSection(
+            "progress",
+            "Progress on the adapted protocol",
+            "The region's progress in implementing the adapted CSEC protocol, and the regional "
+            "data that shows it.",
+        ),
+        NarrativeSection(
+            "service_needs",
+            "Service needs, new services and gaps",
+            "Service needs, services developed this year, and gaps in services.",
+        ),
+        NarrativeSection(
+            "recommendations",
+            "Recommendations",
+            "Recommendations for improving prevention, intervention and restorative services.",
+        ),
+    ),
+    ReportKind.WASHINGTON: (
+        NarrativeSection(
+            "activities",
+            "Activities and trainings",
+            "What the task force did this year: trainings held, events, goals reached.",
+        ),
+        NarrativeSection(
+            "interconnectedness",
+            "How services connect",
+            "Do organizations serving youth know about each other, talk to each other, and "
+            "refer youth to each other?",
+        ),
+        NarrativeSection(
+            "criminalization",
+            "Criminalization of youth and of buyers",
+            "What law enforcement did this year: were youth experiencing exploitation treated "
+            "as offenders, and were buyers held accountable?",
+        ),
+        NarrativeSection(
+            "requests",
+            "Challenges and requests to the committee",
+            "What stands in the task force's way, and what it asks of the Statewide "
+            "Coordinating Committee.",
+        ),
+    ),
+}
+NARRATIVE_FIELDS: tuple[str, ...] = tuple(
+    dict.fromkeys(s.field for sections in NARRATIVE_SECTIONS.values() for s in sections)
+)
+NARRATIVE_LIMIT = 10_000  # characters per section
+
+
+class ReportNarrative(models.Model):
+    """The written parts of one task force's annual report of one kind for one year. The
+    numbers of the report come from the records (reports.annual_report); these are the words
+    the coordinator and the chair add."""
+
+    taskforce = models.ForeignKey(
+        TaskForce, on_delete=models.CASCADE, related_name="report_narratives"
+    )
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(help_text="The year the reporting period ends.")
+    progress = models.TextField(blank=True)
+    service_needs = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True)
+    activities = models.TextField(blank=True)
+    interconnectedness = models.TextField(blank=True)
+    criminalization = models.TextField(blank=True)
+    requests = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["taskforce", "kind", "year"], name="tf_narrative_unique"
+            ),
+            models.CheckConstraint(
+                name="tf_narrative_kind", condition=Q(kind__in=ReportKind.values)
+            ),
+            models.CheckConstraint(
+                name="tf_narrative_year", condition=Q(year__gte=2000, year__lte=2100)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} narrative of {self.taskforce_id}"
+
+    @property
+    def sections(self) -> list[tuple[NarrativeSection, str]]:
+        return [(s, getattr(self, s.field)) for s in NARRATIVE_SECTIONS[self.kind]]

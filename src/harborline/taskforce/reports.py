@@ -4,7 +4,8 @@ reports every year on progress, service needs and gaps, L1696-1706) and the Wash
 force's annual report to the Statewide Coordinating Committee (seed 002 L477-481).
 
 `annual_report()` is the one data function; the page (template + `attendance_svg`) and the PDF
-(`report_pdf`, fpdf2) both render what it returns."""
+(`report_pdf`, fpdf2) both render what it returns, including the narrative sections the
+coordinator and the chair write (models.NARRATIVE_SECTIONS, decision 0031)."""
 
 from __future__ import annotations
 
@@ -19,21 +20,19 @@ from harborline.errors import InvalidInput
 from harborline.people.models import User
 
 from . import services
-from .models import ActionItem, TaskForce
+from .models import NARRATIVE_SECTIONS, ActionItem, NarrativeSection, ReportKind, TaskForce
 from .selectors import (
     MeetingAttendance,
     Representation,
     Summary,
     agreements_summary,
     attendance_by_meeting,
+    report_narrative,
     representation,
     training_compliance,
 )
 
-KINDS = {
-    "nevada": "Annual report to the Nevada CSEC Coalition",
-    "washington": "Annual report to the Washington Statewide Coordinating Committee",
-}
+KINDS: dict[str, str] = {str(k.value): str(k.label) for k in ReportKind}
 
 
 def default_kind(taskforce: TaskForce) -> str:
@@ -79,6 +78,11 @@ class AnnualReport:
     actions_open: int
     actions_overdue: int
     gaps: list[str] = field(default_factory=list)
+    # The task force's own words, section by section (empty text: not written yet).
+    narrative: list[tuple[NarrativeSection, str]] = field(default_factory=list)
+    narrative_version: int = 0  # 0: nobody has written it yet
+    narrative_updated_by: str = ""
+    narrative_updated_at: datetime | None = None
 
     @property
     def average_attendance(self) -> float | None:
@@ -138,6 +142,12 @@ def annual_report(
         gaps.append("The task force has no coordinator.")
     if taskforce.chair_id is None:
         gaps.append("The task force has no chair.")
+    written = report_narrative(taskforce, kind, year)
+    narrative = [
+        (section, getattr(written, section.field) if written else "")
+        for section in NARRATIVE_SECTIONS[kind]
+    ]
+    by = written.updated_by if written else None
     return AnnualReport(
         kind=kind,
         title=KINDS[kind],
@@ -159,6 +169,10 @@ def annual_report(
         actions_open=open_,
         actions_overdue=overdue,
         gaps=gaps,
+        narrative=narrative,
+        narrative_version=written.version if written else 0,
+        narrative_updated_by=(by.full_name or by.email) if by else "",
+        narrative_updated_at=written.updated_at if written else None,
     )
 
 
@@ -264,6 +278,16 @@ def report_pdf(report: AnnualReport) -> bytes:
     if report.due:
         line(f"Due: {report.due:%d %B %Y}")
     line(f"Prepared {timezone.localdate():%d %B %Y} from the task force's records in Harborline.")
+
+    for section, text in report.narrative:
+        heading(section.label)
+        if not text:
+            line("Not written yet.")
+        for paragraph in text.split("\n"):
+            if paragraph.strip():
+                line(paragraph)
+            elif text:
+                pdf.ln(2)
 
     heading("Membership and representation")
     line(

@@ -17,7 +17,16 @@ from harborline.people.models import User
 from harborline.people.roles import Role
 
 from .categories import OTHER_PREFIX, categories_for
-from .models import PROTECTED_LABEL, ActionItem, Attendance, AttendanceStatus, Meeting, TaskForce
+from .models import (
+    PROTECTED_LABEL,
+    ActionItem,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    Member,
+    ReportNarrative,
+    TaskForce,
+)
 from .services import Do, current_members, may
 
 
@@ -72,6 +81,24 @@ class MemberRow:
     version: int
 
 
+def _member_row(m: Member, cats: Any, sees_protected: bool, today: date) -> MemberRow:
+    hidden = m.protected and not sees_protected
+    return MemberRow(
+        id=m.pk,
+        kind=m.kind,
+        name=PROTECTED_LABEL if hidden else m.real_name,
+        email="" if hidden else m.real_email,
+        organization=m.organization.slug if m.organization_id else "",  # type: ignore[union-attr]
+        category=m.category,
+        category_label=cats.label(m.category),
+        since=m.since,
+        until=m.until,
+        current=m.is_current(today),
+        protected=m.protected,
+        version=m.version,
+    )
+
+
 def member_rows(
     actor: User, taskforce: TaskForce, *, for_export: bool = False, current_only: bool = False
 ) -> list[MemberRow]:
@@ -81,26 +108,39 @@ def member_rows(
     sees_protected = not for_export and may(actor, Do.SEE_PROTECTED, taskforce)
     qs = current_members(taskforce) if current_only else taskforce.members.all()
     today = timezone.localdate()
-    rows = []
-    for m in qs.select_related("organization", "user").order_by("category", "id"):
-        hidden = m.protected and not sees_protected
-        rows.append(
-            MemberRow(
-                id=m.pk,
-                kind=m.kind,
-                name=PROTECTED_LABEL if hidden else m.real_name,
-                email="" if hidden else m.real_email,
-                organization=m.organization.slug if m.organization_id else "",  # type: ignore[union-attr]
-                category=m.category,
-                category_label=cats.label(m.category),
-                since=m.since,
-                until=m.until,
-                current=m.is_current(today),
-                protected=m.protected,
-                version=m.version,
-            )
-        )
-    return rows
+    return [
+        _member_row(m, cats, sees_protected, today)
+        for m in qs.select_related("organization", "user").order_by("category", "id")
+    ]
+
+
+def get_member(actor: User, taskforce: TaskForce, member_id: int) -> tuple[Member, MemberRow]:
+    """One member of a task force the actor may read (already checked by get_taskforce), with
+    the row as the actor may see it; NotFound for a member of another task force."""
+    member = (
+        taskforce.members.select_related("organization", "user", "taskforce")
+        .filter(pk=member_id)
+        .first()
+    )
+    if member is None:
+        raise NotFound()
+    sees_protected = may(actor, Do.SEE_PROTECTED, taskforce)
+    row = _member_row(member, categories_for(taskforce.pack), sees_protected, timezone.localdate())
+    return member, row
+
+
+def report_narrative(taskforce: TaskForce, kind: str, year: int) -> ReportNarrative | None:
+    """The written parts of one annual report, if anyone has written them. Whoever may read the
+    task force may read its reports."""
+    return (
+        ReportNarrative.objects.select_related("updated_by")
+        .filter(taskforce=taskforce, kind=kind, year=year)
+        .first()
+    )
+
+
+def meetings(taskforce: TaskForce) -> list[Meeting]:
+    return list(taskforce.meetings.select_related("subcommittee").order_by("-starts_at"))
 
 
 @dataclass(frozen=True)

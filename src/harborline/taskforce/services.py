@@ -9,11 +9,11 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,6 +25,8 @@ from harborline.people.roles import Role
 
 from .categories import check_category, check_pack
 from .models import (
+    NARRATIVE_LIMIT,
+    NARRATIVE_SECTIONS,
     ActionItem,
     Attendance,
     AttendanceStatus,
@@ -33,6 +35,9 @@ from .models import (
     Mdt,
     Meeting,
     Member,
+    NarrativeSection,
+    ReportKind,
+    ReportNarrative,
     Subcommittee,
     TaskForce,
 )
@@ -54,6 +59,7 @@ class Do(StrEnum):
     READ = "read"  # the task force's pages, members, meetings, reports
     MANAGE = "manage"  # members, subcommittees, MDTs, meetings, minutes, attendance, actions
     SEE_PROTECTED = "see_protected"  # the names of protected members (survivors, parents)
+    WRITE_REPORT = "write_report"  # the annual reports' narratives: the task force's own words
 
 
 R = Relation
@@ -61,6 +67,7 @@ PERMISSIONS: dict[Do, frozenset[Relation]] = {
     Do.READ: frozenset({R.COORDINATOR, R.CHAIR, R.SYSTEM_ADMIN, R.MEMBER}),
     Do.MANAGE: frozenset({R.COORDINATOR, R.CHAIR, R.SYSTEM_ADMIN}),
     Do.SEE_PROTECTED: frozenset({R.COORDINATOR, R.CHAIR}),
+    Do.WRITE_REPORT: frozenset({R.COORDINATOR, R.CHAIR}),
 }
 # Creating a task force depends on the role alone (no task force exists yet).
 MAY_CREATE: frozenset[str] = frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN})
@@ -132,13 +139,17 @@ def _audit(actor: User, action: str, obj: Any, taskforce: TaskForce, **detail: A
     )
 
 
+def _stale(current: int, sent: int | None) -> NoReturn:
+    raise Conflict(
+        "Someone else changed this since you opened it. Reload and make your change again.",
+        errors=[FieldError("version", f"is {current}, you sent {sent}")],
+    )
+
+
 def _bump(obj: Any, version: int | None) -> None:
     """Optimistic concurrency: a stale version is a Conflict, never a silent overwrite."""
     if version is not None and version != obj.version:
-        raise Conflict(
-            "Someone else changed this since you opened it. Reload and make your change again.",
-            errors=[FieldError("version", f"is {obj.version}, you sent {version}")],
-        )
+        _stale(obj.version, version)
     obj.version += 1
 
 
@@ -332,25 +343,61 @@ def update_member(
     category: str | None = None,
     until: date | None = None,
     end_tenure: bool = False,
+    clear_until: bool = False,
     protected: bool | None = None,
 ) -> Member:
+    """Change a member's category, the end of their tenure (a day, today with `end_tenure`, or
+    none with `clear_until`) or the protected flag. Only the coordinator and the chair may lift
+    a member's protection: anyone else would learn the name by doing so."""
     taskforce = member.taskforce
-    require(actor, Do.MANAGE, taskforce)
+    rel = require(actor, Do.MANAGE, taskforce)
     member = Member.objects.select_for_update().get(pk=member.pk)
     _bump(member, version)
+    errors: list[FieldError] = []
     changed = []
-    if category is not None:
-        member.category = check_category(taskforce.pack, category)
-        changed.append("category")
+    if category is not None and category != member.category:
+        try:
+            member.category = check_category(taskforce.pack, category)
+            changed.append("category")
+        except InvalidInput as problem:
+            errors.extend(problem.errors)
     if end_tenure or until is not None:
         day = until or timezone.localdate()
         if day < member.since:
-            raise InvalidInput.field("until", "must not be before 'member since'")
-        member.until = day
+            errors.append(FieldError("until", "must not be before 'member since'"))
+        elif day != member.until:
+            member.until = day
+            changed.append("until")
+    elif clear_until and member.until is not None:
+        member.until = None
         changed.append("until")
-    if protected is not None:
+    if protected is not None and protected != member.protected:
+        if member.protected and rel not in PERMISSIONS[Do.SEE_PROTECTED]:
+            raise Forbidden(
+                "Only the task force's coordinator or chair can lift a member's protection.",
+                errors=[FieldError("protected", "only the coordinator or the chair can lift this")],
+            )
         member.protected = protected
         changed.append("protected")
+    if errors:
+        raise InvalidInput.fields(errors)
+    if ("category" in changed or "until" in changed) and member.is_current():
+        others = current_members(taskforce).exclude(pk=member.pk)
+        if (
+            member.organization_id is not None
+            and (
+                others.filter(organization_id=member.organization_id, category=member.category)
+            ).exists()
+        ):
+            raise Conflict(
+                "This organization is already a member in this category.",
+                errors=[FieldError("category", "the organization is already a member in it")],
+            )
+        if member.user_id is not None and others.filter(user_id=member.user_id).exists():
+            raise Conflict(
+                "This person is already a member.",
+                errors=[FieldError("until", "the person already has a current membership")],
+            )
     member.save()
     _audit(actor, Action.UPDATE, member, taskforce, changed=changed)
     return member
@@ -512,6 +559,76 @@ def set_action_item_done(
     item.save()
     _audit(actor, Action.UPDATE, item, taskforce, changed=["done"], done=done)
     return item
+
+
+# --- Annual-report narratives ---------------------------------------------------------------
+
+
+def narrative_sections(kind: str) -> tuple[NarrativeSection, ...]:
+    if kind not in NARRATIVE_SECTIONS:
+        raise InvalidInput.field("kind", f"{kind!r} is not one of: {', '.join(ReportKind.values)}")
+    return NARRATIVE_SECTIONS[kind]
+
+
+@transaction.atomic
+def save_report_narrative(
+    *,
+    actor: User,
+    taskforce: TaskForce,
+    kind: str,
+    year: int,
+    version: int,
+    sections: Mapping[str, str],
+) -> ReportNarrative:
+    """Write the narrative sections of one annual report (the coordinator and the chair).
+    `version` is 0 for a narrative nobody has written yet; a stale version is a Conflict.
+    Sections not given keep their text. The audit record names the sections, never the text."""
+    require(actor, Do.WRITE_REPORT, taskforce)
+    errors: list[FieldError] = []
+    allowed: tuple[NarrativeSection, ...] = ()
+    try:
+        allowed = narrative_sections(kind)
+    except InvalidInput as problem:
+        errors.extend(problem.errors)
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors.append(FieldError("year", "give a year between 2000 and 2100"))
+    names = {s.field for s in allowed}
+    cleaned: dict[str, str] = {}
+    for name, text in sections.items():
+        if allowed and name not in names:
+            errors.append(FieldError(name, f"not a section of the {kind} report"))
+            continue
+        text = (text or "").replace("\r\n", "\n").strip()
+        if len(text) > NARRATIVE_LIMIT:
+            errors.append(FieldError(name, f"use at most {NARRATIVE_LIMIT:,} characters"))
+        cleaned[name] = text
+    if errors:
+        raise InvalidInput.fields(errors)
+    narrative = (
+        ReportNarrative.objects.select_for_update()
+        .filter(taskforce=taskforce, kind=kind, year=year)
+        .first()
+    )
+    if narrative is None:
+        if version:
+            _stale(0, version)
+        narrative = ReportNarrative(taskforce=taskforce, kind=kind, year=year, version=1)
+    else:
+        _bump(narrative, version)
+    created = narrative.pk is None
+    changed = [name for name, text in cleaned.items() if getattr(narrative, name) != text]
+    for name, text in cleaned.items():
+        setattr(narrative, name, text)
+    narrative.updated_by = actor
+    narrative.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            narrative.save()
+    except IntegrityError:  # someone else wrote the first version at the same moment
+        _stale(1, version)
+    action = Action.CREATE if created else Action.UPDATE
+    _audit(actor, action, narrative, taskforce, kind=kind, year=year, changed=changed)
+    return narrative
 
 
 # --- Calendar feeds --------------------------------------------------------------------------

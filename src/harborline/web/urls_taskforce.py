@@ -11,9 +11,19 @@ urlpatterns: list[URLPattern] = [
     path("taskforces/<int:taskforce_id>/", v.taskforce_home, name="taskforce_home"),
     path("taskforces/<int:taskforce_id>/members", v.taskforce_members, name="taskforce_members"),
     path(
+        "taskforces/<int:taskforce_id>/members/<int:member_id>/",
+        v.taskforce_member,
+        name="taskforce_member",
+    ),
+    path(
         "taskforces/<int:taskforce_id>/members/<int:member_id>/end",
         v.taskforce_member_end,
         name="taskforce_member_end",
+    ),
+    path(
+        "taskforces/<int:taskforce_id>/structure",
+        v.taskforce_structure_page,
+        name="taskforce_structure_page",
     ),
     path(
         "taskforces/<int:taskforce_id>/structure/<slug:what>",
@@ -57,6 +67,11 @@ urlpatterns: list[URLPattern] = [
         name="taskforce_action_done",
     ),
     path("taskforces/<int:taskforce_id>/report", v.taskforce_report, name="taskforce_report"),
+    path(
+        "taskforces/<int:taskforce_id>/report/narrative",
+        v.taskforce_report_narrative,
+        name="taskforce_report_narrative",
+    ),
     path(
         "taskforces/<int:taskforce_id>/report.pdf",
         v.taskforce_report_pdf,

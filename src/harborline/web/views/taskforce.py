@@ -19,20 +19,29 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.errors import DomainError, InvalidInput, NotFound
+from harborline.errors import Conflict, DomainError, InvalidInput, NotFound
 from harborline.people.models import Organization, User
 from harborline.taskforce import ical, imports, reports, selectors, services
 from harborline.taskforce.forms import (
     ActionItemForm,
+    LeadershipForm,
     MdtForm,
     MeetingForm,
+    MemberEditForm,
     MemberForm,
+    NarrativeForm,
     NotesForm,
     SubcommitteeForm,
     TaskForceForm,
     UploadForm,
 )
-from harborline.taskforce.models import ActionItem, AttendanceStatus, Meeting, TaskForce
+from harborline.taskforce.models import (
+    NARRATIVE_SECTIONS,
+    ActionItem,
+    AttendanceStatus,
+    Meeting,
+    TaskForce,
+)
 from harborline.taskforce.services import Do
 
 from ._util import show_domain_error
@@ -57,6 +66,14 @@ def _common(actor: User, taskforce: TaskForce, **extra: Any) -> dict[str, Any]:
         "may_manage": services.may(actor, Do.MANAGE, taskforce),
         **extra,
     }
+
+
+def _show_error(form: Any, problem: DomainError, aliases: Any = None) -> None:
+    """Field errors beside their fields; a stale version says so above the form."""
+    if isinstance(problem, Conflict) and all(e.field == "version" for e in problem.errors):
+        form.add_error(None, problem.detail)
+    else:
+        show_domain_error(form, problem, aliases)
 
 
 def _home_url(taskforce: TaskForce) -> str:
@@ -143,8 +160,6 @@ def _members_page(
     taskforce: TaskForce,
     *,
     form: MemberForm | None = None,
-    sub_form: SubcommitteeForm | None = None,
-    mdt_form: MdtForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     return render(
@@ -155,10 +170,6 @@ def _members_page(
             taskforce,
             rows=selectors.member_rows(actor, taskforce),
             form=form or MemberForm(taskforce=taskforce),
-            sub_form=sub_form or SubcommitteeForm(taskforce=taskforce),
-            mdt_form=mdt_form or MdtForm(),
-            subcommittees=list(taskforce.subcommittees.all()),
-            mdts=list(taskforce.mdts.all()),
         ),
         status=status,
     )
@@ -244,12 +255,144 @@ def taskforce_member_end(request: HttpRequest, taskforce_id: int, member_id: int
     return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
 
 
+def _member_page(
+    request: HttpRequest,
+    actor: User,
+    taskforce: TaskForce,
+    row: selectors.MemberRow,
+    form: MemberEditForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "web/taskforce/member.html",
+        _common(actor, taskforce, row=row, form=form),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def taskforce_member(request: HttpRequest, taskforce_id: int, member_id: int) -> HttpResponse:
+    """One member: the coordinator or chair changes the category, the end of the tenure or the
+    protected flag."""
+    actor, taskforce = _load(request, taskforce_id)
+    try:
+        member, row = selectors.get_member(actor, taskforce, member_id)
+    except NotFound:
+        raise Http404 from None
+    may_manage = services.may(actor, Do.MANAGE, taskforce)
+    if request.method == "GET":
+        form = (
+            MemberEditForm(initial=MemberEditForm.initial_for(member), taskforce=taskforce)
+            if may_manage
+            else None
+        )
+        return _member_page(request, actor, taskforce, row, form)
+    if not may_manage:
+        raise Http404
+    form = MemberEditForm(request.POST, taskforce=taskforce)
+    if not form.is_valid():
+        return _member_page(request, actor, taskforce, row, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.update_member(
+            actor=actor,
+            member=member,
+            version=data["version"],
+            category=form.category_value(),
+            until=data["until"],
+            clear_until=data["until"] is None,
+            protected=data["protected"],
+        )
+    except DomainError as problem:
+        _show_error(form, problem)
+        return _member_page(request, actor, taskforce, row, form, status=problem.status)
+    messages.success(request, "Member changed.")
+    return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+
+
+def _structure_url(taskforce: TaskForce) -> str:
+    return reverse("web:taskforce_structure_page", args=[taskforce.pk])
+
+
+def _structure_page(
+    request: HttpRequest,
+    actor: User,
+    taskforce: TaskForce,
+    *,
+    lead_form: LeadershipForm | None = None,
+    sub_form: SubcommitteeForm | None = None,
+    mdt_form: MdtForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    initial = {
+        "version": taskforce.version,
+        "coordinator": taskforce.coordinator.email if taskforce.coordinator else "",
+        "chair": taskforce.chair.email if taskforce.chair else "",
+    }
+    return render(
+        request,
+        "web/taskforce/structure.html",
+        _common(
+            actor,
+            taskforce,
+            lead_form=lead_form or LeadershipForm(initial=initial),
+            sub_form=sub_form or SubcommitteeForm(taskforce=taskforce),
+            mdt_form=mdt_form or MdtForm(prefix="mdt"),
+            subcommittees=list(taskforce.subcommittees.all()),
+            mdts=list(taskforce.mdts.all()),
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def taskforce_structure_page(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    return _structure_page(request, actor, taskforce)
+
+
+def _leader(field: str, email: str) -> User | None:
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        raise InvalidInput.field(field, "no Harborline account has this email")
+    return user
+
+
 @login_required
 @require_POST
 def taskforce_structure(request: HttpRequest, taskforce_id: int, what: str) -> HttpResponse:
     actor, taskforce = _load(request, taskforce_id)
     if not services.may(actor, Do.MANAGE, taskforce):
         raise Http404
+    if what == "leadership":
+        lead_form = LeadershipForm(request.POST)
+        if not lead_form.is_valid():
+            return _structure_page(request, actor, taskforce, lead_form=lead_form, status=400)
+        data = lead_form.cleaned_data
+        try:
+            services.update_leadership(
+                actor=actor,
+                taskforce=taskforce,
+                version=data["version"],
+                coordinator=_leader("coordinator", data["coordinator"]),
+                chair=_leader("chair", data["chair"]),
+            )
+        except DomainError as problem:
+            _show_error(lead_form, problem)
+            return _structure_page(
+                request, actor, taskforce, lead_form=lead_form, status=problem.status
+            )
+        taskforce.refresh_from_db()
+        messages.success(request, "Coordinator and chair saved.")
+        if not services.may(actor, Do.READ, taskforce):
+            return redirect(reverse("web:taskforce_list"))
+        return redirect(_structure_url(taskforce))
     if what == "subcommittee":
         sub_form = SubcommitteeForm(request.POST, taskforce=taskforce)
         if sub_form.is_valid():
@@ -261,10 +404,10 @@ def taskforce_structure(request: HttpRequest, taskforce_id: int, what: str) -> H
                 show_domain_error(sub_form, problem)
             else:
                 messages.success(request, "Subcommittee added.")
-                return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
-        return _members_page(request, actor, taskforce, sub_form=sub_form, status=422)
+                return redirect(_structure_url(taskforce))
+        return _structure_page(request, actor, taskforce, sub_form=sub_form, status=422)
     if what == "mdt":
-        mdt_form = MdtForm(request.POST)
+        mdt_form = MdtForm(request.POST, prefix="mdt")
         if mdt_form.is_valid():
             try:
                 services.add_mdt(actor=actor, taskforce=taskforce, **mdt_form.cleaned_data)
@@ -272,8 +415,8 @@ def taskforce_structure(request: HttpRequest, taskforce_id: int, what: str) -> H
                 show_domain_error(mdt_form, problem)
             else:
                 messages.success(request, "MDT added.")
-                return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
-        return _members_page(request, actor, taskforce, mdt_form=mdt_form, status=422)
+                return redirect(_structure_url(taskforce))
+        return _structure_page(request, actor, taskforce, mdt_form=mdt_form, status=422)
     raise Http404
 
 
@@ -639,12 +782,30 @@ def _report(request: HttpRequest, actor: User, taskforce: TaskForce) -> reports.
         return reports.annual_report(actor=actor, taskforce=taskforce)
 
 
-@login_required
-@require_GET
-def taskforce_report(request: HttpRequest, taskforce_id: int) -> HttpResponse:
-    actor, taskforce = _load(request, taskforce_id)
-    report = _report(request, actor, taskforce)
+def _narrative_form(report: reports.AnnualReport) -> NarrativeForm:
+    initial: dict[str, Any] = {
+        "version": report.narrative_version,
+        "kind": report.kind,
+        "year": report.year,
+    }
+    initial.update({section.field: text for section, text in report.narrative})
+    return NarrativeForm(initial=initial, sections=NARRATIVE_SECTIONS[report.kind])
+
+
+def _report_page(
+    request: HttpRequest,
+    actor: User,
+    taskforce: TaskForce,
+    report: reports.AnnualReport,
+    *,
+    narrative_form: NarrativeForm | None = None,
+    conflict: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     this_year = timezone.localdate().year
+    may_write = services.may(actor, Do.WRITE_REPORT, taskforce)
+    if may_write and narrative_form is None:
+        narrative_form = _narrative_form(report)
     return render(
         request,
         "web/taskforce/report.html",
@@ -655,8 +816,82 @@ def taskforce_report(request: HttpRequest, taskforce_id: int) -> HttpResponse:
             chart=mark_safe(reports.attendance_svg(report)),  # noqa: S308 - built with escape()
             kinds=reports.KINDS.items(),
             years=list(range(this_year + 1, this_year - 6, -1)),
+            narrative_form=narrative_form if may_write else None,
+            conflict=conflict,
         ),
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def taskforce_report(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    actor, taskforce = _load(request, taskforce_id)
+    return _report_page(request, actor, taskforce, _report(request, actor, taskforce))
+
+
+@login_required
+@require_POST
+def taskforce_report_narrative(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    """Save the written sections of one annual report (the coordinator and the chair)."""
+    actor, taskforce = _load(request, taskforce_id)
+    if not services.may(actor, Do.WRITE_REPORT, taskforce):
+        raise Http404
+    kind = request.POST.get("kind") or ""
+    if kind not in NARRATIVE_SECTIONS:
+        raise Http404
+    sections = NARRATIVE_SECTIONS[kind]
+    form = NarrativeForm(request.POST, sections=sections)
+    year_text = request.POST.get("year") or ""
+    if not year_text.isdigit():
+        raise Http404
+    try:
+        report = reports.annual_report(
+            actor=actor, taskforce=taskforce, kind=kind, year=int(year_text)
+        )
+    except InvalidInput:
+        raise Http404 from None
+    if not form.is_valid():
+        return _report_page(request, actor, taskforce, report, narrative_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.save_report_narrative(
+            actor=actor,
+            taskforce=taskforce,
+            kind=kind,
+            year=report.year,
+            version=data["version"],
+            sections={s.field: data[s.field] for s in sections},
+        )
+    except DomainError as problem:
+        if isinstance(problem, Conflict):
+            # Keep the person's text, and let them save it deliberately over what is there now.
+            fresh = request.POST.copy()
+            fresh["version"] = str(report.narrative_version)
+            form = NarrativeForm(fresh, sections=sections)
+            form.is_valid()
+            form.add_error(
+                None,
+                f"{problem.detail} Your text is still in the form; the text saved now is shown "
+                "above it. Save again to replace it with yours.",
+            )
+            return _report_page(
+                request,
+                actor,
+                taskforce,
+                report,
+                narrative_form=form,
+                conflict=True,
+                status=problem.status,
+            )
+        names = {s.field for s in sections}
+        show_domain_error(form, problem, lambda field: field if field in names else "")
+        return _report_page(
+            request, actor, taskforce, report, narrative_form=form, status=problem.status
+        )
+    messages.success(request, "Narrative saved. It is in the page and the PDF.")
+    target = reverse("web:taskforce_report", args=[taskforce.pk])
+    return redirect(f"{target}?kind={kind}&year={report.year}#r-narrative")
 
 
 @login_required
