@@ -24,12 +24,18 @@ YOUTH_UNSHOWN = ("aliases", "dob", "gender", "pronouns", "contacts")
 SCREENING = Compartment.SCREENING
 
 
-def obligations_for_case(actor: User, case_id: int | str) -> list[Obligation]:
+def obligations_for_case(
+    actor: User, case_id: int | str, *, audit: bool = True
+) -> list[Obligation]:
     """A case's obligations, for those who see its screening compartment (obligations follow
-    from screenings, and their kinds say what a screening found): Forbidden otherwise."""
+    from screenings, and their kinds say what a screening found): Forbidden otherwise. A page
+    that has just recorded its read of the whole case (`case_detail`) passes audit=False: one
+    page, one read event."""
     case, grant = case_for(actor, case_id)
     require(grant, SCREENING)
     rows = list(case.obligations.select_related("owner_org").order_by("due_at", "pk"))
+    if not audit:
+        return rows
     record(
         actor=actor,
         action=Action.VIEW,

@@ -280,7 +280,7 @@ def _obligation_views(
     actor: User, case: Case, overrides: dict[str, Any]
 ) -> tuple[list[ObligationView], bool]:
     try:
-        rows = response_reads.obligations_for_case(actor, case.pk)
+        rows = response_reads.obligations_for_case(actor, case.pk, audit=False)
     except Forbidden:  # obligations follow the screening compartment
         return [], False
     membership = actor.membership_or_none
@@ -821,7 +821,7 @@ def screening_result(request: HttpRequest, case_id: int, screening_id: int) -> H
     pack = _pack(case.pack)
     now = timezone.now()
     started = []
-    for o in response_reads.obligations_for_case(actor, case.pk):
+    for o in response_reads.obligations_for_case(actor, case.pk, audit=False):
         if o.screening_id != screening_id:
             continue
         left, overdue = time_left(o.due_at, now)
