@@ -13,7 +13,7 @@ from harborline.people.models import Membership
 from harborline.training.catalogue import requirements_of
 from harborline.training.selectors import compliance_for, compliance_summary
 
-from .factories import org, person, taskforce, train, washington_geography
+from .factories import org, person, system_admin, taskforce, train, washington_geography
 
 WASHINGTON = requirements_of("washington")
 
@@ -240,3 +240,37 @@ def test_unknown_pack_is_invalid_input_on_pack(db):
     with pytest.raises(InvalidInput) as caught:
         compliance_for(pack="atlantis", organizations=[])
     assert caught.value.errors[0].field == "pack"
+
+
+def test_a_report_counts_training_as_it_stood_at_the_end_of_its_period(db):
+    """Training finished after a report period does not count in that period's report."""
+    import datetime as dt
+
+    from harborline.taskforce import reports
+    from harborline.taskforce.selectors import training_compliance
+
+    region, county = washington_geography()
+    police = org("law_enforcement", county=county, name="Harbor City Police (synthetic)")
+    first, second = person(police), person(police)
+    for officer in (first, second):  # both on staff since 2024
+        officer.membership.since = dt.date(2024, 1, 1)
+        officer.membership.save()
+    tf = taskforce("washington", police)
+    train(first, course="CSEC-101", pack="washington", level="in_depth", on=dt.date(2025, 6, 1))
+    train(second, course="CSEC-201", pack="washington", level="in_depth", on=dt.date(2026, 2, 1))
+
+    def officers(at):
+        found = [
+            r for r in training_compliance(tf, at=at).items if r.id == "law_enforcement_in_depth"
+        ]
+        return found[0].actual
+
+    assert officers(dt.date(2025, 12, 31)) == 1
+    assert officers(dt.date(2026, 3, 1)) == 2
+    start, end, _ = reports.period("washington", 2025)
+    assert end == dt.date(2025, 12, 31)
+    report = reports.annual_report(actor=system_admin(), taskforce=tf, kind="washington", year=2025)
+    line = [g for g in report.gaps if "Harbor City Police" in g and "1 of 2" in g]
+    # each gap names its requirement: the two "1 of 2" lines are told apart
+    assert any("in-depth" in g.lower() or "in depth" in g.lower() for g in line), line
+    assert any("basic training" in g.lower() for g in line), line

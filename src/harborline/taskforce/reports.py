@@ -125,8 +125,10 @@ def annual_report(
     done = items.filter(done=True).count()
     open_ = items.filter(done=False).count()
     overdue = items.filter(done=False, due__lt=timezone.localdate()).count()
-    training = training_compliance(taskforce)
-    agreements = agreements_summary(taskforce)
+    # Training and agreements as they stood at the end of the period (or today, if earlier).
+    as_of = min(end, timezone.localdate())
+    training = training_compliance(taskforce, at=as_of)
+    agreements = agreements_summary(taskforce, at=min(end_at, timezone.now()))
 
     gaps = [f"No member represents: {r.label}" for r in rep.missing]
     if not meetings:
@@ -134,8 +136,9 @@ def annual_report(
     if overdue:
         gaps.append(f"{overdue} action item(s) from this period are overdue.")
     for req in training.unmet:
+        what = getattr(req, "requirement", "") or getattr(req, "id", "")
         gaps.append(
-            f"Training requirement not met: {getattr(req, 'subject', '')} "
+            f"Training requirement not met: {getattr(req, 'subject', '')} — {what} "
             f"({getattr(req, 'actual', '?')} of {getattr(req, 'required', '?')})"
         )
     if taskforce.coordinator_id is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -288,16 +288,18 @@ class Summary:
         return [i for i in self.items if not getattr(i, "met", True)]
 
 
-def training_compliance(taskforce: TaskForce) -> Summary:
+def training_compliance(taskforce: TaskForce, at: date | None = None) -> Summary:
+    """Training compliance of the task force's member organizations on `at` (default today)."""
     from harborline.training.selectors import compliance_summary
 
-    return Summary(list(compliance_summary(taskforce=taskforce)))
+    return Summary(list(compliance_summary(taskforce=taskforce, at=at)))
 
 
-def agreements_summary(taskforce: TaskForce) -> Summary:
+def agreements_summary(taskforce: TaskForce, at: datetime | None = None) -> Summary:
+    """The member organizations' agreements as they stood at `at` (default now)."""
     from harborline.agreements.selectors import summary_for
 
-    data = summary_for(taskforce=taskforce).as_dict()
+    data = summary_for(taskforce=taskforce, at=at).as_dict()
     return Summary([_summary_line(k, v) for k, v in data.items()])
 
 
