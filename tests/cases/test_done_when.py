@@ -182,7 +182,9 @@ def test_privileged_notes_never_reach_barred_organizations(make_org, make_user, 
         assert "Privileged synthetic note." not in str(body)
 
 
-def test_child_welfare_owning_the_case_does_not_report_to_itself(make_org, make_user, api):
+def test_child_welfare_owning_the_case_still_makes_the_report(make_org, make_user, api):
+    """The report is the agency's own intake then (a new allegation is a new report): the clock
+    runs whoever owns the case (docs/decisions/0029-obligation-clocks.md)."""
     client = api(make_user(make_org("child_welfare")))
     case_id = open_case(client)
     r = client.post(
@@ -190,9 +192,9 @@ def test_child_welfare_owning_the_case_does_not_report_to_itself(make_org, make_
         {
             "instrument": "nrit",
             "answers": NRIT_CONFIRMED,
-            "identified_by": "child_welfare",
+            "identified_by": "law_enforcement",
             "identified_at": IDENTIFIED,
         },
     )
     kinds = {o["kind"] for o in r.json()["obligations"]}
-    assert "mdt_72h" in kinds and "child_welfare_report" not in kinds
+    assert {"rapid_response_mdt", "mdt_72h", "child_welfare_report"} <= kinds

@@ -385,11 +385,10 @@ def test_screening_with_nrit_confirmed_by_law_enforcement_starts_three_clocks(wo
     for title in (
         "Convene a Rapid Response MDT on scene",
         "Convene the full MDT (72-Hour MDT)",
+        "Report to the local child-welfare agency",
         "immediate safety at first contact",
     ):
         assert title in html
-    # The case is child welfare's own: there is no report to make to itself.
-    assert "Report to the local child-welfare agency" not in html
     assert "left" in html
     case_page = client.get(f"/cases/{world.case.pk}/").content.decode()
     assert "Who can respond now" in case_page

@@ -130,9 +130,6 @@ class Obligation(Cited):
     authority: str = ""  # statute or resource, e.g. "NRS 432B.220"
     repeat: Repeat | None = None
     agency_configurable: bool = False  # an agency's policy may change the clock (e.g. NRIT 8-B)
-    # A report TO these organization types: when one of them owns the case, its own record is
-    # the report, and the obligation is not started.
-    recipient_org_types: list[str] = []
     description: str = ""
 
     @model_validator(mode="after")

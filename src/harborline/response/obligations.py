@@ -51,14 +51,11 @@ def triggers_for(
     return fired
 
 
-def plan(pack: Pack, *, triggers: list[str], at: datetime, owner_type: str = "") -> list[Planned]:
-    """The obligations the triggers start, each due by its rule's clock from `at`; a report to
-    the case owner's own kind of organization is not started (its record is the report)."""
+def plan(pack: Pack, *, triggers: list[str], at: datetime) -> list[Planned]:
+    """The obligations the triggers start, each due by its rule's clock from `at`."""
     section = pack.sections.get("obligations.yaml")
     planned = []
     for rule in getattr(section, "obligations", []):
-        if owner_type and owner_type in rule.recipient_org_types:
-            continue
         if rule.trigger in triggers:
             planned.append(Planned(rule, rule.trigger, at, due_at(at, rule.due)))
     return planned

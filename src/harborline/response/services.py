@@ -132,7 +132,7 @@ def record_screening(
         _close(pending, actor, Status.DONE, evidence={"screening": screening.pk})
     pending_kinds = set(case.obligations.pending().values_list("kind", flat=True))
     created = []
-    for planned in plan(pack, triggers=fired, at=at, owner_type=case.owner.type):
+    for planned in plan(pack, triggers=fired, at=at):
         if planned.rule.id in pending_kinds:
             continue
         created.append(

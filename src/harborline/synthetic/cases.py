@@ -725,7 +725,7 @@ def _write(
                     ob.obj.completed_by_id = s.recorder_id
                     ob.obj.evidence = {"screening": screening.pk}
             pending = {ob.obj.kind for ob in made if ob.pending_at(s.recorded_at)}
-            for planned in plan(pack, triggers=fired, at=s.identified_at, owner_type=p.owner.type):
+            for planned in plan(pack, triggers=fired, at=s.identified_at):
                 if planned.rule.id in pending:
                     continue
                 ob = _Ob(
