@@ -60,6 +60,23 @@ def sharing_state(*, actor: User, case: Case, grant: Grant) -> SharingState:
     return SharingState(shares=active, consents=consents, ended=ended)
 
 
+def team_organizations(*, case: Case, grant: Grant) -> list[Organization]:
+    """The organizations a case team can name, for the case's managers: the owner and those the
+    case is shared with (someone on the team of an organization without a share could not read
+    the case; share it first)."""
+    from django.db.models import Q
+
+    from harborline.people.models import Organization
+
+    require_manager(grant)
+    shared = Share.objects.active().filter(case=case).values("organization_id")
+    return list(
+        Organization.objects.filter(
+            Q(pk=case.owner_id) | Q(pk__in=shared), is_active=True
+        ).order_by("name")
+    )
+
+
 @dataclass
 class ReviewQueue:
     organization: Organization

@@ -22,13 +22,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harborline.access import compartments as c
+from harborline.access import selectors as access_reads
 from harborline.access.policy import Grant, case_for, grants_for, require
 from harborline.cases import selectors as case_reads
 from harborline.cases import services as case_services
 from harborline.cases.models import REFERENCE_COMPARTMENT, Case, ReferenceKind, TeamRole
 from harborline.errors import DomainError, FieldError, Forbidden, InvalidInput, NotFound
 from harborline.instruments import forms as instrument_forms
-from harborline.people.models import Organization, User
+from harborline.people.models import User
 from harborline.protocols.packs import Pack, get_pack
 from harborline.response import selectors as response_reads
 from harborline.response import services as response_services
@@ -413,7 +414,7 @@ def _case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[
     )
     team_form = None
     if grant.manages:
-        team_form = overrides.get("team") or TeamForm(organizations=_team_orgs(case))
+        team_form = overrides.get("team") or TeamForm(organizations=_team_orgs(case, grant))
     banner = ""
     if grant.via == "break_glass" and grant.break_glass is not None:
         banner = local(grant.break_glass.expires_at, _org_tz(actor), "%H:%M")
@@ -454,17 +455,8 @@ def _instrument_title(pack: Pack | None, instrument: str) -> str:
         return instrument
 
 
-def _team_orgs(case: Case) -> list[tuple[str, str]]:
-    """Organizations a case team can name: the owner and those the case is shared with (someone
-    on the team of an organization without a share could not read the case; share it first)."""
-    from django.db.models import Q
-    from django.utils import timezone as tz
-
-    from harborline.access.models import Share
-
-    shared = Share.objects.active(tz.now()).filter(case=case).values("organization_id")
-    orgs = Organization.objects.filter(Q(pk=case.owner_id) | Q(pk__in=shared), is_active=True)
-    return [(o.slug, o.name) for o in orgs.order_by("name")]
+def _team_orgs(case: Case, grant: Grant) -> list[tuple[str, str]]:
+    return [(o.slug, o.name) for o in access_reads.team_organizations(case=case, grant=grant)]
 
 
 def _render_case(
@@ -590,10 +582,13 @@ def case_reference(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = _actor(request)
     try:
-        case, _ = case_for(actor, case_id)
+        case, grant = case_for(actor, case_id)
+        organizations = _team_orgs(case, grant)
     except NotFound:
         raise Http404 from None
-    form = TeamForm(request.POST, organizations=_team_orgs(case))
+    except Forbidden:
+        raise PermissionDenied from None
+    form = TeamForm(request.POST, organizations=organizations)
     if form.is_valid():
         data = form.cleaned_data
         try:
