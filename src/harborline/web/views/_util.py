@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.http import HttpRequest
@@ -10,6 +12,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from harborline.errors import DomainError
+from harborline.response.clocks import event_time
+
+if TYPE_CHECKING:
+    from harborline.people.models import User
 
 
 def safe_next(request: HttpRequest, default: str = "") -> str:
@@ -46,3 +52,23 @@ def show_domain_error(
             form.add_error(None, error.message)
     if not problem.errors:
         form.add_error(None, problem.detail)
+
+
+def actor(request: HttpRequest) -> User:
+    """The signed-in user (the views are behind login_required)."""
+    return request.user  # type: ignore[return-value]
+
+
+def org_time_zone(request: HttpRequest) -> str:
+    """The time zone of the signed-in user's organization (forms read times in it)."""
+    membership = actor(request).membership_or_none
+    return membership.organization.time_zone if membership else "America/Los_Angeles"
+
+
+def wall_clock(value: datetime | None, tz_name: str, field: str) -> datetime | None:
+    """A datetime-local value is wall-clock time in `tz_name`; read it as every event time is
+    read (response.clocks.event_time): a skipped local time is refused naming `field`, a
+    repeated one is the earlier."""
+    if value is None:
+        return None
+    return event_time(value.replace(tzinfo=None), tz_name, field)

@@ -23,13 +23,10 @@ from harborline.agreements.vocab import COMPARTMENT_LABELS, COMPARTMENTS, MOU_EL
 from harborline.errors import DomainError, NotFound
 from harborline.people.models import Organization, User
 
-from ._util import show_domain_error
+from ._util import actor as _actor
+from ._util import org_time_zone, show_domain_error, wall_clock
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
@@ -37,11 +34,6 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
         return selectors.get_agreement(actor=_actor(request), pk=pk)
     except NotFound:
         raise Http404 from None
-
-
-def _tz(request: HttpRequest) -> str:
-    m = _actor(request).membership_or_none
-    return m.organization.time_zone if m else "America/Los_Angeles"
 
 
 # --- forms -----------------------------------------------------------------------------------
@@ -245,7 +237,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         request,
         "web/agreements/list.html",
         {
-            "rows": _rows(agreements, _tz(request)),
+            "rows": _rows(agreements, org_time_zone(request)),
             "kind": kind,
             "may_create": scope_for(actor, Do.CREATE) is not None,
         },
@@ -404,11 +396,6 @@ def _form_page(
 def _done(request: HttpRequest, agreement: Agreement, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("web:agreement_detail", pk=agreement.pk)
-
-
-def _aware(value: Any, tz: str) -> Any:
-    """A datetime-local value is the organization's wall-clock time."""
-    return value.replace(tzinfo=None).replace(tzinfo=ZoneInfo(tz)) if value else value
 
 
 @login_required
@@ -640,13 +627,13 @@ def dsa_submission(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dsa_breach(request: HttpRequest, pk: int) -> HttpResponse:
-    tz = _tz(request)
+    tz = org_time_zone(request)
 
     def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
         services.record_breach(
             actor=actor,
             agreement=a,
-            reported_at=_aware(d["reported_at"], tz),
+            reported_at=wall_clock(d["reported_at"], tz, "reported_at"),  # type: ignore[arg-type]
             description=d["description"],
         )
 
@@ -665,7 +652,7 @@ def dsa_breach(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dsa_cure(request: HttpRequest, pk: int, breach_id: int) -> HttpResponse:
-    tz = _tz(request)
+    tz = org_time_zone(request)
     agreement = _agreement(request, pk)
     breach = Breach.objects.filter(pk=breach_id, agreement=agreement).first()
     if breach is None:
@@ -673,7 +660,10 @@ def dsa_cure(request: HttpRequest, pk: int, breach_id: int) -> HttpResponse:
 
     def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
         services.record_cure(
-            actor=actor, breach=breach, cured_at=_aware(d["cured_at"], tz), note=d["note"]
+            actor=actor,
+            breach=breach,
+            cured_at=wall_clock(d["cured_at"], tz, "cured_at"),  # type: ignore[arg-type]
+            note=d["note"],
         )
 
     return _duty_page(

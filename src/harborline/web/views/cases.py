@@ -50,15 +50,12 @@ from ..forms_cases import (
     WaiveForm,
     place_errors,
 )
+from ._util import actor as _actor
 from .cases_util import local, team_people, time_left
 
 PRIVILEGED = c.Compartment.ADVOCATE_PRIVILEGED
 CONFIDENTIAL = c.Compartment.PLACEMENT_ADDRESS
 SCREENING_CONTEXT = {"identified_by", "identified_at", "setting", "urgent", "urgent_reason"}
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _org_tz(actor: User) -> str:

@@ -22,11 +22,8 @@ from harborline.errors import DomainError, NotFound
 from harborline.people.models import User
 
 from ..forms_cases import BreakGlassForm, ReviewForm, place_errors
+from ._util import actor as _actor
 from .cases_util import local
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @login_required

@@ -29,11 +29,8 @@ from harborline.protocols.packs import get_pack
 from harborline.protocols.sections import Consent as ConsentRules
 
 from ..forms_cases import ConsentForm, ShareForm, place_errors
+from ._util import actor as _actor
 from .cases_util import consent_words, local, long_date, share_summary, short_label
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _managed(actor: User, case_id: int) -> tuple[Case, Grant]:

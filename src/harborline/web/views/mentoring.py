@@ -4,7 +4,7 @@ week, and the gaps with nobody on call). Thin: parse, call a service or selector
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,19 +32,11 @@ from harborline.mentoring.permissions import Do, may_on, scope_for, sees_private
 from harborline.people.models import Organization, User
 from harborline.protocols.models import County, Region
 
-from ._util import show_domain_error
+from ._util import actor as _actor
+from ._util import org_time_zone, show_domain_error, wall_clock
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _tz(request: HttpRequest) -> str:
-    m = _actor(request).membership_or_none
-    return m.organization.time_zone if m else "America/Los_Angeles"
 
 
 def _advocate(request: HttpRequest, pk: int) -> MentorAdvocate:
@@ -52,11 +44,6 @@ def _advocate(request: HttpRequest, pk: int) -> MentorAdvocate:
         return selectors.get_advocate(actor=_actor(request), pk=pk)
     except NotFound:
         raise Http404 from None
-
-
-def _aware(value: datetime | None, tz: str) -> datetime | None:
-    """A datetime-local value is wall-clock time in the viewer's organization's zone."""
-    return value.replace(tzinfo=None).replace(tzinfo=ZoneInfo(tz)) if value else value
 
 
 # --- forms -----------------------------------------------------------------------------------
@@ -267,7 +254,7 @@ def advocate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "may_manage": may_on(actor, Do.MANAGE, advocate),
             "may_supervise": may_on(actor, Do.SUPERVISE, advocate),
-            "tz": ZoneInfo(_tz(request)),
+            "tz": ZoneInfo(org_time_zone(request)),
         },
     )
 
@@ -415,7 +402,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if scope_for(actor, Do.SEE_ON_CALL) is None:
         raise Http404
-    tz = _tz(request)
+    tz = org_time_zone(request)
     start = _week_start(request.GET.get("week", ""), tz)
     county = request.GET.get("county", "").strip()[:60] or None
     error = ""
@@ -451,7 +438,7 @@ def shift_add(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if scope_for(actor, Do.SCHEDULE) is None:
         raise Http404
-    tz = _tz(request)
+    tz = org_time_zone(request)
     cancel = reverse("web:on_call")
     intro = f"Times are in {tz}."
     if request.method == "POST":
@@ -462,8 +449,8 @@ def shift_add(request: HttpRequest) -> HttpResponse:
                 services.add_shift(
                     actor=actor,
                     advocate=d["advocate"],
-                    starts_at=_aware(d["starts_at"], tz),  # type: ignore[arg-type]
-                    ends_at=_aware(d["ends_at"], tz),  # type: ignore[arg-type]
+                    starts_at=wall_clock(d["starts_at"], tz, "starts_at"),  # type: ignore[arg-type]
+                    ends_at=wall_clock(d["ends_at"], tz, "ends_at"),  # type: ignore[arg-type]
                     county=d["county"].slug if d["county"] else "",
                     region=d["region"].slug if d["region"] else "",
                     organization=d["organization"],

@@ -44,11 +44,8 @@ from harborline.taskforce.models import (
 )
 from harborline.taskforce.services import Do
 
+from ._util import actor as _actor
 from ._util import show_domain_error
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _load(request: HttpRequest, taskforce_id: int) -> tuple[User, TaskForce]:

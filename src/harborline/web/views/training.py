@@ -35,14 +35,11 @@ from harborline.training.catalogue import (
 )
 from harborline.training.models import Format, Level, SpeakerRole, TrainingEvent
 
+from ._util import actor as _actor
 from ._util import show_domain_error
 
 IMPORT_SALT = "harborline.training.import"
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _pack_or_404(pack: str) -> Any:
