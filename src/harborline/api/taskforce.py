@@ -192,12 +192,6 @@ def add_member(request: HttpRequest, taskforce_id: int, payload: MemberIn) -> St
 # --- Meetings --------------------------------------------------------------------------------
 
 
-def _no_nul(value: str | None) -> str | None:
-    if value is not None and "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
 def _in_range(value: datetime | None) -> datetime | None:
     if value is not None and not 2000 <= value.year <= 2100:
         raise ValueError("give a date between the years 2000 and 2100")
@@ -217,7 +211,6 @@ class MeetingIn(Schema):
     location: str = Field(default="", max_length=300)
     agenda: str = Field(default="", max_length=20000)
 
-    check_text = field_validator("title", "location", "agenda")(_no_nul)
     check_range = field_validator("starts_at", "ends_at")(_in_range)
 
 

@@ -82,8 +82,17 @@ api = HarborlineAPI(
 
 
 def _field_name(loc: list[object]) -> str:
-    parts = [str(p) for p in loc if p not in LOCATIONS]
-    return ".".join(parts) or "body"
+    """A field by its JSON path, as the request guard names them: `youth.first_name`,
+    `attendees[0]`, `actions[1].owner`."""
+    name = ""
+    for part in loc:
+        if part in LOCATIONS:
+            continue
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
 
 
 @api.exception_handler(NinjaValidationError)
@@ -113,9 +122,14 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
-    if exc.status_code == 400 and isinstance(cause, ValueError):
+    if exc.status_code == 400 and isinstance(cause, ValueError | RecursionError):
         # django-ninja wraps a body it cannot parse; that is invalid input like any other.
-        message = f"is not valid JSON ({cause.msg})" if hasattr(cause, "msg") else "is not JSON"
+        if isinstance(cause, RecursionError):
+            message = "is nested too deeply"
+        elif hasattr(cause, "msg"):
+            message = f"is not valid JSON ({cause.msg})"
+        else:
+            message = "is not JSON"
         errors = [FieldError("body", message)]
         return problem(422, "Some fields need attention", f"body: {message}", errors)
     return problem(exc.status_code, "Request failed", str(exc))

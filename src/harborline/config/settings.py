@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "harborline.audit.middleware.RequestIdMiddleware",
+    # Before anything reads the request: 413 for a body over the limit, 422/400 for text that
+    # is not valid Unicode (config/request_guard.py).
+    "harborline.config.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
