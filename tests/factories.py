@@ -2,7 +2,8 @@
 
 - `OrganizationFactory()`
 - `UserFactory(role="caseworker", org=None, password=PASSWORD)` creates the user *and* their
-  membership (a new organization unless `org` is given); `role=None` makes a user without one.
+  membership (a new organization unless `org` is given: a task force for a coordinator);
+  `role=None` makes a user without one.
 - `give_totp_device(user)` gives a confirmed TOTP device; `totp_code(device)` computes its
   current code the way an authenticator app would.
 - `sign_in(client, user)` signs a Django test client in, with the second factor passed when the
@@ -50,9 +51,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         password = kwargs.pop("password", PASSWORD)
         user = model_class.objects.create_user(*args, password=password, **kwargs)
         if role is not None:
-            Membership.objects.create(
-                user=user, organization=org or OrganizationFactory(), role=role
-            )
+            if org is None:  # coordinators work for task forces (people/grants.py)
+                org = OrganizationFactory(
+                    **({"type": OrgType.TASK_FORCE} if role == Role.COORDINATOR else {})
+                )
+            Membership.objects.create(user=user, organization=org, role=role)
         return user
 
 

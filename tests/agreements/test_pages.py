@@ -100,10 +100,17 @@ def test_pages_hide_agreements_of_other_organizations(orgs):
     assert client.get(reverse("web:agreement_add")).status_code == 404
 
 
-def test_coordinator_reads_every_agreement_but_cannot_change_one(orgs):
+def test_coordinator_reads_their_task_forces_agreements_but_cannot_change_one(orgs):
+    from harborline.taskforce.models import Member, TaskForce
+
     cw, pd = orgs
     mou = make_mou([cw, pd])
-    client, _ = signed_in("coordinator", OrganizationFactory(slug="tf", name="Task force"))
+    tf = OrganizationFactory(slug="tf", name="Task force", type="task_force")
+    client, coordinator = signed_in("coordinator", tf)
+    assert b"MOU-WASHOE-2026-01" not in client.get(reverse("web:agreements")).content
+    assert client.get(reverse("web:agreement_detail", args=[mou.pk])).status_code == 404
+    taskforce = TaskForce.objects.create(name="Northern", pack="nevada", coordinator=coordinator)
+    Member.objects.create(taskforce=taskforce, organization=cw, category="child_welfare")
     assert b"MOU-WASHOE-2026-01" in client.get(reverse("web:agreements")).content
     assert client.get(reverse("web:agreement_detail", args=[mou.pk])).status_code == 200
     assert client.get(reverse("web:agreement_edit", args=[mou.pk])).status_code == 404

@@ -29,7 +29,9 @@ TABLE = {
     "supervisor": (True, False, False, False),
     "mentor_advocate": (True, False, False, False),
     "org_admin": (True, False, True, True),
-    "coordinator": (True, True, False, False),
+    # a coordinator reads beyond their own organization only what the task forces they
+    # coordinate hold (test_coordinator_reach.py); here they coordinate none
+    "coordinator": (True, False, False, False),
     "analyst": (True, False, False, False),
     "system_admin": (True, True, True, True),
 }
@@ -140,9 +142,6 @@ def test_editing_an_agreement_of_another_party(world, role):
     )
     if role == "system_admin":
         assert call().title == "Renamed"
-    elif role == "coordinator":  # reads everything, changes nothing
-        with pytest.raises(Forbidden):
-            call()
     else:
         with pytest.raises(NotFound):
             call()

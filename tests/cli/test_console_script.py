@@ -129,7 +129,7 @@ def test_keys_migrate_create_and_serve_with_gunicorn(env):
         "--org",
         "carson-cw",
         "--role",
-        "coordinator",
+        "supervisor",
         "--password-stdin",
         stdin="a long enough passphrase here\n",
     )
@@ -160,7 +160,7 @@ def test_keys_migrate_create_and_serve_with_gunicorn(env):
         assert (me["email"], me["organization"], me["role"]) == (
             "kim@example.org",
             "carson-cw",
-            "coordinator",
+            "supervisor",
         )
 
         status, content_type, body = get(f"{base}/api/v1/me", "hl_wrong")

@@ -164,6 +164,31 @@ def test_empty_stdin_password_is_refused(cli, washoe_org, monkeypatch):
     one_error(result, "harborline user create: error: --password-stdin: no password")
 
 
+def test_a_coordinator_is_made_only_in_a_task_force_organization(cli, washoe_org):
+    """The command line acts for the operator (as a system administrator) and goes through
+    the same grant rule as the pages (people/grants.py)."""
+    refused = cli(
+        "user", "create", "--email", "c@example.org", "--org", "washoe-so", "--role", "coordinator"
+    )
+    one_error(refused, "harborline user create: error: --role: A coordinator belongs to a task")
+    assert not User.objects.filter(email="c@example.org").exists()
+    made = cli(
+        "org",
+        "create",
+        "--slug",
+        "tf-northern",
+        "--name",
+        "TF",
+        "--type",
+        "task_force",
+        "--county",
+        "washoe",
+    )
+    assert made.code == 0, made.err
+    create_user(cli, "c@example.org", "coordinator", "tf-northern")
+    assert User.objects.get(email="c@example.org").membership.role == "coordinator"
+
+
 def test_unknown_org_is_one_line(cli, db):
     one_error(
         cli("user", "create", "--email", "a@b.org", "--org", "nope", "--role", "caseworker"),

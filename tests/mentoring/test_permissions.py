@@ -30,7 +30,9 @@ TABLE = {
     "supervisor": (True, False, True, False, True),
     "mentor_advocate": (False, False, False, False, True),  # only their own entry
     "org_admin": (True, False, True, False, True),
-    "coordinator": (True, True, False, False, True),
+    # beyond their own organization, only the task forces they coordinate (here none):
+    # test_coordinator_reach.py
+    "coordinator": (True, False, False, False, True),
     "analyst": (False, False, False, False, False),
     "system_admin": (True, True, True, True, True),
 }

@@ -83,9 +83,15 @@ def test_reminders_go_to_the_role_on_the_case_team_and_breach_escalates(setup):
     assert "as a supervisor" in escalation.body
 
 
-def test_without_anyone_of_the_role_on_the_team_everyone_in_the_role_is_reminded(setup, make_user):
-    coordinators = sorted(make_user(setup.org, "coordinator").email for _ in range(2))
-    make_obligation(setup, trigger_at=T0, hours=72, role="coordinator", kind="mdt_72h")
+def test_without_anyone_of_the_role_on_the_team_everyone_in_the_role_is_reminded(
+    setup, make_org, make_user
+):
+    # The 72-hour MDT carried by a task force (a pack owner type): coordinators work only
+    # for task forces (people/grants.py).
+    task_force = make_org("task_force")
+    coordinators = sorted(make_user(task_force, "coordinator").email for _ in range(2))
+    ob = make_obligation(setup, trigger_at=T0, hours=72, role="coordinator", kind="mdt_72h")
+    Obligation.objects.filter(pk=ob.pk).update(owner_org=task_force)
     _sweep(T0 + timedelta(hours=36))
     (message,) = _mails()
     assert message.to == coordinators

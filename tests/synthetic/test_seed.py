@@ -259,6 +259,22 @@ def test_statewide_bodies(state_like):
     assert set(system_admins.values_list("organization__type", flat=True)) == {OrgType.TASK_FORCE}
 
 
+def test_coordinators_work_only_for_task_forces(demo):
+    """The grant rule (people/grants.py): a coordinator belongs to a task-force organization."""
+    types = set(
+        Membership.objects.filter(role=Role.COORDINATOR).values_list(
+            "organization__type", flat=True
+        )
+    )
+    assert types == {OrgType.TASK_FORCE}
+
+
+def test_state_scale_coordinators_work_only_for_task_forces(state_like):
+    coordinators = Membership.objects.filter(role=Role.COORDINATOR)
+    assert coordinators.count() > 1
+    assert set(coordinators.values_list("organization__type", flat=True)) == {OrgType.TASK_FORCE}
+
+
 def test_state_scale_roles_and_memberships(state_like):
     counts = state_like.counts
     assert counts["users"] == User.objects.count() == Membership.objects.count()

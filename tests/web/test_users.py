@@ -113,9 +113,12 @@ def test_org_admin_cannot_give_system_admin_role(client, make_user):
         f"/org/users/{target.pk}/role", {"role": "system_admin"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 422
-    assert "Choose one of the listed roles" in response.content.decode()
+    assert "Only a system administrator can give this role" in response.content.decode()
     target.refresh_from_db()
     assert target.membership.role == "caseworker"
+    unknown = client.post(f"/org/users/{target.pk}/role", {"role": "boss"}, HTTP_HX_REQUEST="true")
+    assert unknown.status_code == 422
+    assert "Choose one of the listed roles" in unknown.content.decode()
 
 
 def test_org_admin_cannot_change_a_system_admin(client, make_user):

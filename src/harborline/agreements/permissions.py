@@ -1,7 +1,9 @@
 """Who may do what with agreements: one table, read by services, selectors and the pages.
 
-Scopes: ANY agreement; PARTY = agreements the actor's organization is a party to; OWN = only for
-the actor's own organization (signing: an org admin records their own organization's signature).
+Scopes: ANY agreement; PARTY = agreements the actor's organization is a party to; TASK_FORCE =
+those, and agreements a party to which is a current member organization of a task force the
+actor coordinates (what the task force holds: decision 0032); OWN = only for the actor's own
+organization (signing: an org admin records their own organization's signature).
 A role missing from an action's row may not do it. Reading is refused with NotFound (existence
 does not leak); a write the actor may read but not do is refused with Forbidden."""
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from django.db.models import Q
 
 from harborline.people.roles import Role
 
@@ -20,6 +24,7 @@ if TYPE_CHECKING:
 
 class Scope(StrEnum):
     ANY = "any"
+    TASK_FORCE = "task_force"
     PARTY = "party"
     OWN = "own"
 
@@ -36,7 +41,7 @@ R = Role
 RULES: dict[Do, dict[str, Scope]] = {
     Do.READ: {
         R.SYSTEM_ADMIN: Scope.ANY,
-        R.COORDINATOR: Scope.ANY,
+        R.COORDINATOR: Scope.TASK_FORCE,
         R.ORG_ADMIN: Scope.PARTY,
         R.SUPERVISOR: Scope.PARTY,
         R.CASEWORKER: Scope.PARTY,
@@ -57,6 +62,16 @@ def scope_for(actor: User, action: Do) -> Scope | None:
     return RULES[action].get(membership.role)
 
 
+def party_filter(actor: User, scope: Scope) -> Q:
+    """The agreements a PARTY or TASK_FORCE scope reaches, as a filter on Agreement."""
+    condition = Q(parties__organization_id=actor.membership.organization_id)
+    if scope == Scope.TASK_FORCE:
+        from harborline.taskforce.models import organizations_coordinated_by
+
+        condition |= Q(parties__organization_id__in=organizations_coordinated_by(actor))
+    return condition
+
+
 def may(
     actor: User,
     action: Do,
@@ -74,7 +89,14 @@ def may(
     own = actor.membership.organization_id
     if scope == Scope.OWN:
         return for_org is not None and for_org.pk == own
-    return any(p.pk == own for p in (parties or []))
+    party_ids = {p.pk for p in (parties or [])}
+    if own in party_ids:
+        return True
+    if scope == Scope.TASK_FORCE and party_ids:
+        from harborline.taskforce.models import organizations_coordinated_by
+
+        return organizations_coordinated_by(actor).filter(organization_id__in=party_ids).exists()
+    return False
 
 
 def may_on(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from harborline.errors import NotFound
@@ -23,7 +23,7 @@ from .models import (
     Kind,
     Status,
 )
-from .permissions import Do, Scope, scope_for
+from .permissions import Do, Scope, party_filter, scope_for
 
 if TYPE_CHECKING:
     from harborline.taskforce.models import TaskForce
@@ -40,7 +40,7 @@ def visible_agreements(*, actor: User, kind: str | None = None) -> QuerySet[Agre
         return qs.none()
     if scope == Scope.ANY:
         return qs
-    return qs.filter(parties__organization_id=actor.membership.organization_id).distinct()
+    return qs.filter(pk__in=Agreement.objects.filter(party_filter(actor, scope)).values("pk"))
 
 
 def get_agreement(*, actor: User, pk: int) -> Agreement:
@@ -222,9 +222,7 @@ class AgreementsSummary:
 
 
 def member_organization_ids(taskforce: TaskForce, *, on: date) -> set[int]:
-    rows = taskforce.members.filter(organization__isnull=False).filter(
-        Q(until__isnull=True) | Q(until__gte=on), since__lte=on
-    )
+    rows = taskforce.members.current(on).filter(organization__isnull=False)
     return set(rows.values_list("organization_id", flat=True))
 
 

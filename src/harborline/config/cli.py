@@ -898,7 +898,7 @@ def build_parser() -> ArgumentParser:
         required=True,
         choices=Role.values,
         metavar="ROLE",
-        help=f"one of: {', '.join(Role.values)}",
+        help=f"one of: {', '.join(Role.values)} (a coordinator only in a task_force organization)",
     )
     p.add_argument("--name", help="full name")
     p.add_argument(

@@ -1,6 +1,8 @@
 """Who may do what in the mentor-advocate program: one table.
 
-Scopes: ANY; ORG = mentor-advocates of the actor's own organization; SELF = the actor's own
+Scopes: ANY; TASK_FORCE = mentor-advocates of the actor's own organization and of the current
+member organizations of the task forces the actor coordinates (what the task force holds:
+decision 0032); ORG = mentor-advocates of the actor's own organization; SELF = the actor's own
 roster entry. Reading refused -> NotFound; a write the actor may read but not do -> Forbidden.
 The on-call schedule (who to call, and their phone) is for everyone who works with youth."""
 
@@ -8,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from django.db.models import Q
 
 from harborline.people.roles import Role
 
@@ -19,6 +23,7 @@ if TYPE_CHECKING:
 
 class Scope(StrEnum):
     ANY = "any"
+    TASK_FORCE = "task_force"
     ORG = "org"
     SELF = "self"
 
@@ -35,7 +40,7 @@ R = Role
 RULES: dict[Do, dict[str, Scope]] = {
     Do.READ: {
         R.SYSTEM_ADMIN: Scope.ANY,
-        R.COORDINATOR: Scope.ANY,
+        R.COORDINATOR: Scope.TASK_FORCE,
         R.ORG_ADMIN: Scope.ORG,
         R.SUPERVISOR: Scope.ORG,
         R.MENTOR_ADVOCATE: Scope.SELF,
@@ -74,7 +79,25 @@ def may(
         return True
     if scope == Scope.SELF:
         return user_id is not None and user_id == actor.pk
-    return organization_id is not None and organization_id == actor.membership.organization_id
+    if organization_id is None:
+        return False
+    if organization_id == actor.membership.organization_id:
+        return True
+    if scope == Scope.TASK_FORCE:
+        from harborline.taskforce.models import organizations_coordinated_by
+
+        return organizations_coordinated_by(actor).filter(organization_id=organization_id).exists()
+    return False
+
+
+def organization_filter(actor: User, scope: Scope) -> Q:
+    """The mentor-advocates an ORG or TASK_FORCE scope reaches, as a filter on MentorAdvocate."""
+    condition = Q(organization_id=actor.membership.organization_id)
+    if scope == Scope.TASK_FORCE:
+        from harborline.taskforce.models import organizations_coordinated_by
+
+        condition |= Q(organization_id__in=organizations_coordinated_by(actor))
+    return condition
 
 
 def may_on(actor: User, action: Do, advocate: MentorAdvocate) -> bool:

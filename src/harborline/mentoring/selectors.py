@@ -23,7 +23,7 @@ from .models import (
     MentorAdvocate,
     OnCallShift,
 )
-from .permissions import Do, Scope, scope_for, sees_private
+from .permissions import Do, Scope, organization_filter, scope_for, sees_private
 
 if TYPE_CHECKING:
     from .models import ReadinessReview, SupervisionSession
@@ -44,8 +44,8 @@ def visible_advocates(*, actor: User, include_inactive: bool = False) -> QuerySe
         return qs.none()
     if scope == Scope.SELF:
         return qs.filter(user=actor)
-    if scope == Scope.ORG:
-        return qs.filter(organization_id=actor.membership.organization_id)
+    if scope in (Scope.ORG, Scope.TASK_FORCE):
+        return qs.filter(organization_filter(actor, scope))
     return qs
 
 

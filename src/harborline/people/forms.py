@@ -9,15 +9,29 @@ from django.contrib.auth import password_validation
 
 from harborline.web.forms import UswdsMixin
 
-from .models import User
+from . import grants
+from .models import Organization, User
 from .roles import Role
 
 
-def assignable_roles(actor: User) -> list[tuple[str, str]]:
-    """The roles `actor` may give: only a system administrator may make another one."""
-    rules = actor.membership_or_none
-    is_system_admin = bool(rules and rules.role == Role.SYSTEM_ADMIN) or actor.is_superuser
-    return [(r.value, str(r.label)) for r in Role if is_system_admin or r != Role.SYSTEM_ADMIN]
+def assignable_roles(actor: User, organization: Organization) -> list[tuple[str, str]]:
+    """The roles `actor` may give to a person of `organization`: the grant rule of
+    people/grants.py, the same one the services enforce."""
+    membership = actor.membership_or_none
+    roles = grants.givable_roles(
+        granter_role=membership.role if membership is not None else "",
+        org_type=organization.type,
+    )
+    return [(r.value, str(r.label)) for r in roles]
+
+
+class RoleField(forms.ChoiceField):
+    """Offers the roles the actor may give (`assignable_roles`) but accepts any real role, so
+    that a role outside the offer reaches the service and is refused there with the grant
+    rule's reason (422 on `role`) rather than as an unknown choice."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in Role.values
 
 
 class AddUserForm(UswdsMixin, forms.Form):
@@ -38,7 +52,7 @@ class AddUserForm(UswdsMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": "Enter the person's name."},
     )
-    role = forms.ChoiceField(
+    role = RoleField(
         label="Role",
         error_messages={
             "required": "Choose a role.",
@@ -53,11 +67,11 @@ class AddUserForm(UswdsMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [  # type: ignore[attr-defined]
             ("", "- Choose a role -"),
-            *assignable_roles(actor),
+            *assignable_roles(actor, organization),
         ]
         self.fields["password"].help_text = (
             "Leave empty to email the person a link to set their own password (recommended). "
@@ -75,7 +89,7 @@ class AddUserForm(UswdsMixin, forms.Form):
 
 
 class RoleForm(UswdsMixin, forms.Form):
-    role = forms.ChoiceField(
+    role = RoleField(
         label="Role",
         error_messages={
             "required": "Choose a role.",
@@ -83,6 +97,8 @@ class RoleForm(UswdsMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = assignable_roles(actor)  # type: ignore[attr-defined]
+        self.fields["role"].choices = assignable_roles(  # type: ignore[attr-defined]
+            actor, organization
+        )

@@ -19,6 +19,7 @@ from harborline.audit.services import record
 from harborline.errors import FieldError
 from harborline.protocols.geography import find_county
 
+from . import grants
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, TokenRejected
 from .models import ApiToken, Membership, Organization, User, hash_token
 from .roles import OrgType, Role
@@ -31,12 +32,6 @@ MAX_TOKEN_DAYS = 366
 def _owner(user: User) -> Organization | None:
     m = user.membership_or_none
     return m.organization if m else None
-
-
-def _choice(field: str, value: str, choices: type[OrgType] | type[Role]) -> str:
-    if value not in choices.values:
-        raise InvalidInput.field(field, f"{value!r} is not one of: {', '.join(choices.values)}")
-    return value
 
 
 @transaction.atomic
@@ -107,14 +102,13 @@ def create_user(
     """Create a user with their membership. Without a password the account cannot sign in with
     one until it is set (invitation flow)."""
     if actor is not None:  # None: the operator's command line
-        is_system_admin = require_org_manager(actor=actor, organization=organization)
-        _may_give(role, actor_is_system_admin=is_system_admin)
+        require_org_manager(actor=actor, organization=organization)
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise InvalidInput.field("email", f"{email!r} is not an email address") from None
-    _choice("role", role, Role)
+    _may_give(actor, role, organization)
     if User.objects.filter(email=email).exists():
         raise Conflict(
             f"A user with email {email} already exists.",
@@ -202,16 +196,21 @@ def require_manager(*, actor: User, user: User) -> bool:
     return is_system_admin
 
 
-def _may_give(role: str, *, actor_is_system_admin: bool) -> None:
-    if role == Role.SYSTEM_ADMIN and not actor_is_system_admin:
-        raise InvalidInput.field("role", "Only a system administrator can give this role.")
+def _may_give(actor: User | None, role: str, organization: Organization) -> None:
+    """The grant rule (people/grants.py) for `actor` (None: the operator's command line);
+    a refusal is invalid input on the `role` field."""
+    membership = actor.membership_or_none if actor is not None else None
+    granter_role = grants.OPERATOR if actor is None else (membership.role if membership else "")
+    problem = grants.refusal(granter_role=granter_role, role=role, org_type=organization.type)
+    if problem is not None:
+        raise InvalidInput.field("role", problem)
 
 
 @transaction.atomic
 def update_membership(
     *, actor: User, user: User, role: str | None = None, is_active: bool | None = None
 ) -> User:
-    is_system_admin = require_manager(actor=actor, user=user)
+    require_manager(actor=actor, user=user)
     membership = Membership.objects.select_for_update().get(user=user)
     changed = []
     if role is not None and role != membership.role:
@@ -219,8 +218,8 @@ def update_membership(
             raise InvalidInput.field(
                 "role", "You cannot change your own role; ask another administrator."
             )
-        _may_give(role, actor_is_system_admin=is_system_admin)
-        membership.role = _choice("role", role, Role)
+        _may_give(actor, role, membership.organization)
+        membership.role = role
         changed.append("role")
     if is_active is not None and is_active != user.is_active:
         if user.pk == actor.pk and not is_active:

@@ -126,11 +126,8 @@ MENTOR_SHARE: dict[str, float] = {
     T.TRIBAL: 0.2,
     T.SERVICE_PROVIDER: 0.1,
 }
-COORDINATOR_SHARE: dict[str, float] = {
-    T.TASK_FORCE: 0.8,
-    T.CHILD_ADVOCACY_CENTER: 0.1,
-    T.COMMUNITY_ADVOCACY: 0.05,
-}
+# Coordinators work for task forces only (the grant rule, people/grants.py).
+COORDINATOR_SHARE: dict[str, float] = {T.TASK_FORCE: 0.8}
 # Who does the work in an organization of only one or two users.
 MAIN_ROLE: dict[str, str] = {
     T.TASK_FORCE: Role.COORDINATOR,

@@ -4,12 +4,16 @@ here; workflow is in services.py."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from datetime import date
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from harborline.people.models import User
 
 PROTECTED_LABEL = "Protected member (survivor)"
 
@@ -95,6 +99,27 @@ class Mdt(models.Model):
         return self.name
 
 
+class MemberQuerySet(models.QuerySet["Member"]):
+    def current(self, on: date | None = None) -> MemberQuerySet:
+        """Members on `on` (today by default): joined on or before it, and left on or after it
+        or not at all. The one definition of a current member (Member.is_current says the same
+        of one row)."""
+        day = on or timezone.localdate()
+        return self.filter(Q(since__lte=day), Q(until__isnull=True) | Q(until__gte=day))
+
+
+def organizations_coordinated_by(user: User) -> models.QuerySet[Member, Any]:
+    """The ids of the organizations the task forces `user` coordinates hold: the current member
+    organizations of every task force whose coordinator the user is (decision 0032). A lazy
+    subquery, to use as `organization_id__in=`. The agreements, mentor-advocate and training
+    rules all ask this."""
+    return (
+        Member.objects.current()
+        .filter(taskforce__coordinator=user, organization__isnull=False)
+        .values("organization_id")
+    )
+
+
 class Member(models.Model):
     """A member organization, a user, or a person without an account (name, optional email)."""
 
@@ -116,6 +141,8 @@ class Member(models.Model):
         "coordinator and the chair, and never exported.",
     )
     version = models.PositiveIntegerField(default=1)
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "id"]

@@ -39,18 +39,11 @@ def visible_taskforces(actor: User) -> QuerySet[TaskForce]:
     membership = actor.membership_or_none
     if membership is not None and membership.is_active and membership.role == Role.SYSTEM_ADMIN:
         return qs.order_by("name")
-    today = timezone.localdate()
-    current = Q(members__since__lte=today) & (
-        Q(members__until__isnull=True) | Q(members__until__gte=today)
-    )
-    who = Q(members__user=actor)
+    who = Q(user=actor)
     if membership is not None and membership.is_active:
-        who |= Q(members__organization_id=membership.organization_id)
-    return (
-        qs.filter(Q(coordinator=actor) | Q(chair=actor) | (current & who))
-        .distinct()
-        .order_by("name")
-    )
+        who |= Q(organization_id=membership.organization_id)
+    belongs = Member.objects.current().filter(who).values("taskforce_id")
+    return qs.filter(Q(coordinator=actor) | Q(chair=actor) | Q(pk__in=belongs)).order_by("name")
 
 
 def get_taskforce(actor: User, taskforce_id: int) -> TaskForce:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.people import grants
 from harborline.people.models import Organization, User, hash_token
 from harborline.people.roles import Role
 
@@ -69,7 +70,9 @@ PERMISSIONS: dict[Do, frozenset[Relation]] = {
     Do.SEE_PROTECTED: frozenset({R.COORDINATOR, R.CHAIR}),
     Do.WRITE_REPORT: frozenset({R.COORDINATOR, R.CHAIR}),
 }
-# Creating a task force depends on the role alone (no task force exists yet).
+# Creating a task force depends on the role alone (no task force exists yet), held in an
+# organization where the grant rule lets it be held (people/grants.py: a coordinator in a
+# task-force organization; checked here too for accounts made before that rule).
 MAY_CREATE: frozenset[str] = frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN})
 
 
@@ -79,10 +82,7 @@ def _role(actor: User) -> str:
 
 
 def current_members(taskforce: TaskForce, on: date | None = None) -> Any:
-    day = on or timezone.localdate()
-    return taskforce.members.filter(since__lte=day).filter(
-        Q(until__isnull=True) | Q(until__gte=day)
-    )
+    return taskforce.members.current(on)
 
 
 def relation(actor: User, taskforce: TaskForce) -> Relation:
@@ -109,7 +109,10 @@ def may(actor: User, do: Do, taskforce: TaskForce) -> bool:
 
 
 def may_create(actor: User) -> bool:
-    return actor.is_active and _role(actor) in MAY_CREATE
+    role = _role(actor)
+    if not actor.is_active or role not in MAY_CREATE:
+        return False
+    return grants.held_in(role, actor.membership.organization.type)
 
 
 def require(actor: User, do: Do, taskforce: TaskForce) -> Relation:
@@ -182,10 +185,13 @@ def create_taskforce(
     coordinator: User | None = None,
     chair: User | None = None,
 ) -> TaskForce:
-    """Coordinators and system admins create task forces; the creator coordinates it unless
-    someone else is named."""
+    """System admins and coordinators (of a task-force organization) create task forces; the
+    creator coordinates it unless someone else is named."""
     if not may_create(actor):
-        raise Forbidden("Only coordinators and system administrators can create task forces.")
+        raise Forbidden(
+            "Only system administrators and the coordinators of a task-force organization can "
+            "create task forces."
+        )
     errors: list[FieldError] = []
     for field, check in (
         ("name", lambda: _text("name", name, limit=200)),

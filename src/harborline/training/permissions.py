@@ -19,9 +19,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-from django.utils import timezone
-
 from harborline.people.roles import Role
 
 if TYPE_CHECKING:
@@ -52,24 +49,13 @@ def _org_id(user: User) -> int | None:
     return membership.organization_id if membership is not None else None
 
 
-def current_member_filter(prefix: str = "") -> Q:
-    today = timezone.localdate()
-    return Q(**{f"{prefix}since__lte": today}) & (
-        Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": today})
-    )
-
-
 def coordinates_org(actor: User, organization_id: int | None) -> bool:
     """Is the actor the coordinator of a task force this organization currently belongs to?"""
     if organization_id is None:
         return False
-    from harborline.taskforce.models import Member
+    from harborline.taskforce.models import organizations_coordinated_by
 
-    return Member.objects.filter(
-        current_member_filter(),
-        taskforce__coordinator=actor,
-        organization_id=organization_id,
-    ).exists()
+    return organizations_coordinated_by(actor).filter(organization_id=organization_id).exists()
 
 
 def manages_org(actor: User, organization_id: int | None) -> bool:
@@ -133,4 +119,4 @@ def may_view_taskforce(actor: User, taskforce: TaskForce) -> bool:
     org_id = _org_id(actor)
     if role not in MANAGER_ROLES or org_id is None:
         return False
-    return taskforce.members.filter(current_member_filter(), organization_id=org_id).exists()
+    return taskforce.members.current().filter(organization_id=org_id).exists()

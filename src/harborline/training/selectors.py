@@ -84,12 +84,9 @@ def records_visible(actor: User) -> QuerySet[TrainingRecord]:
     membership = actor.membership_or_none
     if membership is None or not membership.is_active:
         return rows.none()
-    from harborline.taskforce.models import Member
+    from harborline.taskforce.models import organizations_coordinated_by
 
-    coordinated = Member.objects.filter(
-        permissions.current_member_filter(), taskforce__coordinator=actor
-    ).values("organization_id")
-    condition = Q(person__membership__organization_id__in=coordinated)
+    condition = Q(person__membership__organization_id__in=organizations_coordinated_by(actor))
     if membership.role in permissions.MANAGER_ROLES:
         condition |= Q(person__membership__organization_id=membership.organization_id)
     return rows.filter(condition)
@@ -534,9 +531,11 @@ def compliance_for(
 def taskforce_organizations(taskforce: TaskForce) -> QuerySet[Organization]:
     from harborline.taskforce.models import Member
 
-    current = Member.objects.filter(
-        permissions.current_member_filter(), taskforce=taskforce, organization__isnull=False
-    ).values("organization_id")
+    current = (
+        Member.objects.current()
+        .filter(taskforce=taskforce, organization__isnull=False)
+        .values("organization_id")
+    )
     return Organization.objects.filter(pk__in=current, is_active=True).select_related(
         "county__region", "region"
     )

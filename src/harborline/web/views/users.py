@@ -104,11 +104,19 @@ def _target(request: HttpRequest, user_id: int) -> tuple[Scope, User]:
     return Scope(actor, target.membership.organization, is_system_admin), target
 
 
+def _role_context(scope: Scope) -> dict:
+    """The roles the signed-in person may give in this organization. A row whose person holds
+    another role (say a coordinator, for an org admin) shows that role too, so the row never
+    shows a role the person does not have."""
+    choices = assignable_roles(scope.actor, scope.org)
+    return {"role_choices": choices, "role_values": {value for value, _ in choices}}
+
+
 def _row_context(request: HttpRequest, scope: Scope, target: User, **extra: object) -> dict:
     return {
         "u": target,
         "locked": target.email in _locked_emails(request, [target.email]),
-        "role_choices": assignable_roles(scope.actor),
+        **_role_context(scope),
         "scope": scope,
         **extra,
     }
@@ -180,7 +188,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         {
             "scope": scope,
             "rows": rows,
-            "role_choices": assignable_roles(scope.actor),
+            **_role_context(scope),
             "page": page,
             "query": query,
             "page_query": urlencode(keep),
@@ -216,7 +224,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     status = 200
     if request.method == "POST":
-        form = AddUserForm(request.POST, actor=scope.actor)
+        form = AddUserForm(request.POST, actor=scope.actor, organization=scope.org)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -248,7 +256,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
         if status == 200:
             status = 400
     else:
-        form = AddUserForm(actor=scope.actor)
+        form = AddUserForm(actor=scope.actor, organization=scope.org)
     return render(request, "web/user_add.html", {"form": form, "scope": scope}, status=status)
 
 
@@ -256,7 +264,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
     scope, target = _target(request, user_id)
-    form = RoleForm(request.POST, actor=scope.actor)
+    form = RoleForm(request.POST, actor=scope.actor, organization=scope.org)
     if not form.is_valid():
         return _row_response(
             request,
