@@ -220,14 +220,39 @@ def test_members_read_the_structure_page_but_cannot_change_it(client, tf, staff)
     assert TaskForce.objects.get(pk=tf.pk).coordinator != staff
 
 
-def test_a_coordinator_who_hands_over_goes_back_to_the_list(client, tf, coordinator, chair, staff):
+def test_a_coordinator_who_hands_over_goes_back_to_the_list(client, tf, coordinator, chair):
+    successor = UserFactory(role="coordinator", org=coordinator.membership.organization)
+    c = as_(client, coordinator)
+    response = c.post(
+        f"/taskforces/{tf.pk}/structure/leadership",
+        {
+            "lead-version": tf.version,
+            "lead-coordinator": successor.email,
+            "lead-chair": chair.email,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/taskforces/"
+    assert c.get(f"/taskforces/{tf.pk}/").status_code == 404
+    assert TaskForce.objects.get(pk=tf.pk).coordinator == successor
+
+
+def test_only_a_coordinator_of_a_task_force_organization_can_be_named_coordinator(
+    client, tf, coordinator, chair, staff
+):
+    """Naming a coordinator gives read reach over the members' agreements and mentor-advocates
+    (decision 0032): a caseworker, or a 'coordinator' outside a task-force organization, is
+    refused with the field named, and nothing changes."""
     c = as_(client, coordinator)
     response = c.post(
         f"/taskforces/{tf.pk}/structure/leadership",
         {"lead-version": tf.version, "lead-coordinator": staff.email, "lead-chair": chair.email},
     )
-    assert response.status_code == 302 and response["Location"] == "/taskforces/"
-    assert c.get(f"/taskforces/{tf.pk}/").status_code == 404
+    assert response.status_code == 422
+    assert "coordinator role in a task-force organization" in response.content.decode()
+    assert TaskForce.objects.get(pk=tf.pk).coordinator == coordinator
+    with pytest.raises(InvalidInput) as refused:
+        services.create_taskforce(actor=coordinator, name="Other", pack="nevada", coordinator=staff)
+    assert refused.value.errors[0].field == "coordinator"
 
 
 def test_subcommittees_and_mdts_are_added_on_the_structure_page(client, tf, coordinator):

@@ -22,7 +22,7 @@ from harborline.audit.services import record
 from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from harborline.people import grants
 from harborline.people.models import Organization, User, hash_token
-from harborline.people.roles import Role
+from harborline.people.roles import OrgType, Role
 
 from .categories import check_category, check_pack
 from .models import (
@@ -171,6 +171,18 @@ def _text(field: str, value: str, *, limit: int, required: bool = True) -> str:
 def _check_leader(field: str, user: User | None) -> User | None:
     if user is not None and (not user.is_active or user.membership_or_none is None):
         raise InvalidInput.field(field, "choose an active user who belongs to an organization")
+    if field == "coordinator" and user is not None:
+        # Naming a coordinator gives them read reach over the member organizations' agreements,
+        # mentor-advocates and training (decision 0032); only people a system administrator
+        # made coordinators, in a task-force organization, may hold it.
+        membership = user.membership
+        if (
+            membership.role != Role.COORDINATOR
+            or membership.organization.type != OrgType.TASK_FORCE
+        ):
+            raise InvalidInput.field(
+                field, "choose a person with the coordinator role in a task-force organization"
+            )
     return user
 
 
@@ -211,7 +223,10 @@ def create_taskforce(
         pack=pack.strip(),
         region=(region or "").strip(),
         kind=kind,
-        coordinator=_check_leader("coordinator", coordinator or actor),
+        coordinator=_check_leader(
+            "coordinator",
+            coordinator or (actor if actor.membership.role == Role.COORDINATOR else None),
+        ),
         chair=_check_leader("chair", chair),
     )
     _audit(actor, Action.CREATE, taskforce, taskforce, pack=taskforce.pack)
