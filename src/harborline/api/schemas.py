@@ -1,7 +1,53 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Annotated, Any
+
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StringConstraints
+from pydantic.config import JsonDict, JsonValue
+
+# --- Constraints the services check, stated in the schema (tests/api/test_fuzz.py holds every
+# operation to them: a request the schema allows is never refused as invalid). ----------------
+
+# The services strip text (Python's str.strip) and refuse what is left empty: required text holds
+# a character that is not a space (also not one of the separators \x1c-\x1f or NEL, which
+# Python strips but a JSON Schema `\s` does not match).
+NON_BLANK = r"[^\s\x1c-\x1f\x85]"
+
+# Values that must name something that exists. JSON Schema has no way to list them, so they are
+# named formats (annotations: no validator enforces them; the services answer 422).
+ORGANIZATION_SLUG: JsonDict = {"format": "organization-slug"}
+USER_EMAIL: JsonDict = {"format": "user-email"}
+
+# Ids in paths and bodies are database keys (a 32-bit integer on PostgreSQL).
+MAX_ID = 2_147_483_647
+
+
+def text(max_length: int, *, description: str | None = None, **extra: Any) -> Any:
+    """A required piece of text: at least one character that is not a space."""
+    return Field(
+        min_length=1, max_length=max_length, pattern=NON_BLANK, description=description, **extra
+    )
+
+
+def non_blank(max_length: int) -> Any:
+    """The type of a piece of text that must hold a non-space, for optional fields
+    (`non_blank(100) | SkipJsonSchema[None] = None`: may be left out, not sent as null)."""
+    return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=NON_BLANK)]
+
+
+def installed_packs() -> list[str]:
+    """The protocol packs installed, for `enum`s: read once, when the API module loads."""
+    from harborline.protocols.packs import registry
+
+    return sorted(registry())
+
+
+def one_of(values: Iterable[str]) -> JsonDict:
+    """json_schema_extra for a string the service checks against a list that is data."""
+    enum: list[JsonValue] = [*sorted(values)]
+    return {"enum": enum}
 
 
 class Me(Schema):
@@ -17,7 +63,7 @@ class MeUpdate(Schema):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    full_name: str = Field(min_length=1, max_length=200, description="The name colleagues see.")
+    full_name: str = text(200, description="The name colleagues see.")
 
 
 class FieldProblem(Schema):

@@ -6,11 +6,12 @@ like one that does not exist; a reader who may not change it gets 403."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from harborline.errors import InvalidInput, NotFound
 from harborline.people.models import Organization, User
@@ -18,7 +19,7 @@ from harborline.response.clocks import event_time
 from harborline.taskforce import selectors, services
 from harborline.taskforce.models import Kind, Meeting, TaskForce
 
-from .schemas import Problem
+from .schemas import MAX_ID, ORGANIZATION_SLUG, USER_EMAIL, Problem, installed_packs, one_of, text
 
 router = Router(tags=["taskforce"])
 
@@ -26,12 +27,19 @@ router = Router(tags=["taskforce"])
 class TaskForceIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(max_length=200, description="The task force's name.")
+    name: str = text(200, description="The task force's name.")
     region: str = Field(
         default="", max_length=120, description="Free text, or a region slug of the pack."
     )
-    pack: str = Field(max_length=40, description="A protocol pack, e.g. `nevada`, `washington`.")
-    kind: str = Field(default=Kind.REGIONAL, description="regional, tribal or statewide.")
+    pack: str = Field(
+        description="A protocol pack, e.g. `nevada`, `washington`.",
+        json_schema_extra=one_of(installed_packs()),
+    )
+    kind: str = Field(
+        default=Kind.REGIONAL,
+        description="regional, tribal or statewide.",
+        json_schema_extra=one_of(Kind.values),
+    )
 
 
 class TaskForceOut(Schema):
@@ -49,14 +57,20 @@ class TaskForceOut(Schema):
 class MemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    organization: str | None = Field(
-        default=None, max_length=60, description="A member organization's slug."
+    # Each may be left out (not sent as null): give exactly one of the first three.
+    organization: (
+        Annotated[str, Field(json_schema_extra=ORGANIZATION_SLUG)] | SkipJsonSchema[None]
+    ) = Field(default=None, description="A member organization's slug.")
+    user: Annotated[str, Field(json_schema_extra=USER_EMAIL)] | SkipJsonSchema[None] = Field(
+        default=None, description="A user's email."
     )
-    user: str | None = Field(default=None, max_length=254, description="A user's email.")
-    person_name: str | None = Field(
-        default=None, max_length=200, description="A person without an account."
+    person_name: Annotated[str, Field(max_length=200)] | SkipJsonSchema[None] = Field(
+        default=None, description="A person without an account."
     )
-    person_email: str | None = Field(default=None, max_length=254)
+    person_email: (
+        Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"})]
+        | SkipJsonSchema[None]
+    ) = None
     category: str = Field(
         max_length=120,
         description="A member category id of the task force's pack, or `other: <name>`.",
@@ -198,10 +212,12 @@ def _in_range(value: datetime | None) -> datetime | None:
     return value
 
 
-class MeetingIn(Schema):
+class TaskForceMeetingIn(Schema):
+    """A task-force meeting (a case's MDT meeting is `MeetingIn`)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(max_length=200, description="What the meeting is.")
+    title: str = text(200, description="What the meeting is.")
     starts_at: datetime = Field(
         description="ISO 8601. With an offset (`2027-01-14T09:30:00-08:00`), or without one: "
         "then it is read in the time zone of the coordinator's organization (a wall-clock time "
@@ -233,7 +249,7 @@ class MeetingOut(Schema):
 class AttendanceIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    member: int = Field(ge=1, le=2_147_483_647, description="A member's id (see .../members).")
+    member: int = Field(ge=1, le=MAX_ID, description="A member's id (see .../members).")
     status: Literal["present", "absent", "excused"]
 
 
@@ -291,7 +307,7 @@ def list_meetings(request: HttpRequest, taskforce_id: int) -> list[MeetingOut]:
     description="The coordinator, the chair or a system administrator. Bad input is 422 naming "
     "the field (`title`, `starts_at`, `ends_at`, `location`, `agenda`).",
 )
-def create_meeting(request: HttpRequest, taskforce_id: int, payload: MeetingIn) -> Status:
+def create_meeting(request: HttpRequest, taskforce_id: int, payload: TaskForceMeetingIn) -> Status:
     actor: User = request.auth  # type: ignore[attr-defined]
     taskforce = selectors.get_taskforce(actor, taskforce_id)
     services.require(actor, services.Do.MANAGE, taskforce)

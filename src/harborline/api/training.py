@@ -10,10 +10,11 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from harborline.training import selectors, services
-from harborline.training.catalogue import training_of
-from harborline.training.models import Source
+from harborline.training.catalogue import training_of, training_packs
+from harborline.training.models import Level, Source
+from harborline.training.services import EARLIEST, MAX_HOURS
 
-from .schemas import Problem
+from .schemas import USER_EMAIL, Problem, one_of
 
 router = Router(tags=["training"])
 
@@ -32,16 +33,24 @@ class CourseOut(Schema):
 class RecordIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    person: str = Field(description="The person's sign-in email.", max_length=254)
+    person: str = Field(description="The person's sign-in email.", json_schema_extra=USER_EMAIL)
     course: str = Field(
         description="A course code of a pack, e.g. 101B or CSEC-101.", max_length=40
     )
-    level: str = Field(description="basic, intermediate, advanced or in_depth.", max_length=20)
-    completed_on: dt.date = Field(description="The day the course was completed.")
-    hours: float = Field(description="Hours of training (0 to 1000).")
+    level: str = Field(
+        description="basic, intermediate, advanced or in_depth.",
+        json_schema_extra=one_of(Level.values),
+    )
+    completed_on: dt.date = Field(
+        description=f"The day the course was completed: from {EARLIEST.isoformat()}, not in the "
+        "future."
+    )
+    hours: float = Field(
+        ge=0, le=float(MAX_HOURS), description=f"Hours of training (0 to {MAX_HOURS})."
+    )
     pack: str = Field(
         default="",
-        max_length=40,
+        json_schema_extra=one_of(["", *training_packs()]),
         description="The pack the course belongs to; needed only when several packs have the "
         "course code and the person's county does not settle it.",
     )
@@ -87,7 +96,10 @@ class ComplianceOut(Schema):
     description="The course catalogue a protocol pack defines, with the levels each course is "
     "offered at. An unknown pack answers 422 naming `pack`.",
 )
-def list_courses(request: HttpRequest, pack: str) -> list[CourseOut]:
+def list_courses(
+    request: HttpRequest,
+    pack: str,
+) -> list[CourseOut]:
     return [
         CourseOut(
             code=c.code,
@@ -147,10 +159,14 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Status[RecordOut]:
     description="Every requirement of the task force's pack, evaluated for its current member "
     "organizations: per person, agency, county, region or the whole task force, with how many "
     "are required and trained, whether it is met, what is missing and by when. A task force "
-    "that does not exist or that the caller may not see answers 404.",
+    "that does not exist or that the caller may not see answers 404; one whose pack defines no "
+    "training has no requirements.",
 )
 def taskforce_compliance(request: HttpRequest, taskforce_id: int) -> ComplianceOut:
     taskforce = selectors.taskforce_for(request.auth, taskforce_id)  # type: ignore[attr-defined]
+    if taskforce.pack not in training_packs():
+        # A pack without training requires none: nothing to comply with.
+        return ComplianceOut(taskforce=taskforce.pk, pack=taskforce.pack, requirements=[])
     results = selectors.compliance_summary(taskforce=taskforce)
     return ComplianceOut(
         taskforce=taskforce.pk,

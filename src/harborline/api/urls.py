@@ -20,6 +20,7 @@ from harborline.people.models import User
 
 from .auth import BearerToken
 from .cases import router as cases_router
+from .links import add_links, parameter_enums
 from .problems import CONTENT_TYPE, from_domain_error, problem
 from .protocols import router as protocols_router
 from .schemas import Me, MeUpdate, Problem
@@ -57,14 +58,22 @@ class HarborlineAPI(NinjaAPI):
         return patterns
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """Error responses are documented with the media type they are sent with."""
+        """Error responses are documented with the media type they are sent with; parameters
+        that name a pack or an instrument list the installed ones; responses that create
+        something link to the operations that act on it (api/links.py)."""
         schema = super().get_openapi_schema(**kwargs)
+        enums = parameter_enums()
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
                         content[CONTENT_TYPE] = content.pop("application/json")
+                names = {**enums["*"], **enums.get(operation.get("operationId", ""), {})}
+                for parameter in operation.get("parameters", []):
+                    if parameter["name"] in names:
+                        parameter["schema"]["enum"] = names[parameter["name"]]
+        add_links(schema)
         return schema
 
 

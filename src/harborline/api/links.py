@@ -1,0 +1,91 @@
+"""What the OpenAPI document says beyond the endpoints' signatures: the installed packs and
+instruments that path and query parameters may name, and the OpenAPI links from a response that
+creates something to the operations that act on it (the case a `POST /cases` opened is the
+`case_id` of the calls after it). Clients can follow the links; the contract tests' stateful
+phase does (tests/api/test_fuzz.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .schemas import installed_packs
+
+OPERATION = "harborline_api_{}"
+
+# (operation that creates, status) -> {link name: (operation, {parameter: runtime expression})}
+_ID = "$response.body#/id"
+_CASE = {"case_id": _ID}
+_TASKFORCE = {"taskforce_id": _ID}
+LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
+    ("cases_open_case", "201"): {
+        "GetCase": ("cases_get_case", _CASE),
+        "PatchYouth": ("cases_patch_youth", _CASE),
+        "PutPlacement": ("cases_put_placement", _CASE),
+        "SetStatus": ("cases_set_status", _CASE),
+        "Screen": ("cases_screen", _CASE),
+        "ListObligations": ("cases_case_obligations", _CASE),
+        "AddConsent": ("cases_add_consent", _CASE),
+        "AddShare": ("cases_add_share", _CASE),
+        "AddNote": ("cases_add_note", _CASE),
+        "AddTeamMember": ("cases_add_team_member", _CASE),
+        "AddReference": ("cases_add_reference", _CASE),
+        "AddMeeting": ("cases_add_meeting", _CASE),
+        "BreakGlass": ("cases_break_glass", _CASE),
+    },
+    ("cases_screen", "201"): {
+        "Complete": ("cases_complete", {"obligation_id": "$response.body#/obligations/0/id"}),
+        "Waive": ("cases_waive", {"obligation_id": "$response.body#/obligations/0/id"}),
+    },
+    ("cases_add_consent", "201"): {
+        "Revoke": ("cases_revoke_consent", {"consent_id": _ID}),
+    },
+    ("cases_add_share", "201"): {
+        "EndShare": ("cases_delete_share", {"share_id": _ID}),
+    },
+    ("taskforce_create_taskforce", "201"): {
+        "GetTaskForce": ("taskforce_get_taskforce", _TASKFORCE),
+        "ListMembers": ("taskforce_list_members", _TASKFORCE),
+        "AddMember": ("taskforce_add_member", _TASKFORCE),
+        "ListMeetings": ("taskforce_list_meetings", _TASKFORCE),
+        "CreateMeeting": ("taskforce_create_meeting", _TASKFORCE),
+        "Compliance": ("training_taskforce_compliance", _TASKFORCE),
+    },
+    ("taskforce_create_meeting", "201"): {
+        "RecordAttendance": (
+            "taskforce_record_attendance",
+            {"taskforce_id": "$request.path.taskforce_id", "meeting_id": _ID},
+        ),
+    },
+}
+
+
+def parameter_enums() -> dict[str, dict[str, list[str]]]:
+    """Parameters whose values are data, by operation (`*`: any) and name: a pack, an
+    instrument id of any pack (a pack and an instrument that do not go together are 404), and
+    for training the packs that define training."""
+    from harborline.protocols.packs import registry
+    from harborline.training.catalogue import training_packs
+
+    instruments = sorted({i for pack in registry().values() for i in pack.instruments})
+    return {
+        "*": {"pack": installed_packs(), "instrument": instruments},
+        OPERATION.format("training_list_courses"): {"pack": sorted(training_packs())},
+    }
+
+
+def add_links(schema: dict[str, Any]) -> None:
+    by_id = {
+        operation.get("operationId"): operation
+        for operations in schema.get("paths", {}).values()
+        for operation in operations.values()
+    }
+    for (source, status), links in LINKS.items():
+        operation = by_id.get(OPERATION.format(source))
+        responses = operation.get("responses", {}) if operation else {}
+        response = responses.get(status) or responses.get(int(status))
+        if response is None:
+            raise LookupError(f"api/links.py names an operation that is not there: {source}")
+        response["links"] = {
+            name: {"operationId": OPERATION.format(target), "parameters": parameters}
+            for name, (target, parameters) in links.items()
+        }
