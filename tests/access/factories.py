@@ -56,6 +56,9 @@ class Api:
     def patch(self, path: str, body: Any) -> Any:
         return self._call("patch", path, body)
 
+    def put(self, path: str, body: Any) -> Any:
+        return self._call("put", path, body)
+
     def delete(self, path: str) -> Any:
         return self._call("delete", path)
 
@@ -129,6 +132,7 @@ def share(
     by: User,
     role: str = "",
     expires_at: datetime | None = None,
+    may_edit: bool = False,
 ) -> Share:
     """A share row as if the owner had made it (no validation: the access rule must hold
     whatever a share says)."""
@@ -140,6 +144,7 @@ def share(
         purpose="service coordination",
         basis_type=BasisType.COURT_ORDER,
         basis_reference="TEST-ORDER-1",
+        may_edit=may_edit,
         expires_at=expires_at or timezone.now() + timedelta(days=30),
         created_by=by,
     )

@@ -40,7 +40,11 @@ design §4, [decision 0028](decisions/0028-access-rule.md); how the table is kep
 
 **Columns.** *Open*: the case opens at all (otherwise the answer is the same "not found" a case
 that does not exist gets). One column per compartment: ✓ = the compartment is shown **and** the
-person may add a note to it; — = neither. *Screen*: record a screening. *Share*: share the case
+person may add a note to it; ✓ + change = they may also change what it records besides notes
+(identity: the youth's name, date of birth, other names and IDs; contact: contact details;
+placement: the address; legal: report and court numbers); — = neither. A share lets another
+organization read and add notes, nothing more, unless the owner also lets it change what it can
+see ("shared_edit"). *Screen*: record a screening. *Share*: share the case
 with another organization. *Break-glass*: open it in an emergency for 4 hours, with a reason.
 A refused action on a case the person may open answers 403 ("forbidden"); on a case they may not
 open, 404.
@@ -65,7 +69,9 @@ SHORT = {
 }
 
 
-def _mark(view: bool, note: bool) -> str:
+def _mark(view: bool, note: bool, edit: bool | None = None) -> str:
+    if edit:
+        return "✓ + change" if view and note else "change only"
     if view and note:
         return "✓"
     if view:
@@ -89,7 +95,10 @@ def _types(group: list[str]) -> str:
 
 def _row(role: str, types: str, cells: dict[tuple[str, str], bool]) -> str:
     parts = [f"`{role}`", types, _yes(cells[(CASE, "open")])]
-    parts += [_mark(cells[(n, "view")], cells[(n, "add_note")]) for n in COMPARTMENTS]
+    parts += [
+        _mark(cells[(n, "view")], cells[(n, "add_note")], cells.get((n, "edit")))
+        for n in COMPARTMENTS
+    ]
     parts += [_yes(cells[(CASE, a)]) for a in ("screen", "share", "break_glass")]
     return "| " + " | ".join(parts) + " |"
 

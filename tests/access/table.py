@@ -10,19 +10,24 @@ docs/permissions.md. This module imports nothing from Harborline (it runs withou
 Relations of the actor's organization to the case:
 - owner              the actor's organization opened the case;
 - shared             another organization, with an active share of every compartment to it;
+- shared_edit        the same, and the share also lets it change the shared compartments'
+                     records (the owner's explicit grant, issue 10);
 - shared_role_other  another organization, with an active share of every compartment to a
                      different role in it (not the actor's);
 - break_glass        another organization, and the actor opened break-glass on the case;
 - none               another organization, with no share and no break-glass.
 
-Actions: per compartment, `view` (the compartment is a section of GET /cases/{id}) and
-`add_note` (POST /cases/{id}/notes in it answers 201); per case, `open` (GET /cases/{id}
-answers 200 rather than 404), `screen` (POST /cases/{id}/screenings answers 201), `share`
-(POST /cases/{id}/shares answers 201) and `break_glass` (POST /cases/{id}/break-glass answers
-201).
+Actions: per compartment, `view` (the compartment is a section of GET /cases/{id}),
+`add_note` (POST /cases/{id}/notes in it answers 201) and, for the compartments that hold records
+besides notes (EDITABLE), `edit`: PATCH /cases/{id}/youth with an identity field (identity) or
+with contacts (contact), PUT /cases/{id}/placement (placement_address), POST
+/cases/{id}/references with a court case number (legal) answer 200/201; per case, `open`
+(GET /cases/{id} answers 200 rather than 404), `screen` (POST /cases/{id}/screenings answers
+201), `share` (POST /cases/{id}/shares answers 201) and `break_glass` (POST
+/cases/{id}/break-glass answers 201).
 
 A share of only some compartments ("sees exactly the shared compartments") is checked in
-test_shares.py for every organization type; the table keeps to five relations so that it runs
+test_shares.py for every organization type; the table keeps to six relations so that it runs
 in CI on both databases in reasonable time."""
 
 from __future__ import annotations
@@ -76,11 +81,17 @@ COMPARTMENTS: tuple[str, ...] = (
 RELATIONS: tuple[str, ...] = (
     "owner",
     "shared",
+    "shared_edit",
     "shared_role_other",
     "break_glass",
     "none",
 )
-COMPARTMENT_ACTIONS: tuple[str, ...] = ("view", "add_note")
+COMPARTMENT_ACTIONS: tuple[str, ...] = ("view", "add_note", "edit")
+# The compartments that hold something to change besides notes: the youth's name, date of birth,
+# other names and other IDs (identity); contact details (contact); the placement address; report
+# and court numbers (legal). The others hold notes (and, for screening and safety, screenings and
+# meetings, which are their own actions), so they have no `edit` cell.
+EDITABLE: tuple[str, ...] = ("identity", "contact", "placement_address", "legal")
 CASE_ACTIONS: tuple[str, ...] = ("open", "screen", "share", "break_glass")
 CASE = ""  # the "compartment" of a case-level cell
 
@@ -100,13 +111,26 @@ PRIVILEGE_BARRED_ORG_TYPES = frozenset({"law_enforcement", "prosecutor", "probat
 PRIVILEGED_ROLES = frozenset({"mentor_advocate", "caseworker", "supervisor"})
 
 # Who changes a case's sharing: the owning organization's caseworkers, supervisors,
-# mentor-advocates and administrators (issue 4).
+# mentor-advocates and administrators (issue 4). The same roles change the youth's record
+# (issue 10) — of the owner, or of an organization whose share grants it.
 CASE_MANAGERS = frozenset({"caseworker", "supervisor", "mentor_advocate", "org_admin"})
+
+# "A share lets the other organization read its compartments and add notes; rewriting the
+# owner's record needs an explicit grant." (design §4) Break-glass is emergency reading.
+CHANGES_RECORD: dict[str, bool] = {
+    "owner": True,
+    "shared": False,
+    "shared_edit": True,  # the owner ticked "they may also change what they can see"
+    "shared_role_other": False,
+    "break_glass": False,
+    "none": False,
+}
 
 # What each relation would open before the privilege rule and the role rule apply.
 OPENS: dict[str, frozenset[str]] = {
     "owner": frozenset(COMPARTMENTS),  # "the owning organization sees every compartment"
     "shared": frozenset(COMPARTMENTS),  # a share of everything
+    "shared_edit": frozenset(COMPARTMENTS),  # the same share, with the grant to change
     "shared_role_other": frozenset(),  # the share is for someone else
     "break_glass": frozenset(COMPARTMENTS) - {PRIVILEGED},  # "all but advocate-privileged"
     "none": frozenset(),  # "another organization gets 404 until a share exists"
@@ -115,6 +139,8 @@ OPENS: dict[str, frozenset[str]] = {
 RELATION_TEXT: dict[str, str] = {
     "owner": "the actor's organization owns the case",
     "shared": "another organization, with a share of every compartment",
+    "shared_edit": "another organization, with a share of every compartment that also lets it "
+    "change them",
     "shared_role_other": "another organization, with a share of every compartment to a "
     "different role in it",
     "break_glass": "another organization; the actor opened break-glass (within 4 hours)",
@@ -149,6 +175,11 @@ def expected(role: str, org_type: str, relation: str) -> dict[tuple[str, str], b
         cells[(name, "view")] = name in sees
         # Writing a note into a compartment goes with reading it.
         cells[(name, "add_note")] = name in sees
+        if name in EDITABLE:
+            # Changing the record is case work, for the owner or by the owner's explicit grant.
+            cells[(name, "edit")] = (
+                name in sees and role in CASE_MANAGERS and CHANGES_RECORD[relation]
+            )
     cells[(CASE, "open")] = bool(sees)
     # A screening is written into the screening compartment.
     cells[(CASE, "screen")] = "screening" in sees

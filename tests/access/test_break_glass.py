@@ -74,9 +74,89 @@ def test_a_reason_of_fewer_than_ten_characters_is_refused(owner_side, reason):
     assert r.status_code == 422, r.content
     assert "reason" in f.problem_fields(r)
     assert not BreakGlass.objects.exists()
-    assert AuditEvent.objects.count() == before
+    # The refusal itself is recorded, and nothing else.
+    (refusal,) = AuditEvent.objects.filter(seq__gt=before)
+    assert refusal.action == services.BREAK_GLASS_REFUSED
     assert client.get(f"/cases/{made.pk}").status_code == 404
     assert _break(client, made.pk, "0123456789").status_code == 201  # ten characters suffice
+
+
+# --- a refusal says nothing about whether the case exists, and is recorded -------------------
+
+
+def _refusals(actor):
+    return list(AuditEvent.objects.filter(action=services.BREAK_GLASS_REFUSED, actor_id=actor.pk))
+
+
+def _answer(response):
+    return response.status_code, response["Content-Type"], response.json()
+
+
+@pytest.mark.parametrize("reason", ["", "too short", "x" * 2001])
+def test_an_invalid_reason_answers_the_same_for_a_missing_and_a_real_case(owner_side, reason):
+    """Issue 10, hole 2: the request is checked before the case is looked up, so a short reason
+    no longer answers 422 for a real case and 404 for a missing one."""
+    made, *_ = owner_side
+    client = f.Api(f.user(f.org("law_enforcement"), "caseworker"))
+    real = _break(client, made.pk, reason)
+    missing = _break(client, f.MISSING_CASE, reason)
+    assert _answer(real) == _answer(missing)
+    assert real.status_code == 422 and "reason" in f.problem_fields(real)
+    assert not BreakGlass.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["the owner's caseworker", "an analyst", "a system administrator"])
+def test_a_case_that_may_not_be_opened_answers_like_a_missing_one(owner_side, who):
+    made, caseworker, *_ = owner_side
+    actor = {
+        "the owner's caseworker": caseworker,
+        "an analyst": f.user(f.org("statistical_center"), "analyst"),
+        "a system administrator": f.user(f.org("medical"), "system_admin"),
+    }[who]
+    client = f.Api(actor)
+    for reason in ("short", REASON):
+        real, missing = _break(client, made.pk, reason), _break(client, f.MISSING_CASE, reason)
+        assert _answer(real) == _answer(missing), reason
+    assert real.status_code == 404
+    assert not BreakGlass.objects.exists()
+
+
+def test_every_refused_attempt_is_audited_with_the_actor_and_the_number_asked_for(owner_side):
+    made, caseworker, *_ = owner_side
+    outsider = f.user(f.org("law_enforcement"), "caseworker")
+    analyst = f.user(f.org("statistical_center"), "analyst")
+    attempts = [
+        (outsider, made.pk, "short"),  # invalid reason, real case
+        (outsider, f.MISSING_CASE, "short"),  # invalid reason, no such case
+        (outsider, f.MISSING_CASE, REASON),  # no such case
+        (analyst, made.pk, REASON),  # may not break the glass
+        (caseworker, made.pk, REASON),  # the owner's own case
+    ]
+    for actor, case_id, reason in attempts:
+        assert _break(f.Api(actor), case_id, reason).status_code in (404, 422)
+    events = [e for actor in (outsider, analyst, caseworker) for e in _refusals(actor)]
+    assert [(e.actor_id, e.object_id) for e in events] == [
+        (actor.pk, str(case_id)) for actor, case_id, _ in attempts
+    ]
+    secrets = ("Ana", "Reyes", made.youth.dob, "555-0100", "Synthetic Way", REASON, "short")
+    for e in events:
+        assert e.object_type == "cases.case" and e.actor_email
+        # Nothing about the youth or the case's owner, and nothing that tells a missing case
+        # from one that may not be opened.
+        assert e.youth_id is None and e.owner_org_id is None and e.compartments == []
+        assert e.detail["refused"] in ("invalid_request", "no_access")
+        assert not any(secret in str(e.detail) for secret in secrets)
+    no_access = [e.detail["refused"] for e in events[2:]]
+    assert no_access == ["no_access"] * 3
+    assert [e.detail["refused"] for e in events[:2]] == ["invalid_request"] * 2
+    assert verify().ok
+
+
+def test_a_case_number_no_database_holds_is_a_missing_case(owner_side):
+    client = f.Api(f.user(f.org("medical"), "caseworker"))
+    huge = _break(client, 2**70)
+    assert _answer(huge) == _answer(_break(client, f.MISSING_CASE))
+    assert huge.status_code == 404
 
 
 def test_break_glass_lasts_four_hours_and_then_gives_nothing(owner_side):

@@ -3,13 +3,14 @@
 One test per role × organization type × relation (ids like `caseworker-law_enforcement-shared`).
 Each builds its case once — owned by another organization, or by the actor's for `owner`, with
 one note in every compartment — reads it once (all view cells), then tries a note in every
-compartment, a screening, a share and a break-glass, and compares every cell with the
-declaration in table.py. A failure lists every mismatching cell.
+compartment, a change in every compartment that holds more than notes, a screening, a share and
+a break-glass, and compares every cell with the declaration in table.py. A failure lists every
+mismatching cell.
 
-Allowed means 201 (200 for `open`). Denied means 404 when the actor may not open the case — with
-the very body a case that does not exist gets — and 403 when they may open it but not do this
-(the case's existence is no secret to them then). Break-glass by the owning organization is
-denied with 403 or 404: it needs no emergency access to its own case."""
+Allowed means 201 (200 for `open` and for a change). Denied means 404 when the actor may not
+open the case — with the very body a case that does not exist gets — and 403 when they may open
+it but not do this (the case's existence is no secret to them then). Break-glass by the owning
+organization is denied with 403 or 404: it needs no emergency access to its own case."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from .render_table import DOC, render
 from .table import (
     CASE,
     COMPARTMENTS,
+    EDITABLE,
     KNOWN_DEVIATIONS,
     ORG_TYPES,
     RELATIONS,
@@ -36,6 +38,19 @@ from .table import (
 )
 
 OWNER_TYPE_WHEN_OTHER = "child_welfare"  # who owns the case when the actor's org does not
+OK = (200, 201)
+# One change per compartment that holds more than notes: (client method, path, body); the run
+# adds the case version the actor last saw to a PATCH or PUT.
+EDITS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "identity": ("patch", "/cases/{id}/youth", {"pronouns": "they/them"}),
+    "contact": (
+        "patch",
+        "/cases/{id}/youth",
+        {"contacts": [{"kind": "phone", "value": "555-0199", "note": "synthetic"}]},
+    ),
+    "placement_address": ("put", "/cases/{id}/placement", {"address": "2 Synthetic Way"}),
+    "legal": ("post", "/cases/{id}/references", {"kind": "court_case", "value": "TEST-CASE-1"}),
+}
 MISSING_BODIES: dict[tuple[str, str], Any] = {}  # (role, endpoint) -> the 404 body of no case
 
 
@@ -91,6 +106,8 @@ def _setup(row: Row) -> tuple[f.Api, int]:
     made = f.case(owner)
     if row.relation == "shared":
         f.share(made, actor_org, COMPARTMENTS, by=owner)
+    elif row.relation == "shared_edit":
+        f.share(made, actor_org, COMPARTMENTS, by=owner, may_edit=True)
     elif row.relation == "shared_role_other":
         other_role = "supervisor" if row.role == "caseworker" else "caseworker"
         f.share(made, actor_org, COMPARTMENTS, by=owner, role=other_role)
@@ -161,6 +178,22 @@ def run(row: Row) -> list[str]:
         else:
             ok, got = denied("add_note", name, r, may_open, "/cases/{id}/notes", post_note)
             check.cell(name, "add_note", got, ok)
+
+    # edit: one change in every compartment that holds more than notes. A change that succeeds
+    # bumps the case version; the next one sends the new version, so no 409 hides an answer.
+    version = body.get("version", 1)
+    for name in EDITABLE:
+        method, path, payload = EDITS[name]
+        send = getattr(client, method)
+        edit = {**payload, "version": version} if method != "post" else payload
+        r = send(path.replace("{id}", str(case_id)), edit)
+        if r.status_code == 200:
+            version = r.json()["version"]
+        if cells[(name, "edit")]:
+            check.cell(name, "edit", f"{r.status_code} {r.content[:200]!r}", r.status_code in OK)
+        else:
+            ok, got = denied("edit", name, r, may_open, path, lambda p, b=edit, s=send: s(p, b))
+            check.cell(name, "edit", got, ok)
 
     # Case-level actions; break-glass last, as it changes what the actor may open.
     screening = {

@@ -67,6 +67,29 @@ def test_missing_malformed_or_wrong_token_is_401_problem(client, token, header):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_every_refused_token_gets_the_same_answer(client, token, user, bearer):
+    """docs/api.md: one answer for a missing, malformed, wrong, expired or revoked token and for
+    a disabled user's, so the answer does not tell which tokens exist."""
+
+    def answer(extra):
+        response = client.get("/api/v1/me", **extra)
+        assert_problem(response, 401)
+        return response.json(), response["WWW-Authenticate"], response["Content-Type"]
+
+    missing = answer({})
+    refused = {
+        "malformed": answer({"HTTP_AUTHORIZATION": "Token hl_abc"}),
+        "wrong": answer({"HTTP_AUTHORIZATION": "Bearer hl_not-a-real-token"}),
+    }
+    ApiToken.objects.filter(pk=token[0].pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    refused["expired"] = answer(bearer)
+    ApiToken.objects.filter(pk=token[0].pk).update(expires_at=timezone.now() + timedelta(days=1))
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    refused["disabled user"] = answer(bearer)
+    for why, got in refused.items():
+        assert got == missing, why
+
+
 def test_revoked_token_is_401(client, token, bearer):
     services.revoke_token(actor=None, token=token[0])
     assert_problem(client.get("/api/v1/me", **bearer), 401)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from harborline.access import services as access_services
 from harborline.access.models import BreakGlass, Share
+from harborline.audit.models import AuditEvent
 from harborline.cases import services as case_services
 from harborline.cases.models import Case, Note
 from harborline.people.models import Organization, User
@@ -645,6 +646,63 @@ def test_share_created_from_the_page_and_ended(world):
     assert share.ended_at is not None
 
 
+def test_letting_a_shared_organization_change_the_record_is_a_plain_checkbox_off_by_default(
+    world,
+):
+    """Issue 10, hole 4 on the pages: the owner grants the right to change explicitly; the
+    sharing page says who may change what, and the other organization's case page offers the
+    change forms only with that grant."""
+    client = _client(world.worker)
+    page = client.get(f"/cases/{world.case.pk}/sharing").content.decode()
+    box = re.search(r'<input class="usa-checkbox__input" id="id_share-may_edit"[^>]*>', page)
+    assert box and "checked" not in box.group(0)
+    assert "They may also change what they can see" in page
+    assert "Leave this off and they can only read what you share and add notes to it" in page
+    common = {
+        "share-organization": "reno-pd",
+        "share-purpose": "investigation",
+        "share-basis_type": "court_order",
+        "share-basis_reference": "24-JV-7",
+        "share-expires_on": "2027-03-03",
+    }
+    r = client.post(
+        f"/cases/{world.case.pk}/sharing/shares",
+        {**common, "share-compartments": ["identity", "placement_address"]},
+    )
+    assert r.status_code == 302
+    officer = _client(world.officer)
+    html = officer.get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Mara Quill" in html
+    assert 'id="edit-identity"' not in html and "Change the placement address" not in html
+    assert "only Washoe Child Welfare changes the record" in html
+    before = Case.objects.get(pk=world.case.pk).version
+    refused = officer.post(
+        f"/cases/{world.case.pk}/identity",
+        {"first_name": "Other", "last_name": "Quill", "version": before},
+    )
+    assert refused.status_code == 403
+    assert Case.objects.get(pk=world.case.pk).version == before
+    Share.objects.update(ended_at=timezone.now())
+
+    r = client.post(
+        f"/cases/{world.case.pk}/sharing/shares",
+        {**common, "share-compartments": ["identity", "placement_address"], "share-may_edit": "on"},
+    )
+    assert r.status_code == 302
+    assert Share.objects.get(ended_at__isnull=True).may_edit is True
+    sharing = client.get(f"/cases/{world.case.pk}/sharing").content.decode()
+    assert "Reno Police can see and change: identity, placement address — until" in sharing
+    html = officer.get(f"/cases/{world.case.pk}/").content.decode()
+    assert 'id="edit-identity"' in html and "Change the placement address" in html
+    assert "Washoe Child Welfare also lets you change: identity, placement address" in html
+    r = officer.post(
+        f"/cases/{world.case.pk}/placement",
+        {"address": "12 Synthetic Court", "version": before},
+    )
+    assert r.status_code == 302
+    assert Case.objects.get(pk=world.case.pk).placement_address == "12 Synthetic Court"
+
+
 def test_share_with_bad_input_says_why_beside_each_field(world):
     r = _client(world.worker).post(
         f"/cases/{world.case.pk}/sharing/shares",
@@ -762,6 +820,59 @@ def test_break_glass_opens_the_case_with_a_banner_and_queues_a_review(world):
     assert ok.status_code == 302
     glass.refresh_from_db()
     assert glass.outcome == "justified"
+
+
+@pytest.mark.parametrize(
+    "reason", ["short", "Youth found at a motel, placement needed"], ids=["short", "valid"]
+)
+def test_the_break_glass_page_answers_alike_for_a_missing_and_an_unopenable_case(world, reason):
+    """Issue 10, hole 2 on the page: a short reason is refused before the case is looked up, and
+    a case that may not be opened (here the owner's own) answers like one that does not exist;
+    each refusal is recorded for the person who asked."""
+    client = _client(world.worker)
+    missing_number = world.case.pk + 1000
+
+    def page(number: int) -> tuple[int, str]:
+        r = client.post("/cases/break-glass", {"case_number": number, "reason": reason})
+        html = _main(r.content.decode()).replace(f'value="{number}"', 'value="N"')
+        return r.status_code, re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", html)
+
+    real, missing = page(world.case.pk), page(missing_number)
+    assert real == missing
+    assert real[0] == (422 if reason == "short" else 404)
+    assert not BreakGlass.objects.exists()
+    refused = AuditEvent.objects.filter(action="break_glass_refused", actor_id=world.worker.pk)
+    assert sorted(refused.values_list("object_id", flat=True)) == sorted(
+        [str(world.case.pk), str(missing_number)]
+    )
+
+
+def test_removing_a_team_member_of_another_case_changes_nothing(world):
+    """Issue 10, hole 6: the member must be on the team of the case in the address before
+    anything is changed; a member of another case answers like one that does not exist."""
+    client = _client(world.worker)
+    other = case_services.open_case(
+        actor=world.worker, youth={"first_name": "Lio", "last_name": "Park", "dob": "2011-02-03"}
+    )
+    member = case_services.add_team_member(
+        actor=world.worker,
+        case_id=other.pk,
+        organization=world.owner.slug,
+        role_on_case="case_manager",
+        name="Sam Example",
+    )
+    recorded = AuditEvent.objects.count()
+    wrong = client.post(f"/cases/{world.case.pk}/team/{member.pk}/remove")
+    nowhere = client.post(f"/cases/{world.case.pk}/team/{member.pk + 1000}/remove")
+    assert wrong.status_code == nowhere.status_code == 404
+    assert _main(wrong.content.decode()) == _main(nowhere.content.decode())
+    member.refresh_from_db()
+    assert member.active is True
+    assert AuditEvent.objects.count() == recorded
+    right = client.post(f"/cases/{other.pk}/team/{member.pk}/remove")
+    assert right.status_code == 302
+    member.refresh_from_db()
+    assert member.active is False
 
 
 def test_who_saw_this_record_link_is_for_reviewers(world):

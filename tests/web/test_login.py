@@ -24,6 +24,15 @@ def test_login_page_is_accessible_form(client):
     assert 'autocomplete="username"' in html and 'autocomplete="current-password"' in html
 
 
+def test_head_on_the_login_page_answers_like_get_without_a_body(client):
+    """Issue 10, hole 6: HEAD /login answered 405; monitors and link checkers send HEAD."""
+    response = client.head("/login")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Type"] == client.get("/login")["Content-Type"]
+    assert not AuditEvent.objects.exists()
+
+
 def test_analyst_signs_in_to_home_without_second_factor(client):
     UserFactory(role="analyst", email="ana@example.org")
     response = _login(client, "ANA@example.org ")

@@ -82,8 +82,10 @@ class ShareQuerySet(models.QuerySet["Share"]):
 
 
 class Share(models.Model):
-    """Another organization (or one role in it) may see these compartments of a case, for a
-    purpose, on a legal basis, until `expires_at`."""
+    """Another organization (or one role in it) may see these compartments of a case and add
+    notes to them, for a purpose, on a legal basis, until `expires_at`. Changing the owner's
+    record in them (identity, contacts, placement address, reference numbers) needs the owner's
+    explicit grant, `may_edit`, which is off unless the owner's managers set it when sharing."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="shares")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -93,6 +95,10 @@ class Share(models.Model):
     basis_type = models.CharField(max_length=20, choices=BasisType.choices)
     basis_reference = models.CharField(max_length=200)
     consents = models.ManyToManyField(Consent, blank=True, related_name="shares")
+    may_edit = models.BooleanField(
+        default=False,
+        help_text="The other organization may also change the shared compartments' records.",
+    )
     expires_at = models.DateTimeField()
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

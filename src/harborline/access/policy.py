@@ -11,7 +11,17 @@ Who sees what:
   actor's role in it), and for one user the break-glass compartments for 4 hours.
 - Advocate-privileged notes: never law enforcement, prosecution or probation, whatever a share
   says; elsewhere only the roles that hold privileged notes (PRIVILEGED_ROLES).
-Case-level actions (screening, sharing, obligations) are functions of the same grant."""
+
+Who changes what — one answer, `Grant.edits(compartment)` (and `require_edit`, which raises
+Forbidden), asked by every write of the owner's record:
+- Seeing a compartment lets the actor add notes to it (`require`), nothing more.
+- Changing the record — a compartment's fields (the youth's identity, contacts, placement
+  address, external reference numbers) — is case work: only CASE_MANAGERS, and only of the
+  owning organization, or of an organization whose share explicitly lets it change the shared
+  compartments (`Share.may_edit`, which the owner's managers set when sharing; off by default).
+- The case itself (`edits(None)`: its team, status, sharing and consent) only the owner's
+  managers change; no share grants that.
+- Break-glass reads; it never changes the record."""
 
 from __future__ import annotations
 
@@ -51,6 +61,9 @@ class Grant:
     role: str = ""
     org_type: str = ""
     purposes: tuple[str, ...] = field(default=())
+    # Compartments a share lets this (other) organization change: those of its shares that
+    # carry the owner's explicit grant (`Share.may_edit`).
+    editable: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.compartments)
@@ -74,9 +87,27 @@ class Grant:
             return f"break_glass:{self.break_glass.pk}"
         return "; ".join(sorted({f"{s.basis_type}:{s.basis_reference}" for s in self.shares}))
 
+    def edits(self, compartment: str | None = None) -> bool:
+        """May the actor change the owner's record: the fields of `compartment`, or with None
+        the case itself (its team, status, sharing and consent)? The one answer every write
+        asks (module docstring)."""
+        if self.role not in CASE_MANAGERS:
+            return False
+        if compartment is None:
+            return self.is_owner
+        if not self.sees(compartment):
+            return False
+        return self.is_owner or compartment in self.editable
+
+    @property
+    def editable_compartments(self) -> tuple[str, ...]:
+        """The compartments whose fields the actor may change, in the usual order."""
+        return tuple(name for name in c.ALL if self.edits(name))
+
     @property
     def manages(self) -> bool:
-        return self.is_owner and self.role in CASE_MANAGERS
+        """Manages the case's sharing, consent, team and status (`edits(None)`)."""
+        return self.edits(None)
 
     @property
     def reviews(self) -> bool:
@@ -136,15 +167,24 @@ def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
             continue
         own = tuple(shares.get(case.pk, ()))
         names = set()
+        editable: set[str] = set()
         for share in own:
             names.update(share.compartments)
+            if share.may_edit:
+                editable.update(share.compartments)
         opened = glasses.get(case.pk)
         if opened is not None:
             names.update(c.BREAK_GLASS)
         names = _strip_privileged(names, org_type, role)
         via = ("share" if own else "break_glass") if names else ""
         result[case.pk] = Grant(
-            frozenset(names), via, shares=own, break_glass=opened, role=role, org_type=org_type
+            frozenset(names),
+            via,
+            shares=own,
+            break_glass=opened,
+            role=role,
+            org_type=org_type,
+            editable=frozenset(editable & names),
         )
     return result
 
@@ -174,12 +214,27 @@ def require(grant: Grant, compartment: str) -> None:
         raise Forbidden(f"You do not have access to the {c.LABELS[compartment]} compartment.")
 
 
-def require_manager(grant: Grant) -> None:
-    if not grant.manages:
+def require_edit(grant: Grant, compartment: str | None = None) -> None:
+    """Forbidden unless `grant.edits(compartment)`: the check every write of the owner's record
+    makes (None: the case itself — its team, status, sharing and consent)."""
+    if grant.edits(compartment):
+        return
+    if compartment is None:
         raise Forbidden(
             "Only caseworkers, supervisors, mentor-advocates and administrators of the "
-            "organization that owns the case may change its sharing, consent or team."
+            "organization that owns the case may change its sharing, consent, team or status."
         )
+    require(grant, compartment)
+    if grant.role not in CASE_MANAGERS:
+        raise Forbidden(
+            "Only caseworkers, supervisors, mentor-advocates and administrators change a "
+            "youth's record; you may add notes."
+        )
+    raise Forbidden(
+        f"The {c.LABELS[compartment]} compartment is shared with your organization to read and "
+        "add notes to; only the organization that owns the case may change it, unless it lets "
+        "yours do so when sharing."
+    )
 
 
 def may_break_glass(actor: User, case: Case) -> bool:

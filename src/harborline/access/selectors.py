@@ -13,7 +13,7 @@ from harborline.audit.services import record
 from harborline.errors import NotFound
 
 from .models import BreakGlass, Consent, Share
-from .policy import REVIEWERS, Grant, require_manager
+from .policy import REVIEWERS, Grant, require_edit
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
@@ -32,7 +32,7 @@ class SharingState:
 def sharing_state(*, actor: User, case: Case, grant: Grant) -> SharingState:
     """The case's shares and consent records, for its managers (Forbidden otherwise); `case`
     and `grant` come from `policy.case_for`. Recorded as a read of the case."""
-    require_manager(grant)
+    require_edit(grant)
     now = timezone.now()
     shares = list(
         Share.objects.filter(case=case)
@@ -68,7 +68,7 @@ def team_organizations(*, case: Case, grant: Grant) -> list[Organization]:
 
     from harborline.people.models import Organization
 
-    require_manager(grant)
+    require_edit(grant)
     shared = Share.objects.active().filter(case=case).values("organization_id")
     return list(
         Organization.objects.filter(

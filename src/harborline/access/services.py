@@ -27,7 +27,7 @@ from .models import (
     ReviewOutcome,
     Share,
 )
-from .policy import NOT_FOUND, Grant, case_for, may_break_glass, require_manager
+from .policy import NOT_FOUND, Grant, case_for, may_break_glass, require_edit
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
@@ -85,7 +85,7 @@ def record_consent(
     expires_at: datetime | None = None,
 ) -> Consent:
     case, grant = case_for(actor, case_id)
-    require_manager(grant)
+    require_edit(grant)
     errors: list[FieldError] = []
     if kind not in ConsentKind.values:
         errors.append(FieldError("kind", f"use one of: {', '.join(ConsentKind.values)}"))
@@ -160,7 +160,7 @@ def _consent_for(actor: User, consent_id: int) -> tuple[Consent, Case, Grant]:
 def revoke_consent(*, actor: User, consent_id: int, reason: str = "") -> Consent:
     """Revoke a consent record; every share resting on it ends at once."""
     consent, case, grant = _consent_for(actor, consent_id)
-    require_manager(grant)
+    require_edit(grant)
     if consent.revoked_at is not None:
         return consent
     now = timezone.now()
@@ -234,9 +234,13 @@ def create_share(
     basis_reference: str,
     expires_at: datetime | None,
     role: str = "",
+    may_edit: bool = False,
 ) -> Share:
+    """Share compartments of a case with another organization (or one role in it). The other
+    organization reads them and adds notes; `may_edit` — the owner's explicit grant, off by
+    default — also lets its case managers change the records in them (policy.Grant.edits)."""
     case, grant = case_for(actor, case_id)
-    require_manager(grant)
+    require_edit(grant)
     errors: list[FieldError] = []
     recipient = None
     try:
@@ -302,6 +306,7 @@ def create_share(
         purpose=purpose.strip(),
         basis_type=basis_type,
         basis_reference=basis_reference.strip(),
+        may_edit=bool(may_edit),
         expires_at=expires,
         created_by=actor,
     )
@@ -318,6 +323,7 @@ def create_share(
         legal_basis=f"{basis_type}:{share.basis_reference}",
         recipient=recipient.slug,
         role=role,
+        may_edit=share.may_edit,
     )
     return share
 
@@ -329,7 +335,7 @@ def end_share(*, actor: User, share_id: int) -> Share:
         case, grant = case_for(actor, share.case_id)
     except (Share.DoesNotExist, NotFound):
         raise NotFound("No such share, or you do not have access to it.") from None
-    require_manager(grant)
+    require_edit(grant)
     if share.ended_at is None:
         share.ended_at, share.ended_by, share.end_reason = timezone.now(), actor, EndReason.DELETED
         share.save(update_fields=["ended_at", "ended_by", "end_reason"])
@@ -338,17 +344,57 @@ def end_share(*, actor: User, share_id: int) -> Share:
 
 
 # --- break-glass -----------------------------------------------------------------------------
-@transaction.atomic
+# The audit action of a refused break-glass attempt (the opening itself is Action.BREAK_GLASS).
+BREAK_GLASS_REFUSED = "break_glass_refused"
+REASON_MIN, REASON_MAX = 10, 2000
+
+
 def break_glass(*, actor: User, case_id: int, reason: str) -> BreakGlass:
     """Open a case this actor's organization has no share of, for 4 hours, with a reason. The
-    owning organization is flagged (its review queue) and the opening is audited."""
+    owning organization is flagged (its review queue) and the opening is audited.
+
+    The request is checked before the case is looked up, so the answer never depends on whether
+    the case exists: an invalid reason is InvalidInput for every case number, and a case that does
+    not exist or that the actor may not open this way is the same NotFound. Every refusal is
+    recorded in the audit log — the actor and the case number asked for, never youth data and
+    never which of the two it was."""
+    text = reason.strip()
+    if len(text) < REASON_MIN:
+        _refused(actor, case_id, "invalid_request")
+        raise InvalidInput.field(
+            "reason", f"say why this is an emergency (at least {REASON_MIN} characters)"
+        )
+    if len(text) > REASON_MAX:
+        _refused(actor, case_id, "invalid_request")
+        raise InvalidInput.field("reason", f"at most {REASON_MAX} characters")
+    try:
+        return _open_glass(actor=actor, case_id=case_id, reason=text)
+    except NotFound:
+        _refused(actor, case_id, "no_access")
+        raise
+
+
+def _refused(actor: User, case_id: int, why: str) -> None:
+    """One audit event for a refused attempt, committed whatever the caller does next. It names
+    no owning organization and no youth, so it says nothing about the case to anyone who reads
+    the actor's organization's audit; `why` is the same for a missing and a forbidden case."""
+    record(
+        actor=actor,
+        action=BREAK_GLASS_REFUSED,
+        object_type="cases.case",
+        object_id=str(case_id)[:64],
+        purpose="emergency access (break-glass)",
+        detail={"refused": why},
+    )
+
+
+@transaction.atomic
+def _open_glass(*, actor: User, case_id: int, reason: str) -> BreakGlass:
     from harborline.cases.models import Case
 
     case = Case.objects.select_related("owner").filter(pk=case_id).first()
     if case is None or not may_break_glass(actor, case):
         raise NotFound(NOT_FOUND)
-    if len(reason.strip()) < 10:
-        raise InvalidInput.field("reason", "say why this is an emergency (at least 10 characters)")
     now = timezone.now()
     membership = actor.membership_or_none
     assert membership is not None  # noqa: S101 - may_break_glass checked it
@@ -356,7 +402,7 @@ def break_glass(*, actor: User, case_id: int, reason: str) -> BreakGlass:
         case=case,
         user=actor,
         organization=membership.organization,
-        reason=reason.strip(),
+        reason=reason,
         opened_at=now,
         expires_at=BreakGlass.window(now),
     )

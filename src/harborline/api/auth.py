@@ -1,3 +1,7 @@
+"""Bearer-token authentication for the API. Every refusal — no `Authorization` header, another
+scheme, a malformed, wrong, expired or revoked token, a disabled user — is the same 401 answer
+(docs/api.md), so a caller learns nothing about which tokens exist."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
@@ -7,17 +11,26 @@ from harborline.people.errors import TokenRejected
 from harborline.people.models import User
 from harborline.people.services import authenticate_token
 
+# The one detail of every 401, whatever was wrong.
+REJECTED = (
+    "The API token is missing, malformed, wrong, expired or revoked: send a valid one as "
+    "`Authorization: Bearer <token>`."
+)
+
 
 class BearerToken(HttpBearer):
     """API tokens (`harborline token create`), sent as `Authorization: Bearer hl_...`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        user = authenticate_token(token)  # raises TokenRejected -> 401 problem+json
+        try:
+            user = authenticate_token(token)
+        except TokenRejected:
+            raise TokenRejected(REJECTED) from None  # -> 401 problem+json
         request.user = user
         return user
 
     def __call__(self, request: HttpRequest) -> User | None:
         result = super().__call__(request)
         if result is None:  # no or malformed Authorization header
-            raise TokenRejected("Send an API token as `Authorization: Bearer <token>`.")
+            raise TokenRejected(REJECTED)
         return result

@@ -1,5 +1,8 @@
 """Every write of youth and case data. Each checks the actor's right through `access.policy`,
-runs in one transaction and appends to the audit chain."""
+runs in one transaction and appends to the audit chain. A note needs only that the actor sees its
+compartment (`require`); every change to the owner's record — the youth's identity and contacts,
+the placement address, reference numbers, the team, the status — asks `require_edit`, the one
+rule for who may change a record (a share reads and adds notes unless the owner grants more)."""
 
 from __future__ import annotations
 
@@ -10,10 +13,10 @@ from django.db import transaction
 from django.db.models import F
 
 from harborline.access import compartments as c
-from harborline.access.policy import Grant, case_for, require, require_manager
+from harborline.access.policy import Grant, case_for, require, require_edit
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput
+from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from harborline.people.models import Organization, User
 from harborline.protocols.packs import registry
 
@@ -143,14 +146,17 @@ def open_case(*, actor: User, youth: dict[str, Any], pack: str = "nevada") -> Ca
 @transaction.atomic
 def update_youth(*, actor: User, case_id: int, version: int, changes: dict[str, Any]) -> Case:
     """Change the youth's identity or contacts. `version` is the case version the editor saw;
-    a stale one is refused with Conflict and nothing is written."""
+    a stale one is refused with Conflict and nothing is written. Identity fields need the right
+    to change the identity compartment, contacts the contact compartment (`require_edit`)."""
     case, grant = case_for(actor, case_id)
-    require(grant, c.Compartment.IDENTITY)
-    clean = _clean_identity(changes, partial=True)
-    touched = [c.Compartment.IDENTITY]
-    if "contacts" in clean:
-        require(grant, c.Compartment.CONTACT)
+    touched: list[str] = []
+    if set(changes) - {"contacts"} or not changes:
+        touched.append(c.Compartment.IDENTITY)
+    if "contacts" in changes:
         touched.append(c.Compartment.CONTACT)
+    for compartment in touched:
+        require_edit(grant, compartment)
+    clean = _clean_identity(changes, partial=True)
     bumped = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
     if not bumped:
         raise Conflict(
@@ -170,7 +176,7 @@ def update_youth(*, actor: User, case_id: int, version: int, changes: dict[str, 
 @transaction.atomic
 def set_placement_address(*, actor: User, case_id: int, version: int, address: str) -> Case:
     case, grant = case_for(actor, case_id)
-    require(grant, c.Compartment.PLACEMENT_ADDRESS)
+    require_edit(grant, c.Compartment.PLACEMENT_ADDRESS)
     if len(address) > 500:
         raise InvalidInput.field("address", "at most 500 characters")
     if not Case.objects.filter(pk=case.pk, version=version).update(
@@ -217,7 +223,7 @@ def add_team_member(
     name: str = "",
 ) -> CaseTeamMember:
     case, grant = case_for(actor, case_id)
-    require_manager(grant)
+    require_edit(grant)
     errors: list[FieldError] = []
     org = Organization.objects.filter(slug=organization, is_active=True).first()
     if org is None:
@@ -249,12 +255,14 @@ def add_team_member(
 
 
 @transaction.atomic
-def remove_team_member(*, actor: User, member_id: int) -> CaseTeamMember:
-    member = CaseTeamMember.objects.filter(pk=member_id).first()
+def remove_team_member(*, actor: User, case_id: int, member_id: int) -> CaseTeamMember:
+    """Take someone off the case team. The member must be on this case's team: one of another
+    case is NotFound, like one that does not exist, and nothing is changed."""
+    case, grant = case_for(actor, case_id)
+    require_edit(grant)
+    member = CaseTeamMember.objects.filter(pk=member_id, case_id=case.pk).first()
     if member is None:
-        raise InvalidInput.field("member", "no such team member")
-    case, grant = case_for(actor, member.case_id)
-    require_manager(grant)
+        raise NotFound("No such team member on this case.")
     member.active = False
     member.save(update_fields=["active"])
     audit_case(actor, Action.UPDATE, member, case, grant, [])
@@ -267,7 +275,7 @@ def add_reference(*, actor: User, case_id: int, kind: str, value: str, note: str
     if kind not in ReferenceKind.values:
         raise InvalidInput.field("kind", f"use one of: {', '.join(ReferenceKind.values)}")
     ref = ExternalReference(case=case, kind=kind, value=value.strip(), note=note.strip()[:200])
-    require(grant, ref.compartment)
+    require_edit(grant, ref.compartment)
     if not ref.value or len(ref.value) > 100:
         raise InvalidInput.field("value", "give the number (at most 100 characters)")
     ref.added_by = actor
@@ -286,7 +294,7 @@ def set_status(*, actor: User, case_id: int, version: int, status: str, reason: 
     from .models import CaseStatus
 
     case, grant = case_for(actor, case_id)
-    require_manager(grant)
+    require_edit(grant)
     if status not in CaseStatus.values:
         raise InvalidInput.field("status", f"use one of: {', '.join(CaseStatus.values)}")
     if status == CaseStatus.CLOSED and len(reason.strip()) < 5:

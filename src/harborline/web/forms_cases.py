@@ -260,6 +260,14 @@ class ShareForm(UswdsMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "use a date like 2027-03-03"},
     )
+    may_edit = forms.BooleanField(
+        label="They may also change what they can see",
+        required=False,
+        help_text="Leave this off and they can only read what you share and add notes to it. "
+        "Tick it only if they must keep these details up to date with you: their caseworkers, "
+        "supervisors, mentor-advocates and administrators can then change the youth's name, date "
+        "of birth, contact details, placement address and reference numbers in what you share.",
+    )
 
     def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

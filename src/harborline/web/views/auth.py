@@ -42,12 +42,16 @@ def _lockout_minutes(request: HttpRequest) -> int:
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
+    """HEAD answers as GET does (the server sends no body) and changes nothing."""
     next_url = safe_next(request)
-    if request.method == "GET" and request.user.is_authenticated:
+    if request.method in ("GET", "HEAD") and request.user.is_authenticated:
         return redirect(next_url)
-    idle_notice = request.session.pop(IDLE_NOTICE, False)
+    if request.method == "HEAD":
+        idle_notice = request.session.get(IDLE_NOTICE, False)
+    else:
+        idle_notice = request.session.pop(IDLE_NOTICE, False)
     status = 200
     if request.method == "POST":
         form = LoginForm(request.POST)

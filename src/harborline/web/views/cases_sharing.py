@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from harborline.access import selectors as access_reads
 from harborline.access import services as access_services
 from harborline.access.models import BasisType, ConsentKind
-from harborline.access.policy import Grant, case_for, require_manager
+from harborline.access.policy import Grant, case_for, require_edit
 from harborline.cases.models import Case
 from harborline.errors import DomainError, Forbidden, NotFound
 from harborline.people.models import Organization, User
@@ -39,7 +39,7 @@ def _managed(actor: User, case_id: int) -> tuple[Case, Grant]:
     except NotFound:
         raise Http404 from None
     try:
-        require_manager(grant)
+        require_edit(grant)
     except Forbidden:
         raise PermissionDenied from None
     return case, grant
@@ -190,6 +190,7 @@ def share_create(request: HttpRequest, case_id: int) -> HttpResponse:
                 basis_reference=data["basis_reference"],
                 expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
                 role=data["role"],
+                may_edit=data["may_edit"],
             )
         except DomainError as problem:
             place_errors(form, problem)

@@ -77,7 +77,7 @@ def consent_words(consent: Consent, tz_name: str) -> str:
 
 def share_summary(share: Share, tz_name: str, role_label: str = "") -> str:
     """'Washoe County Juvenile Services can see: screening, safety — until 3 March 2027,
-    because: court order 24-JV-118'."""
+    because: court order 24-JV-118' ('can see and change' when the share lets them edit)."""
     who = share.organization.name
     if role_label:
         who += f" ({role_label} only)"
@@ -91,7 +91,8 @@ def share_summary(share: Share, tz_name: str, role_label: str = "") -> str:
         )
     else:
         why = f"{BASIS_WORDS.get(share.basis_type, share.basis_type)} {share.basis_reference}"
-    return f"{who} can see: {what} — until {long_date(share.expires_at, tz_name)}, because: {why}"
+    can = "can see and change" if share.may_edit else "can see"
+    return f"{who} {can}: {what} — until {long_date(share.expires_at, tz_name)}, because: {why}"
 
 
 def team_people(org_ids: set[int]) -> list[User]:
