@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -43,7 +44,6 @@ from harborline.access import services as access
 from harborline.access.models import Consent, Share
 from harborline.cases import services as cases
 from harborline.cases.models import Case
-from harborline.config.wsgi import application
 from harborline.errors import InvalidInput
 from harborline.people import services as people
 from harborline.people.models import User
@@ -56,7 +56,11 @@ from harborline.taskforce.models import Meeting, TaskForce
 # Text as the API accepts it: valid UTF-8 without NUL (config/request_guard.py refuses the rest,
 # tests/api/test_bad_input.py checks that).
 CONFIG = SchemathesisConfig.from_dict({"generation": {"allow-x00": False, "codec": "utf-8"}})
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+# The WSGI application as the server runs it (config/wsgi.py, less its refusal to start without
+# production keys, which the test settings do not have).
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", get_wsgi_application(), config=CONFIG
+)
 
 # Examples per operation (valid and invalid) and stateful scenarios: enough to find what the
 # schema and the validation disagree on, small enough for CI on two cores (see the report in
