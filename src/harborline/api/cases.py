@@ -5,20 +5,33 @@ may not see answer the same 404."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from harborline.access import services as access
+from harborline.access.compartments import ALL as COMPARTMENTS
 from harborline.cases import selectors as case_reads
 from harborline.cases import services as cases
+from harborline.cases.models import TeamRole
+from harborline.people.roles import Role
 from harborline.response import selectors as response_reads
 from harborline.response import services as response
-from harborline.response.models import Obligation
+from harborline.response.models import Obligation, Setting
+from harborline.response.services import IDENTIFIERS
 
-from .schemas import Problem
+from .schemas import (
+    ORGANIZATION_SLUG,
+    USER_EMAIL,
+    Problem,
+    installed_packs,
+    non_blank,
+    one_of,
+    text,
+)
 
 router = Router(tags=["cases"])
 
@@ -29,10 +42,16 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+# At least 10 characters once the spaces around them are removed.
+AT_LEAST_10 = r"\S[\s\S]{8,}\S"
+# A compartment's name (access/compartments.py).
+CompartmentName = Annotated[str, Field(json_schema_extra=one_of(COMPARTMENTS))]
+
+
 class YouthIn(Strict):
-    first_name: str = Field(max_length=100)
-    last_name: str = Field(max_length=100)
-    dob: date | None = None
+    first_name: str = text(100)
+    last_name: str = text(100)
+    dob: date | None = Field(default=None, description="From 1990, not in the future.")
     gender: str = Field(default="", max_length=100, description="In the youth's own words.")
     pronouns: str = Field(default="", max_length=100)
     aliases: list[str] = []
@@ -40,7 +59,11 @@ class YouthIn(Strict):
 
 class CaseIn(Strict):
     youth: YouthIn
-    pack: str = Field(default="nevada", description="The protocol pack the case follows.")
+    pack: str = Field(
+        default="nevada",
+        description="The protocol pack the case follows.",
+        json_schema_extra=one_of(installed_packs()),
+    )
 
 
 class DuplicateOut(Schema):
@@ -128,14 +151,15 @@ def get_case(request: HttpRequest, case_id: int) -> CaseOut:
 
 class ContactIn(Strict):
     kind: str = Field(default="", max_length=40, description="phone, email, caregiver, ...")
-    value: str = Field(max_length=200)
+    value: str = text(200)
     note: str = Field(default="", max_length=200, description="e.g. safe to call after 6 pm")
 
 
 class YouthPatch(Strict):
     version: int = Field(description="The case version you saw; a stale one gets 409.")
-    first_name: str | None = Field(default=None, max_length=100)
-    last_name: str | None = Field(default=None, max_length=100)
+    # Optional, but not null: a name cannot be removed.
+    first_name: non_blank(100) | SkipJsonSchema[None] = None  # type: ignore[valid-type]
+    last_name: non_blank(100) | SkipJsonSchema[None] = None  # type: ignore[valid-type]
     dob: date | None = None
     gender: str | None = Field(default=None, max_length=100)
     pronouns: str | None = Field(default=None, max_length=100)
@@ -212,12 +236,15 @@ def set_status(request: HttpRequest, case_id: int, payload: StatusIn) -> Version
 class ScreeningIn(Strict):
     instrument: str = "nrit"
     answers: dict[str, Any]
-    identified_by: str = Field(description="The organization type that identified the youth.")
+    identified_by: str = Field(
+        description="The organization type that identified the youth.",
+        json_schema_extra=one_of(IDENTIFIERS),
+    )
     identified_at: datetime = Field(
         description="When the youth was identified (ISO 8601). Without an offset it is read in "
         "the owning organization's time zone. The clocks run from this time."
     )
-    setting: str = ""
+    setting: str = Field(default="", json_schema_extra=one_of(["", *Setting.values]))
     urgent: bool | None = Field(
         default=None, description="null: as the protocol decides; true/false overrides it."
     )
@@ -307,7 +334,9 @@ class CompleteIn(Strict):
 
 
 class WaiveIn(Strict):
-    reason: str
+    reason: str = Field(
+        max_length=2000, pattern=AT_LEAST_10, description="Why it does not apply (10+ characters)."
+    )
     version: int | None = None
 
 
@@ -343,10 +372,12 @@ def waive(request: HttpRequest, obligation_id: int, payload: WaiveIn) -> Obligat
 
 class ConsentIn(Strict):
     kind: Literal["youth_assent", "parent_guardian", "court"]
-    given_by: str = Field(max_length=200)
-    recipients: list[str] = Field(description="Organization slugs.")
-    compartments: list[str]
-    purpose: str = Field(max_length=300)
+    given_by: str = text(200)
+    recipients: list[Annotated[str, Field(json_schema_extra=ORGANIZATION_SLUG)]] = Field(
+        min_length=1, description="Organization slugs."
+    )
+    compartments: list[CompartmentName] = Field(min_length=1)
+    purpose: str = text(300)
     evidence: Literal["signed_form", "attestation"]
     evidence_reference: str = Field(default="", max_length=300)
     attestation: str = Field(default="", max_length=2000)
@@ -396,10 +427,14 @@ class BasisIn(Strict):
 
 
 class ShareIn(Strict):
-    organization: str
-    role: str = Field(default="", description="Only this role in the organization (optional).")
-    compartments: list[str]
-    purpose: str = Field(max_length=300)
+    organization: str = Field(json_schema_extra=ORGANIZATION_SLUG)
+    role: str = Field(
+        default="",
+        description="Only this role in the organization (optional).",
+        json_schema_extra=one_of(["", *Role.values]),
+    )
+    compartments: list[CompartmentName] = Field(min_length=1)
+    purpose: str = text(300)
     basis: BasisIn
     expires_at: datetime
     may_edit: bool = Field(
@@ -442,8 +477,8 @@ def delete_share(request: HttpRequest, share_id: int) -> Status[None]:
 
 
 class NoteIn(Strict):
-    compartment: str
-    text: str = Field(max_length=20000)
+    compartment: CompartmentName
+    text: str = text(20000)
 
 
 @router.post(
@@ -462,9 +497,16 @@ def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[IdOu
 
 
 class TeamMemberIn(Strict):
-    organization: str = Field(description="Organization slug.")
-    role_on_case: str = Field(description="lead, mentor_advocate, cps_worker, detective, ...")
-    user: str = Field(default="", description="A Harborline user's e-mail, or give `name`.")
+    organization: str = Field(description="Organization slug.", json_schema_extra=ORGANIZATION_SLUG)
+    role_on_case: str = Field(
+        description="lead, mentor_advocate, cps_worker, detective, ...",
+        json_schema_extra=one_of(TeamRole.values),
+    )
+    user: str = Field(
+        default="",
+        description="A Harborline user's e-mail (a member of `organization`), or give `name`.",
+        json_schema_extra=USER_EMAIL,
+    )
     name: str = Field(default="", max_length=200)
 
 
@@ -488,7 +530,7 @@ def add_team_member(request: HttpRequest, case_id: int, payload: TeamMemberIn) -
 
 class ReferenceIn(Strict):
     kind: Literal["unity", "le_report", "ncmec_report", "court_case", "other"]
-    value: str = Field(max_length=100)
+    value: str = text(100)
     note: str = Field(default="", max_length=200)
 
 
@@ -511,11 +553,11 @@ def add_reference(request: HttpRequest, case_id: int, payload: ReferenceIn) -> S
 
 
 class BreakGlassIn(Strict):
-    # The schema states the limit, but the service checks the reason (access.services.break_glass):
-    # a refused attempt must be recorded in the audit log, which validation here would skip.
+    # The schema states the rule, but the service checks it (access.services.break_glass): a
+    # refused attempt must be recorded in the audit log, which validation here would skip.
     reason: str = Field(
         description="Why (at least 10 characters, at most 2000).",
-        json_schema_extra={"maxLength": 2000},
+        json_schema_extra={"maxLength": 2000, "pattern": AT_LEAST_10},
     )
 
 
@@ -538,14 +580,20 @@ def break_glass(request: HttpRequest, case_id: int, payload: BreakGlassIn) -> St
     return Status(201, BreakGlassOut(id=glass.pk, expires_at=glass.expires_at))
 
 
+class ActionIn(Strict):
+    text: str = text(2000, description="What is to be done.")
+    owner: str = Field(description="A user's e-mail.", json_schema_extra=USER_EMAIL)
+    due_on: date
+
+
 class MeetingIn(Strict):
     kind: Literal["rapid_response", "mdt_72h", "plan", "review", "event_triggered"]
     held_at: datetime
-    attendees: list[str] = []
+    attendees: list[Annotated[str, Field(json_schema_extra=USER_EMAIL)]] = []
     other_attendees: str = ""
     youth_participated: bool = False
     decisions: str = ""
-    actions: list[dict[str, Any]] = []
+    actions: list[ActionIn] = []
 
 
 @router.post(
