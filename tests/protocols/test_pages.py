@@ -325,7 +325,7 @@ def test_confirmation_of_another_organization_is_404(browser, sample_pack):
     from harborline.instruments import services
 
     theirs = services.submit(
-        actor=other, pack="sample", instrument="survey", answers={"useful": "yes"}
+        actor=other, pack=get_pack("sample"), instrument="survey", answers={"useful": "yes"}
     )
     assert browser.get(f"/protocols/sample/survey/submitted/{theirs.pk}").status_code == 404
     assert browser.get(f"/protocols/sample/screen/submitted/{theirs.pk}").status_code == 404

@@ -51,7 +51,7 @@ def test_every_nevada_instrument_is_stored_with_pack_version_and_encrypted(worke
     definition = pack.instrument(instrument_id)
     answers = minimal_answers(definition, marker=MARKER)
     response = services.submit(
-        actor=worker, pack="nevada", instrument=instrument_id, answers=answers
+        actor=worker, pack=get_pack("nevada"), instrument=instrument_id, answers=answers
     )
 
     stored = InstrumentResponse.objects.get(pk=response.pk)
@@ -86,7 +86,7 @@ def test_every_nevada_instrument_is_stored_with_pack_version_and_encrypted(worke
 def test_nrit_results_and_actions_are_stored_sealed(worker):
     response = services.submit(
         actor=worker,
-        pack="nevada",
+        pack=get_pack("nevada"),
         instrument="nrit",
         answers={"cv_self_report": True, "hr_other": True, "hr_other_explain": MARKER},
     )
@@ -102,7 +102,7 @@ def test_nrit_results_and_actions_are_stored_sealed(worker):
 
 def test_submit_writes_one_audit_record_in_the_screening_compartment(worker):
     response = services.submit(
-        actor=worker, pack="nevada", instrument="nrit", answers={"no_indicators": True}
+        actor=worker, pack=get_pack("nevada"), instrument="nrit", answers={"no_indicators": True}
     )
     event = AuditEvent.objects.get(action="create", object_id=str(response.pk))
     assert event.object_type == "instruments.instrumentresponse"
@@ -119,7 +119,9 @@ def test_submit_writes_one_audit_record_in_the_screening_compartment(worker):
 def test_invalid_answers_store_nothing(worker):
     before = AuditEvent.objects.count()
     with pytest.raises(InvalidInput) as problem:
-        services.submit(actor=worker, pack="nevada", instrument="nrit", answers={"hr_other": True})
+        services.submit(
+            actor=worker, pack=get_pack("nevada"), instrument="nrit", answers={"hr_other": True}
+        )
     assert [e.field for e in problem.value.errors] == ["hr_other_explain"]
     assert InstrumentResponse.objects.count() == 0
     assert AuditEvent.objects.count() == before
@@ -127,16 +129,16 @@ def test_invalid_answers_store_nothing(worker):
 
 def test_unknown_pack_or_instrument_is_not_found(worker):
     with pytest.raises(NotFound):
-        services.submit(actor=worker, pack="atlantis", instrument="nrit", answers={})
+        services.submit(actor=worker, pack=get_pack("atlantis"), instrument="nrit", answers={})
     with pytest.raises(NotFound):
-        services.submit(actor=worker, pack="nevada", instrument="horoscope", answers={})
+        services.submit(actor=worker, pack=get_pack("nevada"), instrument="horoscope", answers={})
 
 
 def test_an_actor_without_a_membership_is_refused(db):
     loner = UserFactory(role=None)
     with pytest.raises(Forbidden):
         services.submit(
-            actor=loner, pack="nevada", instrument="nrit", answers={"no_indicators": True}
+            actor=loner, pack=get_pack("nevada"), instrument="nrit", answers={"no_indicators": True}
         )
     assert InstrumentResponse.objects.count() == 0
 
@@ -145,14 +147,17 @@ def test_a_role_without_youth_data_cannot_store_a_youth_instrument(org):
     analyst = UserFactory(role="analyst", org=org)
     with pytest.raises(Forbidden):
         services.submit(
-            actor=analyst, pack="nevada", instrument="nrit", answers={"no_indicators": True}
+            actor=analyst,
+            pack=get_pack("nevada"),
+            instrument="nrit",
+            answers={"no_indicators": True},
         )
 
 
 def test_non_youth_instruments_keep_results_in_plain_json(worker, sample_pack):
     response = services.submit(
         actor=worker,
-        pack="sample",
+        pack=get_pack("sample"),
         instrument="survey",
         answers={"useful": "no", "quality": "good"},
     )
@@ -168,12 +173,12 @@ def test_non_youth_instruments_keep_results_in_plain_json(worker, sample_pack):
 
 def test_responses_for_shows_only_the_actors_organization(worker, org):
     mine = services.submit(
-        actor=worker, pack="nevada", instrument="nrit", answers={"no_indicators": True}
+        actor=worker, pack=get_pack("nevada"), instrument="nrit", answers={"no_indicators": True}
     )
     other_org = OrganizationFactory(slug="clark-pd")
     stranger = UserFactory(role="caseworker", org=other_org)
     theirs = services.submit(
-        actor=stranger, pack="nevada", instrument="nrit", answers={"hr_runaway": True}
+        actor=stranger, pack=get_pack("nevada"), instrument="nrit", answers={"hr_runaway": True}
     )
     assert [r.pk for r in selectors.responses_for(worker)] == [mine.pk]
     assert [r.pk for r in selectors.responses_for(stranger)] == [theirs.pk]
@@ -186,7 +191,7 @@ def test_responses_for_shows_only_the_actors_organization(worker, org):
 
 def test_reading_youth_responses_is_audited(worker):
     response = services.submit(
-        actor=worker, pack="nevada", instrument="nrit", answers={"no_indicators": True}
+        actor=worker, pack=get_pack("nevada"), instrument="nrit", answers={"no_indicators": True}
     )
     views = AuditEvent.objects.filter(action="view", object_id=str(response.pk))
     assert views.count() == 0
@@ -201,10 +206,10 @@ def test_reading_youth_responses_is_audited(worker):
 
 def test_reading_non_youth_responses_is_not_audited_and_filters_work(worker, sample_pack):
     survey = services.submit(
-        actor=worker, pack="sample", instrument="survey", answers={"useful": "yes"}
+        actor=worker, pack=get_pack("sample"), instrument="survey", answers={"useful": "yes"}
     )
     nrit = services.submit(
-        actor=worker, pack="nevada", instrument="nrit", answers={"no_indicators": True}
+        actor=worker, pack=get_pack("nevada"), instrument="nrit", answers={"no_indicators": True}
     )
     before = AuditEvent.objects.filter(action="view").count()
     assert [r.pk for r in selectors.responses_for(worker, pack="sample")] == [survey.pk]
@@ -214,16 +219,20 @@ def test_reading_non_youth_responses_is_not_audited_and_filters_work(worker, sam
 
 
 def test_analysts_see_no_youth_responses(worker, org, sample_pack):
-    services.submit(actor=worker, pack="nevada", instrument="nrit", answers={"no_indicators": True})
+    services.submit(
+        actor=worker, pack=get_pack("nevada"), instrument="nrit", answers={"no_indicators": True}
+    )
     survey = services.submit(
-        actor=worker, pack="sample", instrument="survey", answers={"useful": "yes"}
+        actor=worker, pack=get_pack("sample"), instrument="survey", answers={"useful": "yes"}
     )
     analyst = UserFactory(role="analyst", org=org)
     assert [r.pk for r in selectors.responses_for(analyst)] == [survey.pk]
 
 
 def test_without_a_membership_nothing_is_visible(worker):
-    services.submit(actor=worker, pack="nevada", instrument="nrit", answers={"no_indicators": True})
+    services.submit(
+        actor=worker, pack=get_pack("nevada"), instrument="nrit", answers={"no_indicators": True}
+    )
     assert selectors.responses_for(UserFactory(role=None)) == []
 
 
@@ -232,7 +241,7 @@ def test_the_database_refuses_plain_results_for_a_youth_instrument(worker):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         InstrumentResponse.objects.create(
-            pack="nevada",
+            pack=get_pack("nevada"),
             pack_version="1.0.0",
             instrument="nrit",
             about_youth=True,

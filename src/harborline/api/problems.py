@@ -1,32 +1,14 @@
-"""application/problem+json (RFC 9457) responses: one shape for every API error."""
+"""application/problem+json (RFC 9457) responses: one shape for every API error (the builder is
+`harborline.http.problem`, shared with the pages' error handlers)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, JsonResponse
 
-from harborline.errors import DomainError, FieldError
+from harborline.errors import DomainError
+from harborline.http import CONTENT_TYPE, problem
 
-CONTENT_TYPE = "application/problem+json"
-
-
-def problem(
-    status: int, title: str, detail: str, errors: list[FieldError] | None = None, **extra: Any
-) -> JsonResponse:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
-    body.update(extra)
-    response = JsonResponse(body, status=status, content_type=CONTENT_TYPE)
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="harborline"'
-    return response
+__all__ = ["CONTENT_TYPE", "from_domain_error", "problem"]
 
 
 def from_domain_error(request: HttpRequest, exc: DomainError) -> JsonResponse:

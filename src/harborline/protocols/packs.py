@@ -4,6 +4,7 @@ can add its own directories with HARBORLINE_PACKS_DIRS (comma-separated)."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from harborline.config import env
 from harborline.errors import NotFound
 from harborline.instruments.schema import Instrument
 
@@ -200,7 +200,10 @@ def _check_screening_rules(pack: Pack, name: str) -> list[Problem]:
 
 
 def pack_dirs() -> list[Path]:
-    extra = [Path(p) for p in env.listing("HARBORLINE_PACKS_DIRS")]
+    """The shipped packs, then those in HARBORLINE_PACKS_DIRS, read on each call (tests set it).
+    Read here rather than through `harborline.config.env`: protocols sits below config."""
+    listed = os.environ.get("HARBORLINE_PACKS_DIRS", "").split(",")
+    extra = [Path(p.strip()) for p in listed if p.strip()]
     found: list[Path] = []
     for root in [BUILTIN, *extra]:
         found.extend(

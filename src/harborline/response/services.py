@@ -96,7 +96,7 @@ def record_screening(
         raise InvalidInput.field("instrument", f"{definition.title} is not a youth instrument")
     response = instruments.submit(
         actor=actor,
-        pack=pack.name,
+        pack=pack,
         instrument=instrument,
         answers=answers,
         subject_type="cases.case",

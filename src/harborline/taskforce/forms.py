@@ -1,5 +1,5 @@
-"""Forms for the task-force pages (USWDS classes via web.forms.UswdsMixin). They parse input;
-the services decide what is valid and their field errors are shown beside these fields."""
+"""Forms for the task-force pages (USWDS classes via harborline.forms.UswdsMixin). They parse
+input; the services decide what is valid and their field errors are shown beside these fields."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
+from harborline.forms import UswdsMixin
 from harborline.protocols.packs import registry
-from harborline.web.forms import UswdsMixin
 
 from .categories import OTHER_PREFIX, categories_for, suggested_subcommittees
 from .models import Kind, Member, NarrativeSection, TaskForce

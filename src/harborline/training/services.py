@@ -18,6 +18,7 @@ from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, Not
 from harborline.instruments import services as instruments
 from harborline.instruments.models import InstrumentResponse
 from harborline.people.models import User
+from harborline.protocols.packs import get_pack
 
 from . import permissions
 from .catalogue import SPEAKER_STEP_IDS, course_of, packs_with_course, training_of
@@ -358,8 +359,6 @@ def record_attendance(*, actor: User, event_id: int, person: str, completed: boo
 # --- evaluations (form 2-B) ----------------------------------------------------------------------
 def evaluation_pack(event: TrainingEvent) -> str | None:
     """The pack whose training evaluation form the event uses: its own, or none."""
-    from harborline.protocols.packs import get_pack
-
     try:
         pack = get_pack(event.pack)
     except NotFound:
@@ -382,7 +381,7 @@ def submit_evaluation(*, actor: User, event_id: int, answers: Any) -> Instrument
         raise Conflict("You have already evaluated this training. Thank you.")
     return instruments.submit(
         actor=actor,
-        pack=pack,
+        pack=get_pack(pack),
         instrument=EVALUATION_INSTRUMENT,
         answers=answers,
         subject_type=EVALUATION_SUBJECT,

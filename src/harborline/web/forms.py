@@ -1,7 +1,7 @@
 """Forms for the pages: sign-in, second factor, setting a password, audit filters.
 
-Every form renders with USWDS classes (`UswdsMixin`), and its errors sit next to their field
-(`web/partials/field.html`), linked by aria-describedby."""
+Every form renders with USWDS classes (`harborline.forms.UswdsMixin`), and its errors sit next
+to their field (`web/partials/field.html`), linked by aria-describedby."""
 
 from __future__ import annotations
 
@@ -11,31 +11,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from harborline.audit.models import Action
-
-
-class UswdsMixin:
-    """Adds the USWDS class each widget needs; marks fields with errors."""
-
-    fields: dict[str, forms.Field]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                css = "usa-select"
-            elif isinstance(widget, forms.CheckboxInput):
-                css = "usa-checkbox__input"
-            else:
-                css = "usa-input"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " usa-input--error"
+from harborline.forms import UswdsMixin
 
 
 def normalise_code(raw: str) -> str:

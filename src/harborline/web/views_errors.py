@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from harborline.api.problems import problem
+from harborline.http import problem
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),

@@ -99,7 +99,7 @@ def preview(request: HttpRequest, pack: str, instrument: str) -> HttpResponse:
             if submitting:
                 actor: User = request.user  # type: ignore[assignment]
                 stored = services.submit(
-                    actor=actor, pack=found.name, instrument=definition.instrument, answers=answers
+                    actor=actor, pack=found, instrument=definition.instrument, answers=answers
                 )
                 return redirect(
                     "web:protocol_submitted",
