@@ -15,7 +15,7 @@ help:
 	@echo "make e2e    only the browser tests"
 	@echo "make screenshots  run the browser tests and refresh the user guide's screenshots in docs/screenshots"
 	@echo "make bench  state-scale data and the load benchmark; results in bench/results/"
-	@echo "make lint   ruff, mypy, migrations check"
+	@echo "make lint   ruff, mypy, the import layers (lint-imports), migrations check"
 
 venv: $(STAMP)
 
@@ -47,6 +47,7 @@ lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache --no-logo
 	DJANGO_SETTINGS_MODULE=harborline.config.settings $(BIN)/harborline manage makemigrations --check --dry-run
 
 clean:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 
-from harborline.web.forms import UswdsMixin
+from harborline.forms import UswdsMixin
 
 from . import grants
 from .models import Organization, User
