@@ -154,6 +154,7 @@ def app_env(url: str, var_dir: Path, **extra: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "harborline.config.settings",
             "HARBORLINE_SECRET_KEY": "faults-" + "k" * 50,
             "HARBORLINE_FIELD_KEYS": FIELD_KEY,
+            "HARBORLINE_AUDIT_KEYS": AUDIT_KEY,
             "HARBORLINE_VAR_DIR": str(var_dir),
             "HARBORLINE_SECURE_COOKIES": "0",
             "HARBORLINE_SSL_REDIRECT": "0",
@@ -165,6 +166,7 @@ def app_env(url: str, var_dir: Path, **extra: str) -> dict[str, str]:
 
 
 FIELD_KEY = Fernet.generate_key().decode()
+AUDIT_KEY = Fernet.generate_key().decode()  # 32 random bytes, url-safe base64
 
 
 def harborline(env: dict[str, str], *args: str, timeout: float = 300) -> str:
@@ -243,7 +245,8 @@ class Process:
         self._log.close()
 
     def output(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 

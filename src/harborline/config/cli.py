@@ -518,7 +518,9 @@ def run_worker(
     """The worker loop, in ONE thread: run the deadline sweep every `interval` seconds and, in
     between, drain the django-tasks database queue (django_tasks_db's own Worker in batch mode),
     looking for new tasks every `poll` seconds. Ctrl-C or SIGTERM finishes the task at hand and
-    stops; a second Ctrl-C stops at once. `stop` (a threading.Event) and `cycles` are for tests.
+    stops; a second Ctrl-C stops at once. A task left RUNNING by a worker that died is queued
+    again once its lease has passed (config/task_lease.py). `stop` (a threading.Event) and
+    `cycles` are for tests.
     Several workers may run at once, on several servers (the sweep and the queue both lock)."""
     import logging
     import signal
@@ -532,6 +534,7 @@ def run_worker(
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.management.commands.db_worker import Worker
 
+    from harborline.config.task_lease import requeue_abandoned
     from harborline.response.deadlines import check_deadlines
 
     out = out or sys.stdout
@@ -595,6 +598,9 @@ def run_worker(
             if queue is not None and not stop.is_set():
                 queue.running = True
                 try:
+                    # Tasks left RUNNING by a worker that died go back in the queue first.
+                    for task_id in requeue_abandoned():
+                        print(f"task {task_id} was abandoned by its worker: queued again", file=out)
                     queue.run()  # batch mode: runs every ready task, then returns
                 except DatabaseError as problem:
                     log.exception("task queue failed")

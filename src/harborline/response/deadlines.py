@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,6 +43,10 @@ STAGE_NAMES = tuple(name for name, _ in STAGES)
 PENDING = (Status.OPEN, Status.OVERDUE)
 SUPERVISOR = "supervisor"
 ORG_ADMIN = "org_admin"
+
+# How long one reminder waits for the mail server. It bounds a reminder task's duration, which
+# the worker's task lease (config/task_lease.py, 300 s by default) must comfortably exceed.
+SMTP_TIMEOUT_SECONDS = 30
 
 # A title's clause that describes the youth's situation ("... while the youth remains high
 # risk", "... after a sexual assault") is left out of e-mails: the action is enough to act on.
@@ -185,6 +189,21 @@ def message(
     return subject, body
 
 
+def _send(subject: str, body: str, to: list[str], *, key: str) -> None:
+    """One e-mail. Its Message-ID is the same every time this reminder is sent (`key`), so that
+    in the rare case it goes out again (a worker killed after the mail server took the message
+    and before the task was marked done) mail systems can recognise the copy."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "harborline.invalid"
+    EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        to,
+        connection=get_connection(timeout=SMTP_TIMEOUT_SECONDS),
+        headers={"Message-ID": f"<harborline.reminder.{key}@{domain}>"},
+    ).send()
+
+
 def send_reminder(
     obligation_id: int, stage: str, *, as_of: datetime | None = None
 ) -> dict[str, int]:
@@ -216,13 +235,13 @@ def send_reminder(
     to = recipients(obligation)
     if to:
         subject, body = message(obligation, stage, as_of=as_of)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        _send(subject, body, to, key=f"{obligation_id}.{stage}")
         sent["recipients"] = len(to)
     if stage == BREACH:
         bosses = supervisors(obligation.owner_org_id)
         if bosses:
             subject, body = message(obligation, stage, as_of=as_of, escalation=True)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, bosses)
+            _send(subject, body, bosses, key=f"{obligation_id}.{stage}.escalation")
             sent["supervisors"] = len(bosses)
     return sent
 
