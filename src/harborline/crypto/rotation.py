@@ -57,21 +57,31 @@ def rotate_all(
                     break
                 for row in rows:
                     report.examined += 1
-                    changes: dict[str, str] = {}
+                    changes: dict[str, tuple[str, str]] = {}  # column: (read, re-encrypted)
                     for column, stored in zip(columns, row[1:], strict=True):
                         if not stored or not stored.startswith(PREFIX):
                             continue
                         token = stored[len(PREFIX) :].encode("ascii")
                         if _under_primary(token):
                             continue
-                        changes[column] = PREFIX + mf.rotate(token).decode("ascii")
+                        changes[column] = (stored, PREFIX + mf.rotate(token).decode("ascii"))
                     if changes:
-                        sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in changes)
+                        # Only where the value is still the one read: a value the application
+                        # wrote meanwhile is newer (and under its first key) and must not be
+                        # overwritten by the old one re-encrypted. A run later picks up any
+                        # value written under an old key.
+                        quoted = [connection.ops.quote_name(c) for c in changes]
+                        sets = ", ".join(f"{q} = %s" for q in quoted)
+                        same = " AND ".join(f"{q} = %s" for q in quoted)
                         cursor.execute(
-                            f"UPDATE {table} SET {sets} WHERE {pk} = %s",  # noqa: S608
-                            [*changes.values(), row[0]],
+                            f"UPDATE {table} SET {sets} WHERE {pk} = %s AND {same}",  # noqa: S608
+                            [
+                                *(new for _, new in changes.values()),
+                                row[0],
+                                *(old for old, _ in changes.values()),
+                            ],
                         )
-                        report.rotated += 1
+                        report.rotated += cursor.rowcount
                 last = rows[-1][0]
             if progress:
                 progress(f"{model._meta.label}: through id {last}")
