@@ -52,6 +52,9 @@ open, 404.
 Rows with the same answers for several organization types are merged. Advocate-privileged
 notes are never shown to these organization types, whatever is shared: {barred}. Elsewhere only
 caseworkers, supervisors and mentor-advocates see them.
+
+Who may give which role to whom (organization administrators and system administrators) is a
+table of its own: [role grants](permissions-role-grants.md).
 """
 
 SHORT = {
