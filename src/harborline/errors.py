@@ -55,3 +55,29 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status = 409
     title = "Conflict"
+
+
+# --- The optimistic-version check: the one rule and the one Conflict it raises ----------------
+STALE_DETAIL = (
+    "Someone else changed this record since you opened it; reload it and make your change again."
+)
+STALE_FIELD_MESSAGE = "stale: reload and try again"
+
+
+def version_conflict() -> Conflict:
+    """The Conflict every stale version gets, with the same message and the `version` field."""
+    return Conflict(STALE_DETAIL, errors=[FieldError("version", STALE_FIELD_MESSAGE)])
+
+
+def check_version(current: int, sent: int | None) -> None:
+    """Optimistic concurrency: a version the caller sent that is not the stored one is a
+    Conflict, never a silent overwrite. `sent=None` means the caller did not say (no check)."""
+    if sent is not None and sent != current:
+        raise version_conflict()
+
+
+def check_bumped(rows: int) -> None:
+    """For a conditional UPDATE … WHERE version = sent: no row changed means the version was
+    stale (or the row went away), the same Conflict as `check_version`."""
+    if not rows:
+        raise version_conflict()

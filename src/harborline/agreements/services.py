@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    check_version,
+)
 from harborline.people.models import Organization, User
 from harborline.people.roles import OrgType
 
@@ -136,11 +143,7 @@ def _require(
 
 
 def _check_version(agreement: Agreement, version: int | None) -> None:
-    if version is not None and version != agreement.version:
-        raise Conflict(
-            "Someone changed this agreement after you opened it. Reload and try again.",
-            errors=[FieldError("version", "stale: reload the agreement")],
-        )
+    check_version(agreement.version, version)
 
 
 def _bump(agreement: Agreement, fields: list[str]) -> None:

@@ -16,7 +16,13 @@ from harborline.access import compartments as c
 from harborline.access.policy import Grant, case_for, require, require_edit
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.errors import (
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    check_bumped,
+)
 from harborline.people.models import Organization, User
 from harborline.protocols.packs import registry
 
@@ -157,12 +163,7 @@ def update_youth(*, actor: User, case_id: int, version: int, changes: dict[str, 
     for compartment in touched:
         require_edit(grant, compartment)
     clean = _clean_identity(changes, partial=True)
-    bumped = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
-    if not bumped:
-        raise Conflict(
-            "Someone else changed this record since you opened it. Reload to see their change, "
-            "then make yours again."
-        )
+    check_bumped(Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1))
     person = case.youth
     for name, value in clean.items():
         setattr(person, name, value)
@@ -179,10 +180,11 @@ def set_placement_address(*, actor: User, case_id: int, version: int, address: s
     require_edit(grant, c.Compartment.PLACEMENT_ADDRESS)
     if len(address) > 500:
         raise InvalidInput.field("address", "at most 500 characters")
-    if not Case.objects.filter(pk=case.pk, version=version).update(
-        version=F("version") + 1, placement_address=address.strip()
-    ):
-        raise Conflict("Someone else changed this record since you opened it. Reload first.")
+    check_bumped(
+        Case.objects.filter(pk=case.pk, version=version).update(
+            version=F("version") + 1, placement_address=address.strip()
+        )
+    )
     case.refresh_from_db()
     audit_case(actor, Action.UPDATE, case, case, grant, [c.Compartment.PLACEMENT_ADDRESS])
     return case
@@ -300,10 +302,11 @@ def set_status(*, actor: User, case_id: int, version: int, status: str, reason: 
     if status == CaseStatus.CLOSED and len(reason.strip()) < 5:
         raise InvalidInput.field("reason", "say why the case is closed")
     closed_at = timezone.now() if status == CaseStatus.CLOSED else None
-    if not Case.objects.filter(pk=case.pk, version=version).update(
-        version=F("version") + 1, status=status, closed_at=closed_at
-    ):
-        raise Conflict("Someone else changed this record since you opened it. Reload first.")
+    check_bumped(
+        Case.objects.filter(pk=case.pk, version=version).update(
+            version=F("version") + 1, status=status, closed_at=closed_at
+        )
+    )
     case.refresh_from_db()
     record(
         actor=actor,

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    check_version,
+)
 from harborline.people.models import Organization, User
 from harborline.protocols.geography import find_county
 from harborline.protocols.models import Region
@@ -98,11 +105,7 @@ def update_advocate(
 ) -> MentorAdvocate:
     advocate = MentorAdvocate.objects.select_for_update().select_related("user").get(pk=advocate.pk)
     _require(actor, Do.MANAGE, advocate)
-    if version is not None and version != advocate.version:
-        raise Conflict(
-            "Someone changed this roster entry after you opened it. Reload and try again.",
-            errors=[FieldError("version", "stale: reload")],
-        )
+    check_version(advocate.version, version)
     errors: list[FieldError] = []
     changed: list[str] = []
 

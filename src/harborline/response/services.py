@@ -16,7 +16,14 @@ from harborline.access.policy import Grant, case_for, require
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.cases.services import audit_case
-from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    check_bumped,
+)
 from harborline.instruments import services as instruments
 from harborline.people.models import User
 from harborline.people.roles import OrgType
@@ -278,8 +285,7 @@ def _finish(
     bumped = Obligation.objects.filter(pk=obligation.pk, version=expected).update(
         version=F("version") + 1
     )
-    if not bumped:
-        raise Conflict("Someone else changed this obligation since you opened it. Reload first.")
+    check_bumped(bumped)
     obligation.version = expected + 1
     obligation.status = status
     obligation.completed_at = timezone.now()

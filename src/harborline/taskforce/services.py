@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    check_version,
+    version_conflict,
+)
 from harborline.people import grants
 from harborline.people.models import Organization, User, hash_token
 from harborline.people.roles import OrgType, Role
@@ -142,17 +150,9 @@ def _audit(actor: User, action: str, obj: Any, taskforce: TaskForce, **detail: A
     )
 
 
-def _stale(current: int, sent: int | None) -> NoReturn:
-    raise Conflict(
-        "Someone else changed this since you opened it. Reload and make your change again.",
-        errors=[FieldError("version", f"is {current}, you sent {sent}")],
-    )
-
-
 def _bump(obj: Any, version: int | None) -> None:
     """Optimistic concurrency: a stale version is a Conflict, never a silent overwrite."""
-    if version is not None and version != obj.version:
-        _stale(obj.version, version)
+    check_version(obj.version, version)
     obj.version += 1
 
 
@@ -632,7 +632,7 @@ def save_report_narrative(
     )
     if narrative is None:
         if version:
-            _stale(0, version)
+            raise version_conflict()
         narrative = ReportNarrative(taskforce=taskforce, kind=kind, year=year, version=1)
     else:
         _bump(narrative, version)
@@ -646,7 +646,7 @@ def save_report_narrative(
         with transaction.atomic():
             narrative.save()
     except IntegrityError:  # someone else wrote the first version at the same moment
-        _stale(1, version)
+        raise version_conflict() from None
     action = Action.CREATE if created else Action.UPDATE
     _audit(actor, action, narrative, taskforce, kind=kind, year=year, changed=changed)
     return narrative

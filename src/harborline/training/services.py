@@ -14,7 +14,15 @@ from django.utils import timezone
 from harborline import tabular
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    check_bumped,
+    check_version,
+)
 from harborline.instruments import services as instruments
 from harborline.instruments.models import InstrumentResponse
 from harborline.people.models import User
@@ -193,8 +201,7 @@ def delete_record(*, actor: User, record_id: int, version: int) -> None:
     )
     if row is None or not permissions.may_record(actor, row.person):
         raise NotFound()
-    if row.version != version:
-        raise Conflict("Someone changed this record since you opened it. Reload and try again.")
+    check_version(row.version, version)
     membership = row.person.membership_or_none
     Attendance.objects.filter(record=row).update(completed=False)
     record(
@@ -308,8 +315,7 @@ def update_speaker_checklist(
         speaker_checklist={step: step in chosen for step in sorted(SPEAKER_STEP_IDS)},
         version=version + 1,
     )
-    if not updated:
-        raise Conflict("Someone changed this event since you opened it. Reload and try again.")
+    check_bumped(updated)
     event.refresh_from_db()
     record(
         actor=actor,
