@@ -120,19 +120,27 @@ def _strip_privileged(names: set[str], org_type: str, role: str) -> set[str]:
     return names
 
 
-def _member(actor: User) -> tuple[str, str, int] | None:
-    """(role, organization type, organization id) of an actor who may work cases at all."""
+def works_cases(actor: User) -> bool:
+    """May the actor work youth cases at all: an active user with an active membership in a
+    role that sees youth data, and not a system administrator. The one answer for opening a
+    case, offering to, and every grant (`_member`)."""
     membership = actor.membership_or_none
     rules = actor.rules
-    if (
-        membership is None
-        or rules is None
-        or not membership.is_active
-        or not actor.is_active
-        or not rules.sees_youth_data
-        or membership.role in NO_CASE_ACCESS_ROLES
-    ):
+    return bool(
+        membership is not None
+        and rules is not None
+        and membership.is_active
+        and actor.is_active
+        and rules.sees_youth_data
+        and membership.role not in NO_CASE_ACCESS_ROLES
+    )
+
+
+def _member(actor: User) -> tuple[str, str, int] | None:
+    """(role, organization type, organization id) of an actor who may work cases at all."""
+    if not works_cases(actor):
         return None
+    membership = actor.membership
     return membership.role, membership.organization.type, membership.organization_id
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 
 from harborline.access import compartments as c
-from harborline.access.policy import Grant, case_for, require, require_edit
+from harborline.access.policy import Grant, case_for, require, require_edit, works_cases
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.errors import (
@@ -110,15 +110,9 @@ def _clean_identity(data: dict[str, Any], *, partial: bool = False) -> dict[str,
 
 
 def _actor_org(actor: User) -> tuple[Organization, str]:
-    membership = actor.membership_or_none
-    rules = actor.rules
-    if (
-        membership is None
-        or rules is None
-        or not rules.sees_youth_data
-        or membership.role == "system_admin"
-    ):
+    if not works_cases(actor):
         raise Forbidden("Your role does not work with youth records.")
+    membership = actor.membership
     return membership.organization, membership.role
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from harborline.access import compartments as c
 from harborline.access import selectors as access_reads
-from harborline.access.policy import Grant, case_for, grants_for, require
+from harborline.access.policy import Grant, case_for, grants_for, require, works_cases
 from harborline.cases import selectors as case_reads
 from harborline.cases import services as case_services
 from harborline.cases.models import REFERENCE_COMPARTMENT, Case, ReferenceKind, TeamRole
@@ -163,7 +163,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "dob": dob,
             "page_query": urlencode(keep),
-            "may_open": _may_open(actor),
+            "may_open": works_cases(actor),
         },
     )
 
@@ -175,19 +175,11 @@ def _pack(name: str) -> Pack | None:
         return None
 
 
-def _may_open(actor: User) -> bool:
-    membership = actor.membership_or_none
-    rules = actor.rules
-    return bool(
-        membership and rules and rules.sees_youth_data and membership.role != "system_admin"
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _may_open(actor):
+    if not works_cases(actor):
         raise Http404
     form = IdentityForm(request.POST or None)
     duplicates: list[Case] = []
