@@ -6,8 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
+# make bench-load: virtual users, seconds, size of the state-scale data set (1 = all of Nevada)
+LOAD_USERS ?= 50
+LOAD_DURATION ?= 600
+LOAD_SCALE ?= 1
 
-.PHONY: demo test e2e screenshots bench lint venv clean help
+.PHONY: demo test e2e screenshots bench bench-load bench-faults lint venv clean help
 
 help:
 	@echo "make demo   install, migrate an embedded SQLite database, load demo data, serve on http://127.0.0.1:8000"
@@ -15,6 +19,8 @@ help:
 	@echo "make e2e    only the browser tests"
 	@echo "make screenshots  run the browser tests and refresh the user guide's screenshots in docs/screenshots"
 	@echo "make bench  state-scale data and the load benchmark; results in bench/results/"
+	@echo "make bench-load   mixed load (Locust) on PostgreSQL: DATABASE_URL, LOAD_USERS=50 LOAD_DURATION=600 LOAD_SCALE=1"
+	@echo "make bench-faults  the fault tests: PostgreSQL restarted under load, worker killed, keys rotated"
 	@echo "make lint   ruff, mypy, the import layers (lint-imports), migrations check"
 
 venv: $(STAMP)
@@ -42,6 +48,13 @@ screenshots: venv
 
 bench: venv
 	$(BIN)/python bench/run.py
+
+bench-load: venv
+	HARBORLINE_LOAD_USERS=$(LOAD_USERS) HARBORLINE_LOAD_DURATION=$(LOAD_DURATION) \
+	HARBORLINE_LOAD_SCALE=$(LOAD_SCALE) $(BIN)/python bench/load.py
+
+bench-faults: venv
+	$(BIN)/pytest -p no:cacheprovider -m faults tests/faults $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check src tests bench

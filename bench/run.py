@@ -149,10 +149,14 @@ class DataSet:
     built_now: bool = False
     build_seconds: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    factor: float = 1.0  # the state scale's size (1 = all of Nevada)
 
 
-def choose_dataset(seed: int) -> DataSet:
+def choose_dataset(seed: int, factor: float = 1.0) -> DataSet:
+    """Where the data set lives. `factor` below 1 shrinks the state scale (smoke runs); such a
+    data set is cached under a name of its own."""
     url = os.environ.get("DATABASE_URL", "").strip()
+    size = "" if factor == 1 else f"-x{factor:g}"
     if url:
         if not url.startswith(("postgres://", "postgresql://")):
             raise BenchError("DATABASE_URL must be a postgres:// URL (or unset, for SQLite)")
@@ -164,28 +168,30 @@ def choose_dataset(seed: int) -> DataSet:
             url,
             "postgresql",
             label,
-            CACHE / f"pg-{tag}-state-{seed}.json",
-            CACHE / f"pg-{tag}-state-{seed}.env",
+            CACHE / f"pg-{tag}-state-{seed}{size}.json",
+            CACHE / f"pg-{tag}-state-{seed}{size}.env",
+            factor=factor,
         )
-    path = CACHE / f"state-{seed}.sqlite3"
+    path = CACHE / f"state-{seed}{size}.sqlite3"
     return DataSet(
         seed,
         f"sqlite:///{path}",
         "sqlite",
         str(path.relative_to(ROOT)),
-        CACHE / f"state-{seed}.json",
-        CACHE / f"state-{seed}.env",
+        CACHE / f"state-{seed}{size}.json",
+        CACHE / f"state-{seed}{size}.env",
         sqlite_path=path,
+        factor=factor,
     )
 
 
 def configure_environment(data: DataSet) -> dict[str, str]:
     """The environment for this process's Django and for the server. Keys are kept beside the
     data set, so that encrypted values written at build time stay readable."""
+    from cryptography.fernet import Fernet
+
     CACHE.mkdir(parents=True, exist_ok=True)
     if not data.keys_path.exists():
-        from cryptography.fernet import Fernet
-
         data.keys_path.touch(mode=0o600)
         data.keys_path.write_text(
             "# Keys for the benchmark's synthetic data set only.\n"
@@ -193,6 +199,11 @@ def configure_environment(data: DataSet) -> dict[str, str]:
             f"HARBORLINE_FIELD_KEYS={Fernet.generate_key().decode()}\n",
             encoding="utf-8",
         )
+    if "HARBORLINE_AUDIT_KEYS" not in _env_file(data.keys_path):
+        # The audit chain's MAC key (32 random bytes, url-safe base64, like a Fernet key),
+        # added to a keys file written before the chain was keyed.
+        with data.keys_path.open("a", encoding="utf-8") as keys:
+            keys.write(f"HARBORLINE_AUDIT_KEYS={Fernet.generate_key().decode()}\n")
     env = {
         **_env_file(data.keys_path),
         "DATABASE_URL": data.database_url,
@@ -285,7 +296,9 @@ def ensure_dataset(data: DataSet, *, rebuild: bool) -> None:
     for pack in available_packs():
         load_geography(pack)
     migrated = time.perf_counter()
-    report = seed(scale="state", seed=data.seed, progress=lambda line: say(f"  {line}"))
+    report = seed(
+        scale="state", seed=data.seed, progress=lambda line: say(f"  {line}"), _factor=data.factor
+    )
     finished = time.perf_counter()
     data.built_now = True
     data.build_seconds = round(finished - started, 2)
@@ -294,6 +307,7 @@ def ensure_dataset(data: DataSet, *, rebuild: bool) -> None:
             {
                 "generator": fingerprint,
                 "seed": data.seed,
+                "factor": data.factor,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "build_seconds": data.build_seconds,
                 "migrate_seconds": round(migrated - started, 2),
