@@ -254,14 +254,28 @@ def complete_obligation(
     return _finish(actor, obligation, case, grant, Status.DONE, version, evidence=clean)
 
 
+WAIVER_ROLES = frozenset({"supervisor", "org_admin"})
+
+
+def may_waive(actor: User, obligation: Obligation) -> bool:
+    """Who may waive an obligation: a supervisor (or organization administrator) of the
+    organization that carries it. The one answer the service enforces and the case page asks
+    before offering the form."""
+    membership = actor.membership_or_none
+    return (
+        membership is not None
+        and membership.organization_id == obligation.owner_org_id
+        and membership.role in WAIVER_ROLES
+    )
+
+
 @transaction.atomic
 def waive_obligation(
     *, actor: User, obligation_id: int, reason: str, version: int | None = None
 ) -> Obligation:
     obligation, case, grant = _obligation_for(actor, obligation_id)
     _require_owner(actor, obligation)
-    membership = actor.membership_or_none
-    if membership is None or membership.role not in ("supervisor", "org_admin"):
+    if not may_waive(actor, obligation):
         raise Forbidden("Only a supervisor may waive an obligation.")
     if len(reason.strip()) < 10:
         raise InvalidInput.field("reason", "say why the obligation does not apply (10+ characters)")

@@ -275,7 +275,6 @@ def _obligation_views(
         return [], False
     membership = actor.membership_or_none
     org_id = membership.organization_id if membership else None
-    supervisor = bool(membership and membership.role in ("supervisor", "org_admin"))
     tz = case.owner.time_zone
     now = timezone.now()
     out = []
@@ -292,7 +291,7 @@ def _obligation_views(
             complete = overrides.get(f"complete:{o.pk}") or CompleteForm(
                 initial={"obligation": o.pk, "version": o.version}, prefix=f"o{o.pk}"
             )
-            if supervisor:
+            if response_services.may_waive(actor, o):
                 waive = overrides.get(f"waive:{o.pk}") or WaiveForm(
                     initial={"obligation": o.pk, "version": o.version}, prefix=f"w{o.pk}"
                 )
