@@ -6,7 +6,16 @@ from harborline.config.cli import main
 from harborline.protocols.geography import available_packs, load_geography
 
 # Environment variables the CLI itself sets (demo mode, demo keys); restored after each test.
-CLI_ENV = ("HARBORLINE_DEMO", "HARBORLINE_SECRET_KEY", "HARBORLINE_FIELD_KEYS", "DATABASE_URL")
+CLI_ENV = (
+    "HARBORLINE_DEMO",
+    "HARBORLINE_SECRET_KEY",
+    "HARBORLINE_FIELD_KEYS",
+    "HARBORLINE_AUDIT_KEYS",
+    "HARBORLINE_AUDIT_SIGNING_KEY",
+    "HARBORLINE_AUDIT_ANCHOR",
+    "DATABASE_URL",
+)
+UNSET = ("HARBORLINE_DEMO", "HARBORLINE_AUDIT_ANCHOR")  # absent unless the CLI sets them
 
 
 @dataclass
@@ -28,7 +37,7 @@ def cli(capsys, monkeypatch):
     for name in CLI_ENV:
         # setenv first so that monkeypatch restores the original value (or its absence).
         monkeypatch.setenv(name, os.environ.get(name, ""))
-        if name == "HARBORLINE_DEMO":
+        if name in UNSET:
             monkeypatch.delenv(name)
 
     def run(*argv: str) -> Result:

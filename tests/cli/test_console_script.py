@@ -187,11 +187,12 @@ def wait_for_health(server, base):
 def test_demo_switches_demo_mode_on_before_settings_load(env, tmp_path):
     """In a fresh process with no keys in the environment: demo mode and the demo keys from
     var/demo.env must be in place before Django reads its settings, or serving would refuse.
-    (The database already has an organization, so the synthetic generator is not run here.)"""
+    (The database already has an organization, so the synthetic generator is not run here;
+    writing it needs an audit key, as every audited change does.)"""
     assert run(env, "migrate").returncode == 0
     assert (
         run(
-            env,
+            {**env, "HARBORLINE_AUDIT_KEYS": os.environ["HARBORLINE_AUDIT_KEYS"]},
             "org",
             "create",
             "--slug",

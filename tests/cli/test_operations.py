@@ -99,13 +99,24 @@ def test_keys_generate_prints_working_keys(cli, settings):
     result = cli("keys", "generate")
     assert result.code == 0
     values = parse_env_lines(result.out)
-    assert set(values) == {"HARBORLINE_SECRET_KEY", "HARBORLINE_FIELD_KEYS"}
+    assert set(values) == {
+        "HARBORLINE_SECRET_KEY",
+        "HARBORLINE_FIELD_KEYS",
+        "HARBORLINE_AUDIT_KEYS",
+        "HARBORLINE_AUDIT_SIGNING_KEY",
+    }
     assert len(values["HARBORLINE_SECRET_KEY"]) >= 50
     field_key = values["HARBORLINE_FIELD_KEYS"]
     assert Fernet(field_key.encode()).decrypt(Fernet(field_key.encode()).encrypt(b"x")) == b"x"
     settings.FIELD_ENCRYPTION_KEYS = [field_key]
+    settings.AUDIT_KEYS = [values["HARBORLINE_AUDIT_KEYS"]]
+    settings.AUDIT_SIGNING_KEY = values["HARBORLINE_AUDIT_SIGNING_KEY"]
     settings.SECRET_KEY_CONFIGURED = True
     assert checks.missing_keys() == []
+    # The anchors' public key is shown (on stderr) and is the signing key's.
+    from harborline.crypto.keys import public_key_text
+
+    assert public_key_text(values["HARBORLINE_AUDIT_SIGNING_KEY"]) in result.err
     again = parse_env_lines(cli("keys", "generate").out)
     assert again["HARBORLINE_FIELD_KEYS"] != field_key
     assert again["HARBORLINE_SECRET_KEY"] != values["HARBORLINE_SECRET_KEY"]

@@ -133,6 +133,11 @@ def test_worker_runs_the_other_reminders_with_each_sweep(monkeypatch, capsys):
 
 def test_the_worker_knows_the_real_reminder_jobs():
     from harborline.agreements.services import send_renewal_reminders
+    from harborline.audit.anchors import anchor_if_due
     from harborline.taskforce.tasks import remind
 
-    assert [fn for _, fn in cli_module.periodic_jobs()] == [send_renewal_reminders, remind]
+    assert [fn for _, fn in cli_module.periodic_jobs()] == [
+        send_renewal_reminders,
+        remind,
+        anchor_if_due,
+    ]

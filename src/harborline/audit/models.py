@@ -2,9 +2,12 @@
 security events around it: sign-ins, MFA, lockouts, tokens, user changes).
 
 Rows never change. Each row carries the hash of the row before it, so an altered or deleted row
-breaks the chain from that point (`harborline verify-audit`). Actors and organizations are kept
-as ids plus a snapshot of their email/slug, not as foreign keys, so deleting a user can never
-rewrite history."""
+breaks the chain from that point (`harborline verify-audit`), and a keyed MAC over its hash made
+with a key that is not in the database (HARBORLINE_AUDIT_KEYS), so that recomputing the hashes
+is not enough to rewrite history; signed chain heads exported outside the database (anchors)
+catch a cut-off tail and a rewrite by someone who holds the key (docs/decisions/0035). Actors
+and organizations are kept as ids plus a snapshot of their email/slug, not as foreign keys, so
+deleting a user can never rewrite history."""
 
 from __future__ import annotations
 
@@ -47,6 +50,9 @@ class Action(models.TextChoices):
     USER_CREATE = "user_create", "created a user"
     USER_UPDATE = "user_update", "changed a user"
     USER_UNLOCK = "user_unlock", "unlocked a user"
+    AUDIT_KEYED = "audit_keyed", "began sealing the audit log with a key"
+    BACKUP = "backup", "backed up the database"
+    RESTORE = "restore", "restored the database from a backup"
 
 
 class AuditEvent(models.Model):
@@ -68,6 +74,10 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of `hash` under the audit key named by `key_id`; empty on records written
+    # before the chain was keyed (those stay verifiable by their SHA-256 chain alone).
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -101,11 +111,34 @@ class AuditEvent(models.Model):
 class ChainHead(models.Model):
     """One row: the newest sequence number and hash. Writers lock it, so the chain stays a
     line even with many app servers, and the tail cannot be cut off unnoticed without also
-    rewriting this row."""
+    rewriting this row. Once keyed, `mac` seals (seq, hash, keyed_from) with the audit key:
+    `keyed_from` is the first record that must carry a MAC (the switch from plain SHA-256),
+    so nobody without the key can move it or pass off sealed records as older, unkeyed ones."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    keyed_from = models.BigIntegerField(null=True, blank=True)
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"audit head #{self.seq}"
+
+
+class Anchor(models.Model):
+    """A signed chain head that was exported (`harborline audit anchor`, or the worker every
+    HARBORLINE_AUDIT_ANCHOR_MINUTES). Only bookkeeping for the schedule and for operators:
+    what proves anything is the copy at the destination, outside the database."""
+
+    at = models.DateTimeField(db_index=True)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    signing_key_id = models.CharField(max_length=16)
+    destinations = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"anchor of #{self.seq} at {self.at:%Y-%m-%d %H:%M}"

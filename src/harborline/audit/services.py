@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from .chain import compute_hash
+from .chain import seal, seal_head, sealing_key
 from .context import request_id
-from .models import AuditEvent, ChainHead
+from .models import Action, AuditEvent, ChainHead
 
 if TYPE_CHECKING:
     from harborline.people.models import Organization, User
@@ -45,9 +45,8 @@ def record(
     if obj is not None:
         object_type, object_id = _ref(obj)
     membership = getattr(actor, "membership_or_none", None) if actor is not None else None
-    # Locking the head row serialises writers across processes and servers (on SQLite the
-    # IMMEDIATE transaction mode already does), so every event has exactly one predecessor.
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    key_id, key = sealing_key()  # no key, no record: ImproperlyConfigured before any write
+    head = _locked_head(key_id, key)
     event = AuditEvent(
         seq=head.seq + 1,
         at=timezone.now(),
@@ -67,9 +66,9 @@ def record(
         detail=detail or {},
         prev_hash=head.hash,
     )
-    event.hash = compute_hash(event)
+    seal(event, key_id, key)
     event.save(force_insert=True)
-    ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+    _move_head(head, event, key_id, key)
     return event
 
 
@@ -86,7 +85,8 @@ def record_reads(
     if not reads:
         return
     membership = actor.membership_or_none
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    key_id, key = sealing_key()
+    head = _locked_head(key_id, key)
     seq, prev, events = head.seq, head.hash, []
     now = timezone.now()
     for obj, owner, youth_id, compartments in reads:
@@ -111,7 +111,63 @@ def record_reads(
             detail=detail or {},
             prev_hash=prev,
         )
-        event.hash = prev = compute_hash(event)
+        seal(event, key_id, key)
+        prev = event.hash
         events.append(event)
     AuditEvent.objects.bulk_create(events)
-    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    _move_head(head, events[-1], key_id, key)
+
+
+def _locked_head(key_id: str, key: bytes) -> ChainHead:
+    """The chain head, locked for this transaction. Locking it serialises writers across
+    processes and servers (on SQLite the IMMEDIATE transaction mode already does), so every
+    event has exactly one predecessor. The first write after the audit key is set keys the
+    chain (see `seal_chain`)."""
+    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    if head.keyed_from is None:
+        _key_the_chain(head, key_id, key)
+    return head
+
+
+def _move_head(head: ChainHead, event: AuditEvent, key_id: str, key: bytes) -> None:
+    head.seq, head.hash = event.seq, event.hash
+    seal_head(head, key_id, key)
+    ChainHead.objects.filter(pk=1).update(
+        seq=head.seq, hash=head.hash, key_id=head.key_id, mac=head.mac, keyed_from=head.keyed_from
+    )
+
+
+def _key_the_chain(head: ChainHead, key_id: str, key: bytes) -> None:
+    """The switch from plain SHA-256 to sealed records (the head must be locked). A new log is
+    keyed from its first record. A log that already holds unkeyed records gets one sealed
+    `audit_keyed` record naming how many came before and the last one's hash; the head's seal
+    then fixes the switch point, so the older records stay verifiable by their SHA-256 chain and
+    nobody without the key can pass newer ones off as unkeyed."""
+    head.keyed_from = head.seq + 1
+    if head.seq == 0:
+        seal_head(head, key_id, key)
+        ChainHead.objects.filter(pk=1).update(
+            key_id=head.key_id, mac=head.mac, keyed_from=head.keyed_from
+        )
+        return
+    event = AuditEvent(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        actor_email="system",
+        action=Action.AUDIT_KEYED,
+        object_type="audit.chain",
+        request_id=request_id.get(),
+        detail={"unkeyed_records": head.seq, "last_unkeyed_hash": head.hash, "key_id": key_id},
+        prev_hash=head.hash,
+    )
+    seal(event, key_id, key)
+    event.save(force_insert=True)
+    _move_head(head, event, key_id, key)
+
+
+@transaction.atomic
+def seal_chain() -> ChainHead:
+    """Key the chain now if it is not keyed yet (`harborline migrate` and `audit anchor` do
+    this, so that the switch happens at a known moment rather than at the next write)."""
+    key_id, key = sealing_key()
+    return _locked_head(key_id, key)

@@ -104,7 +104,7 @@ def _demo_environment(out: IO[str]) -> Path:
     """Demo mode, an embedded database in var/, and demo keys kept in var/demo.env. Must run
     before Django's settings are read."""
     from harborline.config.env import var_dir
-    from harborline.crypto.keys import generate_key
+    from harborline.crypto.keys import generate_audit_key, generate_key, generate_signing_key
 
     os.environ["HARBORLINE_DEMO"] = "1"
     if os.environ.pop("DATABASE_URL", None):
@@ -132,7 +132,19 @@ def _demo_environment(out: IO[str]) -> Path:
             "the demo afresh",
             prog=f"{PROG} demo",
         )
+    # The audit keys came later: a demo made before them gets them added, and keeps its data.
+    audit = {
+        "HARBORLINE_AUDIT_KEYS": generate_audit_key,
+        "HARBORLINE_AUDIT_SIGNING_KEY": lambda: generate_signing_key()[0],
+    }
+    added = {name: make() for name, make in audit.items() if name not in values}
+    if added:
+        with env_file.open("a", encoding="utf-8") as lines:
+            lines.writelines(f"{name}={value}\n" for name, value in added.items())
+        values.update(added)
     os.environ.update(values)
+    # The demo exports signed chain heads (worker, `harborline audit anchor`) beside its data.
+    os.environ.setdefault("HARBORLINE_AUDIT_ANCHOR", f"file:{var / 'audit-anchors.jsonl'}")
     return var
 
 
@@ -278,9 +290,29 @@ def _migrate(*, quiet: bool) -> None:
     for pack in available_packs():
         regions, counties = load_geography(pack)
         loaded.append(f"{pack} ({regions} regions, {counties} counties)")
+    sealed = _seal_audit_chain()
     if not quiet:
         print("Database migrated.")
         print(f"Geography loaded: {', '.join(loaded) or 'no packs found'}.")
+        print(sealed)
+
+
+def _seal_audit_chain() -> str:
+    """Key the audit chain (once, after the upgrade that brought the audit keys), so the switch
+    from SHA-256 to sealed records happens now rather than at the next write."""
+    from django.conf import settings
+
+    from harborline.audit.services import seal_chain
+
+    if not settings.AUDIT_KEYS:
+        return (
+            "Audit log: not sealed yet; set HARBORLINE_AUDIT_KEYS (`harborline keys generate`) "
+            "and run `harborline migrate` again."
+        )
+    head = seal_chain()
+    earlier = (head.keyed_from or 1) - 1
+    before = f"; the {earlier} records before it keep their SHA-256 chain" if earlier else ""
+    return f"Audit log: sealed with the audit key from record #{head.keyed_from} on{before}."
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -303,8 +335,10 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_keys_generate(args: argparse.Namespace) -> int:
     from cryptography.fernet import Fernet
 
-    from harborline.crypto.keys import generate_key
+    from harborline.crypto.keys import generate_audit_key, generate_key, generate_signing_key
 
+    if args.audit_add_to is not None:
+        return _audit_key_rotation(args.audit_add_to)
     if args.add_to is not None:
         existing = [k.strip() for k in args.add_to.split(",") if k.strip()]
         if not existing:
@@ -327,11 +361,40 @@ def cmd_keys_generate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 0
+    private, public = generate_signing_key()
     print(f"HARBORLINE_SECRET_KEY={secrets.token_urlsafe(50)}")
     print(f"HARBORLINE_FIELD_KEYS={generate_key()}")
+    print(f"HARBORLINE_AUDIT_KEYS={generate_audit_key()}")
+    print(f"HARBORLINE_AUDIT_SIGNING_KEY={private}")
     print(
-        "Set these in the environment of every app server (the same values everywhere) and keep "
-        "them secret; losing HARBORLINE_FIELD_KEYS loses the encrypted data.",
+        "Set these in the environment of every app server and worker (the same values "
+        "everywhere) and keep them secret, backed up apart from the database; losing "
+        "HARBORLINE_FIELD_KEYS loses the encrypted data, losing HARBORLINE_AUDIT_KEYS loses the "
+        f"proof that the audit log is intact. The anchors' public key (not secret): {public}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _audit_key_rotation(current: str) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from harborline.crypto.keys import _audit_keys, generate_audit_key
+
+    prog = f"{PROG} keys generate"
+    existing = [k.strip() for k in current.split(",") if k.strip()]
+    if not existing:
+        raise UsageError("--audit-add-to: give the current HARBORLINE_AUDIT_KEYS value", prog=prog)
+    try:
+        _audit_keys(tuple(existing))
+    except ImproperlyConfigured as problem:
+        reason = str(problem).split(": ", 1)[1].split(" (")[0]
+        raise UsageError(f"--audit-add-to: {reason}", prog=prog) from None
+    print(f"HARBORLINE_AUDIT_KEYS={','.join([generate_audit_key(), *existing])}")
+    print(
+        "Set this on every app server and worker and restart them: new audit records are sealed "
+        "with the new key. Keep the old key(s) at the end of the list for as long as their "
+        "records are kept: they verify them.",
         file=sys.stderr,
     )
     return 0
@@ -409,15 +472,98 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 def cmd_verify_audit(args: argparse.Namespace) -> int:
     _django()
+    from harborline.audit.anchors import AnchorError, configured_destinations, read_anchors
     from harborline.audit.chain import verify
+    from harborline.crypto.keys import anchor_public_keys
 
-    verdict = verify()
+    prog = f"{PROG} verify-audit"
+    paths = [Path(p) for p in args.anchors or []]
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"--anchors: {path}: no such file", prog=prog)
+    if not paths:  # the configured anchor files, once they exist
+        paths = [Path(d.target) for d in configured_destinations() if d.kind == "file"]
+        paths = [p for p in paths if p.is_file()]
+    anchors = None
+    if paths:
+        try:
+            anchors = read_anchors(paths, anchor_public_keys(args.public_key or []))
+        except AnchorError as problem:
+            raise UsageError(f"--anchors: {problem}", prog=prog) from None
+    verdict = verify(anchors=anchors)
     if verdict.ok:
         print(f"audit chain intact: {verdict.checked} records, head {verdict.head_hash}")
+        if anchors is not None:
+            newest = verdict.newest_anchor
+            last = f", the newest of #{newest.seq} at {newest.at_text}" if newest else ""
+            print(f"anchors: {verdict.anchors_checked} signed heads agree with the log{last}")
+        for note in verdict.notes:
+            print(f"note: {note}")
         return 0
     print(f"audit chain BROKEN: {verdict.problem}", file=sys.stderr)
     print(f"({verdict.checked} records before it verified)", file=sys.stderr)
     return 1
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.audit.anchors import AnchorError, export_anchor, parse_destination
+
+    destinations = [parse_destination(text) for text in args.to] if args.to else None
+    try:
+        anchor, _ = export_anchor(destinations=destinations)
+    except AnchorError as problem:
+        print(f"{PROG} audit anchor: error: {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"Anchored audit record #{anchor.seq} (head {anchor.hash}), signed with key "
+        f"{anchor.signing_key_id}, to {anchor.destinations}."
+    )
+    return 0
+
+
+def cmd_audit_public_key(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+
+    from harborline.crypto.keys import SIGNING_KEY_ENV, public_key_id, public_key_text, signing_key
+
+    private = signing_key()
+    if private is None:
+        raise UsageError(f"{SIGNING_KEY_ENV} is not set", prog=f"{PROG} audit public-key")
+    print(public_key_text(settings.AUDIT_SIGNING_KEY))
+    print(f"key id {public_key_id(private.public_key())}", file=sys.stderr)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.config.backup import BackupError, backup
+
+    try:
+        report = backup(Path(args.path), progress=print)
+    except BackupError as problem:
+        raise UsageError(str(problem), prog=f"{PROG} backup") from None
+    for line in report.summary():
+        print(line)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.config.backup import BackupError, restore
+
+    try:
+        report = restore(Path(args.path), force=args.force, sample=args.sample, progress=print)
+    except BackupError as problem:
+        raise UsageError(str(problem), prog=f"{PROG} restore") from None
+    for line in report.summary():
+        print(line)
+    if not report.ok:
+        for line in report.problems:
+            print(f"{PROG} restore: {line}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_rotate_keys(args: argparse.Namespace) -> int:
@@ -458,8 +604,40 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{PROG} check: {KEYS_HINT}{note}", file=sys.stderr)
         status = 1
     else:
-        print("Keys: HARBORLINE_SECRET_KEY and HARBORLINE_FIELD_KEYS are set and valid.")
+        print(
+            "Keys: HARBORLINE_SECRET_KEY, HARBORLINE_FIELD_KEYS and HARBORLINE_AUDIT_KEYS are set "
+            "and valid."
+        )
+    status = max(status, _check_anchor_destinations())
     return status
+
+
+def _check_anchor_destinations() -> int:
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from harborline.audit.anchors import configured_destinations
+
+    try:
+        destinations = configured_destinations()
+    except ImproperlyConfigured as problem:
+        print(f"{PROG} check: {problem}", file=sys.stderr)
+        return 1
+    if not destinations:
+        print(
+            "Audit anchors: HARBORLINE_AUDIT_ANCHOR is not set, so no signed chain head leaves "
+            "the database (see docs/security.md)."
+        )
+        return 0
+    if not settings.AUDIT_SIGNING_KEY:
+        print(
+            f"{PROG} check: HARBORLINE_AUDIT_SIGNING_KEY is not set; anchors cannot be signed.",
+            file=sys.stderr,
+        )
+        return 1
+    where = ", ".join(d.text for d in destinations)
+    print(f"Audit anchors: every {settings.AUDIT_ANCHOR_MINUTES} minutes to {where}.")
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,11 +677,14 @@ def periodic_jobs() -> list[tuple[str, Any]]:
     reminded of once per threshold and term, an action item at most once a day), so running
     them every sweep, and on several workers, sends each e-mail once."""
     from harborline.agreements.services import send_renewal_reminders
+    from harborline.audit.anchors import anchor_if_due
     from harborline.taskforce.tasks import remind
 
     return [
         ("agreement renewal reminders", send_renewal_reminders),
         ("task-force action-item reminders", remind),
+        # every HARBORLINE_AUDIT_ANCHOR_MINUTES, when HARBORLINE_AUDIT_ANCHOR is set
+        ("audit chain anchors", anchor_if_due),
     ]
 
 
@@ -872,6 +1053,12 @@ def build_parser() -> ArgumentParser:
         help="the current HARBORLINE_FIELD_KEYS; prints them with a new primary key first "
         "(for rotation)",
     )
+    p.add_argument(
+        "--audit-add-to",
+        metavar="KEYS",
+        help="the current HARBORLINE_AUDIT_KEYS; prints them with a new sealing key first "
+        "(for rotation; the old keys stay to verify older records)",
+    )
 
     org = command("org", _no_handler, "Manage organizations.")
     org_commands = org.add_subparsers(dest="org_command", metavar="{create}", required=True)
@@ -923,8 +1110,73 @@ def build_parser() -> ArgumentParser:
     )
     p.add_argument("--name", help="a label to tell tokens apart")
 
+    p = command(
+        "verify-audit",
+        cmd_verify_audit,
+        "Verify the audit log's hash chain, seals and anchors (exit 1 if broken).",
+    )
+    p.add_argument(
+        "--anchors",
+        action="append",
+        metavar="PATH",
+        help="a file of exported chain heads (an anchors file or a syslog file) to check the log "
+        "against; repeatable (default: the file: destinations of HARBORLINE_AUDIT_ANCHOR)",
+    )
+    p.add_argument(
+        "--public-key",
+        action="append",
+        metavar="KEY",
+        help="an anchor-signing public key to accept besides the configured ones; repeatable",
+    )
+
+    audit = command("audit", _no_handler, "Export and inspect the audit chain's anchors.")
+    audit_commands = audit.add_subparsers(
+        dest="audit_command", metavar="{anchor,public-key}", required=True
+    )
+    p = command(
+        "anchor",
+        cmd_audit_anchor,
+        "Sign the audit chain's head and export it (to HARBORLINE_AUDIT_ANCHOR or --to).",
+        audit_commands,
+    )
+    p.add_argument(
+        "--to",
+        action="append",
+        metavar="DEST",
+        help="file:/path, syslog:, syslog:/path/to/socket or syslog:HOST:PORT; repeatable "
+        "(default: HARBORLINE_AUDIT_ANCHOR)",
+    )
     command(
-        "verify-audit", cmd_verify_audit, "Verify the audit log's hash chain (exit 1 if broken)."
+        "public-key",
+        cmd_audit_public_key,
+        "Print the public key that verifies anchors (give it to auditors).",
+        audit_commands,
+    )
+
+    p = command(
+        "backup",
+        cmd_backup,
+        "Back up the database to one file (keys are not in it; see docs/operations.md).",
+    )
+    p.add_argument("path", metavar="PATH", help="the backup file to write (it must not exist)")
+    p = command(
+        "restore",
+        cmd_restore,
+        "Restore a backup, then check that every encrypted field decrypts and the audit chain "
+        "verifies.",
+    )
+    p.add_argument("path", metavar="PATH", help="a file written by `harborline backup`")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a database that is not empty (everything in it is dropped first)",
+    )
+    p.add_argument(
+        "--sample",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="check at most N encrypted rows per table (default: every row)",
     )
 
     p = command(
@@ -1046,6 +1298,7 @@ def main(argv: list[str] | None = None) -> int:
             "user_command",
             "token_command",
             "protocols_command",
+            "audit_command",
         )
         if getattr(args, k, None)
     )

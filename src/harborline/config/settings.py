@@ -23,6 +23,14 @@ DEBUG = env.flag("HARBORLINE_DEBUG") and DEMO_MODE
 SECRET_KEY_CONFIGURED = bool(env.text("HARBORLINE_SECRET_KEY"))
 SECRET_KEY = env.text("HARBORLINE_SECRET_KEY") or "unset-" + __import__("secrets").token_urlsafe(48)
 FIELD_ENCRYPTION_KEYS = env.listing("HARBORLINE_FIELD_KEYS")
+# The audit chain (docs/decisions/0035): MAC keys (the first seals new records, all verify), the
+# Ed25519 key that signs exported chain heads, retired signing keys' public keys, and where and
+# how often the worker exports a signed head (file:/path, syslog:, syslog:HOST:PORT).
+AUDIT_KEYS = env.listing("HARBORLINE_AUDIT_KEYS")
+AUDIT_SIGNING_KEY = env.text("HARBORLINE_AUDIT_SIGNING_KEY")
+AUDIT_ANCHOR_PUBLIC_KEYS = env.listing("HARBORLINE_AUDIT_ANCHOR_PUBLIC_KEYS")
+AUDIT_ANCHOR = env.listing("HARBORLINE_AUDIT_ANCHOR")
+AUDIT_ANCHOR_MINUTES = env.integer("HARBORLINE_AUDIT_ANCHOR_MINUTES", 15)
 
 ALLOWED_HOSTS = env.listing("HARBORLINE_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env.listing("HARBORLINE_CSRF_TRUSTED_ORIGINS")

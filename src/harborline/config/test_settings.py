@@ -10,6 +10,11 @@ os.environ.setdefault(
     # Two throwaway Fernet keys: the first encrypts, both decrypt.
     "m8a7MqWcmLBW6vdN7tZJ1Vf1QwUj0hM7vO8Yb3Z1oQk=,Qv6Yqg0F3B8z2kK9yXfR8nT4cJ7pL1sW5eH2aD6uG0M=",
 )
+# Throwaway audit keys: the MAC key that seals audit records, and the anchor-signing key.
+os.environ.setdefault("HARBORLINE_AUDIT_KEYS", "2_oQ_mgoVwg3m9CvySwPjR_4Vup0SRuLXgK0sXDsgQ8=")
+os.environ.setdefault(
+    "HARBORLINE_AUDIT_SIGNING_KEY", "0igqkggGrIwbFBK_1xmrCx400kqJvC_yx5mPDrfqP1A="
+)
 
 from .settings import *  # noqa: E402,F403
 
