@@ -13,6 +13,7 @@ from harborline.cases import services as case_services
 from harborline.cases.models import Case
 from harborline.errors import Forbidden
 from harborline.people.models import Membership
+from harborline.response import selectors as response_reads
 from tests.factories import OrganizationFactory, UserFactory, give_totp_device, sign_in
 
 YOUTH = {"first_name": "Ana", "last_name": "Reyes", "dob": "2010-05-01"}
@@ -53,6 +54,8 @@ def test_an_inactive_membership_is_refused_on_every_path(worker):
     page = sign_in(Client(), worker)
     assert 'href="/cases/new"' in page.get("/cases/").content.decode()
     assert page.get("/cases/new").status_code == 200
+    assert page.get("/cases/break-glass").status_code == 200
+    assert response_reads.dashboard(worker, scope="org").scope == "org"
 
     _deactivate(worker)
     assert not works_cases(worker)
@@ -65,6 +68,9 @@ def test_an_inactive_membership_is_refused_on_every_path(worker):
     assert 'href="/cases/new"' not in listing.content.decode()
     assert page.get("/cases/new").status_code in (302, 403, 404)  # the page
     assert page.post("/cases/new", YOUTH).status_code in (302, 403, 404)
+    assert page.get("/cases/break-glass").status_code in (302, 403, 404)  # break-glass page
+    board = response_reads.dashboard(worker, scope="org")  # the obligations dashboard
+    assert board.overdue == [] and board.due_next == []
     assert Case.objects.count() == 1
 
 
@@ -75,3 +81,12 @@ def test_an_inactive_user_may_not_open_a_case_through_the_service(worker):
     with pytest.raises(Forbidden):
         case_services.open_case(actor=worker, youth=YOUTH)
     assert not Case.objects.exists()
+
+
+def test_a_system_administrator_gets_neither_the_break_glass_page_nor_obligations(db):
+    """They run the installation, not cases; the break-glass page and the dashboard used to
+    restate the rule without that exception."""
+    admin = UserFactory(role="system_admin", org=OrganizationFactory(type="child_welfare"))
+    give_totp_device(admin)
+    assert sign_in(Client(), admin).get("/cases/break-glass").status_code == 404
+    assert not response_reads._pending_for(admin, "org").exists()

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from harborline.access.compartments import Compartment
-from harborline.access.policy import Grant, case_for, require
+from harborline.access.policy import Grant, case_for, require, works_cases
 from harborline.audit.models import Action
 from harborline.audit.services import record, record_reads
 from harborline.cases.models import Case, CaseTeamMember
@@ -77,9 +77,9 @@ class Dashboard:
 
 
 def _pending_for(actor: User, scope: str) -> QuerySet[Obligation]:
-    membership = actor.membership_or_none
-    if membership is None or actor.rules is None or not actor.rules.sees_youth_data:
+    if not works_cases(actor):
         return Obligation.objects.none()
+    membership = actor.membership
     rows = Obligation.objects.pending().filter(owner_org_id=membership.organization_id)
     if scope == "mine":
         on_team = CaseTeamMember.objects.filter(case=OuterRef("case"), user=actor, active=True)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from harborline.access import selectors as access_reads
 from harborline.access import services as access_services
 from harborline.access.models import BREAK_GLASS_HOURS
-from harborline.access.policy import NOT_FOUND
+from harborline.access.policy import NOT_FOUND, works_cases
 from harborline.errors import DomainError, NotFound
 from harborline.people.models import User
 
@@ -30,8 +30,7 @@ from .cases_util import local
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    rules = actor.rules
-    if actor.membership_or_none is None or rules is None or not rules.sees_youth_data:
+    if not works_cases(actor):
         raise Http404
     form = BreakGlassForm(request.POST or None)
     status = 200
