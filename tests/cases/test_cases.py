@@ -14,9 +14,9 @@ def test_search_by_last_name_alone_or_with_date_of_birth(make_org, make_user, ap
     first = open_case(client, "Ana", "Núñez", "2010-05-01")
     second = open_case(client, "Bea", "Nunez", "2011-06-02")
     open_case(client, "Cy", "Other", "2010-05-01")
-    page, _ = selectors.case_list(user, q="nunez")
+    page, _, _ = selectors.case_list(user, q="nunez")
     assert {c.pk for c in page.object_list} == {first, second}
-    page, _ = selectors.case_list(user, q="NUNEZ 2011-06-02")
+    page, _, _ = selectors.case_list(user, q="NUNEZ 2011-06-02")
     assert [c.pk for c in page.object_list] == [second]
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from harborline.errors import Forbidden, NotFound
@@ -195,6 +195,33 @@ def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
             editable=frozenset(editable & names),
         )
     return result
+
+
+def visible_cases(actor: User, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`cases` narrowed to those `grants_for` gives the actor a non-empty grant on — the same
+    rule in SQL, for lists: owned by their organization, shared with it (or its role) by an
+    active share that leaves something once advocate-privileged notes are stripped, or opened
+    by them with break-glass and not yet expired. Kept in step with `grants_for` by
+    tests/cases/test_list_agrees_with_read.py."""
+    member = _member(actor)
+    if member is None:
+        return cases.none()
+    role, org_type, org_id = member
+    now = timezone.now()
+    # IN (subquery) rather than EXISTS: the planner can then use the indexes on shares and
+    # break-glass instead of testing every case (docs/benchmarks.md).
+    shares = (
+        Share.objects.active(now)
+        .filter(Q(role="") | Q(role=role), organization_id=org_id)
+        .exclude(compartments=[])
+    )
+    if _strip_privileged({c.Compartment.ADVOCATE_PRIVILEGED}, org_type, role) == set():
+        # A share of advocate-privileged notes alone grants this actor nothing.
+        shares = shares.exclude(compartments=[c.Compartment.ADVOCATE_PRIVILEGED.value])
+    glass = BreakGlass.objects.filter(user_id=actor.pk, expires_at__gt=now)
+    return cases.filter(
+        Q(owner_id=org_id) | Q(pk__in=shares.values("case_id")) | Q(pk__in=glass.values("case_id"))
+    )
 
 
 def grant_for(actor: User, case: Case) -> Grant:

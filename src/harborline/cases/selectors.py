@@ -7,21 +7,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from harborline.access import compartments as c
-from harborline.access.models import BreakGlass, Share
-from harborline.access.policy import Grant, _member, case_for
+from harborline.access import policy
+from harborline.access.policy import Grant, case_for
 from harborline.audit.models import Action
 from harborline.audit.services import record, record_reads
-from harborline.crypto.fields import blind_index
+from harborline.crypto.fields import blind_index, decrypt
 from harborline.people.models import User
 
 from .models import Case, CaseTeamMember, ExternalReference, Note
 
 PAGE_SIZE = 50
-# What a list shows of a case and its youth: the name only, so only the name is decrypted.
+# What a list shows of a case and its youth. The name is not among them: `case_list` reads it
+# still encrypted and decrypts it only where the viewer's grant sees the identity compartment.
 LIST_FIELDS = (
     "id",
     "status",
@@ -32,8 +33,6 @@ LIST_FIELDS = (
     "youth",
     "owner",
     "youth__id",
-    "youth__first_name",
-    "youth__last_name",
     "owner__id",
     "owner__slug",
     "owner__name",
@@ -176,35 +175,25 @@ def case_detail(
 
 
 def visible_cases(actor: User) -> QuerySet[Case]:
-    """Cases the actor may open at all: owned by their organization, shared with it (or its
-    role), or opened by them with break-glass in the last 4 hours."""
-    member = _member(actor)
-    if member is None:
-        return Case.objects.none()
-    role, _, org_id = member
-    now = timezone.now()
-    # IN (subquery) rather than EXISTS: the planner can then use the indexes on shares and
-    # break-glass instead of testing every case (docs/benchmarks.md).
-    shared = (
-        Share.objects.active(now)
-        .filter(Q(role="") | Q(role=role), organization_id=org_id)
-        .values("case_id")
-    )
-    glass = BreakGlass.objects.filter(user=actor, expires_at__gt=now).values("case_id")
-    return Case.objects.filter(Q(owner_id=org_id) | Q(pk__in=shared) | Q(pk__in=glass))
+    """Cases the actor may open at all: the access rule's SQL form (access.policy)."""
+    return policy.visible_cases(actor, Case.objects.all())
 
 
 def case_list(
     actor: User, *, page: int = 1, status: str = "open", q: str = ""
-) -> tuple[Page[Case], dict[int, Grant]]:
-    """One page of the cases the actor may see, with names only where identity is visible.
+) -> tuple[Page[Case], dict[int, Grant], dict[int, str]]:
+    """One page of the cases the actor may see, their grants, and the youth's name for the
+    cases whose identity the actor sees (absent otherwise: only those names are decrypted).
     Every listed youth is recorded as read (one audit event each, one insert)."""
-    from harborline.access.policy import grants_for
-
-    cases = (
+    cases: QuerySet[Case] = (
         visible_cases(actor)
         .select_related("youth", "owner")
         .only(*LIST_FIELDS)
+        # The names come out still encrypted; only those the viewer may see are decrypted.
+        .annotate(
+            _first_name=Cast("youth__first_name", TextField()),
+            _last_name=Cast("youth__last_name", TextField()),
+        )
         .order_by("-opened_at", "-pk")
     )
     if status in ("open", "closed"):
@@ -215,7 +204,13 @@ def case_list(
         else:
             cases = cases.filter(_name_filter(q))
     paged = Paginator(cases, PAGE_SIZE).get_page(page)
-    grants = grants_for(actor, list(paged.object_list))
+    listed = list(paged.object_list)
+    grants = policy.grants_for(actor, listed)
+    names = {
+        case.pk: f"{_clear(case._first_name)} {_clear(case._last_name)}".strip()  # type: ignore[attr-defined]  # the annotations above
+        for case in listed
+        if grants[case.pk].sees(c.Compartment.IDENTITY)
+    }
     record_reads(
         actor=actor,
         reads=[
@@ -225,11 +220,15 @@ def case_list(
                 case.youth_id,
                 [n for n in ("identity", "screening") if grants[case.pk].sees(n)],
             )
-            for case in paged.object_list
+            for case in listed
         ],
         purpose="case list",
     )
-    return paged, grants
+    return paged, grants, names
+
+
+def _clear(stored: str | None) -> str:
+    return decrypt(stored) if stored else ""
 
 
 def _name_filter(q: str) -> Q:
