@@ -41,6 +41,14 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def _why(response: Any) -> str:
+    """A failure's description: the status and the start of the body, or, when no answer came
+    (status 0), what went wrong with the connection."""
+    if not response.status_code:
+        return f"no answer: {type(response.error).__name__}: {response.error}"[:300]
+    return f"HTTP {response.status_code}: {response.text[:200]}"
+
+
 class _Signedin(HttpUser):
     abstract = True
     wait_time = between(*THINK)
@@ -57,14 +65,14 @@ class _Signedin(HttpUser):
             path, name=name, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(_why(response))
 
     def api_get(self, path: str, name: str) -> Any:
         with self.client.get(
             path, name=name, headers=self.api, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(_why(response))
                 return None
             return response.json()
 
@@ -73,7 +81,7 @@ class _Signedin(HttpUser):
             path, name=name, json=body, headers=self.api, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != expect:
-                response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
+                response.failure(_why(response))
                 return None
             return response.json()
 

@@ -17,6 +17,7 @@ from harborline.config.db_outage import RETRY_AFTER_SECONDS, TITLE
 
 from .conftest import (
     PrivateCluster,
+    Process,
     api_token,
     demo_email,
     dump,
@@ -50,6 +51,7 @@ def test_requests_during_a_database_restart_answer_503_and_the_server_recovers(
     email = demo_email("caseworker")
     case = first_case(site, email)
     server, base = serve(site)
+    worker = Process(site.env, ["worker", "--interval", "1"], site.var_dir / "worker.log")
     try:
         session = sign_in(site, base, email)
         api = httpx.Client(
@@ -171,7 +173,15 @@ def test_requests_during_a_database_restart_answer_503_and_the_server_recovers(
         assert not (audited - notes - notes_before), "audit records of notes that do not exist"
         assert "intact" in harborline(site.env, "verify-audit")
         assert server.alive()
+        # The worker rode it out as well: still running, and sweeping again since.
+        sweeps = worker.output().count("Reminders sent:")
+        deadline = time.monotonic() + 20
+        while worker.output().count("Reminders sent:") <= sweeps and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert worker.alive(), worker.output()[-2000:]
+        assert worker.output().count("Reminders sent:") > sweeps, worker.output()[-2000:]
         log = server.output()
         assert "Service Unavailable" in log or "503" in log
     finally:
+        worker.stop()
         server.stop()

@@ -251,6 +251,10 @@ def _serve(*, host: str, port: int, workers: int) -> int:
         "control_socket_disable": True,
         "timeout": 60,
         "graceful_timeout": 20,
+        # Idle keep-alive connections stay open longer than a client or proxy keeps them (60 s
+        # for nginx and most load balancers): with gunicorn's default of 2 s, a client reusing a
+        # connection as the server closes it gets "connection reset" (seen under load).
+        "keepalive": 75,
     }
     mode = " (demo mode)" if settings.DEMO_MODE else ""
     print(
