@@ -133,6 +133,8 @@ def test_requests_during_a_database_restart_answer_503_and_the_server_recovers(
         after = [a for a in answers if a.at >= up_at]
         statuses = Counter((a.kind, a.status) for a in answers)
         print("answers by kind and status:", dict(statuses))
+        back = [a.at for a in answers if a.at >= up_at and a.status in (200, 201)]
+        print(f"first success {min(back) - up_at:.2f} s after PostgreSQL was back" if back else "")
         # Before: all well.
         assert before and all(a.status in (200, 201) for a in before), dump(statuses)
         # Never a 500, nor a dropped connection: only 2xx and 503, whenever it happened.
