@@ -241,7 +241,7 @@ def test_the_database_refuses_plain_results_for_a_youth_instrument(worker):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         InstrumentResponse.objects.create(
-            pack=get_pack("nevada"),
+            pack="nevada",
             pack_version="1.0.0",
             instrument="nrit",
             about_youth=True,
