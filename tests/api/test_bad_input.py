@@ -444,3 +444,53 @@ def test_a_body_nested_too_deeply_is_422_on_body(world):
     )
     problem = assert_problem(r, 422)
     assert fields(problem) == ["body"]
+
+
+# --- Instants PostgreSQL cannot store as sent ---------------------------------------------------
+# ISO 8601 allows UTC offsets up to ±23:59; PostgreSQL's timestamptz refuses offsets beyond
+# ±15:59. Found by the contract tests (a share expiring at 3412-01-21T18:44:27.6-16:22 was a 500
+# on PostgreSQL): every instant a request sends is held in UTC before it reaches a service.
+
+
+def share_body(world, expires_at: str) -> dict:
+    return {
+        "organization": "carson-pd",
+        "compartments": ["identity"],
+        "purpose": "joint investigation",
+        "basis": {"type": "mandated_report", "reference": "CR-1"},
+        "expires_at": expires_at,
+    }
+
+
+@pytest.mark.parametrize("offset", ["-16:22", "+23:59", "-23:59"])
+def test_an_offset_beyond_postgresqls_range_is_stored_as_the_same_instant(world, offset):
+    r = world["client"].post(
+        f"/api/v1/cases/{world['case']}/shares",
+        share_body(world, f"3412-01-21T18:44:27.6{offset}"),
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    from harborline.access.models import Share
+
+    sent = datetime.fromisoformat(f"3412-01-21T18:44:27.6{offset}")
+    assert Share.objects.get(pk=r.json()["id"]).expires_at == sent
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("shares", {"expires_at": "9999-12-31T23:00:00-05:00"}, "expires_at"),
+        ("screenings", {"identified_at": "0001-01-01T01:00:00+05:00"}, "identified_at"),
+        ("screenings", {"identified_at": "9999-12-31T23:30:00"}, "identified_at"),
+    ],
+)
+def test_an_instant_with_no_utc_equivalent_is_422_naming_the_field(world, path, body, field):
+    base = (
+        share_body(world, LATER)
+        if path == "shares"
+        else {"answers": {}, "identified_by": "law_enforcement", "identified_at": LATER}
+    )
+    r = world["client"].post(
+        f"/api/v1/cases/{world['case']}/{path}", {**base, **body}, content_type="application/json"
+    )
+    assert field in fields(assert_problem(r, 422))

@@ -26,6 +26,7 @@ from harborline.response.services import IDENTIFIERS
 from .schemas import (
     ORGANIZATION_SLUG,
     USER_EMAIL,
+    Instant,
     Problem,
     installed_packs,
     non_blank,
@@ -240,7 +241,7 @@ class ScreeningIn(Strict):
         description="The organization type that identified the youth.",
         json_schema_extra=one_of(IDENTIFIERS),
     )
-    identified_at: datetime = Field(
+    identified_at: Instant = Field(
         description="When the youth was identified (ISO 8601). Without an offset it is read in "
         "the owning organization's time zone. The clocks run from this time."
     )
@@ -382,7 +383,7 @@ class ConsentIn(Strict):
     evidence_reference: str = Field(default="", max_length=300)
     attestation: str = Field(default="", max_length=2000)
     given_on: date | None = None
-    expires_at: datetime | None = None
+    expires_at: Instant | None = None
 
 
 class IdOut(Schema):
@@ -436,7 +437,7 @@ class ShareIn(Strict):
     compartments: list[CompartmentName] = Field(min_length=1)
     purpose: str = text(300)
     basis: BasisIn
-    expires_at: datetime
+    expires_at: Instant
     may_edit: bool = Field(
         default=False,
         description="Also let the organization's case managers change the shared compartments' "
@@ -588,7 +589,7 @@ class ActionIn(Strict):
 
 class MeetingIn(Strict):
     kind: Literal["rapid_response", "mdt_72h", "plan", "review", "event_triggered"]
-    held_at: datetime
+    held_at: Instant
     attendees: list[Annotated[str, Field(json_schema_extra=USER_EMAIL)]] = []
     other_attendees: str = ""
     youth_participated: bool = False

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 from pydantic.config import JsonDict, JsonValue
 
 # --- Constraints the services check, stated in the schema (tests/api/test_fuzz.py holds every
@@ -22,6 +23,23 @@ USER_EMAIL: JsonDict = {"format": "user-email"}
 
 # Ids in paths and bodies are database keys (a 32-bit integer on PostgreSQL).
 MAX_ID = 2_147_483_647
+
+
+def _in_utc(value: datetime) -> datetime:
+    """An instant with an offset, held in UTC; a time without one is left for the service to read
+    in the organization's time zone. ISO 8601 allows offsets to ±23:59, PostgreSQL's timestamptz
+    only to ±15:59, and an instant near year 1 or 9999 may have no UTC equivalent: converting
+    here stores every accepted instant and refuses the rest as invalid (422), not a 500."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("give a time between the years 1 and 9999 in UTC") from None
+
+
+# Every date-and-time a request sends.
+Instant = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 def text(max_length: int, *, description: str | None = None, **extra: Any) -> Any:

@@ -19,7 +19,16 @@ from harborline.response.clocks import event_time
 from harborline.taskforce import selectors, services
 from harborline.taskforce.models import Kind, Meeting, TaskForce
 
-from .schemas import MAX_ID, ORGANIZATION_SLUG, USER_EMAIL, Problem, installed_packs, one_of, text
+from .schemas import (
+    MAX_ID,
+    ORGANIZATION_SLUG,
+    USER_EMAIL,
+    Instant,
+    Problem,
+    installed_packs,
+    one_of,
+    text,
+)
 
 router = Router(tags=["taskforce"])
 
@@ -218,12 +227,12 @@ class TaskForceMeetingIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = text(200, description="What the meeting is.")
-    starts_at: datetime = Field(
+    starts_at: Instant = Field(
         description="ISO 8601. With an offset (`2027-01-14T09:30:00-08:00`), or without one: "
         "then it is read in the time zone of the coordinator's organization (a wall-clock time "
         "the clocks skip is refused; one that happens twice is read as the earlier)."
     )
-    ends_at: datetime | None = Field(default=None, description="Optional; read like starts_at.")
+    ends_at: Instant | None = Field(default=None, description="Optional; read like starts_at.")
     location: str = Field(default="", max_length=300)
     agenda: str = Field(default="", max_length=20000)
 

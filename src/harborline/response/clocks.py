@@ -22,8 +22,12 @@ def event_time(value: datetime, tz_name: str, field: str) -> datetime:
     zone = ZoneInfo(tz_name)
     first = value.replace(tzinfo=zone, fold=0)
     second = value.replace(tzinfo=zone, fold=1)
+    try:
+        round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:  # the first or last hours of year 1 or 9999
+        raise InvalidInput.field(field, "give a time between the years 1 and 9999") from None
     # A skipped wall-clock time round-trips to a different wall-clock time.
-    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+    if round_trip != value:
         raise InvalidInput.field(
             field,
             f"{value:%Y-%m-%d %H:%M} does not exist in {tz_name} (the clocks moved forward); "
