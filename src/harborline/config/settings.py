@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A domain error a page view did not handle becomes its page: 404, 403, or the service's
+    # message with its status (web/views_errors.py).
+    "harborline.web.views_errors.DomainErrorPages",
 ]
 
 ROOT_URLCONF = "harborline.config.urls"

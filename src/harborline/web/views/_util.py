@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from harborline.errors import DomainError
+from harborline.errors import DomainError, Forbidden, NotFound
 from harborline.response.clocks import event_time
 
 if TYPE_CHECKING:
@@ -52,6 +53,35 @@ def show_domain_error(
             form.add_error(None, error.message)
     if not problem.errors:
         form.add_error(None, problem.detail)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    template: str,
+    context: Mapping[str, object],
+    *,
+    save: Callable[[dict[str, Any]], HttpResponse],
+    aliases: Mapping[str, str] | Callable[[str], str] | None = None,
+) -> HttpResponse:
+    """The form -> service -> re-render pattern, once. On POST a valid form's cleaned data goes
+    to `save`, which calls the service and returns the answer (usually a redirect); a
+    DomainError from it is shown beside the fields (`show_domain_error`) and the page comes back
+    with the error's status, a form the browser sent wrong with 400. NotFound and Forbidden are
+    not the form's business: they reach DomainErrorPages (web/views_errors.py) as 404 and 403.
+    On GET the form is shown as given (bound to nothing, with its initial values)."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                return save(form.cleaned_data)
+            except (NotFound, Forbidden):
+                raise
+            except DomainError as problem:
+                show_domain_error(form, problem, aliases)
+                status = problem.status
+    return render(request, template, {**context, "form": form}, status=status)
 
 
 def actor(request: HttpRequest) -> User:

@@ -20,20 +20,17 @@ from harborline.agreements import selectors, services
 from harborline.agreements.models import Agreement, Breach, Kind, Status
 from harborline.agreements.permissions import Do, may_on, scope_for
 from harborline.agreements.vocab import COMPARTMENT_LABELS, COMPARTMENTS, MOU_ELEMENTS, PURPOSES
-from harborline.errors import DomainError, NotFound
+from harborline.errors import DomainError
 from harborline.people.models import Organization, User
 
 from ._util import actor as _actor
-from ._util import org_time_zone, show_domain_error, wall_clock
+from ._util import form_page, org_time_zone, show_domain_error, wall_clock
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    try:
-        return selectors.get_agreement(actor=_actor(request), pk=pk)
-    except NotFound:
-        raise Http404 from None
+    return selectors.get_agreement(actor=_actor(request), pk=pk)
 
 
 # --- forms -----------------------------------------------------------------------------------
@@ -277,53 +274,43 @@ def agreement_add(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or request.POST.get("kind") or Kind.MOU
     if kind not in Kind.values:
         raise Http404
-    status = 200
     if request.method == "POST":
         form = AgreementForm(request.POST, kind=kind)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                agreement = services.create_agreement(
-                    actor=actor,
-                    kind=kind,
-                    reference=data["reference"],
-                    title=data["title"],
-                    parties=list(data["parties"]),
-                    document_reference=data["document_reference"],
-                    effective_on=data.get("effective_on"),
-                    expires_on=data.get("expires_on"),
-                    compartments=data.get("compartments") or [],
-                    purposes=data.get("purposes") or [],
-                    notes=data["notes"],
-                    client_level=bool(data.get("client_level")),
-                    aggregate=bool(data.get("aggregate")),
-                    custodian=data.get("custodian") or "",
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                status = problem.status
-            else:
-                messages.success(
-                    request, f"Added {agreement.reference}. Record the signatures next."
-                )
-                return redirect("web:agreement_detail", pk=agreement.pk)
-        if status == 200:
-            status = 400
     else:
         own = actor.membership.organization if actor.membership_or_none else None
         form = AgreementForm(kind=kind, initial={"parties": [own] if own else []})
-    title = "Add an MOU" if kind == Kind.MOU else "Add a data-sharing agreement"
-    return render(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        agreement = services.create_agreement(
+            actor=actor,
+            kind=kind,
+            reference=data["reference"],
+            title=data["title"],
+            parties=list(data["parties"]),
+            document_reference=data["document_reference"],
+            effective_on=data.get("effective_on"),
+            expires_on=data.get("expires_on"),
+            compartments=data.get("compartments") or [],
+            purposes=data.get("purposes") or [],
+            notes=data["notes"],
+            client_level=bool(data.get("client_level")),
+            aggregate=bool(data.get("aggregate")),
+            custodian=data.get("custodian") or "",
+        )
+        messages.success(request, f"Added {agreement.reference}. Record the signatures next.")
+        return redirect("web:agreement_detail", pk=agreement.pk)
+
+    return form_page(
         request,
+        form,
         "web/agreements/form.html",
         {
-            "form": form,
-            "title": title,
+            "title": "Add an MOU" if kind == Kind.MOU else "Add a data-sharing agreement",
             "submit": "Add agreement",
             "hidden": {"kind": kind},
             "cancel": reverse("web:agreements"),
         },
-        status=status,
+        save=save,
     )
 
 
