@@ -56,6 +56,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     reason = ""
     if _pg_bin() is None:
+        if on_postgres or asked:
+            # Where the fault tests are meant to run (CI's PostgreSQL step, make bench-faults), a
+            # machine without the server programs is a failure, not a silent skip.
+            raise pytest.UsageError(
+                "the fault tests need PostgreSQL's server programs (initdb, pg_ctl under "
+                "/usr/lib/postgresql/*/bin); install the postgresql package"
+            )
         reason = "PostgreSQL's server programs (initdb, pg_ctl) are not installed"
     elif not (asked or on_postgres):
         reason = "fault tests run in the PostgreSQL step (DATABASE_URL=postgres://...) or -m faults"
