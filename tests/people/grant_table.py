@@ -10,7 +10,8 @@ Declared from the words of the design and the issue, NOT from `harborline/people
 The lists below are written out here on purpose, so that a change to the implementation cannot
 silently change what the tests expect. `test_role_grant_table.py` checks every cell through the
 pages; `python -m tests.people.grant_table` prints the table as docs/permissions-role-grants.md
-(a test fails when the page differs). This module imports nothing from Harborline.
+(a test fails when the page differs). This module imports nothing from Harborline; its axes are
+the access table's.
 
 Outcomes:
 - allowed    the role is given (the page saves it);
@@ -22,34 +23,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROLES: tuple[str, ...] = (
-    "caseworker",
-    "supervisor",
-    "mentor_advocate",
-    "org_admin",
-    "coordinator",
-    "analyst",
-    "system_admin",
-)
-ORG_TYPES: tuple[str, ...] = (
-    "law_enforcement",
-    "child_welfare",
-    "probation",
-    "juvenile_court",
-    "prosecutor",
-    "public_defender",
-    "community_advocacy",
-    "system_advocacy",
-    "medical",
-    "mental_health",
-    "substance_use",
-    "education",
-    "service_provider",
-    "child_advocacy_center",
-    "tribal",
-    "statistical_center",
-    "task_force",
-)
+# The axes are the access table's (tests/access/table.py): one list of roles and organization
+# types for every permission table, written out there, independent of the code.
+from tests.access.table import ORG_TYPES, ROLES  # noqa: E402
+
 # The organization types the HTTP table is checked in (every type is checked for the roles the
 # pages offer, which needs no request per cell).
 CHECKED_TYPES: tuple[str, ...] = ("task_force", "law_enforcement")
