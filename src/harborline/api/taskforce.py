@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from harborline.errors import InvalidInput, NotFound
-from harborline.people.models import Organization, User
+from harborline.people.models import User
 from harborline.response.clocks import event_time
 from harborline.taskforce import selectors, services
 from harborline.taskforce.models import Kind, Meeting, TaskForce
@@ -179,29 +179,19 @@ def list_members(request: HttpRequest, taskforce_id: int) -> list[MemberOut]:
     response={201: MemberOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
     summary="Add a member",
     description="Give exactly one of `organization` (slug), `user` (email) or `person_name`. "
-    "Unknown organization, user or category: 422 naming the field.",
+    "Unknown organization, user or category: 422 naming the field (a user must have an active "
+    "account in an organization). A `person_email` that is an active account's links that "
+    "account, as the page does. The page resolves both the same way (services.add_member).",
 )
 def add_member(request: HttpRequest, taskforce_id: int, payload: MemberIn) -> Status:
     actor: User = request.auth  # type: ignore[attr-defined]
     taskforce = selectors.get_taskforce(actor, taskforce_id)
-    services.require(actor, services.Do.MANAGE, taskforce)
-    organization = user = None
-    if payload.organization:
-        organization = Organization.objects.filter(slug=payload.organization).first()
-        if organization is None:
-            raise InvalidInput.field(
-                "organization", f"no organization with slug {payload.organization!r}"
-            )
-    if payload.user:
-        user = User.objects.filter(email=payload.user.strip().lower()).first()
-        if user is None:
-            raise InvalidInput.field("user", f"no user with email {payload.user!r}")
     member = services.add_member(
         actor=actor,
         taskforce=taskforce,
         category=payload.category,
-        organization=organization,
-        user=user,
+        organization=payload.organization or None,
+        user=payload.user or None,
         person_name=payload.person_name or "",
         person_email=payload.person_email or "",
         since=payload.since,

@@ -88,6 +88,8 @@ TRIGGERS = (
     "first_contact",  # the first contact with an identified youth
     "missing",  # a youth goes missing or runs away
     "return",  # a youth returns from a missing episode
+    "danger_on_return",  # a returning youth says they are in danger now (9-G question 1)
+    "placement_disruption",  # a youth's placement ends unplanned (disrupts)
     "high_risk_review",  # periodic while a youth remains high risk
     "sexual_assault",  # a sexual assault is disclosed or known
     "disclosure_in_custody",  # a disclosure to a medical or mental-health provider in custody

@@ -316,3 +316,33 @@ def _summary_line(key: str, value: Any) -> str:
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value) or "none"
     return f"{label}: {value}"
+
+
+def get_meeting(taskforce: TaskForce, meeting_id: int) -> Meeting:
+    """One meeting of a task force the actor may read (checked by get_taskforce); NotFound for
+    a meeting of another task force, like one that does not exist."""
+    meeting = taskforce.meetings.select_related("subcommittee").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+def get_action_item(taskforce: TaskForce, item_id: int) -> ActionItem:
+    """One action item of the task force; NotFound for another task force's."""
+    item = ActionItem.objects.filter(pk=item_id, taskforce=taskforce).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def action_item_owners(taskforce: TaskForce) -> list[tuple[str, str]]:
+    """Who can own an action item, as (user id, name) choices sorted by name: the leaders and
+    current members with accounts (never protected members, whose names are not for
+    everyone)."""
+    people: dict[int, str] = {}
+    for person in (taskforce.coordinator, taskforce.chair):
+        if person is not None:
+            people[person.pk] = person.full_name or person.email
+    for m in current_members(taskforce).filter(user__isnull=False, protected=False):
+        people[m.user.pk] = m.user.full_name or m.user.email  # type: ignore[union-attr]
+    return [(str(pk), name) for pk, name in sorted(people.items(), key=lambda x: x[1])]

@@ -168,6 +168,51 @@ def _text(field: str, value: str, *, limit: int, required: bool = True) -> str:
 # --- Task forces -----------------------------------------------------------------------------
 
 
+NO_ACCOUNT = "no active Harborline account has this email"
+
+
+def organization_by_slug(value: Organization | str | None, field: str) -> Organization | None:
+    """The organization a page or an API call names by its short name (slug), resolved once
+    for both: unknown is InvalidInput naming `field`; whether an inactive one may serve is the
+    caller's rule (add_member refuses it). An Organization passes through, None or "" is None."""
+    if value is None or isinstance(value, Organization):
+        return value
+    slug = value.strip()
+    if not slug:
+        return None
+    organization = Organization.objects.filter(slug=slug).first()
+    if organization is None:
+        raise InvalidInput.field(field, f"no organization with the short name {slug!r}")
+    return organization
+
+
+def account_by_email(email: str) -> User | None:
+    """The active account with this email (case does not matter): an active user whose
+    membership of an organization is active. None if there is no such account."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    user = User.objects.select_related("membership").filter(email__iexact=email).first()
+    if user is None or not user.is_active:
+        return None
+    membership = user.membership_or_none
+    return user if membership is not None and membership.is_active else None
+
+
+def user_by_email(value: User | str | None, field: str) -> User | None:
+    """The user a page or an API call names by email, resolved once for both: no active
+    account with it (unknown, deactivated, or its membership ended) is InvalidInput naming
+    `field`. A User passes through, None or "" is None."""
+    if value is None or isinstance(value, User):
+        return value
+    if not value.strip():
+        return None
+    user = account_by_email(value)
+    if user is None:
+        raise InvalidInput.field(field, NO_ACCOUNT)
+    return user
+
+
 def _check_leader(field: str, user: User | None) -> User | None:
     if user is not None and (not user.is_active or user.membership_or_none is None):
         raise InvalidInput.field(field, "choose an active user who belongs to an organization")
@@ -239,10 +284,13 @@ def update_leadership(
     actor: User,
     taskforce: TaskForce,
     version: int,
-    coordinator: User | None,
-    chair: User | None,
+    coordinator: User | str | None,
+    chair: User | str | None,
 ) -> TaskForce:
+    """`coordinator` and `chair` are users or their emails ("" or None: nobody)."""
     require(actor, Do.MANAGE, taskforce)
+    coordinator = user_by_email(coordinator, "coordinator")
+    chair = user_by_email(chair, "chair")
     taskforce = TaskForce.objects.select_for_update().get(pk=taskforce.pk)
     _bump(taskforce, version)
     taskforce.coordinator = _check_leader("coordinator", coordinator)
@@ -286,21 +334,42 @@ def add_member(
     actor: User,
     taskforce: TaskForce,
     category: str,
-    organization: Organization | None = None,
-    user: User | None = None,
+    organization: Organization | str | None = None,
+    user: User | str | None = None,
     person_name: str = "",
     person_email: str = "",
     since: date | None = None,
     until: date | None = None,
     protected: bool = False,
 ) -> Member:
-    """A member organization, a user, or a person without an account (name, optional email)."""
+    """A member organization, a user, or a person without an account (name, optional email).
+    Pages and the API give the organization's short name and the user's email as typed; they
+    are resolved here, the same way for both (organization_by_slug, user_by_email). A
+    person's email that is an active account's links that account: the member is the user."""
     require(actor, Do.MANAGE, taskforce)
     errors: list[FieldError] = []
     person_name = (person_name or "").strip()
     person_email = (person_email or "").strip().lower()
+    try:
+        organization = organization_by_slug(organization, "organization")
+    except InvalidInput as problem:
+        errors.extend(problem.errors)
+        organization = None
+    try:
+        user = user_by_email(user, "user")
+    except InvalidInput as problem:
+        errors.extend(problem.errors)
+        user = None
+    if errors:
+        raise InvalidInput.fields(errors)
+    if organization is None and user is None and person_email:
+        user = account_by_email(person_email)
+        if user is not None:
+            person_name = person_email = ""
     given = [x for x in (organization, user, person_name or None) if x is not None]
-    if len(given) != 1:
+    if not given and person_email:
+        errors.append(FieldError("person_name", "give the person's name"))
+    elif len(given) != 1:
         errors.append(
             FieldError(
                 "organization", "give exactly one of: an organization, a user, or a person's name"

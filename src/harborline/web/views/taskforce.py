@@ -6,6 +6,7 @@ render. A task force the person may not read is a 404, like one that does not ex
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,8 +20,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.errors import Conflict, DomainError, InvalidInput, NotFound
-from harborline.people.models import Organization, User
+from harborline.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from harborline.people.models import User
 from harborline.taskforce import ical, imports, reports, selectors, services
 from harborline.taskforce.forms import (
     ActionItemForm,
@@ -37,7 +38,6 @@ from harborline.taskforce.forms import (
 )
 from harborline.taskforce.models import (
     NARRATIVE_SECTIONS,
-    ActionItem,
     AttendanceStatus,
     Meeting,
     TaskForce,
@@ -45,15 +45,12 @@ from harborline.taskforce.models import (
 from harborline.taskforce.services import Do
 
 from ._util import actor as _actor
-from ._util import show_domain_error
+from ._util import form_page, show_domain_error
 
 
 def _load(request: HttpRequest, taskforce_id: int) -> tuple[User, TaskForce]:
     actor = _actor(request)
-    try:
-        return actor, selectors.get_taskforce(actor, taskforce_id)
-    except NotFound:
-        raise Http404 from None
+    return actor, selectors.get_taskforce(actor, taskforce_id)
 
 
 def _common(actor: User, taskforce: TaskForce, **extra: Any) -> dict[str, Any]:
@@ -65,12 +62,22 @@ def _common(actor: User, taskforce: TaskForce, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _show_error(form: Any, problem: DomainError, aliases: Any = None) -> None:
-    """Field errors beside their fields; a stale version says so above the form."""
-    if isinstance(problem, Conflict) and all(e.field == "version" for e in problem.errors):
-        form.add_error(None, problem.detail)
-    else:
-        show_domain_error(form, problem, aliases)
+def _on_form(call: Callable[[], object]) -> None:
+    """Run a service call for a form with only a hidden version: a stale version is said above
+    the form (its detail), and a refusal naming a field (lifting a protection) beside it, with
+    its status, instead of the bare 403 page."""
+    try:
+        call()
+    except Conflict as problem:
+        if all(e.field == "version" for e in problem.errors):
+            raise Conflict(problem.detail) from problem
+        raise
+    except Forbidden as problem:
+        if not problem.errors:
+            raise
+        shown = DomainError(problem.detail, errors=problem.errors)
+        shown.status = problem.status
+        raise shown from problem
 
 
 def _home_url(taskforce: TaskForce) -> str:
@@ -84,37 +91,19 @@ def _home_url(taskforce: TaskForce) -> str:
 @require_http_methods(["GET", "POST"])
 def taskforce_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    may_create = services.may_create(actor)
-    form = TaskForceForm(request.POST or None) if may_create else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
+    context = {"taskforces": list(selectors.visible_taskforces(actor))}
+    if not services.may_create(actor):
+        if request.method == "POST":
             raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                taskforce = services.create_taskforce(
-                    actor=actor,
-                    name=data["name"],
-                    pack=data["pack"],
-                    region=data["region"],
-                    kind=data["kind"],
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                status = problem.status
-            else:
-                messages.success(request, f"Created {taskforce.name}. You are its coordinator.")
-                return redirect(_home_url(taskforce))
-        else:
-            status = 400
-    taskforces = list(selectors.visible_taskforces(actor))
-    return render(
-        request,
-        "web/taskforce/list.html",
-        {"taskforces": taskforces, "form": form},
-        status=status,
-    )
+        return render(request, "web/taskforce/list.html", {**context, "form": None})
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        taskforce = services.create_taskforce(actor=actor, **data)
+        messages.success(request, f"Created {taskforce.name}. You are its coordinator.")
+        return redirect(_home_url(taskforce))
+
+    form = TaskForceForm(request.POST or None)
+    return form_page(request, form, "web/taskforce/list.html", context, save=save)
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -151,91 +140,48 @@ def taskforce_home(request: HttpRequest, taskforce_id: int) -> HttpResponse:
 # --- Members, representation, structure ------------------------------------------------------
 
 
-def _members_page(
-    request: HttpRequest,
-    actor: User,
-    taskforce: TaskForce,
-    *,
-    form: MemberForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "web/taskforce/members.html",
-        _common(
-            actor,
-            taskforce,
-            rows=selectors.member_rows(actor, taskforce),
-            form=form or MemberForm(taskforce=taskforce),
-        ),
-        status=status,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def taskforce_members(request: HttpRequest, taskforce_id: int) -> HttpResponse:
+    """The members and the form to add one: the organization's short name or the person's
+    email go to the service as typed (services.add_member resolves them, as the API's do)."""
     actor, taskforce = _load(request, taskforce_id)
-    if request.method == "GET":
-        return _members_page(request, actor, taskforce)
-    if not services.may(actor, Do.MANAGE, taskforce):
+    if request.method == "POST" and not services.may(actor, Do.MANAGE, taskforce):
         raise Http404
-    form = MemberForm(request.POST, taskforce=taskforce)
-    if not form.is_valid():
-        return _members_page(request, actor, taskforce, form=form, status=400)
-    data = form.cleaned_data
-    category = data["category"]
-    if category == "other":
-        category = "other: " + data["other_category"]
-    organization = None
-    try:
-        if data["who"] == "organization":
-            slug = data["organization"].strip()
-            organization = Organization.objects.filter(slug=slug).first()
-            if organization is None:
-                raise InvalidInput.field(
-                    "organization",
-                    "no organization with that short name" if slug else "give its short name",
-                )
-            person_name = person_email = ""
-            user = None
-        else:
-            person_email = data["person_email"]
-            user = (
-                User.objects.filter(email=person_email.lower(), is_active=True).first()
-                if person_email
-                else None
-            )
-            person_name = "" if user else data["person_name"]
-            if user is None and not person_name.strip():
-                raise InvalidInput.field("person_name", "give the person's name")
-            if user is not None:
-                person_email = ""
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        category = data["category"]
+        if category == "other":
+            category = "other: " + data["other_category"]
+        by_org = data["who"] == "organization"
         services.add_member(
             actor=actor,
             taskforce=taskforce,
             category=category,
-            organization=organization,
-            user=user,
-            person_name=person_name,
-            person_email=person_email,
+            organization=data["organization"] if by_org else None,
+            person_name="" if by_org else data["person_name"],
+            person_email="" if by_org else data["person_email"],
             since=data["since"],
             protected=data["protected"],
         )
-    except DomainError as problem:
-        show_domain_error(form, problem, {"category": "category", "user": "person_email"})
-        return _members_page(request, actor, taskforce, form=form, status=problem.status)
-    messages.success(request, "Member added.")
-    return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+        messages.success(request, "Member added.")
+        return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+
+    return form_page(
+        request,
+        MemberForm(request.POST or None, taskforce=taskforce),
+        "web/taskforce/members.html",
+        _common(actor, taskforce, rows=selectors.member_rows(actor, taskforce)),
+        save=save,
+        aliases={"user": "person_email"},
+    )
 
 
 @login_required
 @require_POST
 def taskforce_member_end(request: HttpRequest, taskforce_id: int, member_id: int) -> HttpResponse:
     actor, taskforce = _load(request, taskforce_id)
-    member = taskforce.members.filter(pk=member_id).first()
-    if member is None:
-        raise Http404
+    member, _row = selectors.get_member(actor, taskforce, member_id)
     try:
         services.update_member(
             actor=actor,
@@ -243,29 +189,13 @@ def taskforce_member_end(request: HttpRequest, taskforce_id: int, member_id: int
             version=int(request.POST.get("version") or 0),
             end_tenure=True,
         )
+    except NotFound:
+        raise
     except DomainError as problem:
-        if problem.status == 404:
-            raise Http404 from None
         messages.error(request, problem.detail)
     else:
         messages.success(request, "Membership ended today.")
     return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
-
-
-def _member_page(
-    request: HttpRequest,
-    actor: User,
-    taskforce: TaskForce,
-    row: selectors.MemberRow,
-    form: MemberEditForm | None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "web/taskforce/member.html",
-        _common(actor, taskforce, row=row, form=form),
-        status=status,
-    )
 
 
 @login_required
@@ -274,39 +204,32 @@ def taskforce_member(request: HttpRequest, taskforce_id: int, member_id: int) ->
     """One member: the coordinator or chair changes the category, the end of the tenure or the
     protected flag."""
     actor, taskforce = _load(request, taskforce_id)
-    try:
-        member, row = selectors.get_member(actor, taskforce, member_id)
-    except NotFound:
-        raise Http404 from None
-    may_manage = services.may(actor, Do.MANAGE, taskforce)
-    if request.method == "GET":
-        form = (
-            MemberEditForm(initial=MemberEditForm.initial_for(member), taskforce=taskforce)
-            if may_manage
-            else None
+    member, row = selectors.get_member(actor, taskforce, member_id)
+    context = _common(actor, taskforce, row=row)
+    if not services.may(actor, Do.MANAGE, taskforce):
+        if request.method == "POST":
+            raise Http404
+        return render(request, "web/taskforce/member.html", {**context, "form": None})
+    form = MemberEditForm(
+        request.POST or None, initial=MemberEditForm.initial_for(member), taskforce=taskforce
+    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        _on_form(
+            lambda: services.update_member(
+                actor=actor,
+                member=member,
+                version=data["version"],
+                category=form.category_value(),
+                until=data["until"],
+                clear_until=data["until"] is None,
+                protected=data["protected"],
+            )
         )
-        return _member_page(request, actor, taskforce, row, form)
-    if not may_manage:
-        raise Http404
-    form = MemberEditForm(request.POST, taskforce=taskforce)
-    if not form.is_valid():
-        return _member_page(request, actor, taskforce, row, form, status=400)
-    data = form.cleaned_data
-    try:
-        services.update_member(
-            actor=actor,
-            member=member,
-            version=data["version"],
-            category=form.category_value(),
-            until=data["until"],
-            clear_until=data["until"] is None,
-            protected=data["protected"],
-        )
-    except DomainError as problem:
-        _show_error(form, problem)
-        return _member_page(request, actor, taskforce, row, form, status=problem.status)
-    messages.success(request, "Member changed.")
-    return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+        messages.success(request, "Member changed.")
+        return redirect(reverse("web:taskforce_members", args=[taskforce.pk]))
+
+    return form_page(request, form, "web/taskforce/member.html", context, save=save)
 
 
 def _structure_url(taskforce: TaskForce) -> str:
@@ -351,16 +274,6 @@ def taskforce_structure_page(request: HttpRequest, taskforce_id: int) -> HttpRes
     return _structure_page(request, actor, taskforce)
 
 
-def _leader(field: str, email: str) -> User | None:
-    email = (email or "").strip().lower()
-    if not email:
-        return None
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        raise InvalidInput.field(field, "no Harborline account has this email")
-    return user
-
-
 @login_required
 @require_POST
 def taskforce_structure(request: HttpRequest, taskforce_id: int, what: str) -> HttpResponse:
@@ -371,17 +284,14 @@ def taskforce_structure(request: HttpRequest, taskforce_id: int, what: str) -> H
         lead_form = LeadershipForm(request.POST)
         if not lead_form.is_valid():
             return _structure_page(request, actor, taskforce, lead_form=lead_form, status=400)
-        data = lead_form.cleaned_data
         try:
-            services.update_leadership(
-                actor=actor,
-                taskforce=taskforce,
-                version=data["version"],
-                coordinator=_leader("coordinator", data["coordinator"]),
-                chair=_leader("chair", data["chair"]),
+            _on_form(
+                lambda: services.update_leadership(
+                    actor=actor, taskforce=taskforce, **lead_form.cleaned_data
+                )
             )
         except DomainError as problem:
-            _show_error(lead_form, problem)
+            show_domain_error(lead_form, problem)
             return _structure_page(
                 request, actor, taskforce, lead_form=lead_form, status=problem.status
             )
@@ -463,11 +373,7 @@ def taskforce_import(
     actor, taskforce = _load(request, taskforce_id)
     if not services.may(actor, Do.MANAGE, taskforce):
         raise Http404
-    meeting = None
-    if meeting_id is not None:
-        meeting = taskforce.meetings.filter(pk=meeting_id).first()
-        if meeting is None:
-            raise Http404
+    meeting = None if meeting_id is None else selectors.get_meeting(taskforce, meeting_id)
     kind = "sign_in" if meeting else "members"
     columns = imports.SIGN_IN_COLUMNS if meeting else imports.member_columns(taskforce)
     context = _common(actor, taskforce, meeting=meeting, kind=kind, columns=columns)
@@ -549,71 +455,37 @@ def _local(value: datetime, tz: str) -> datetime:
 @require_http_methods(["GET", "POST"])
 def taskforce_meetings(request: HttpRequest, taskforce_id: int) -> HttpResponse:
     actor, taskforce = _load(request, taskforce_id)
-    form = MeetingForm(request.POST or None, taskforce=taskforce)
-    status = 200
-    if request.method == "POST":
-        if not services.may(actor, Do.MANAGE, taskforce):
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            sub = (
-                taskforce.subcommittees.filter(pk=data["subcommittee"]).first()
-                if data["subcommittee"]
-                else None
-            )
-            try:
-                meeting = services.create_meeting(
-                    actor=actor,
-                    taskforce=taskforce,
-                    title=data["title"],
-                    starts_at=_local(data["starts_at"], taskforce.time_zone),
-                    ends_at=_local(data["ends_at"], taskforce.time_zone)
-                    if data["ends_at"]
-                    else None,
-                    location=data["location"],
-                    link=data["link"],
-                    agenda=data["agenda"],
-                    subcommittee=sub,
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                status = problem.status
-            else:
-                messages.success(request, "Meeting scheduled.")
-                return redirect(reverse("web:taskforce_meeting", args=[taskforce.pk, meeting.pk]))
-        else:
-            status = 400
-    meetings = list(taskforce.meetings.select_related("subcommittee").order_by("-starts_at"))
-    return render(
-        request,
-        "web/taskforce/meetings.html",
-        _common(
-            actor,
-            taskforce,
-            form=form,
-            meetings=selectors.attendance_by_meeting(meetings),
-        ),
-        status=status,
-    )
-
-
-def _meeting(taskforce: TaskForce, meeting_id: int) -> Meeting:
-    meeting = taskforce.meetings.select_related("subcommittee").filter(pk=meeting_id).first()
-    if meeting is None:
+    if request.method == "POST" and not services.may(actor, Do.MANAGE, taskforce):
         raise Http404
-    return meeting
 
+    def save(data: dict[str, Any]) -> HttpResponse:
+        sub = (
+            taskforce.subcommittees.filter(pk=data["subcommittee"]).first()
+            if data["subcommittee"]
+            else None
+        )
+        meeting = services.create_meeting(
+            actor=actor,
+            taskforce=taskforce,
+            title=data["title"],
+            starts_at=_local(data["starts_at"], taskforce.time_zone),
+            ends_at=_local(data["ends_at"], taskforce.time_zone) if data["ends_at"] else None,
+            location=data["location"],
+            link=data["link"],
+            agenda=data["agenda"],
+            subcommittee=sub,
+        )
+        messages.success(request, "Meeting scheduled.")
+        return redirect(reverse("web:taskforce_meeting", args=[taskforce.pk, meeting.pk]))
 
-def _owners(taskforce: TaskForce) -> list[tuple[str, str]]:
-    """Who can own an action item: the leaders and members with accounts (never protected
-    members, whose names are not for everyone)."""
-    people: dict[int, str] = {}
-    for person in (taskforce.coordinator, taskforce.chair):
-        if person is not None:
-            people[person.pk] = person.full_name or person.email
-    for m in services.current_members(taskforce).filter(user__isnull=False, protected=False):
-        people[m.user.pk] = m.user.full_name or m.user.email  # type: ignore[union-attr]
-    return [(str(pk), name) for pk, name in sorted(people.items(), key=lambda x: x[1])]
+    meetings = selectors.attendance_by_meeting(selectors.meetings(taskforce))
+    return form_page(
+        request,
+        MeetingForm(request.POST or None, taskforce=taskforce),
+        "web/taskforce/meetings.html",
+        _common(actor, taskforce, meetings=meetings),
+        save=save,
+    )
 
 
 def _meeting_page(
@@ -650,7 +522,8 @@ def _meeting_page(
                     "minutes": meeting.minutes,
                 }
             ),
-            action_form=action_form or ActionItemForm(owners=_owners(taskforce)),
+            action_form=action_form
+            or ActionItemForm(owners=selectors.action_item_owners(taskforce)),
             actions=list(meeting.action_items.select_related("owner").order_by("due")),
             attendance_error=attendance_error,
             today=timezone.localdate(),
@@ -663,7 +536,8 @@ def _meeting_page(
 @require_GET
 def taskforce_meeting(request: HttpRequest, taskforce_id: int, meeting_id: int) -> HttpResponse:
     actor, taskforce = _load(request, taskforce_id)
-    return _meeting_page(request, actor, taskforce, _meeting(taskforce, meeting_id))
+    meeting = selectors.get_meeting(taskforce, meeting_id)
+    return _meeting_page(request, actor, taskforce, meeting)
 
 
 @login_required
@@ -674,7 +548,7 @@ def taskforce_meeting_update(
     actor, taskforce = _load(request, taskforce_id)
     if not services.may(actor, Do.MANAGE, taskforce):
         raise Http404
-    meeting = _meeting(taskforce, meeting_id)
+    meeting = selectors.get_meeting(taskforce, meeting_id)
     here = reverse("web:taskforce_meeting", args=[taskforce.pk, meeting.pk])
     if what == "notes":
         form = NotesForm(request.POST)
@@ -711,7 +585,7 @@ def taskforce_meeting_update(
         messages.success(request, "Attendance saved.")
         return redirect(here)
     if what == "action":
-        action_form = ActionItemForm(request.POST, owners=_owners(taskforce))
+        action_form = ActionItemForm(request.POST, owners=selectors.action_item_owners(taskforce))
         if action_form.is_valid():
             data = action_form.cleaned_data
             owner = User.objects.filter(pk=data["owner"]).first() if data["owner"] else None
@@ -746,9 +620,7 @@ def taskforce_meeting_update(
 @require_POST
 def taskforce_action_done(request: HttpRequest, taskforce_id: int, item_id: int) -> HttpResponse:
     actor, taskforce = _load(request, taskforce_id)
-    item = ActionItem.objects.filter(pk=item_id, taskforce=taskforce).first()
-    if item is None:
-        raise Http404
+    item = selectors.get_action_item(taskforce, item_id)
     try:
         services.set_action_item_done(
             actor=actor,
@@ -931,10 +803,7 @@ def taskforce_calendar(request: HttpRequest) -> HttpResponse:
 @require_GET
 def taskforce_ical(request: HttpRequest, token: str) -> HttpResponse:
     """The secret calendar address: no sign-in (calendar apps cannot), the token is the key."""
-    try:
-        user = services.user_for_feed(token)
-    except NotFound:
-        raise Http404 from None
+    user = services.user_for_feed(token)
     response = HttpResponse(
         ical.feed_for(user, domain=request.get_host().split(":")[0] or "harborline.invalid"),
         content_type="text/calendar; charset=utf-8",
