@@ -31,6 +31,17 @@ LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
         "AddReference": ("cases_add_reference", _CASE),
         "AddMeeting": ("cases_add_meeting", _CASE),
         "BreakGlass": ("cases_break_glass", _CASE),
+        "AddMissingEpisode": ("missing_add_episode", _CASE),
+        "ListMissingEpisodes": ("missing_list_episodes", _CASE),
+    },
+    ("missing_add_episode", "201"): {
+        "GetEpisode": ("missing_get_episode", {"episode_id": _ID}),
+        "AddReport": ("missing_add_report", {"episode_id": _ID}),
+        "AddLocateEffort": ("missing_add_effort", {"episode_id": _ID}),
+        "RecordReturn": ("missing_add_return", {"episode_id": _ID}),
+    },
+    ("missing_add_return", "200"): {
+        "AddDebrief": ("missing_add_debrief", {"episode_id": _ID}),
     },
     ("cases_screen", "201"): {
         "Complete": ("cases_complete", {"obligation_id": "$response.body#/obligations/0/id"}),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "harborline.access",
     "harborline.cases",
     "harborline.response",
+    "harborline.missing",
     "harborline.taskforce",
     "harborline.training",
     "harborline.agreements",

@@ -1,0 +1,379 @@
+"""Missing and runaway episodes over the API: the report (9-F) and its 24-hour clocks, the reports
+with their numbers, locate efforts, the return and its obligations, the debrief (9-G), and a
+youth's count, frequency and total time missing. All of it is in the `safety` compartment: a case
+the caller may not see is 404, a case whose `safety` compartment they do not see is 403."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import BaseModel, ConfigDict, Field
+
+from harborline.missing import selectors as reads
+from harborline.missing import services
+from harborline.missing.models import Debrief, LocateEffort, MissingEpisode
+from harborline.missing.selectors import Summary
+
+from .cases import ObligationOut, _obligation
+from .schemas import ORGANIZATION_SLUG, Instant, Problem, text
+
+router = Router(tags=["missing"])
+
+ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SocialMediaIn(BaseModel):
+    """A platform and an account name. Never a password or any other credential: an entry that
+    carries one is refused (422 naming it) and nothing is stored."""
+
+    # Extra fields reach the service, which names each one (a credential, or an unknown field);
+    # the document still says no other field is allowed.
+    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": False})
+
+    platform: str = Field(default="", max_length=60, description="Snapchat, Instagram, ...")
+    account: str = text(200, description="The profile or account name.")
+
+
+class EpisodeIn(Strict):
+    last_seen_at: Instant = Field(
+        description="When the youth was last seen (ISO 8601; without an offset, the owning "
+        "organization's time zone)."
+    )
+    reported_missing_at: Instant = Field(
+        description="When the agency learned the youth was missing: the reports' 24-hour clocks "
+        "run from this time. Not before last_seen_at."
+    )
+    last_seen_where: str = Field(default="", max_length=500)
+    last_seen_with: str = Field(default="", max_length=500)
+    items_taken: str = Field(default="", max_length=1000, description="What the youth took.")
+    description: str = Field(
+        default="", max_length=2000, description="Physical description, clothing, car."
+    )
+    social_media: list[SocialMediaIn] = Field(
+        default=[], description="Account names only; Harborline never stores credentials."
+    )
+    possible_locations: str = Field(default="", max_length=2000)
+    suspected_trafficked: Literal["", "yes", "no", "unknown"] = ""
+    notes: str = Field(default="", max_length=4000, description="What the MDT should know.")
+
+
+class EpisodeCreated(Schema):
+    id: int
+    obligations: list[ObligationOut]
+
+
+class SocialMediaOut(Schema):
+    platform: str
+    account: str
+
+
+class EpisodeOut(Schema):
+    id: int
+    case_id: int
+    last_seen_at: datetime
+    reported_missing_at: datetime
+    last_seen_where: str
+    last_seen_with: str
+    items_taken: str
+    description: str
+    social_media: list[SocialMediaOut]
+    possible_locations: str
+    suspected_trafficked: str
+    notes: str
+    law_enforcement_report_number: str
+    ncmec_report_number: str
+    returned_at: datetime | None
+    returned_where: str
+    found_by: str
+    return_notes: str
+    hours_missing: float
+    version: int
+
+
+class SummaryOut(Schema):
+    count: int
+    missing_now: bool
+    last_12_months: int
+    total_hours_missing: float
+    mean_days_between: float | None
+
+
+class CaseEpisodesOut(Schema):
+    summary: SummaryOut
+    episodes: list[EpisodeOut]
+
+
+class EffortOut(Schema):
+    id: int
+    made_at: datetime
+    action: str
+    outcome: str
+
+
+class DebriefOut(Schema):
+    id: int
+    held_at: datetime
+    led_by_name: str
+    led_by_organization: str | None
+    youth_refused: bool
+    in_danger_now: str
+    answers: dict[str, Any]
+
+
+class EpisodeDetailOut(EpisodeOut):
+    locate_efforts: list[EffortOut]
+    obligations: list[ObligationOut]
+    debrief: DebriefOut | None
+
+
+def _episode(e: MissingEpisode) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "case_id": e.case_id,
+        "last_seen_at": e.last_seen_at,
+        "reported_missing_at": e.reported_missing_at,
+        "last_seen_where": e.last_seen_where,
+        "last_seen_with": e.last_seen_with,
+        "items_taken": e.items_taken,
+        "description": e.description,
+        "social_media": [SocialMediaOut(**s) for s in e.social_media],
+        "possible_locations": e.possible_locations,
+        "suspected_trafficked": e.suspected_trafficked,
+        "notes": e.notes,
+        "law_enforcement_report_number": e.law_enforcement_report_number,
+        "ncmec_report_number": e.ncmec_report_number,
+        "returned_at": e.returned_at,
+        "returned_where": e.returned_where,
+        "found_by": e.found_by,
+        "return_notes": e.return_notes,
+        "hours_missing": round(e.time_missing().total_seconds() / 3600, 1),
+        "version": e.version,
+    }
+
+
+def _summary(s: Summary) -> SummaryOut:
+    return SummaryOut(
+        count=s.count,
+        missing_now=s.missing_now,
+        last_12_months=s.last_12_months,
+        total_hours_missing=s.total_hours,
+        mean_days_between=s.mean_days_between,
+    )
+
+
+def _effort(e: LocateEffort) -> EffortOut:
+    return EffortOut(id=e.pk, made_at=e.made_at, action=e.action, outcome=e.outcome)
+
+
+def _debrief(d: Debrief) -> DebriefOut:
+    return DebriefOut(
+        id=d.pk,
+        held_at=d.held_at,
+        led_by_name=d.led_by_name,
+        led_by_organization=d.led_by_organization.slug if d.led_by_organization else None,
+        youth_refused=d.youth_refused,
+        in_danger_now=d.in_danger_now,
+        answers=d.answers,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/missing-episodes",
+    response={201: EpisodeCreated, 409: Problem, **ERRORS},
+    summary="The youth is missing (9-F): starts the reports to law enforcement and NCMEC",
+)
+def add_episode(request: HttpRequest, case_id: int, payload: EpisodeIn) -> Status[EpisodeCreated]:
+    data = payload.model_dump()
+    data["social_media"] = [
+        {**entry.model_dump(), **(entry.model_extra or {})} for entry in payload.social_media
+    ]
+    episode, obligations = services.record_episode(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        **data,
+    )
+    return Status(
+        201, EpisodeCreated(id=episode.pk, obligations=[_obligation(o) for o in obligations])
+    )
+
+
+@router.get(
+    "/cases/{case_id}/missing-episodes",
+    response={200: CaseEpisodesOut, **ERRORS},
+    summary="The youth's missing episodes: count, frequency and total time missing",
+)
+def list_episodes(request: HttpRequest, case_id: int) -> CaseEpisodesOut:
+    found = reads.episodes_for_case(request.auth, case_id)  # type: ignore[attr-defined]
+    return CaseEpisodesOut(
+        summary=_summary(found.summary),
+        episodes=[EpisodeOut(**_episode(e)) for e in found.episodes],
+    )
+
+
+@router.get(
+    "/missing-episodes/{episode_id}",
+    response={200: EpisodeDetailOut, **ERRORS},
+    summary="One episode with its locate efforts, obligations and debrief",
+)
+def get_episode(request: HttpRequest, episode_id: int) -> EpisodeDetailOut:
+    detail = reads.episode_detail(request.auth, episode_id)  # type: ignore[attr-defined]
+    return EpisodeDetailOut(
+        **_episode(detail.episode),
+        locate_efforts=[_effort(e) for e in detail.efforts],
+        obligations=[_obligation(o) for o in detail.obligations],
+        debrief=_debrief(detail.debrief) if detail.debrief else None,
+    )
+
+
+class ReportIn(Strict):
+    to: Literal["law_enforcement", "ncmec"] = Field(
+        description="law_enforcement (for NCIC entry) or ncmec."
+    )
+    report_number: str = text(100)
+    reported_at: Instant | None = Field(default=None, description="When the report was made.")
+
+
+class ReportOut(Schema):
+    id: int
+    version: int
+    obligation: ObligationOut | None
+
+
+@router.post(
+    "/missing-episodes/{episode_id}/reports",
+    response={200: ReportOut, 409: Problem, **ERRORS},
+    summary="The report to law enforcement or NCMEC was made: its number completes the clock",
+)
+def add_report(request: HttpRequest, episode_id: int, payload: ReportIn) -> ReportOut:
+    episode, obligation = services.record_report(
+        actor=request.auth,  # type: ignore[attr-defined]
+        episode_id=episode_id,
+        **payload.model_dump(),
+    )
+    return ReportOut(
+        id=episode.pk,
+        version=episode.version,
+        obligation=_obligation(obligation) if obligation else None,
+    )
+
+
+class EffortIn(Strict):
+    made_at: Instant
+    action: str = text(1000, description="What was done: who was called, where someone looked.")
+    outcome: str = Field(default="", max_length=2000)
+
+
+class IdOut(Schema):
+    id: int
+
+
+@router.post(
+    "/missing-episodes/{episode_id}/locate-efforts",
+    response={201: IdOut, **ERRORS},
+    summary="Log an effort to locate the youth",
+)
+def add_effort(request: HttpRequest, episode_id: int, payload: EffortIn) -> Status[IdOut]:
+    effort = services.add_locate_effort(
+        actor=request.auth,  # type: ignore[attr-defined]
+        episode_id=episode_id,
+        **payload.model_dump(),
+    )
+    return Status(201, IdOut(id=effort.pk))
+
+
+class ReturnIn(Strict):
+    returned_at: Instant = Field(description="When the youth returned or was found.")
+    returned_where: str = Field(default="", max_length=500)
+    found_by: str = Field(default="", max_length=300, description="Who found the youth.")
+    return_notes: str = Field(default="", max_length=4000)
+
+
+class ObligationsOut(Schema):
+    id: int
+    obligations: list[ObligationOut]
+
+
+@router.post(
+    "/missing-episodes/{episode_id}/return",
+    response={200: ObligationsOut, 409: Problem, **ERRORS},
+    summary="The youth returned: starts the debrief, the re-screen and the safety reassessment",
+)
+def add_return(request: HttpRequest, episode_id: int, payload: ReturnIn) -> ObligationsOut:
+    episode, obligations = services.record_return(
+        actor=request.auth,  # type: ignore[attr-defined]
+        episode_id=episode_id,
+        **payload.model_dump(),
+    )
+    return ObligationsOut(id=episode.pk, obligations=[_obligation(o) for o in obligations])
+
+
+Choice = Annotated[str, Field(max_length=60)]
+
+
+class DebriefAnswers(Strict):
+    """Questions 2-16 of the Returning Child De-Briefing, all optional (a youth may refuse)."""
+
+    who_to_notify: str = Field(default="", max_length=4000)
+    last_ate: str = Field(default="", max_length=4000)
+    offered_food: Literal["", "yes", "no"] = ""
+    harmed: Literal["", "yes", "no"] = ""
+    harmed_comments: str = Field(default="", max_length=4000)
+    health: Literal["", "good", "fair", "need_assistance"] = ""
+    health_comments: str = Field(default="", max_length=4000)
+    risk_involvement: Literal["", "yes", "no"] = ""
+    risk_involvement_comments: str = Field(default="", max_length=4000)
+    self_care_plan: Literal["", "plan_worked", "plan_failed", "no", "other"] = ""
+    comments: str = Field(default="", max_length=4000)
+    crime_victim: list[Choice] = Field(default=[], max_length=20)
+    urgent_health_care: list[Choice] = Field(default=[], max_length=20)
+    stayed_where: list[Choice] = Field(default=[], max_length=20)
+    run_activities: list[Choice] = Field(default=[], max_length=20)
+    food_money_source: list[Choice] = Field(default=[], max_length=20)
+    reasons_left: list[Choice] = Field(default=[], max_length=20)
+    hoped_outcome: list[Choice] = Field(default=[], max_length=20)
+    reasons_returned: list[Choice] = Field(default=[], max_length=20)
+    would_have_prevented: list[Choice] = Field(default=[], max_length=20)
+
+
+class DebriefIn(Strict):
+    held_at: Instant
+    led_by_name: str = text(200, description="The trusted adult the youth chose.")
+    led_by_organization: str = Field(
+        default="",
+        description="Their organization's slug, if any (it may be another organization).",
+        json_schema_extra={"anyOf": [ORGANIZATION_SLUG, {"const": ""}]},
+    )
+    youth_refused: bool = False
+    in_danger_now: Literal["", "yes", "no"] = Field(
+        default="",
+        description='"Do you feel you are in danger now?" — yes starts an immediate response.',
+    )
+    answers: DebriefAnswers = Field(
+        default_factory=lambda: DebriefAnswers(),
+        description="The other 9-G questions (docs/user-guide/missing-episodes.md).",
+    )
+
+
+@router.post(
+    "/missing-episodes/{episode_id}/debrief",
+    response={201: ObligationsOut, 409: Problem, **ERRORS},
+    summary="The Returning Child De-Briefing (9-G), led by an adult the youth chose",
+)
+def add_debrief(
+    request: HttpRequest, episode_id: int, payload: DebriefIn
+) -> Status[ObligationsOut]:
+    debrief, obligations = services.record_debrief(
+        actor=request.auth,  # type: ignore[attr-defined]
+        episode_id=episode_id,
+        **payload.model_dump(),
+    )
+    return Status(
+        201, ObligationsOut(id=debrief.pk, obligations=[_obligation(o) for o in obligations])
+    )

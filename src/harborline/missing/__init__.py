@@ -1,0 +1,1 @@
+"""Missing and runaway episodes: the 9-F report, locate efforts, the return, the 9-G debrief."""

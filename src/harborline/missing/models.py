@@ -1,0 +1,101 @@
+"""Missing and runaway episodes (Nevada Resource 9-F), the efforts to locate the youth, the
+return, and the Returning Child De-Briefing (Resource 9-G). Everything here is in the `safety`
+compartment (docs/decisions/0037-missing-episodes.md); every text a youth might be recognised by
+is encrypted at rest. No credential is ever stored: the services refuse them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.utils import timezone
+
+from harborline.access.compartments import Compartment
+from harborline.crypto.fields import EncryptedJSONField, EncryptedTextField
+from harborline.people.models import Organization, User
+
+COMPARTMENT = Compartment.SAFETY
+
+
+class MissingEpisode(models.Model):
+    """One time a youth went missing or ran away. The reports' clocks run from
+    `reported_missing_at` (when the agency learned of it), not from when it was typed in."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="missing_episodes"
+    )
+    last_seen_at = models.DateTimeField()
+    reported_missing_at = models.DateTimeField()
+    last_seen_where = EncryptedTextField(blank=True)  # address or place the youth ran from
+    last_seen_with = EncryptedTextField(blank=True)
+    items_taken = EncryptedTextField(blank=True)
+    description = EncryptedTextField(blank=True)  # physical description, clothing, car
+    social_media = EncryptedJSONField(default=list, blank=True)  # [{"platform", "account"}]
+    possible_locations = EncryptedTextField(blank=True)  # addresses the youth might run to
+    suspected_trafficked = models.CharField(max_length=10, blank=True)  # yes | no | unknown
+    notes = EncryptedTextField(blank=True)  # anything the MDT should know
+    law_enforcement_report_number = EncryptedTextField(blank=True)
+    ncmec_report_number = EncryptedTextField(blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_where = EncryptedTextField(blank=True)
+    found_by = EncryptedTextField(blank=True)  # who found the youth, or "returned on their own"
+    return_notes = EncryptedTextField(blank=True)
+    obligations = models.ManyToManyField("response.Obligation", blank=True, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_by_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"missing episode {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None
+
+    def time_missing(self, now: datetime | None = None) -> timedelta:
+        """From last seen to the return (or to now while the youth is still missing)."""
+        end = self.returned_at or now or timezone.now()
+        return max(end - self.last_seen_at, timedelta(0))
+
+
+class LocateEffort(models.Model):
+    """One effort to find the youth: who was called, where someone looked, what came of it."""
+
+    episode = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="efforts")
+    made_at = models.DateTimeField()
+    action = EncryptedTextField()
+    outcome = EncryptedTextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["episode", "made_at"])]
+
+    def __str__(self) -> str:
+        return f"locate effort {self.pk}"
+
+
+class Debrief(models.Model):
+    """The Returning Child De-Briefing (9-G), led by an adult the youth chooses — who may belong
+    to another organization than the case owner. `answers` holds the 9-G questions by their
+    field names (nv_forms §8); `in_danger_now` is kept apart because a yes starts obligations."""
+
+    episode = models.OneToOneField(MissingEpisode, on_delete=models.CASCADE, related_name="debrief")
+    held_at = models.DateTimeField()
+    led_by_name = EncryptedTextField()
+    led_by_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_by_youth = models.BooleanField(default=True)
+    youth_refused = models.BooleanField(default=False)
+    in_danger_now = models.CharField(max_length=10, blank=True)  # yes | no | "" (not answered)
+    answers = EncryptedJSONField(default=dict, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"debrief {self.pk}"
