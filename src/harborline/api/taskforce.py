@@ -13,11 +13,11 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from harborline.errors import InvalidInput, NotFound
+from harborline.errors import InvalidInput
 from harborline.people.models import User
 from harborline.response.clocks import event_time
 from harborline.taskforce import selectors, services
-from harborline.taskforce.models import Kind, Meeting, TaskForce
+from harborline.taskforce.models import Kind, TaskForce
 
 from .schemas import (
     MAX_ID,
@@ -277,13 +277,6 @@ def _meeting_out(row: selectors.MeetingAttendance, tz: str) -> MeetingOut:
     )
 
 
-def _meeting(taskforce: TaskForce, meeting_id: int) -> Meeting:
-    meeting = taskforce.meetings.select_related("subcommittee").filter(pk=meeting_id).first()
-    if meeting is None:
-        raise NotFound()
-    return meeting
-
-
 @router.get(
     "/taskforces/{taskforce_id}/meetings",
     response={200: list[MeetingOut], 401: Problem, 404: Problem, 422: Problem},
@@ -338,7 +331,7 @@ def record_attendance(
 ) -> AttendanceOut:
     actor: User = request.auth  # type: ignore[attr-defined]
     taskforce = selectors.get_taskforce(actor, taskforce_id)
-    meeting = _meeting(taskforce, meeting_id)
+    meeting = selectors.get_meeting(taskforce, meeting_id)
     services.require(actor, services.Do.MANAGE, taskforce)
     if not taskforce.members.filter(pk=payload.member).exists():
         raise InvalidInput.field("member", "not a member of this task force")
