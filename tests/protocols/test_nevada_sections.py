@@ -133,8 +133,11 @@ def test_clocks(obligations, obligation_id, trigger, hours, authority):
 def test_event_obligations(obligations):
     safety = obligations["safety_assessment"]
     assert safety.trigger == "first_contact"
-    assert safety.due.at_event
+    # At first contact, within the 2 hours of the contact's safety work (issue 12; the source
+    # gives no hours, decision 0039).
+    assert safety.due.hours == 2
     assert obligations["return_debrief"].trigger == "return"
+    assert obligations["return_debrief"].due.at_event
     assert obligations["rescreen_on_return"].trigger == "return"
 
 

@@ -194,7 +194,8 @@ def test_the_api_reads_identified_at_around_the_fall_back(setup, identified_at, 
     assert dues["child_welfare_report"] == start_utc + timedelta(hours=24)
     assert dues["mdt_72h"] == start_utc + timedelta(hours=72)
     assert dues["rapid_response_mdt"] == start_utc + timedelta(hours=2)
-    assert dues["safety_assessment"] == start_utc
+    # Due at first contact within the pack's 2 hours, not at the instant (issue 12).
+    assert dues["safety_assessment"] == start_utc + timedelta(hours=2)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils import timezone
 from harborline.access.models import EndReason, Share
 from harborline.audit.chain import verify
 from harborline.audit.models import AuditEvent
+from harborline.config.cli import run_sweep
 from harborline.response import deadlines
 from harborline.response.deadlines import check_deadlines
 from harborline.response.models import Obligation, Status
@@ -116,6 +117,29 @@ def test_nobody_in_the_role_falls_back_to_the_team_then_supervisors_then_admins(
 
 
 def test_an_obligation_due_at_the_event_gets_only_the_breach_reminder(setup):
+    # An at-event rule (the debrief on a return: "each time a CSEC returns", L3533-3534).
+    identified = timezone.now() - timedelta(minutes=30)
+    debrief = make_obligation(
+        setup,
+        trigger_at=identified,
+        hours=0,
+        kind="return_debrief",
+        title="Debrief the youth after a return from runaway",
+    )
+    assert debrief.due_at == debrief.trigger_at
+    rapid = make_obligation(setup, trigger_at=identified, hours=2, kind="rapid_response_mdt")
+    _sweep(identified + timedelta(seconds=1))
+    debrief.refresh_from_db()
+    assert debrief.reminders_sent == ["breach"]
+    assert debrief.status == Status.OVERDUE
+    # the 2-hour rapid-response clock has not reached half time yet
+    rapid.refresh_from_db()
+    assert rapid.reminders_sent == []
+
+
+def test_the_first_contact_safety_assessment_is_not_overdue_when_it_starts(setup):
+    """Issue 12: the 9-A at first contact was due at the instant of identification, so overdue
+    from the moment it existed; it is due 2 hours after the first contact (the pack's clock)."""
     identified = timezone.now() - timedelta(minutes=30)
     r = setup.client.post(
         f"/cases/{setup.case_id}/screenings",
@@ -128,14 +152,11 @@ def test_an_obligation_due_at_the_event_gets_only_the_breach_reminder(setup):
     )
     assert r.status_code == 201, r.content
     safety = Obligation.objects.get(case_id=setup.case_id, kind="safety_assessment")
-    assert safety.due_at == safety.trigger_at
+    assert safety.due_at == safety.trigger_at + timedelta(hours=2)
     _sweep(identified + timedelta(seconds=1))
     safety.refresh_from_db()
-    assert safety.reminders_sent == ["breach"]
-    assert safety.status == Status.OVERDUE
-    # the 2-hour rapid-response clock has not reached half time yet
-    rapid = Obligation.objects.get(case_id=setup.case_id, kind="rapid_response_mdt")
-    assert rapid.reminders_sent == []
+    assert safety.reminders_sent == []
+    assert safety.status == Status.OPEN
 
 
 def test_a_late_sweep_sends_only_the_latest_stage(setup):
@@ -306,13 +327,14 @@ def test_the_sweep_ends_expired_shares_and_the_recipient_loses_access(
 ):
     share, other = _share(setup, make_org, make_user, api)
     assert other.get(f"/cases/{setup.case_id}").status_code == 200
-    assert check_deadlines().shares_expired == 0  # not yet expired
-    report = check_deadlines(now=timezone.now() + timedelta(days=2))
+    # The periodic sweep (CLI and worker) runs response's deadlines and then sharing's expiry.
+    assert run_sweep().shares_expired == 0  # not yet expired
+    report = run_sweep(now=timezone.now() + timedelta(days=2))
     assert report.shares_expired == 1
     share.refresh_from_db()
     assert share.end_reason == EndReason.EXPIRED and share.ended_at == share.expires_at
     assert other.get(f"/cases/{setup.case_id}").status_code == 404
-    assert check_deadlines(now=timezone.now() + timedelta(days=3)).shares_expired == 0
+    assert run_sweep(now=timezone.now() + timedelta(days=3)).shares_expired == 0
     event = AuditEvent.objects.filter(object_type="access.share", object_id=str(share.pk)).latest(
         "seq"
     )

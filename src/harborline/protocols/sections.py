@@ -132,6 +132,9 @@ class Obligation(Cited):
     authority: str = ""  # statute or resource, e.g. "NRS 432B.220"
     repeat: Repeat | None = None
     agency_configurable: bool = False  # an agency's policy may change the clock (e.g. NRIT 8-B)
+    # Organization types the duty reports to: when one of them opens the case it has received
+    # the report, so the obligation is recorded as received, not created as work (issue 12).
+    received_by: list[str] = Field(default_factory=list)
     description: str = ""
 
     @model_validator(mode="after")

@@ -81,6 +81,9 @@ class Obligation(models.Model):
     due_at = models.DateTimeField()
     owner_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     owner_role = models.CharField(max_length=40)
+    # No organization the rule names is on the case: the case owner holds it until it is
+    # assigned (decision 0038).
+    to_assign = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     evidence = EncryptedJSONField(default=dict, blank=True)  # report number, who was told, when
     waived_reason = EncryptedTextField(blank=True)

@@ -5,11 +5,13 @@ start with their due times."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from harborline.instruments.conditions import holds
+from harborline.people.grants import ORG_TYPES
 from harborline.protocols.packs import Pack
 
 from .clocks import due_at
@@ -59,3 +61,70 @@ def plan(pack: Pack, *, triggers: list[str], at: datetime) -> list[Planned]:
         if rule.trigger in triggers:
             planned.append(Planned(rule, rule.trigger, at, due_at(at, rule.due)))
     return planned
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An organization that might carry an obligation: its id and its type."""
+
+    id: int
+    type: str
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who carries an obligation (decision 0038).
+
+    - `org_id`/`role`: the organization and the role in it the reminders go to;
+    - `to_assign`: no organization the rule names is on the case, so the case owner holds it
+      until someone assigns it (shown as "to assign");
+    - `received`: the case owner is the organization the duty reports to (e.g. child welfare
+      opening a case and the report to child welfare): recorded as received, not as work.
+    """
+
+    org_id: int
+    role: str
+    to_assign: bool = False
+    received: bool = False
+    via: str = ""  # "owner", "team", "regional", "to_assign", "received"
+
+
+def role_fits(role: str, org_type: str) -> bool:
+    """Whether an organization of `org_type` can hold `role` at all (a coordinator sits only in
+    a task-force organization: people.grants.ORG_TYPES)."""
+    allowed = ORG_TYPES.get(role)
+    return allowed is None or org_type in allowed
+
+
+def resolve_owner(
+    rule: Rule,
+    *,
+    case_owner: Candidate,
+    team: list[Candidate],
+    regional: Callable[[str], Candidate | None],
+) -> Owner:
+    """The owner of an obligation from the pack's `owner` rule and the case team.
+
+    1. The case owner is the organization the duty reports to (`received_by`): received.
+    2. The case owner, if it is of a type the rule names and can hold the rule's role.
+    3. Else the first team organization of such a type (in the rule's order of types).
+    4. Else, for a role that only one type of organization holds (a task-force coordinator),
+       that type's organization for the case owner's county, else its region (`regional`).
+    5. Else the case owner, marked "to assign", with the rule's role.
+    """
+    role = rule.owner.role
+    types = [t for t in rule.owner.org_types if role_fits(role, t)]
+    if case_owner.type in rule.received_by:
+        return Owner(case_owner.id, role, received=True, via="received")
+    if case_owner.type in types:
+        return Owner(case_owner.id, role, via="owner")
+    for wanted in types:
+        for member in team:
+            if member.type == wanted:
+                return Owner(member.id, role, via="team")
+    if ORG_TYPES.get(role):
+        for wanted in types:
+            found = regional(wanted)
+            if found is not None:
+                return Owner(found.id, role, via="regional")
+    return Owner(case_owner.id, role, to_assign=True, via="to_assign")

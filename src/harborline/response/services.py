@@ -4,6 +4,7 @@ and appends to the audit chain."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from harborline.access import compartments as c
 from harborline.access.policy import Grant, case_for, require
 from harborline.audit.models import Action
 from harborline.audit.services import record
+from harborline.cases.models import CaseTeamMember
 from harborline.cases.services import audit_case
 from harborline.errors import (
     Conflict,
@@ -25,7 +27,7 @@ from harborline.errors import (
     check_bumped,
 )
 from harborline.instruments import services as instruments
-from harborline.people.models import User
+from harborline.people.models import Organization, User
 from harborline.people.roles import OrgType
 from harborline.protocols.packs import get_pack
 
@@ -40,7 +42,7 @@ from .models import (
     Setting,
     Status,
 )
-from .obligations import plan, triggers_for, urgent_by_rule
+from .obligations import Candidate, plan, resolve_owner, triggers_for, urgent_by_rule
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
@@ -137,26 +139,93 @@ def record_screening(
     # A new screening answers the pending re-screen; a still-high-risk result starts the next.
     for pending in case.obligations.pending().filter(kind=HIGH_RISK_KIND):
         _close(pending, actor, Status.DONE, evidence={"screening": screening.pk})
+    created = start_obligations(
+        actor=actor, case=case, grant=grant, triggers=fired, at=at, screening=screening
+    )
+    audit_case(actor, Action.CREATE, screening, case, grant, [c.Compartment.SCREENING])
+    return screening, created
+
+
+def _team(case: Case) -> list[Candidate]:
+    rows = (
+        CaseTeamMember.objects.filter(case=case, active=True)
+        .order_by("added_at", "pk")
+        .values_list("organization_id", "organization__type")
+    )
+    return [Candidate(org_id, org_type) for org_id, org_type in rows]
+
+
+def _regional(case: Case) -> Callable[[str], Candidate | None]:
+    """The organization of a type for the case owner's county, else its region (the county's
+    task force for the 72-hour MDT's coordinator, decision 0038)."""
+    owner = case.owner
+
+    def find(org_type: str) -> Candidate | None:
+        active = Organization.objects.filter(type=org_type, is_active=True).order_by("pk")
+        for place in (
+            {"county_id": owner.county_id} if owner.county_id else None,
+            {"region_id": owner.region_id} if owner.region_id else None,
+        ):
+            if place is not None:
+                found = active.filter(**place).values_list("pk", flat=True).first()
+                if found is not None:
+                    return Candidate(found, org_type)
+        return None
+
+    return find
+
+
+def start_obligations(
+    *,
+    actor: User,
+    case: Case,
+    grant: Grant,
+    triggers: list[str],
+    at: datetime,
+    screening: Screening | None = None,
+) -> list[Obligation]:
+    """Start the obligations the pack's rules attach to `triggers`, due from `at` (the event),
+    each carried by the owner its rule names (decision 0038): an obligation already pending on
+    the case is not started twice, and one whose owner would be the organization it reports to
+    is recorded as received. The caller has checked access and holds the transaction; this
+    appends the audit record of what it created. Other event sources (missing episodes,
+    returns, placements) call this too."""
+    pack = get_pack(case.pack)
     pending_kinds = set(case.obligations.pending().values_list("kind", flat=True))
+    team = _team(case)
+    regional = _regional(case)
+    me = Candidate(case.owner_id, case.owner.type)
     created = []
-    for planned in plan(pack, triggers=fired, at=at):
+    for planned in plan(pack, triggers=triggers, at=at):
         if planned.rule.id in pending_kinds:
             continue
-        created.append(
-            Obligation.objects.create(
-                case=case,
-                screening=screening,
-                pack=pack.name,
-                kind=planned.rule.id,
-                title=planned.rule.title,
-                trigger=planned.trigger,
-                trigger_at=planned.trigger_at,
-                due_at=planned.due_at,
-                owner_org=case.owner,
-                owner_role=planned.rule.owner.role,
-            )
+        owner = resolve_owner(planned.rule, case_owner=me, team=team, regional=regional)
+        obligation = Obligation(
+            case=case,
+            screening=screening,
+            pack=pack.name,
+            kind=planned.rule.id,
+            title=planned.rule.title,
+            trigger=planned.trigger,
+            trigger_at=planned.trigger_at,
+            due_at=planned.due_at,
+            owner_org_id=owner.org_id,
+            owner_role=owner.role,
+            to_assign=owner.to_assign,
         )
-    audit_case(actor, Action.CREATE, screening, case, grant, [c.Compartment.SCREENING])
+        if owner.received:
+            obligation.status = Status.DONE
+            obligation.completed_at = planned.trigger_at
+            obligation.completed_by = actor
+            obligation.evidence = {
+                "note": (
+                    f"Received: {case.owner.name} is the organization this report goes to "
+                    "and opened the case itself."
+                ),
+                "received": "yes",
+            }
+        obligation.save()
+        created.append(obligation)
     if created:
         record(
             actor=actor,
@@ -167,9 +236,13 @@ def record_screening(
             youth_id=case.youth_id,
             purpose=grant.purpose,
             legal_basis=grant.legal_basis,
-            detail={"kinds": [o.kind for o in created], "screening": screening.pk},
+            detail={
+                "kinds": [o.kind for o in created],
+                "screening": screening.pk if screening else None,
+                "owners": {o.kind: o.owner_org_id for o in created},
+            },
         )
-    return screening, created
+    return created
 
 
 def _close(
