@@ -11,11 +11,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from harborline.access import services
 from harborline.access.models import BreakGlass
 from harborline.audit.chain import verify
 from harborline.audit.models import AuditEvent
 from harborline.errors import Forbidden, InvalidInput, NotFound
+from harborline.sharing import services
 
 from . import factories as f
 from .table import COMPARTMENTS, NO_CASE_ROLES, PRIVILEGED, ROLES

@@ -40,7 +40,6 @@ from schemathesis.specs.openapi.checks import (
     use_after_free,
 )
 
-from harborline.access import services as access
 from harborline.access.models import Consent, Share
 from harborline.cases import services as cases
 from harborline.cases.models import Case
@@ -49,6 +48,7 @@ from harborline.people import services as people
 from harborline.people.models import User
 from harborline.response import services as response
 from harborline.response.models import Obligation
+from harborline.sharing import services as access
 from harborline.taskforce import services as taskforce
 from harborline.taskforce.categories import check_category
 from harborline.taskforce.models import Meeting, TaskForce

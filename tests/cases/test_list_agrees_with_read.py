@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from harborline.access import compartments as c
-from harborline.access.policy import case_for, grants_for
+from harborline.access.policy import grants_for
 from harborline.cases import selectors
 from harborline.cases.models import Youth
+from harborline.cases.selectors import case_for
 from harborline.crypto import fields
 from harborline.errors import NotFound
 from harborline.people.models import Membership, User

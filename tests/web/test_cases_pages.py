@@ -13,7 +13,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from harborline.access import services as access_services
 from harborline.access.models import BreakGlass, Share
 from harborline.audit.models import AuditEvent
 from harborline.cases import services as case_services
@@ -21,6 +20,7 @@ from harborline.cases.models import Case, Note
 from harborline.people.models import Organization, User
 from harborline.response import services as response_services
 from harborline.response.models import Obligation, Status
+from harborline.sharing import services as access_services
 from tests.factories import OrganizationFactory, UserFactory, give_totp_device, sign_in
 
 NRIT_CONFIRMED = {"cv_law_enforcement": True}
@@ -317,7 +317,7 @@ def test_team_managers_add_and_remove_members(world):
 
     from django.utils import timezone
 
-    from harborline.access import services as access_services
+    from harborline.sharing import services as access_services
 
     client = _client(world.worker)
     body = {

@@ -1,7 +1,9 @@
 """The one access rule (design §4). Every read or write of a youth's case asks this module:
-`grant_for(actor, case)` says which compartments the actor may see and why; `case_for(actor,
-case_id)` returns the case with that grant or raises NotFound — the same NotFound whether the
-case does not exist or the actor may not see it, so existence does not leak.
+`grant_for(actor, case)` says which compartments the actor may see and why. This module never
+loads a case itself: `cases.selectors.case_for(actor, case_id)` loads it and asks `grant_for`,
+returning the case with that grant or raising NotFound — the same NotFound whether the case does
+not exist or the actor may not see it, so existence does not leak. The workflows that grant
+access (shares, consent, break-glass) live above cases, in `harborline.sharing`.
 
 Who sees what:
 - Nobody without an active membership in a role that sees youth data; and not a system
@@ -31,7 +33,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from harborline.errors import Forbidden, NotFound
+from harborline.errors import Forbidden
 
 from . import compartments as c
 from .models import BreakGlass, Share
@@ -226,20 +228,6 @@ def visible_cases(actor: User, cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def grant_for(actor: User, case: Case) -> Grant:
     return grants_for(actor, [case])[case.pk]
-
-
-def case_for(actor: User, case_id: int | str) -> tuple[Case, Grant]:
-    """The case and the actor's grant, or NotFound (the same for missing and not allowed)."""
-    from harborline.cases.models import Case
-
-    try:
-        case = Case.objects.select_related("youth", "owner").get(pk=int(case_id))
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise NotFound(NOT_FOUND) from None
-    grant = grant_for(actor, case)
-    if not grant:
-        raise NotFound(NOT_FOUND)
-    return case, grant
 
 
 def require(grant: Grant, compartment: str) -> None:

@@ -12,7 +12,6 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from harborline.access import services as access
 from harborline.access.compartments import ALL as COMPARTMENTS
 from harborline.cases import selectors as case_reads
 from harborline.cases import services as cases
@@ -22,6 +21,7 @@ from harborline.response import selectors as response_reads
 from harborline.response import services as response
 from harborline.response.models import Obligation, Setting
 from harborline.response.services import IDENTIFIERS
+from harborline.sharing import services as access
 
 from .schemas import (
     ORGANIZATION_SLUG,
@@ -554,7 +554,7 @@ def add_reference(request: HttpRequest, case_id: int, payload: ReferenceIn) -> S
 
 
 class BreakGlassIn(Strict):
-    # The schema states the rule, but the service checks it (access.services.break_glass): a
+    # The schema states the rule, but the service checks it (sharing.services.break_glass): a
     # refused attempt must be recorded in the audit log, which validation here would skip.
     reason: str = Field(
         description="Why (at least 10 characters, at most 2000).",

@@ -12,10 +12,11 @@ from django.db.models.functions import Cast
 
 from harborline.access import compartments as c
 from harborline.access import policy
-from harborline.access.policy import Grant, case_for
+from harborline.access.policy import NOT_FOUND, Grant, grant_for
 from harborline.audit.models import Action
 from harborline.audit.services import record, record_reads
 from harborline.crypto.fields import blind_index, decrypt
+from harborline.errors import NotFound
 from harborline.people.models import User
 
 from .models import Case, CaseTeamMember, ExternalReference, Note
@@ -39,6 +40,21 @@ LIST_FIELDS = (
     "owner__type",
     "owner__time_zone",
 )
+
+
+def case_for(actor: User, case_id: int | str) -> tuple[Case, Grant]:
+    """The case (with its youth and owner) and the actor's grant, or NotFound — the same
+    NotFound whether the case does not exist or the actor may not see it, so existence does not
+    leak. The one way every service, selector, page and endpoint loads a single case; the rule
+    itself is `access.policy.grant_for`."""
+    try:
+        case = Case.objects.select_related("youth", "owner").get(pk=int(case_id))
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound(NOT_FOUND) from None
+    grant = grant_for(actor, case)
+    if not grant:
+        raise NotFound(NOT_FOUND)
+    return case, grant
 
 
 @dataclass

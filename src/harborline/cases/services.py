@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 
 from harborline.access import compartments as c
-from harborline.access.policy import Grant, case_for, require, require_edit, works_cases
+from harborline.access.policy import Grant, require, require_edit, works_cases
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.errors import (
@@ -35,6 +35,7 @@ from .models import (
     TeamRole,
     Youth,
 )
+from .selectors import case_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

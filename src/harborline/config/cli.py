@@ -12,7 +12,12 @@ import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from harborline.response.deadlines import SweepReport
 
 PROG = "harborline"
 DEMO_ENV = "demo.env"
@@ -652,10 +657,23 @@ def cmd_check_deadlines(args: argparse.Namespace) -> int:
     if args.demo:
         _demo_environment(sys.stdout)
     _django()
-    from harborline.response.deadlines import check_deadlines
-
-    print(check_deadlines(now=args.now).summary())
+    print(run_sweep(now=args.now).summary())
     return 0
+
+
+def run_sweep(now: datetime | None = None) -> SweepReport:
+    """The deadline sweep: response's reminders and escalations, then sharing's expired shares,
+    in one report. Assembled here because the configuration is the one layer that knows both:
+    response sits below sharing and never imports it (docs/decisions/0036)."""
+    from django.utils import timezone
+
+    from harborline.response.deadlines import check_deadlines
+    from harborline.sharing.sweep import expire_shares
+
+    now = now or timezone.now()
+    report = check_deadlines(now=now)
+    report.shares_expired = len(expire_shares(now))
+    return report
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -720,7 +738,6 @@ def run_worker(
     from django_tasks_db.management.commands.db_worker import Worker
 
     from harborline.config.task_lease import requeue_abandoned
-    from harborline.response.deadlines import check_deadlines
 
     out = out or sys.stdout
     stop = stop or threading.Event()
@@ -763,7 +780,7 @@ def run_worker(
                 next_sweep = time.monotonic() + interval
                 close_old_connections()
                 try:
-                    report = check_deadlines()
+                    report = run_sweep()
                 except DatabaseError as problem:  # the database was away: try again next time
                     log.exception("deadline sweep failed")
                     print(f"{PROG} worker: deadline sweep failed: {problem}", file=sys.stderr)

@@ -1,7 +1,9 @@
 """The deadline sweep: reminders for pending obligations at half and at nine-tenths of their
 window (from the event, `trigger_at`, to `due_at`) and at the breach, each exactly once; a
 breached obligation is marked overdue and escalated to the supervisors of the organization that
-carries it. The sweep also ends expired shares (`access.sweep`).
+carries it. The worker's periodic sweep (`harborline.config.cli.run_sweep`) runs this one and
+then ends expired shares (`sharing.sweep`), filling in `SweepReport.shares_expired`: response
+sits below sharing and never imports it.
 
 Run it with `harborline check-deadlines` (once) or `harborline worker` (every few minutes, with
 the background-task worker). Several sweeps may run at once, on several servers: each obligation
@@ -61,7 +63,7 @@ class SweepReport:
     sent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGE_NAMES, 0))
     newly_overdue: int = 0
     escalations: int = 0
-    shares_expired: int = 0
+    shares_expired: int = 0  # filled in by config's periodic sweep, from sharing.sweep
 
     def summary(self) -> str:
         return (
@@ -250,11 +252,9 @@ def send_reminder(
 
 
 def check_deadlines(*, now: datetime | None = None) -> SweepReport:
-    """Send the reminders that have come due, mark breached obligations overdue, escalate them,
-    and end expired shares. Idempotent: run twice (or on two servers at once), each reminder
-    goes out once."""
-    from harborline.access.sweep import expire_shares
-
+    """Send the reminders that have come due, mark breached obligations overdue and escalate
+    them. Idempotent: run twice (or on two servers at once), each reminder goes out once. The
+    periodic sweep (`harborline.config.cli.run_sweep`) also ends expired shares."""
     now = now or timezone.now()
     report = SweepReport(now=now)
     # Small tuples only (no encrypted fields), read in full before the per-obligation
@@ -268,7 +268,6 @@ def check_deadlines(*, now: datetime | None = None) -> SweepReport:
         # A cheap look first; the decision is taken again under the row lock.
         if stages_due(trigger_at, due, list(sent or []), now):
             _remind(pk, now, report)
-    report.shares_expired = len(expire_shares(now))
     return report
 
 

@@ -10,10 +10,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from harborline.access.compartments import Compartment
-from harborline.access.policy import Grant, case_for, require, works_cases
+from harborline.access.policy import Grant, require, works_cases
 from harborline.audit.models import Action
 from harborline.audit.services import record, record_reads
 from harborline.cases.models import Case, CaseTeamMember
+from harborline.cases.selectors import case_for
 from harborline.people.models import User
 
 from .models import Obligation, Status

@@ -13,10 +13,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from harborline.access import compartments as c
-from harborline.access.policy import Grant, case_for, require
+from harborline.access.policy import Grant, require
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.cases.models import CaseTeamMember
+from harborline.cases.selectors import case_for
 from harborline.cases.services import audit_case
 from harborline.errors import (
     Conflict,

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from harborline.access.models import BreakGlass, Consent, Share
+from harborline.access.policy import REVIEWERS, Grant, require_edit
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.errors import NotFound
-
-from .models import BreakGlass, Consent, Share
-from .policy import REVIEWERS, Grant, require_edit
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
@@ -31,7 +30,7 @@ class SharingState:
 
 def sharing_state(*, actor: User, case: Case, grant: Grant) -> SharingState:
     """The case's shares and consent records, for its managers (Forbidden otherwise); `case`
-    and `grant` come from `policy.case_for`. Recorded as a read of the case."""
+    and `grant` come from `cases.selectors.case_for`. Recorded as a read of the case."""
     require_edit(grant)
     now = timezone.now()
     shares = list(

@@ -1,5 +1,8 @@
 """Every write of access rows: shares, consent records, break-glass. Each checks the actor's
-right through `policy`, runs in one transaction and appends to the audit chain."""
+right through `access.policy` (the case loaded by `cases.selectors.case_for`), runs in one
+transaction and appends to the audit chain. These workflows grant access to cases and check
+agreements' MOU basis, so they sit above both (docs/decisions/0036-sharing-above-cases.md); the
+rule and the rows they write stay in `access`."""
 
 from __future__ import annotations
 
@@ -9,14 +12,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from harborline.audit.models import Action
-from harborline.audit.services import record
-from harborline.errors import FieldError, Forbidden, InvalidInput, NotFound
-from harborline.people.models import Organization
-from harborline.people.roles import Role
-
-from . import compartments as c
-from .models import (
+from harborline.access import compartments as c
+from harborline.access.models import (
     BREAK_GLASS_HOURS,
     BasisType,
     BreakGlass,
@@ -27,10 +24,17 @@ from .models import (
     ReviewOutcome,
     Share,
 )
-from .policy import NOT_FOUND, Grant, case_for, may_break_glass, require_edit
+from harborline.access.policy import NOT_FOUND, Grant, may_break_glass, require_edit
+from harborline.agreements.services import check_mou_basis
+from harborline.audit.models import Action
+from harborline.audit.services import record
+from harborline.cases.models import Case
+from harborline.cases.selectors import case_for
+from harborline.errors import FieldError, Forbidden, InvalidInput, NotFound
+from harborline.people.models import Organization
+from harborline.people.roles import Role
 
 if TYPE_CHECKING:
-    from harborline.cases.models import Case
     from harborline.people.models import User
 
 
@@ -289,8 +293,6 @@ def create_share(
         ends = [k.expires_at for k in consents if k.expires_at is not None]
         expires = min([expires, *ends])
     elif basis_type == BasisType.MOU:
-        from harborline.agreements.services import check_mou_basis
-
         check_mou_basis(
             reference=basis_reference.strip(),
             owner=case.owner,
@@ -390,8 +392,6 @@ def _refused(actor: User, case_id: int, why: str) -> None:
 
 @transaction.atomic
 def _open_glass(*, actor: User, case_id: int, reason: str) -> BreakGlass:
-    from harborline.cases.models import Case
-
     case = Case.objects.select_related("owner").filter(pk=case_id).first()
     if case is None or not may_break_glass(actor, case):
         raise NotFound(NOT_FOUND)

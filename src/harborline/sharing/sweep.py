@@ -1,5 +1,5 @@
-"""Housekeeping the deadline sweep runs for `access`: shares whose `expires_at` has passed are
-ended (`end_reason` "expired") and the ending is audited.
+"""Housekeeping the periodic sweep (`harborline.config.cli.run_sweep`) runs for sharing: shares whose
+`expires_at` has passed are ended (`end_reason` "expired") and the ending is audited.
 
 The access rule already ignores an expired share (`Share.objects.active()` compares
 `expires_at` with the time of the read), so this sweep does not open or close any access by
@@ -14,11 +14,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from harborline.access.models import EndReason, Share
 from harborline.audit.models import Action
 from harborline.audit.services import record
+from harborline.cases.models import Case
 
-from .models import EndReason, Share
-
+# The audit actor keeps its name from before the move to `sharing`, so the trail reads the same.
 SWEEP_ACTOR = "task:access.expire_shares"
 
 
@@ -50,8 +51,6 @@ def _expire(share_id: int, now: datetime) -> bool:
     )
     if not ended:
         return False
-    from harborline.cases.models import Case
-
     case = Case.objects.select_related("owner").defer("placement_address").get(pk=share.case_id)
     record(
         actor=None,

@@ -22,11 +22,11 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harborline.access import compartments as c
-from harborline.access import selectors as access_reads
-from harborline.access.policy import Grant, case_for, grants_for, require, works_cases
+from harborline.access.policy import Grant, grants_for, require, works_cases
 from harborline.cases import selectors as case_reads
 from harborline.cases import services as case_services
 from harborline.cases.models import REFERENCE_COMPARTMENT, Case, ReferenceKind, TeamRole
+from harborline.cases.selectors import case_for
 from harborline.errors import DomainError, FieldError, Forbidden, InvalidInput, NotFound
 from harborline.instruments import forms as instrument_forms
 from harborline.people.models import User
@@ -34,6 +34,7 @@ from harborline.protocols.packs import Pack, get_pack
 from harborline.response import selectors as response_reads
 from harborline.response import services as response_services
 from harborline.response.models import MeetingKind, Setting, Status
+from harborline.sharing import selectors as access_reads
 
 from ..forms_cases import (
     ACTION_ROWS,

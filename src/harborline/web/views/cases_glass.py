@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from harborline.access import selectors as access_reads
-from harborline.access import services as access_services
 from harborline.access.models import BREAK_GLASS_HOURS
 from harborline.access.policy import NOT_FOUND, works_cases
 from harborline.errors import DomainError, NotFound
 from harborline.people.models import User
+from harborline.sharing import selectors as access_reads
+from harborline.sharing import services as access_services
 
 from ..forms_cases import BreakGlassForm, ReviewForm, place_errors
 from ._util import actor as _actor

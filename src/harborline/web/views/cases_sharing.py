@@ -17,16 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.access import selectors as access_reads
-from harborline.access import services as access_services
 from harborline.access.models import BasisType, ConsentKind
-from harborline.access.policy import Grant, case_for, require_edit
+from harborline.access.policy import Grant, require_edit
 from harborline.cases.models import Case
+from harborline.cases.selectors import case_for
 from harborline.errors import DomainError, Forbidden, NotFound
 from harborline.people.models import Organization, User
 from harborline.people.roles import Role
 from harborline.protocols.packs import get_pack
 from harborline.protocols.sections import Consent as ConsentRules
+from harborline.sharing import selectors as access_reads
+from harborline.sharing import services as access_services
 
 from ..forms_cases import ConsentForm, ShareForm, place_errors
 from ._util import actor as _actor
