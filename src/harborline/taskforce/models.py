@@ -330,6 +330,11 @@ NARRATIVE_SECTIONS: dict[str, tuple[NarrativeSection, ...]] = {
         ),
     ),
 }
+# What the body a report goes to asks the task force to write, where it says so (shown above the
+# narrative form); a page reads it from here rather than naming a jurisdiction.
+NARRATIVE_ASKS: dict[str, str] = {
+    ReportKind.NEVADA: "what the Coalition asks of every regional task force each year",
+}
 NARRATIVE_FIELDS: tuple[str, ...] = tuple(
     dict.fromkeys(s.field for sections in NARRATIVE_SECTIONS.values() for s in sections)
 )

@@ -24,7 +24,7 @@ from harborline.errors import DomainError
 from harborline.people.models import Organization, User
 
 from ._util import actor as _actor
-from ._util import form_page, org_time_zone, show_domain_error, wall_clock
+from ._util import form_page, org_time_zone, wall_clock
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -355,29 +355,15 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_page(
-    request: HttpRequest,
-    form: forms.Form,
-    *,
-    title: str,
-    submit: str,
-    agreement: Agreement,
-    status: int = 200,
-    intro: str = "",
-) -> HttpResponse:
-    return render(
-        request,
-        "web/agreements/form.html",
-        {
-            "form": form,
-            "title": title,
-            "submit": submit,
-            "intro": intro,
-            "a": agreement,
-            "cancel": reverse("web:agreement_detail", args=[agreement.pk]),
-        },
-        status=status,
-    )
+def _page(agreement: Agreement, title: str, submit: str, intro: str = "") -> dict[str, Any]:
+    """The context of the agreement form page (web/agreements/form.html) for `form_page`."""
+    return {
+        "title": title,
+        "submit": submit,
+        "intro": intro,
+        "a": agreement,
+        "cancel": reverse("web:agreement_detail", args=[agreement.pk]),
+    }
 
 
 def _done(request: HttpRequest, agreement: Agreement, message: str) -> HttpResponse:
@@ -403,51 +389,29 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "custodian": agreement.custodian,
         "notes": agreement.notes,
     }
-    if request.method == "POST":
-        form = EditForm(request.POST, agreement=agreement, initial=initial)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.update_agreement(
-                    actor=actor,
-                    agreement=agreement,
-                    version=d["version"],
-                    title=d["title"],
-                    document_reference=d["document_reference"],
-                    notes=d["notes"],
-                    effective_on=d.get("effective_on"),
-                    expires_on=d.get("expires_on"),
-                    compartments=d.get("compartments")
-                    if "compartments" in form.fields and not form.fields["compartments"].disabled
-                    else None,
-                    purposes=d.get("purposes")
-                    if "purposes" in form.fields and not form.fields["purposes"].disabled
-                    else None,
-                    custodian=d.get("custodian"),
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                return _form_page(
-                    request,
-                    form,
-                    title=f"Change {agreement.reference}",
-                    submit="Save",
-                    agreement=agreement,
-                    status=problem.status,
-                )
-            return _done(request, agreement, "Saved.")
-        return _form_page(
-            request,
-            form,
-            title=f"Change {agreement.reference}",
-            submit="Save",
+    form = EditForm(request.POST or None, agreement=agreement, initial=initial)
+
+    def editable(name: str) -> bool:
+        return name in form.fields and not form.fields[name].disabled
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        services.update_agreement(
+            actor=actor,
             agreement=agreement,
-            status=400,
+            version=d["version"],
+            title=d["title"],
+            document_reference=d["document_reference"],
+            notes=d["notes"],
+            effective_on=d.get("effective_on"),
+            expires_on=d.get("expires_on"),
+            compartments=d.get("compartments") if editable("compartments") else None,
+            purposes=d.get("purposes") if editable("purposes") else None,
+            custodian=d.get("custodian"),
         )
-    form = EditForm(agreement=agreement, initial=initial)
-    return _form_page(
-        request, form, title=f"Change {agreement.reference}", submit="Save", agreement=agreement
-    )
+        return _done(request, agreement, "Saved.")
+
+    context = _page(agreement, f"Change {agreement.reference}", "Save")
+    return form_page(request, form, "web/agreements/form.html", context, save=save)
 
 
 @login_required
@@ -514,40 +478,29 @@ def agreement_sign(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
     party = next((p for p in agreement.parties.all() if p.organization_id == org_id), None)
     if party is None or not may_on(actor, Do.SIGN, agreement, party.organization):
         raise Http404
-    title = f"Record {party.organization.name}'s signature"
-    if request.method == "POST":
-        form = SignForm(request.POST)
-        if form.is_valid():
-            try:
-                services.record_signature(
-                    actor=actor,
-                    agreement=agreement,
-                    organization=party.organization,
-                    **form.cleaned_data,
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                return _form_page(
-                    request,
-                    form,
-                    title=title,
-                    submit="Record signature",
-                    agreement=agreement,
-                    status=problem.status,
-                )
-            return _done(request, agreement, f"Recorded {party.organization.name}'s signature.")
-        return _form_page(
-            request, form, title=title, submit="Record signature", agreement=agreement, status=400
+    name = party.organization.name
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.record_signature(
+            actor=actor, agreement=agreement, organization=party.organization, **data
         )
-    form = SignForm(initial={"signed_on": agreement.local_date()})
-    return _form_page(
+        return _done(request, agreement, f"Recorded {name}'s signature.")
+
+    intro = (
+        "Record the signature of the party's authorized representative as it appears on the "
+        "signed document."
+    )
+    return form_page(
         request,
-        form,
-        title=title,
-        submit="Record signature",
-        agreement=agreement,
-        intro="Record the signature of the party's authorized representative as it appears "
-        "on the signed document.",
+        SignForm(request.POST or None, initial={"signed_on": agreement.local_date()}),
+        "web/agreements/form.html",
+        _page(
+            agreement,
+            f"Record {name}'s signature",
+            "Record signature",
+            "" if request.method == "POST" else intro,
+        ),
+        save=save,
     )
 
 
@@ -568,30 +521,14 @@ def _duty_page(
     agreement = _agreement(request, pk)
     if not may_on(actor, Do.DUTIES, agreement) or (dsa_only and agreement.kind != Kind.DSA):
         raise Http404
-    kwargs = {**(form_kwargs or {})}
-    if request.method == "POST":
-        form = form_class(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                call(actor, agreement, form.cleaned_data)
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                return _form_page(
-                    request,
-                    form,
-                    title=title,
-                    submit=submit,
-                    agreement=agreement,
-                    status=problem.status,
-                    intro=intro,
-                )
-            return _done(request, agreement, done)
-        return _form_page(
-            request, form, title=title, submit=submit, agreement=agreement, status=400, intro=intro
-        )
-    return _form_page(
-        request, form_class(**kwargs), title=title, submit=submit, agreement=agreement, intro=intro
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        call(actor, agreement, data)
+        return _done(request, agreement, done)
+
+    form = form_class(request.POST or None, **(form_kwargs or {}))
+    context = _page(agreement, title, submit, intro)
+    return form_page(request, form, "web/agreements/form.html", context, save=save)
 
 
 @login_required

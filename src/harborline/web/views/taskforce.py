@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from harborline.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from harborline.people.models import User
-from harborline.taskforce import ical, imports, reports, selectors, services
+from harborline.reports import taskforce as reports
+from harborline.taskforce import ical, imports, selectors, services
 from harborline.taskforce.forms import (
     ActionItemForm,
     LeadershipForm,
@@ -37,6 +38,7 @@ from harborline.taskforce.forms import (
     UploadForm,
 )
 from harborline.taskforce.models import (
+    NARRATIVE_ASKS,
     NARRATIVE_SECTIONS,
     AttendanceStatus,
     Meeting,
@@ -128,8 +130,8 @@ def taskforce_home(request: HttpRequest, taskforce_id: int) -> HttpResponse:
             rep=rep,
             counts=selectors.counts_by_category(taskforce),
             member_total=services.current_members(taskforce).count(),
-            training=selectors.training_compliance(taskforce),
-            agreements=selectors.agreements_summary(taskforce),
+            training=reports.training_compliance(taskforce),
+            agreements=reports.agreements_summary(taskforce),
             relation=services.relation(actor, taskforce),
             subcommittees=list(taskforce.subcommittees.all()),
             mdts=list(taskforce.mdts.all()),
@@ -686,6 +688,7 @@ def _report_page(
             kinds=reports.KINDS.items(),
             years=list(range(this_year + 1, this_year - 6, -1)),
             narrative_form=narrative_form if may_write else None,
+            narrative_asks=NARRATIVE_ASKS.get(report.kind, ""),
             conflict=conflict,
         ),
         status=status,

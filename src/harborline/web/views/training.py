@@ -50,6 +50,9 @@ def _pack_or_404(pack: str) -> Any:
 
 
 def _default_pack(org: Organization | None) -> str:
+    """The pack of the organization's county or region; else the first pack with training
+    whose geography this installation has loaded; else the first pack with training. The
+    installation's packs decide: no jurisdiction is named here."""
     packs = training_packs()
     for candidate in (
         org.county.pack if org is not None and org.county_id else "",  # type: ignore[union-attr]
@@ -57,7 +60,8 @@ def _default_pack(org: Organization | None) -> str:
     ):
         if candidate in packs:
             return candidate
-    return "nevada" if "nevada" in packs else packs[0]
+    installed = Region.objects.filter(pack__in=packs).order_by("pack")
+    return installed.values_list("pack", flat=True).first() or packs[0]
 
 
 def _pack_choices() -> list[tuple[str, str]]:
@@ -234,18 +238,11 @@ def _event_context(actor: User, event: TrainingEvent, **extra: Any) -> dict[str,
     }
 
 
-def _event_or_404(actor: User, event_id: int) -> TrainingEvent:
-    try:
-        return selectors.event_for(actor, event_id)
-    except NotFound:
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     actor = _actor(request)
-    event = _event_or_404(actor, event_id)
+    event = selectors.event_for(actor, event_id)
     return render(request, "web/training/event.html", _event_context(actor, event))
 
 
@@ -253,7 +250,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     actor = _actor(request)
-    event = _event_or_404(actor, event_id)
+    event = selectors.event_for(actor, event_id)
     if not permissions.may_manage_event(actor, event):
         raise Http404
     form = AttendanceForm(request.POST)
@@ -282,7 +279,7 @@ def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 def event_checklist(request: HttpRequest, event_id: int) -> HttpResponse:
     actor = _actor(request)
-    event = _event_or_404(actor, event_id)
+    event = selectors.event_for(actor, event_id)
     try:
         version = int(request.POST.get("version", "0"))
         services.update_speaker_checklist(
@@ -291,7 +288,7 @@ def event_checklist(request: HttpRequest, event_id: int) -> HttpResponse:
     except ValueError:
         raise Http404 from None
     except NotFound:
-        raise Http404 from None
+        raise
     except DomainError as problem:
         messages.error(request, problem.detail)
     else:
@@ -303,7 +300,7 @@ def event_checklist(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_evaluate(request: HttpRequest, event_id: int) -> HttpResponse:
     actor = _actor(request)
-    event = _event_or_404(actor, event_id)
+    event = selectors.event_for(actor, event_id)
     pack = services.evaluation_pack(event)
     if pack is None or not event.attendance.filter(person=actor).exists():
         raise Http404
@@ -369,10 +366,7 @@ class RecordForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = _actor(request)
-    try:
-        person = selectors.person_for(actor, person_id)
-    except NotFound:
-        raise Http404 from None
+    person = selectors.person_for(actor, person_id)
     may_record = permissions.may_record(actor, person)
     membership = person.membership_or_none
     form = RecordForm(
@@ -514,10 +508,10 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def compliance_taskforce(request: HttpRequest, taskforce_id: int) -> HttpResponse:
     actor = _actor(request)
+    taskforce = selectors.taskforce_for(actor, taskforce_id)
     try:
-        taskforce = selectors.taskforce_for(actor, taskforce_id)
         results = selectors.compliance_summary(taskforce=taskforce)
-    except (NotFound, InvalidInput):
+    except InvalidInput:  # a pack with no training section
         raise Http404 from None
     return _compliance_page(
         request,
