@@ -26,7 +26,7 @@ from django.test import Client
 from django.utils import timezone
 
 from harborline.people.models import Membership, Organization, User
-from harborline.taskforce import reports
+from harborline.reports import taskforce as reports
 from tests.factories import OrganizationFactory, UserFactory, give_totp_device, sign_in
 from tests.taskforce.pdftext import pdf_text
 

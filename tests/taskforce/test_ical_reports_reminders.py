@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from harborline.taskforce import reports, services
+from harborline.reports import taskforce as reports
+from harborline.taskforce import services
 from harborline.taskforce.models import ActionItem, CalendarFeed
 from harborline.taskforce.tasks import remind, send_action_item_reminders
 
@@ -160,10 +161,8 @@ def test_reminder_task_runs_through_django_tasks(tf, coordinator, staff):
 
 
 def test_training_and_agreements_summaries_come_from_their_apps(tf, coordinator):
-    from harborline.taskforce import selectors
-
-    training = selectors.training_compliance(tf)
-    agreements = selectors.agreements_summary(tf)
+    training = reports.training_compliance(tf)
+    agreements = reports.agreements_summary(tf)
     assert all(hasattr(r, "met") and hasattr(r, "required") for r in training.items)
     assert any(line.startswith("MOUs in force: ") for line in agreements.items)
     report = reports.annual_report(actor=coordinator, taskforce=tf)

@@ -7,7 +7,8 @@ import pytest
 
 from harborline.audit.models import AuditEvent
 from harborline.errors import Conflict, Forbidden, InvalidInput, NotFound
-from harborline.taskforce import reports, services
+from harborline.reports import taskforce as reports
+from harborline.taskforce import services
 from harborline.taskforce.models import NARRATIVE_LIMIT, NARRATIVE_SECTIONS, ReportNarrative
 from tests.factories import give_totp_device, sign_in
 

@@ -6,7 +6,8 @@ import pytest
 
 from harborline.people.models import User
 from harborline.synthetic import seed
-from harborline.taskforce import reports, selectors
+from harborline.reports import taskforce as reports
+from harborline.taskforce import selectors
 from harborline.taskforce.models import ActionItem, Member, TaskForce
 
 

@@ -246,8 +246,8 @@ def test_a_report_counts_training_as_it_stood_at_the_end_of_its_period(db):
     """Training finished after a report period does not count in that period's report."""
     import datetime as dt
 
-    from harborline.taskforce import reports
-    from harborline.taskforce.selectors import training_compliance
+    from harborline.reports import taskforce as reports
+    from harborline.reports.taskforce import training_compliance
 
     region, county = washington_geography()
     police = org("law_enforcement", county=county, name="Harbor City Police (synthetic)")

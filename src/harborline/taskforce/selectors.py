@@ -1,12 +1,13 @@
 """Reads of task forces: what the actor may see, members with protected names masked, the
-representation view, action items falling due, meetings for a person's calendar, and the
-training and agreements summaries other apps provide (guarded while they are missing)."""
+representation view, action items falling due and meetings for a person's calendar. The
+dashboard's training and agreements summaries compose apps above this one and live in
+`harborline.reports.taskforce`."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -263,59 +264,6 @@ def attendance_by_meeting(meetings: list[Meeting]) -> list[MeetingAttendance]:
 
 def attendance_sheet(meeting: Meeting) -> dict[int, str]:
     return dict(meeting.attendance.values_list("member_id", "status"))
-
-
-# --- Other apps' summaries -------------------------------------------------------------------
-
-
-@dataclass
-class Summary:
-    items: list[Any]
-
-    @property
-    def met(self) -> int:
-        return sum(1 for i in self.items if getattr(i, "met", False))
-
-    @property
-    def unmet(self) -> list[Any]:
-        return [i for i in self.items if not getattr(i, "met", True)]
-
-
-def training_compliance(taskforce: TaskForce, at: date | None = None) -> Summary:
-    """Training compliance of the task force's member organizations on `at` (default today)."""
-    from harborline.training.selectors import compliance_summary
-
-    return Summary(list(compliance_summary(taskforce=taskforce, at=at)))
-
-
-def agreements_summary(taskforce: TaskForce, at: datetime | None = None) -> Summary:
-    """The member organizations' agreements as they stood at `at` (default now)."""
-    from harborline.agreements.selectors import summary_for
-
-    data = summary_for(taskforce=taskforce, at=at).as_dict()
-    return Summary([_summary_line(k, v) for k, v in data.items()])
-
-
-AGREEMENT_LABELS = {
-    "mous_in_force": "MOUs in force",
-    "mous_expiring": "MOUs expiring within 90 days",
-    "mous_expired": "MOUs expired or ended",
-    "mous_awaiting_signature": "MOUs awaiting signature",
-    "dsas_in_force": "Data-sharing agreements in force",
-    "dsas_expiring": "Data-sharing agreements expiring within 90 days",
-    "dsas_expired": "Data-sharing agreements expired or ended",
-    "dsas_awaiting_signature": "Data-sharing agreements awaiting signature",
-    "duties_overdue": "Data-sharing duties overdue",
-    "member_organizations": "Member organizations counted",
-    "organizations_without_dsa": "Member organizations without a data-sharing agreement",
-}
-
-
-def _summary_line(key: str, value: Any) -> str:
-    label = AGREEMENT_LABELS.get(key, key.replace("_", " ").capitalize())
-    if isinstance(value, list | tuple):
-        value = ", ".join(str(v) for v in value) or "none"
-    return f"{label}: {value}"
 
 
 def get_meeting(taskforce: TaskForce, meeting_id: int) -> Meeting:

@@ -5,7 +5,11 @@ force's annual report to the Statewide Coordinating Committee (seed 002 L477-481
 
 `annual_report()` is the one data function; the page (template + `attendance_svg`) and the PDF
 (`report_pdf`, fpdf2) both render what it returns, including the narrative sections the
-coordinator and the chair write (models.NARRATIVE_SECTIONS, decision 0031)."""
+coordinator and the chair write (models.NARRATIVE_SECTIONS, decision 0031).
+
+The report and the task-force dashboard's `training_compliance` and `agreements_summary` compose
+`taskforce` with `training` and `agreements`, which build on task forces: so they live here,
+above all three, and `taskforce` imports neither (docs/decisions/0036)."""
 
 from __future__ import annotations
 
@@ -16,21 +20,74 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
+from harborline.agreements.selectors import summary_for
 from harborline.errors import InvalidInput
 from harborline.people.models import User
-
-from . import services
-from .models import NARRATIVE_SECTIONS, ActionItem, NarrativeSection, ReportKind, TaskForce
-from .selectors import (
+from harborline.taskforce import services
+from harborline.taskforce.models import (
+    NARRATIVE_SECTIONS,
+    ActionItem,
+    NarrativeSection,
+    ReportKind,
+    TaskForce,
+)
+from harborline.taskforce.selectors import (
     MeetingAttendance,
     Representation,
-    Summary,
-    agreements_summary,
     attendance_by_meeting,
     report_narrative,
     representation,
-    training_compliance,
 )
+from harborline.training.selectors import compliance_summary
+
+# --- Training and agreements, for a task force ----------------------------------------------
+
+
+@dataclass
+class Summary:
+    items: list[Any]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for i in self.items if getattr(i, "met", False))
+
+    @property
+    def unmet(self) -> list[Any]:
+        return [i for i in self.items if not getattr(i, "met", True)]
+
+
+def training_compliance(taskforce: TaskForce, at: date | None = None) -> Summary:
+    """Training compliance of the task force's member organizations on `at` (default today)."""
+    return Summary(list(compliance_summary(taskforce=taskforce, at=at)))
+
+
+def agreements_summary(taskforce: TaskForce, at: datetime | None = None) -> Summary:
+    """The member organizations' agreements as they stood at `at` (default now)."""
+    data = summary_for(taskforce=taskforce, at=at).as_dict()
+    return Summary([_summary_line(k, v) for k, v in data.items()])
+
+
+AGREEMENT_LABELS = {
+    "mous_in_force": "MOUs in force",
+    "mous_expiring": "MOUs expiring within 90 days",
+    "mous_expired": "MOUs expired or ended",
+    "mous_awaiting_signature": "MOUs awaiting signature",
+    "dsas_in_force": "Data-sharing agreements in force",
+    "dsas_expiring": "Data-sharing agreements expiring within 90 days",
+    "dsas_expired": "Data-sharing agreements expired or ended",
+    "dsas_awaiting_signature": "Data-sharing agreements awaiting signature",
+    "duties_overdue": "Data-sharing duties overdue",
+    "member_organizations": "Member organizations counted",
+    "organizations_without_dsa": "Member organizations without a data-sharing agreement",
+}
+
+
+def _summary_line(key: str, value: Any) -> str:
+    label = AGREEMENT_LABELS.get(key, key.replace("_", " ").capitalize())
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value) or "none"
+    return f"{label}: {value}"
+
 
 KINDS: dict[str, str] = {str(k.value): str(k.label) for k in ReportKind}
 
