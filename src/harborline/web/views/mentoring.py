@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.errors import DomainError, InvalidInput, NotFound
+from harborline.errors import InvalidInput
 from harborline.mentoring import selectors, services
 from harborline.mentoring.models import (
     CASELOAD_MAX,
@@ -33,17 +33,14 @@ from harborline.people.models import Organization, User
 from harborline.protocols.models import County, Region
 
 from ._util import actor as _actor
-from ._util import org_time_zone, show_domain_error, wall_clock
+from ._util import form_page, org_time_zone, wall_clock
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _advocate(request: HttpRequest, pk: int) -> MentorAdvocate:
-    try:
-        return selectors.get_advocate(actor=_actor(request), pk=pk)
-    except NotFound:
-        raise Http404 from None
+    return selectors.get_advocate(actor=_actor(request), pk=pk)
 
 
 # --- forms -----------------------------------------------------------------------------------
@@ -142,30 +139,12 @@ class ShiftForm(forms.Form):
         ).select_related("user")
 
 
-def _form_page(
-    request: HttpRequest,
-    form: forms.Form,
-    *,
-    title: str,
-    submit: str,
-    cancel: str,
-    status: int = 200,
-    intro: str = "",
-    back: tuple[str, str] | None = None,
-) -> HttpResponse:
-    return render(
-        request,
-        "web/mentoring/form.html",
-        {
-            "form": form,
-            "title": title,
-            "submit": submit,
-            "cancel": cancel,
-            "intro": intro,
-            "back": back,
-        },
-        status=status,
-    )
+def _page(title: str, submit: str, cancel: str, intro: str = "") -> dict[str, Any]:
+    """The context of the mentoring form page (web/mentoring/form.html) for `form_page`."""
+    return {"title": title, "submit": submit, "cancel": cancel, "intro": intro, "back": None}
+
+
+FORM = "web/mentoring/form.html"
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -197,38 +176,24 @@ def advocate_add(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if scope_for(actor, Do.MANAGE) is None:
         raise Http404
-    cancel = reverse("web:mentoring")
-    if request.method == "POST":
-        form = AddForm(request.POST, actor=actor)
-        if form.is_valid():
-            try:
-                advocate = services.add_to_program(
-                    actor=actor, user=form.cleaned_data["user"], phone=form.cleaned_data["phone"]
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                return _form_page(
-                    request,
-                    form,
-                    title="Add to the roster",
-                    submit="Add",
-                    cancel=cancel,
-                    status=problem.status,
-                )
-            messages.success(request, f"Added {advocate.name} to the roster.")
-            return redirect("web:mentoring_detail", pk=advocate.pk)
-        return _form_page(
-            request, form, title="Add to the roster", submit="Add", cancel=cancel, status=400
-        )
-    return _form_page(
-        request,
-        AddForm(actor=actor),
-        title="Add to the roster",
-        submit="Add",
-        cancel=cancel,
-        intro="Anyone in your organization can join the program; "
-        "people with the mentor-advocate role are listed first.",
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        advocate = services.add_to_program(actor=actor, user=data["user"], phone=data["phone"])
+        messages.success(request, f"Added {advocate.name} to the roster.")
+        return redirect("web:mentoring_detail", pk=advocate.pk)
+
+    intro = (
+        "Anyone in your organization can join the program; "
+        "people with the mentor-advocate role are listed first."
     )
+    context = _page(
+        "Add to the roster",
+        "Add",
+        reverse("web:mentoring"),
+        "" if request.method == "POST" else intro,
+    )
+    form = AddForm(request.POST or None, actor=actor)
+    return form_page(request, form, FORM, context, save=save)
 
 
 @login_required
@@ -266,48 +231,18 @@ def advocate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     advocate = _advocate(request, pk)
     if not may_on(actor, Do.MANAGE, advocate):
         raise Http404
-    cancel = reverse("web:mentoring_detail", args=[pk])
-    title = f"Change {advocate.name}'s record"
-    if request.method == "POST":
-        form = EditForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.update_advocate(
-                    actor=actor,
-                    advocate=advocate,
-                    version=d["version"],
-                    phone=d["phone"],
-                    qualification_route=d["qualification_route"],
-                    background_check_on=d["background_check_on"],
-                    is_survivor=d["is_survivor"],
-                    training_url=d["training_url"],
-                    caseload_min=d["caseload_min"],
-                    caseload_max=d["caseload_max"],
-                    active=d["active"],
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                return _form_page(
-                    request, form, title=title, submit="Save", cancel=cancel, status=problem.status
-                )
-            messages.success(request, "Saved.")
-            return redirect("web:mentoring_detail", pk=pk)
-        return _form_page(request, form, title=title, submit="Save", cancel=cancel, status=400)
-    form = EditForm(
-        initial={
-            "version": advocate.version,
-            "phone": advocate.phone,
-            "qualification_route": advocate.qualification_route,
-            "background_check_on": advocate.background_check_on,
-            "is_survivor": advocate.is_survivor,
-            "training_url": advocate.training_url,
-            "caseload_min": advocate.caseload_min,
-            "caseload_max": advocate.caseload_max,
-            "active": advocate.active,
-        }
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.update_advocate(actor=actor, advocate=advocate, **data)
+        messages.success(request, "Saved.")
+        return redirect("web:mentoring_detail", pk=pk)
+
+    initial = {name: getattr(advocate, name) for name in EditForm.base_fields}
+    context = _page(
+        f"Change {advocate.name}'s record", "Save", reverse("web:mentoring_detail", args=[pk])
     )
-    return _form_page(request, form, title=title, submit="Save", cancel=cancel)
+    form = EditForm(request.POST or None, initial=initial)
+    return form_page(request, form, FORM, context, save=save)
 
 
 @login_required
@@ -317,38 +252,26 @@ def supervision_add(request: HttpRequest, pk: int) -> HttpResponse:
     advocate = _advocate(request, pk)
     if not may_on(actor, Do.SUPERVISE, advocate):
         raise Http404
-    cancel = reverse("web:mentoring_detail", args=[pk])
-    title = f"Log supervision with {advocate.name}"
-    if request.method == "POST":
-        form = SupervisionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.log_supervision(actor=actor, advocate=advocate, **form.cleaned_data)
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                return _form_page(
-                    request,
-                    form,
-                    title=title,
-                    submit="Log session",
-                    cancel=cancel,
-                    status=problem.status,
-                )
-            messages.success(request, "Supervision logged.")
-            return redirect("web:mentoring_detail", pk=pk)
-        return _form_page(
-            request, form, title=title, submit="Log session", cancel=cancel, status=400
-        )
-    form = SupervisionForm(initial={"held_on": timezone.localdate(), "kind": "individual"})
-    return _form_page(
-        request,
-        form,
-        title=title,
-        submit="Log session",
-        cancel=cancel,
-        intro="You are recorded as the supervisor. The protocol suggests weekly "
-        "individual or group supervision.",
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.log_supervision(actor=actor, advocate=advocate, **data)
+        messages.success(request, "Supervision logged.")
+        return redirect("web:mentoring_detail", pk=pk)
+
+    intro = (
+        "You are recorded as the supervisor. The protocol suggests weekly "
+        "individual or group supervision."
     )
+    context = _page(
+        f"Log supervision with {advocate.name}",
+        "Log session",
+        reverse("web:mentoring_detail", args=[pk]),
+        "" if request.method == "POST" else intro,
+    )
+    form = SupervisionForm(
+        request.POST or None, initial={"held_on": timezone.localdate(), "kind": "individual"}
+    )
+    return form_page(request, form, FORM, context, save=save)
 
 
 @login_required
@@ -358,31 +281,18 @@ def readiness_add(request: HttpRequest, pk: int) -> HttpResponse:
     advocate = _advocate(request, pk)
     if not may_on(actor, Do.MANAGE, advocate):
         raise Http404
-    cancel = reverse("web:mentoring_detail", args=[pk])
-    title = f"Record a readiness review of {advocate.name}"
-    if request.method == "POST":
-        form = ReadinessForm(request.POST)
-        if form.is_valid():
-            try:
-                services.record_readiness_review(
-                    actor=actor, advocate=advocate, **form.cleaned_data
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                return _form_page(
-                    request,
-                    form,
-                    title=title,
-                    submit="Record review",
-                    cancel=cancel,
-                    status=problem.status,
-                )
-            messages.success(request, "Readiness review recorded; the next is due in six months.")
-            return redirect("web:mentoring_detail", pk=pk)
-        return _form_page(
-            request, form, title=title, submit="Record review", cancel=cancel, status=400
-        )
-    return _form_page(request, ReadinessForm(), title=title, submit="Record review", cancel=cancel)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.record_readiness_review(actor=actor, advocate=advocate, **data)
+        messages.success(request, "Readiness review recorded; the next is due in six months.")
+        return redirect("web:mentoring_detail", pk=pk)
+
+    context = _page(
+        f"Record a readiness review of {advocate.name}",
+        "Record review",
+        reverse("web:mentoring_detail", args=[pk]),
+    )
+    return form_page(request, ReadinessForm(request.POST or None), FORM, context, save=save)
 
 
 # --- on call ---------------------------------------------------------------------------------
@@ -439,53 +349,26 @@ def shift_add(request: HttpRequest) -> HttpResponse:
     if scope_for(actor, Do.SCHEDULE) is None:
         raise Http404
     tz = org_time_zone(request)
-    cancel = reverse("web:on_call")
-    intro = f"Times are in {tz}."
-    if request.method == "POST":
-        form = ShiftForm(request.POST, actor=actor)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.add_shift(
-                    actor=actor,
-                    advocate=d["advocate"],
-                    starts_at=wall_clock(d["starts_at"], tz, "starts_at"),  # type: ignore[arg-type]
-                    ends_at=wall_clock(d["ends_at"], tz, "ends_at"),  # type: ignore[arg-type]
-                    county=d["county"].slug if d["county"] else "",
-                    region=d["region"].slug if d["region"] else "",
-                    organization=d["organization"],
-                    phone=d["phone"],
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                return _form_page(
-                    request,
-                    form,
-                    title="Add an on-call shift",
-                    submit="Add shift",
-                    cancel=cancel,
-                    status=problem.status,
-                    intro=intro,
-                )
-            messages.success(request, "Shift added.")
-            return redirect(cancel)
-        return _form_page(
-            request,
-            form,
-            title="Add an on-call shift",
-            submit="Add shift",
-            cancel=cancel,
-            status=400,
-            intro=intro,
+
+    def save(d: dict[str, Any]) -> HttpResponse:
+        services.add_shift(
+            actor=actor,
+            advocate=d["advocate"],
+            starts_at=wall_clock(d["starts_at"], tz, "starts_at"),  # type: ignore[arg-type]
+            ends_at=wall_clock(d["ends_at"], tz, "ends_at"),  # type: ignore[arg-type]
+            county=d["county"].slug if d["county"] else "",
+            region=d["region"].slug if d["region"] else "",
+            organization=d["organization"],
+            phone=d["phone"],
         )
-    return _form_page(
-        request,
-        ShiftForm(actor=actor),
-        title="Add an on-call shift",
-        submit="Add shift",
-        cancel=cancel,
-        intro=intro,
+        messages.success(request, "Shift added.")
+        return redirect("web:on_call")
+
+    context = _page(
+        "Add an on-call shift", "Add shift", reverse("web:on_call"), f"Times are in {tz}."
     )
+    form = ShiftForm(request.POST or None, actor=actor)
+    return form_page(request, form, FORM, context, save=save)
 
 
 @login_required
