@@ -1,5 +1,6 @@
 """The import-linter contracts in pyproject.toml (docs/architecture.md, "Layers") pass on the tree
-as it is and fail on a new import that breaks a layer, including one inside a function.
+as it is and fail on a new import that breaks a layer or closes a cycle (between apps, or between
+the modules of one app), including one inside a function.
 
 Each case runs `lint-imports` on a throwaway copy of the package with one module added, so the
 real tree is never touched."""
@@ -65,7 +66,7 @@ def throwaway(copy: Path):
 def test_the_tree_as_it_is_keeps_every_contract(copy):
     result = lint(copy)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 kept, 0 broken" in result.stdout
+    assert "3 kept, 0 broken" in result.stdout
 
 
 def test_a_domain_app_importing_the_page_layer_inside_a_function_fails(copy, throwaway):
@@ -93,6 +94,41 @@ def test_the_page_layer_and_the_api_stay_independent(copy, throwaway):
     result = lint(copy)
     assert result.returncode == 1, result.stdout
     assert "harborline.api is not allowed to import harborline.web" in result.stdout
+
+
+def test_a_cycle_between_two_modules_of_one_app_inside_functions_fails(copy, throwaway):
+    """What response.deadlines and response.tasks did before issue 11: each imported the other
+    inside a function. The layers contract cannot see it (one app); the acyclic one does."""
+    throwaway(
+        "harborline.response._throwaway_sweep",
+        "def run():\n    from harborline.response import _throwaway_task\n\n"
+        "    return _throwaway_task\n",
+    )
+    throwaway(
+        "harborline.response._throwaway_task",
+        "def send():\n    from harborline.response import _throwaway_sweep\n\n"
+        "    return _throwaway_sweep\n",
+    )
+    result = lint(copy)
+    assert result.returncode == 1, result.stdout
+    assert "No cycles are allowed in harborline.response." in result.stdout
+    assert "No import cycle between apps" in result.stdout and "BROKEN" in result.stdout
+
+
+def test_a_cycle_between_apps_fails_even_where_no_layer_names_them(copy, throwaway):
+    """A new package the layers contract does not list yet is still held by the acyclic one."""
+    package = copy / "src" / "harborline" / "_throwaway_app"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "def hook():\n    from harborline import _throwaway_other\n\n    return _throwaway_other\n"
+    )
+    try:
+        throwaway("harborline._throwaway_other", "from harborline import _throwaway_app\n")
+        result = lint(copy)
+    finally:
+        shutil.rmtree(package)
+    assert result.returncode == 1, result.stdout
+    assert "No cycles are allowed in harborline." in result.stdout
 
 
 def test_pre_commit_runs_what_make_lint_runs():

@@ -2,13 +2,18 @@
 
 Top level and low in the layers (docs/architecture.md, "Layers"), so the page layer
 (`harborline.web`) and the domain apps that keep their own forms (`people`, `taskforce`) import
-it alike, and no domain app needs to import `harborline.web`."""
+it alike, and no domain app needs to import `harborline.web`. `show_domain_error` puts a
+service's errors beside a form's fields, for every form helper of the page layer
+(`web/views/_util.form_page`, `web/forms_cases.place_errors`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
+
+from harborline.errors import DomainError
 
 
 class UswdsMixin:
@@ -34,3 +39,24 @@ class UswdsMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " usa-input--error"
+
+
+def show_domain_error(
+    form: forms.Form,
+    problem: DomainError,
+    aliases: Mapping[str, str] | Callable[[str], str] | None = None,
+) -> None:
+    """Put a service's field errors beside the form's fields; an error for a field the form does
+    not have goes above the form, and so does the problem's detail when it names no field.
+    `aliases` maps a service's field name to the form's (`user` -> `user_email`)."""
+    for error in problem.errors:
+        if callable(aliases):
+            name = aliases(error.field)
+        else:
+            name = (aliases or {}).get(error.field, error.field)
+        if name in form.fields:
+            form.add_error(name, error.message)
+        else:
+            form.add_error(None, error.message)
+    if not problem.errors:
+        form.add_error(None, problem.detail)

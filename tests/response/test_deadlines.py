@@ -13,7 +13,7 @@ from harborline.access.models import EndReason, Share
 from harborline.audit.chain import verify
 from harborline.audit.models import AuditEvent
 from harborline.config.cli import run_sweep
-from harborline.response import deadlines
+from harborline.response import deadlines, reminders
 from harborline.response.deadlines import check_deadlines
 from harborline.response.models import Obligation, Status
 from harborline.response.tasks import send_obligation_reminder
@@ -102,13 +102,13 @@ def test_nobody_in_the_role_falls_back_to_the_team_then_supervisors_then_admins(
     from harborline.cases.models import CaseTeamMember
 
     ob = make_obligation(setup, trigger_at=T0, hours=72, role="coordinator", kind="mdt_72h")
-    assert deadlines.recipients(ob) == [setup.lead.email]  # on the team, another role
+    assert reminders.recipients(ob) == [setup.lead.email]  # on the team, another role
     CaseTeamMember.objects.filter(case_id=setup.case_id).update(active=False)
-    assert deadlines.recipients(ob) == [setup.supervisor.email]
+    assert reminders.recipients(ob) == [setup.supervisor.email]
     setup.supervisor.is_active = False
     setup.supervisor.save()
     admin = make_user(setup.org, "org_admin")
-    assert deadlines.recipients(ob) == [admin.email]
+    assert reminders.recipients(ob) == [admin.email]
     _sweep(T0 + timedelta(hours=36))
     (message,) = _mails()
     assert message.to == [admin.email]
@@ -276,7 +276,7 @@ def test_no_youth_data_in_any_email(setup, make_org, make_user, api):
 
 
 def test_email_label_drops_the_clause_about_the_youth():
-    label = deadlines.email_label
+    label = reminders.email_label
     assert label("Re-administer the NRIT while the youth remains high risk") == (
         "Re-administer the NRIT"
     )
@@ -302,7 +302,7 @@ def test_email_label_drops_the_clause_about_the_youth():
     ],
 )
 def test_spans_read_naturally(delta, text):
-    assert deadlines._span(delta) == text
+    assert reminders._span(delta) == text
 
 
 def _share(setup, make_org, make_user, api):

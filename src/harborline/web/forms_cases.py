@@ -12,12 +12,12 @@ from harborline.access import compartments as c
 from harborline.access.models import BasisType, ConsentKind, EvidenceKind, ReviewOutcome
 from harborline.cases.models import ReferenceKind, TeamRole
 from harborline.errors import DomainError
+from harborline.forms import show_domain_error
 from harborline.people.roles import OrgType, Role, rules_for
 from harborline.response.models import MeetingKind, Setting
 from harborline.response.services import IDENTIFIERS
 
 from .forms import UswdsMixin
-from .views._util import show_domain_error
 
 # A service names some fields differently from the form (nested API names): map them here.
 FIELD_ALIASES = {
