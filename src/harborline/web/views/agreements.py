@@ -389,7 +389,9 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "custodian": agreement.custodian,
         "notes": agreement.notes,
     }
-    form = EditForm(request.POST or None, agreement=agreement, initial=initial)
+    form = EditForm(
+        request.POST if request.method == "POST" else None, agreement=agreement, initial=initial
+    )
 
     def editable(name: str) -> bool:
         return name in form.fields and not form.fields[name].disabled
@@ -492,7 +494,10 @@ def agreement_sign(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
     )
     return form_page(
         request,
-        SignForm(request.POST or None, initial={"signed_on": agreement.local_date()}),
+        SignForm(
+            request.POST if request.method == "POST" else None,
+            initial={"signed_on": agreement.local_date()},
+        ),
         "web/agreements/form.html",
         _page(
             agreement,
@@ -526,7 +531,7 @@ def _duty_page(
         call(actor, agreement, data)
         return _done(request, agreement, done)
 
-    form = form_class(request.POST or None, **(form_kwargs or {}))
+    form = form_class(request.POST if request.method == "POST" else None, **(form_kwargs or {}))
     context = _page(agreement, title, submit, intro)
     return form_page(request, form, "web/agreements/form.html", context, save=save)
 

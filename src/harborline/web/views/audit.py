@@ -14,29 +14,22 @@ from django.views.decorators.http import require_GET
 
 from harborline.audit import selectors
 from harborline.audit.models import AuditEvent
-from harborline.people.models import Organization, User
-from harborline.people.roles import Role
+from harborline.people.models import Membership, User
 
 from ..forms import AuditFilterForm
+from .users import chosen_org
 
 PAGE = 50
 
 
-def _reader_org(request: HttpRequest) -> Organization:
+def _reader(request: HttpRequest) -> Membership:
+    """The membership of someone who may read the organization's audit log, or 404."""
     user: User = request.user  # type: ignore[assignment]
     membership = user.membership_or_none
     rules = user.rules
     if membership is None or rules is None or not rules.reads_org_audit:
         raise Http404
-    slug = request.GET.get("org", "")
-    if slug and slug != membership.organization.slug:
-        if membership.role != Role.SYSTEM_ADMIN:
-            raise Http404
-        org = Organization.objects.filter(slug=slug).first()
-        if org is None:
-            raise Http404
-        return org
-    return membership.organization
+    return membership
 
 
 def _page(events: QuerySet[AuditEvent], before: int | None) -> tuple[list[AuditEvent], int | None]:
@@ -50,7 +43,7 @@ def _page(events: QuerySet[AuditEvent], before: int | None) -> tuple[list[AuditE
 @login_required
 @require_GET
 def org_audit(request: HttpRequest) -> HttpResponse:
-    org = _reader_org(request)
+    org = chosen_org(_reader(request), request.GET.get("org", ""))
     form = AuditFilterForm(request.GET or None)
     events = selectors.for_organization(org)
     before = None
@@ -87,12 +80,7 @@ def org_audit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def youth_audit(request: HttpRequest, youth_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    membership = user.membership_or_none
-    rules = user.rules
-    if membership is None or rules is None or not rules.reads_org_audit:
-        raise Http404
-    org = membership.organization
+    org = _reader(request).organization
     try:
         before = int(request.GET.get("before", "")) or None
     except ValueError:

@@ -192,7 +192,7 @@ def advocate_add(request: HttpRequest) -> HttpResponse:
         reverse("web:mentoring"),
         "" if request.method == "POST" else intro,
     )
-    form = AddForm(request.POST or None, actor=actor)
+    form = AddForm(request.POST if request.method == "POST" else None, actor=actor)
     return form_page(request, form, FORM, context, save=save)
 
 
@@ -241,7 +241,7 @@ def advocate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = _page(
         f"Change {advocate.name}'s record", "Save", reverse("web:mentoring_detail", args=[pk])
     )
-    form = EditForm(request.POST or None, initial=initial)
+    form = EditForm(request.POST if request.method == "POST" else None, initial=initial)
     return form_page(request, form, FORM, context, save=save)
 
 
@@ -269,7 +269,8 @@ def supervision_add(request: HttpRequest, pk: int) -> HttpResponse:
         "" if request.method == "POST" else intro,
     )
     form = SupervisionForm(
-        request.POST or None, initial={"held_on": timezone.localdate(), "kind": "individual"}
+        request.POST if request.method == "POST" else None,
+        initial={"held_on": timezone.localdate(), "kind": "individual"},
     )
     return form_page(request, form, FORM, context, save=save)
 
@@ -292,7 +293,13 @@ def readiness_add(request: HttpRequest, pk: int) -> HttpResponse:
         "Record review",
         reverse("web:mentoring_detail", args=[pk]),
     )
-    return form_page(request, ReadinessForm(request.POST or None), FORM, context, save=save)
+    return form_page(
+        request,
+        ReadinessForm(request.POST if request.method == "POST" else None),
+        FORM,
+        context,
+        save=save,
+    )
 
 
 # --- on call ---------------------------------------------------------------------------------
@@ -367,7 +374,7 @@ def shift_add(request: HttpRequest) -> HttpResponse:
     context = _page(
         "Add an on-call shift", "Add shift", reverse("web:on_call"), f"Times are in {tz}."
     )
-    form = ShiftForm(request.POST or None, actor=actor)
+    form = ShiftForm(request.POST if request.method == "POST" else None, actor=actor)
     return form_page(request, form, FORM, context, save=save)
 
 

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
+from harborline.errors import DomainError, FieldError, InvalidInput
 from harborline.instruments import forms, selectors, services
 from harborline.instruments.engine import evaluate
 from harborline.instruments.schema import Instrument
@@ -32,11 +32,8 @@ class ShownResult:
 
 
 def _found(pack: str, instrument: str) -> tuple[Pack, Instrument]:
-    try:
-        found = get_pack(pack)
-        return found, found.instrument(instrument)
-    except NotFound:
-        raise Http404 from None
+    found = get_pack(pack)
+    return found, found.instrument(instrument)
 
 
 def shown_results(definition: Instrument, results: dict[str, Any]) -> list[ShownResult]:
@@ -154,10 +151,7 @@ def _preview_context(
 def submitted(request: HttpRequest, pack: str, instrument: str, response_id: int) -> HttpResponse:
     found, definition = _found(pack, instrument)
     actor: User = request.user  # type: ignore[assignment]
-    try:
-        stored = selectors.response_for(actor, response_id)
-    except NotFound:
-        raise Http404 from None
+    stored = selectors.response_for(actor, response_id)
     if stored.pack != found.name or stored.instrument != definition.instrument:
         raise Http404
     return render(

@@ -171,7 +171,7 @@ def taskforce_members(request: HttpRequest, taskforce_id: int) -> HttpResponse:
 
     return form_page(
         request,
-        MemberForm(request.POST or None, taskforce=taskforce),
+        MemberForm(request.POST if request.method == "POST" else None, taskforce=taskforce),
         "web/taskforce/members.html",
         _common(actor, taskforce, rows=selectors.member_rows(actor, taskforce)),
         save=save,
@@ -213,7 +213,9 @@ def taskforce_member(request: HttpRequest, taskforce_id: int, member_id: int) ->
             raise Http404
         return render(request, "web/taskforce/member.html", {**context, "form": None})
     form = MemberEditForm(
-        request.POST or None, initial=MemberEditForm.initial_for(member), taskforce=taskforce
+        request.POST if request.method == "POST" else None,
+        initial=MemberEditForm.initial_for(member),
+        taskforce=taskforce,
     )
 
     def save(data: dict[str, Any]) -> HttpResponse:

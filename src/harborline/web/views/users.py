@@ -6,6 +6,7 @@ does not leak. Row actions answer htmx requests with the updated row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
@@ -27,10 +28,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from harborline.errors import DomainError
 from harborline.people import services
 from harborline.people.forms import AddUserForm, RoleForm, assignable_roles
-from harborline.people.models import Organization, User
+from harborline.people.models import Membership, Organization, User
 from harborline.people.roles import Role
 
-from ._util import show_domain_error
+from ._util import form_page
 
 
 @dataclass(frozen=True)
@@ -47,17 +48,23 @@ def _scope(request: HttpRequest) -> Scope:
     rules = actor.rules
     if membership is None or rules is None or not rules.manages_org_users:
         raise Http404
-    is_system_admin = membership.role == Role.SYSTEM_ADMIN
     slug = request.GET.get("org") or request.POST.get("org") or ""
-    org = membership.organization
-    if slug and slug != org.slug:
-        if not is_system_admin:
-            raise Http404
+    return Scope(actor, chosen_org(membership, slug), membership.role == Role.SYSTEM_ADMIN)
+
+
+def chosen_org(membership: Membership, slug: str) -> Organization:
+    """The organization an administrative page is about: the person's own, or, for a system
+    administrator, the one named by its short name (`?org=`). Any other short name is 404,
+    like one that does not exist. The user and audit pages both ask this."""
+    own = membership.organization
+    if not slug or slug == own.slug:
+        return own
+    chosen = None
+    if membership.role == Role.SYSTEM_ADMIN:
         chosen = Organization.objects.filter(slug=slug).first()
-        if chosen is None:
-            raise Http404
-        org = chosen
-    return Scope(actor, org, is_system_admin)
+    if chosen is None:
+        raise Http404
+    return chosen
 
 
 def _users(org: Organization) -> QuerySet[User]:
@@ -222,42 +229,35 @@ def _invite(request: HttpRequest, user: User) -> None:
 @require_http_methods(["GET", "POST"])
 def user_add(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    status = 200
-    if request.method == "POST":
-        form = AddUserForm(request.POST, actor=scope.actor, organization=scope.org)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                user = services.create_user(
-                    actor=scope.actor,
-                    email=data["email"],
-                    organization=scope.org,
-                    role=data["role"],
-                    full_name=data["full_name"],
-                    password=data["password"] or None,
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-                status = problem.status
-            else:
-                if data["password"]:
-                    messages.success(
-                        request,
-                        f"Added {user.email}. Give them their initial "
-                        "password in person or by phone, never by email.",
-                    )
-                else:
-                    _invite(request, user)
-                    messages.success(
-                        request,
-                        f"Added {user.email} and emailed them a link to set their password.",
-                    )
-                return redirect(_list_url(scope))
-        if status == 200:
-            status = 400
-    else:
-        form = AddUserForm(actor=scope.actor, organization=scope.org)
-    return render(request, "web/user_add.html", {"form": form, "scope": scope}, status=status)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        user = services.create_user(
+            actor=scope.actor,
+            email=data["email"],
+            organization=scope.org,
+            role=data["role"],
+            full_name=data["full_name"],
+            password=data["password"] or None,
+        )
+        if data["password"]:
+            messages.success(
+                request,
+                f"Added {user.email}. Give them their initial "
+                "password in person or by phone, never by email.",
+            )
+        else:
+            _invite(request, user)
+            messages.success(
+                request, f"Added {user.email} and emailed them a link to set their password."
+            )
+        return redirect(_list_url(scope))
+
+    form = AddUserForm(
+        request.POST if request.method == "POST" else None,
+        actor=scope.actor,
+        organization=scope.org,
+    )
+    return form_page(request, form, "web/user_add.html", {"scope": scope}, save=save)
 
 
 @login_required
