@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -23,7 +24,8 @@ from .models import (
     Kind,
     Status,
 )
-from .permissions import Do, Scope, party_filter, scope_for
+from .permissions import Do, Scope, may_on, party_filter, scope_for
+from .vocab import COMPARTMENT_LABELS, MOU_ELEMENTS, PURPOSES
 
 if TYPE_CHECKING:
     from harborline.taskforce.models import TaskForce
@@ -262,3 +264,83 @@ def summary_for(*, taskforce: TaskForce, at: datetime | None = None) -> Agreemen
         .values_list("name", flat=True)
     )
     return summary
+
+
+# --- What the agreement pages show (view-ready; the pages only render these) -----------------
+
+
+def list_rows(*, actor: User, kind: str | None = None) -> list[dict[str, Any]]:
+    """The agreements the actor may read (at most 500), each with its status now, its renewal
+    alert and, for a DSA, its next duty: the rows of the agreements list."""
+    now = timezone.now()
+    rows = []
+    for a in visible_agreements(actor=actor, kind=kind).prefetch_related("submissions", "breaches")[
+        :500
+    ]:
+        status = a.status_at(now)
+        rows.append(
+            {
+                "a": a,
+                "status_code": status,
+                "status_label": Status(status).label,
+                "days_left": renewal_alert(a, at=now),
+                "next_duty": next_duty(a, at=now) if a.kind == Kind.DSA else None,
+            }
+        )
+    return rows
+
+
+def duties_board(*, actor: User) -> list[dict[str, Any]]:
+    """The data-sharing agreements the actor may read with the duties not yet done, the most
+    overdue first: the DSA duties page."""
+    now = timezone.now()
+    items: list[dict[str, Any]] = []
+    for a in visible_agreements(actor=actor, kind=Kind.DSA).prefetch_related(
+        "submissions", "breaches"
+    )[:500]:
+        duties = dsa_duties(a, at=now)
+        items.append(
+            {
+                "a": a,
+                "status_label": Status(a.status_at(now)).label,
+                "duties": [d for d in duties if d.state != "done"],
+                "overdue": sum(1 for d in duties if d.flagged),
+            }
+        )
+    items.sort(key=lambda i: (-i["overdue"], i["a"].reference))
+    return items
+
+
+def detail(*, actor: User, agreement: Agreement) -> dict[str, Any]:
+    """Everything the agreement's page shows: status, parties (and whether the actor may record
+    each one's signature), the 4-A checklist, the sharing scope in words, a DSA's duties,
+    breaches and submissions, and what the actor may change."""
+    now = timezone.now()
+    elements = {e.code: e for e in agreement.elements.all()}
+    checklist = [{"spec": spec, "row": elements.get(spec.code)} for spec in MOU_ELEMENTS]
+    status = agreement.status_at(now)
+    return {
+        "a": agreement,
+        "status_code": status,
+        "status_label": Status(status).label,
+        "today": agreement.local_date(now),
+        "days_left": renewal_alert(agreement, at=now),
+        "parties": [
+            {
+                "p": p,
+                "may_sign": p.signed_on is None
+                and may_on(actor, Do.SIGN, agreement, p.organization),
+            }
+            for p in agreement.parties.all()
+        ],
+        "checklist": checklist,
+        "checklist_count": sum(1 for c in checklist if c["row"] and c["row"].present),
+        "compartments": [(c, COMPARTMENT_LABELS.get(c, c)) for c in agreement.compartments],
+        "purposes": [(p, PURPOSES.get(p, p)) for p in agreement.purposes],
+        "duties": dsa_duties(agreement, at=now) if agreement.kind == Kind.DSA else [],
+        "breaches": list(agreement.breaches.all()),
+        "submissions": list(agreement.submissions.all()),
+        "may_edit": may_on(actor, Do.EDIT, agreement),
+        "may_duties": may_on(actor, Do.DUTIES, agreement),
+        "tz": ZoneInfo(agreement.time_zone),
+    }

@@ -5,7 +5,6 @@ Thin: parse, call a service or selector, render."""
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -13,11 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from harborline.agreements import selectors, services
-from harborline.agreements.models import Agreement, Breach, Kind, Status
+from harborline.agreements.models import Agreement, Breach, Kind
 from harborline.agreements.permissions import Do, may_on, scope_for
 from harborline.agreements.vocab import COMPARTMENT_LABELS, COMPARTMENTS, MOU_ELEMENTS, PURPOSES
 from harborline.errors import DomainError
@@ -201,22 +199,6 @@ class DisposalForm(forms.Form):
 # --- pages -----------------------------------------------------------------------------------
 
 
-def _rows(agreements: list[Agreement], tz: str) -> list[dict[str, Any]]:
-    now = timezone.now()
-    rows = []
-    for a in agreements:
-        rows.append(
-            {
-                "a": a,
-                "status_code": a.status_at(now),
-                "status_label": Status(a.status_at(now)).label,
-                "days_left": selectors.renewal_alert(a, at=now),
-                "next_duty": selectors.next_duty(a, at=now) if a.kind == Kind.DSA else None,
-            }
-        )
-    return rows
-
-
 @login_required
 @require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
@@ -225,16 +207,11 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
-    agreements = list(
-        selectors.visible_agreements(actor=actor, kind=kind or None).prefetch_related(
-            "submissions", "breaches"
-        )[:500]
-    )
     return render(
         request,
         "web/agreements/list.html",
         {
-            "rows": _rows(agreements, org_time_zone(request)),
+            "rows": selectors.list_rows(actor=actor, kind=kind or None),
             "kind": kind,
             "may_create": scope_for(actor, Do.CREATE) is not None,
         },
@@ -247,21 +224,7 @@ def dsa_duties(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if scope_for(actor, Do.READ) is None:
         raise Http404
-    now = timezone.now()
-    items: list[dict[str, Any]] = []
-    for a in selectors.visible_agreements(actor=actor, kind=Kind.DSA).prefetch_related(
-        "submissions", "breaches"
-    )[:500]:
-        duties = selectors.dsa_duties(a, at=now)
-        items.append(
-            {
-                "a": a,
-                "status_label": Status(a.status_at(now)).label,
-                "duties": [d for d in duties if d.state != "done"],
-                "overdue": sum(1 for d in duties if d.flagged),
-            }
-        )
-    items.sort(key=lambda i: (-i["overdue"], i["a"].reference))
+    items = selectors.duties_board(actor=actor)
     return render(request, "web/agreements/duties.html", {"items": items})
 
 
@@ -317,42 +280,9 @@ def agreement_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
     agreement = _agreement(request, pk)
-    now = timezone.now()
-    elements = {e.code: e for e in agreement.elements.all()}
-    checklist: list[dict[str, Any]] = [
-        {"spec": spec, "row": elements.get(spec.code)} for spec in MOU_ELEMENTS
-    ]
-    parties = [
-        {
-            "p": p,
-            "may_sign": p.signed_on is None and may_on(actor, Do.SIGN, agreement, p.organization),
-        }
-        for p in agreement.parties.all()
-    ]
-    return render(
-        request,
-        "web/agreements/detail.html",
-        {
-            "a": agreement,
-            "status_code": agreement.status_at(now),
-            "status_label": Status(agreement.status_at(now)).label,
-            "today": agreement.local_date(now),
-            "days_left": selectors.renewal_alert(agreement, at=now),
-            "parties": parties,
-            "checklist": checklist,
-            "checklist_count": sum(1 for c in checklist if c["row"] and c["row"].present),
-            "compartments": [(c, COMPARTMENT_LABELS.get(c, c)) for c in agreement.compartments],
-            "purposes": [(p, PURPOSES.get(p, p)) for p in agreement.purposes],
-            "duties": selectors.dsa_duties(agreement, at=now) if agreement.kind == Kind.DSA else [],
-            "breaches": list(agreement.breaches.all()),
-            "submissions": list(agreement.submissions.all()),
-            "may_edit": may_on(actor, Do.EDIT, agreement),
-            "may_duties": may_on(actor, Do.DUTIES, agreement),
-            "tz": ZoneInfo(agreement.time_zone),
-        },
-    )
+    context = selectors.detail(actor=_actor(request), agreement=agreement)
+    return render(request, "web/agreements/detail.html", context)
 
 
 def _page(agreement: Agreement, title: str, submit: str, intro: str = "") -> dict[str, Any]:
