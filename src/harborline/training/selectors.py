@@ -37,7 +37,7 @@ from harborline.people.roles import OrgType, Role
 from harborline.protocols.sections import Requirement
 
 from . import permissions
-from .catalogue import requirements_of
+from .catalogue import SPEAKER_STEPS, requirements_of
 from .models import LEVEL_RANK, Attendance, TrainingEvent, TrainingRecord
 
 if TYPE_CHECKING:
@@ -569,3 +569,102 @@ def taskforces_for(actor: User) -> list[TaskForce]:
     from harborline.taskforce.models import TaskForce
 
     return [t for t in TaskForce.objects.all() if permissions.may_view_taskforce(actor, t)]
+
+
+# --- What the training pages show (view-ready; the pages only render these) -------------------
+
+
+def event_page(actor: User, event: TrainingEvent) -> dict[str, Any]:
+    """What an event's page shows the actor: the attendance (to those who manage the event),
+    whether the actor attended, the survivor-speaker checklist by phase, and the evaluations
+    (the speaker's name only to the organizer)."""
+    manages = permissions.may_manage_event(actor, event)
+    attendance = list(attendance_of(event)) if manages else []
+    attends = (
+        any(a.person_id == actor.pk for a in attendance)
+        or event.attendance.filter(person=actor).exists()
+    )
+    checklist = event.speaker_checklist or {}
+    phases: dict[str, list[dict[str, Any]]] = {}
+    for step in SPEAKER_STEPS:
+        phases.setdefault(step.phase, []).append(
+            {"step": step, "done": bool(checklist.get(step.id))}
+        )
+    organizer = permissions.may_see_speaker_name(actor, event)
+    return {
+        "event": event,
+        "manages": manages,
+        "attendance": attendance,
+        "attends": attends,
+        "sees_speaker_name": organizer,
+        "phases": phases,
+        "steps_done": sum(1 for s in SPEAKER_STEPS if checklist.get(s.id)),
+        "steps_total": len(SPEAKER_STEPS),
+        "summary": evaluation_summary(event, for_organizer=organizer),
+        "min_evaluations": MIN_EVALUATIONS,
+    }
+
+
+COMPLIANCE_COLUMNS = [
+    "requirement",
+    "scope",
+    "subject",
+    "required",
+    "actual",
+    "met",
+    "missing",
+    "due",
+    "source",
+]
+
+
+def compliance_rows(results: list[RequirementResult]) -> list[dict[str, Any]]:
+    """Compliance results as the rows of an export (COMPLIANCE_COLUMNS)."""
+    return [
+        {
+            "requirement": r.id,
+            "scope": r.scope,
+            "subject": r.subject,
+            "required": r.required,
+            "actual": r.actual,
+            "met": "yes" if r.met else "no",
+            "missing": r.missing,
+            "due": r.due,
+            "source": r.source,
+        }
+        for r in results
+    ]
+
+
+RECORD_COLUMNS = [
+    "email",
+    "name",
+    "organization",
+    "pack",
+    "course",
+    "level",
+    "completed_on",
+    "hours",
+    "source",
+]
+
+
+def record_rows(actor: User, limit: int) -> list[dict[str, Any]]:
+    """The training records the actor may see (at most `limit`), as the rows of an export
+    (RECORD_COLUMNS)."""
+    return [
+        {
+            "email": r.person.email,
+            "name": r.person.full_name,
+            "organization": r.person.membership.organization.name
+            if r.person.membership_or_none
+            else "",
+            "pack": r.pack,
+            "course": r.course_code,
+            "level": r.level,
+            "completed_on": r.completed_on,
+            "hours": float(r.hours),
+            "source": r.source,
+        }
+        for r in records_visible(actor)[:limit]
+    ]

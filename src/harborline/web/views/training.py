@@ -29,7 +29,6 @@ from harborline.protocols.models import County, Region
 from harborline.protocols.packs import get_pack
 from harborline.training import permissions, selectors, services
 from harborline.training.catalogue import (
-    SPEAKER_STEPS,
     training_of,
     training_packs,
 )
@@ -207,32 +206,9 @@ class AttendanceForm(forms.Form):
 
 
 def _event_context(actor: User, event: TrainingEvent, **extra: Any) -> dict[str, Any]:
-    manages = permissions.may_manage_event(actor, event)
-    attendance = list(selectors.attendance_of(event)) if manages else []
-    attends = (
-        any(a.person_id == actor.pk for a in attendance)
-        or event.attendance.filter(person=actor).exists()
-    )
-    checklist = event.speaker_checklist or {}
-    phases: dict[str, list[dict[str, Any]]] = {}
-    for step in SPEAKER_STEPS:
-        phases.setdefault(step.phase, []).append(
-            {"step": step, "done": bool(checklist.get(step.id))}
-        )
     return {
-        "event": event,
-        "manages": manages,
-        "attendance": attendance,
-        "attends": attends,
-        "sees_speaker_name": permissions.may_see_speaker_name(actor, event),
-        "phases": phases,
-        "steps_done": sum(1 for s in SPEAKER_STEPS if checklist.get(s.id)),
-        "steps_total": len(SPEAKER_STEPS),
-        "summary": selectors.evaluation_summary(
-            event, for_organizer=permissions.may_see_speaker_name(actor, event)
-        ),
+        **selectors.event_page(actor, event),
         "evaluation_pack": services.evaluation_pack(event),
-        "min_evaluations": selectors.MIN_EVALUATIONS,
         "attendance_form": extra.pop("attendance_form", None) or AttendanceForm(),
         **extra,
     }
@@ -410,19 +386,6 @@ def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 # --- compliance ------------------------------------------------------------------------------
-COMPLIANCE_COLUMNS = [
-    "requirement",
-    "scope",
-    "subject",
-    "required",
-    "actual",
-    "met",
-    "missing",
-    "due",
-    "source",
-]
-
-
 def _compliance_page(
     request: HttpRequest,
     *,
@@ -436,21 +399,8 @@ def _compliance_page(
     if fmt:
         if fmt not in EXPORT_FORMATS:
             raise Http404
-        rows = [
-            {
-                "requirement": r.id,
-                "scope": r.scope,
-                "subject": r.subject,
-                "required": r.required,
-                "actual": r.actual,
-                "met": "yes" if r.met else "no",
-                "missing": r.missing,
-                "due": r.due,
-                "source": r.source,
-            }
-            for r in results
-        ]
-        content, content_type = tabular.write_table(rows, COMPLIANCE_COLUMNS, fmt)
+        rows = selectors.compliance_rows(results)
+        content, content_type = tabular.write_table(rows, selectors.COMPLIANCE_COLUMNS, fmt)
         record(
             actor=_actor(request),
             action=Action.EXPORT,
@@ -653,19 +603,6 @@ def import_roster(request: HttpRequest) -> HttpResponse:
     return render(request, "web/training/import.html", context, status=status)
 
 
-RECORD_COLUMNS = [
-    "email",
-    "name",
-    "organization",
-    "pack",
-    "course",
-    "level",
-    "completed_on",
-    "hours",
-    "source",
-]
-
-
 @login_required
 @require_GET
 def export_records(request: HttpRequest) -> HttpResponse:
@@ -673,23 +610,8 @@ def export_records(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    rows = [
-        {
-            "email": r.person.email,
-            "name": r.person.full_name,
-            "organization": r.person.membership.organization.name
-            if r.person.membership_or_none
-            else "",
-            "pack": r.pack,
-            "course": r.course_code,
-            "level": r.level,
-            "completed_on": r.completed_on,
-            "hours": float(r.hours),
-            "source": r.source,
-        }
-        for r in selectors.records_visible(actor)[: tabular.MAX_ROWS * 5]
-    ]
-    content, content_type = tabular.write_table(rows, RECORD_COLUMNS, fmt)
+    rows = selectors.record_rows(actor, limit=tabular.MAX_ROWS * 5)
+    content, content_type = tabular.write_table(rows, selectors.RECORD_COLUMNS, fmt)
     membership = actor.membership_or_none
     record(
         actor=actor,
