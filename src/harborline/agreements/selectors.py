@@ -317,7 +317,9 @@ def detail(*, actor: User, agreement: Agreement) -> dict[str, Any]:
     breaches and submissions, and what the actor may change."""
     now = timezone.now()
     elements = {e.code: e for e in agreement.elements.all()}
-    checklist = [{"spec": spec, "row": elements.get(spec.code)} for spec in MOU_ELEMENTS]
+    checklist: list[dict[str, Any]] = [
+        {"spec": spec, "row": elements.get(spec.code)} for spec in MOU_ELEMENTS
+    ]
     status = agreement.status_at(now)
     return {
         "a": agreement,
