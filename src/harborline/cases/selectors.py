@@ -223,7 +223,7 @@ def case_list(
     listed = list(paged.object_list)
     grants = policy.grants_for(actor, listed)
     names = {
-        case.pk: f"{_clear(case._first_name)} {_clear(case._last_name)}".strip()  # type: ignore[attr-defined]  # the annotations above
+        case.pk: f"{_clear(case._first_name)} {_clear(case._last_name)}".strip()
         for case in listed
         if grants[case.pk].sees(c.Compartment.IDENTITY)
     }

@@ -274,7 +274,7 @@ def run_gunicorn(options: dict[str, Any]) -> None:
     from gunicorn.app.base import BaseApplication
     from gunicorn.util import import_app
 
-    class HarborlineServer(BaseApplication):  # type: ignore[misc]
+    class HarborlineServer(BaseApplication):
         def __init__(self, options: dict[str, Any]) -> None:
             self.options = options
             super().__init__()

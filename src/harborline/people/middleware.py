@@ -77,7 +77,7 @@ class IdleTimeoutMiddleware:
             now = time.time()
             passive = request.path.startswith(PASSIVE_PATHS)
             if idle_for(request, now) > settings.IDLE_TIMEOUT_SECONDS:
-                record(actor=user, action=Action.IDLE_TIMEOUT, obj=user)  # type: ignore[arg-type]
+                record(actor=user, action=Action.IDLE_TIMEOUT, obj=user)
                 setattr(request, IDLE_SIGN_OUT, True)
                 logout(request)
                 # MessageMiddleware runs after this one, so the sign-in page reads this flag.
@@ -105,8 +105,8 @@ class RequireMfaMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.needs_mfa  # type: ignore[union-attr]
-            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
+            and user.needs_mfa
+            and not user.is_verified()  # type: ignore[attr-defined]  # django-otp adds it
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
         ):
             target = request.get_full_path() if request.method == "GET" else "/"

@@ -124,7 +124,7 @@ def load_pack(path: Path) -> Pack:
     manifest = _validate(
         Manifest, _read(path / "pack.yaml", path, problems), f"{path.name}/pack.yaml", problems
     )
-    pack = Pack(path=path, manifest=manifest)  # type: ignore[arg-type]
+    pack = Pack(path=path, manifest=manifest)
     for file in sorted(path.glob("*.yaml")):
         if file.name == "pack.yaml":
             continue

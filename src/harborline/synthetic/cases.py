@@ -615,7 +615,7 @@ class _Evaluations:
 
 def _bulk(model: type[Model], rows: Sequence[Model]) -> None:
     if rows:
-        model._default_manager.bulk_create(rows, batch_size=INSERT_BATCH)  # type: ignore[attr-defined]
+        model._default_manager.bulk_create(rows, batch_size=INSERT_BATCH)
 
 
 def _count(ctx: Context, name: str, n: int) -> None:

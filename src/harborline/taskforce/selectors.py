@@ -82,7 +82,7 @@ def _member_row(m: Member, cats: Any, sees_protected: bool, today: date) -> Memb
         kind=m.kind,
         name=PROTECTED_LABEL if hidden else m.real_name,
         email="" if hidden else m.real_email,
-        organization=m.organization.slug if m.organization_id else "",  # type: ignore[union-attr]
+        organization=m.organization.slug if m.organization is not None else "",
         category=m.category,
         category_label=cats.label(m.category),
         since=m.since,
@@ -292,5 +292,5 @@ def action_item_owners(taskforce: TaskForce) -> list[tuple[str, str]]:
         if person is not None:
             people[person.pk] = person.full_name or person.email
     for m in current_members(taskforce).filter(user__isnull=False, protected=False):
-        people[m.user.pk] = m.user.full_name or m.user.email  # type: ignore[union-attr]
+        people[m.user.pk] = m.user.full_name or m.user.email
     return [(str(pk), name) for pk, name in sorted(people.items(), key=lambda x: x[1])]

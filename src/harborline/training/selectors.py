@@ -287,8 +287,8 @@ def _matches(person: _Person, org: Organization, req: Requirement) -> bool:
 def _region_of(org: Organization) -> Any:
     if org.region_id:
         return org.region
-    if org.county_id:
-        return org.county.region  # type: ignore[union-attr]
+    if org.county is not None:
+        return org.county.region
     return None
 
 
@@ -455,8 +455,8 @@ def _group_scope(
             key: Any = ("organization", org.slug, org.name)
         elif req.scope == "county":
             key = (
-                ("county", str(org.county_id), org.county.name)  # type: ignore[union-attr]
-                if org.county_id
+                ("county", str(org.county_id), org.county.name)
+                if org.county is not None
                 else ("county", "", "Organizations with no county recorded")
             )
         elif req.scope == "region":

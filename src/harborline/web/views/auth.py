@@ -63,7 +63,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
             if user is not None:
                 login(request, user)
-                if user.needs_mfa:  # type: ignore[attr-defined]
+                if user.needs_mfa:
                     return redirect(reverse("web:mfa") + "?" + urlencode({"next": next_url}))
                 return redirect(next_url)
             if getattr(request, "axes_locked_out", False):
@@ -118,7 +118,7 @@ def _account_from_link(uidb64: str, token: str) -> User | None:
         user = get_user_model().objects.get(pk=pk, is_active=True)
     except (TypeError, ValueError, OverflowError, get_user_model().DoesNotExist):
         return None
-    return user if default_token_generator.check_token(user, token) else None  # type: ignore[return-value]
+    return user if default_token_generator.check_token(user, token) else None
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -41,13 +41,19 @@ class Scope:
     is_system_admin: bool
 
 
-def _scope(request: HttpRequest) -> Scope:
-    """The organization whose users the signed-in person may manage, or 404."""
+def _manager(request: HttpRequest) -> tuple[User, Membership]:
+    """The signed-in person and their membership, if they may manage users; otherwise 404."""
     actor: User = request.user  # type: ignore[assignment]
     membership = actor.membership_or_none
     rules = actor.rules
     if membership is None or rules is None or not rules.manages_org_users:
         raise Http404
+    return actor, membership
+
+
+def _scope(request: HttpRequest) -> Scope:
+    """The organization whose users the signed-in person may manage, or 404."""
+    actor, membership = _manager(request)
     slug = request.GET.get("org") or request.POST.get("org") or ""
     return Scope(actor, chosen_org(membership, slug), membership.role == Role.SYSTEM_ADMIN)
 
@@ -67,11 +73,14 @@ def chosen_org(membership: Membership, slug: str) -> Organization:
     return chosen
 
 
-def _users(org: Organization) -> QuerySet[User]:
+def _users(org: Organization | None) -> QuerySet[User]:
+    """The users of `org` (of every organization for None), with whether MFA is set up."""
     confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    users = User.objects.filter(membership__isnull=False)
+    if org is not None:
+        users = users.filter(membership__organization=org)
     return (
-        User.objects.filter(membership__organization=org)
-        .select_related("membership")
+        users.select_related("membership__organization")
         .annotate(mfa_enrolled=Exists(confirmed))
         .order_by("email")
     )
@@ -90,22 +99,10 @@ def _locked_emails(request: HttpRequest, emails: list[str]) -> set[str]:
 
 def _target(request: HttpRequest, user_id: int) -> tuple[Scope, User]:
     """The user to act on, if the signed-in person may manage them; otherwise 404."""
-    actor: User = request.user  # type: ignore[assignment]
-    membership = actor.membership_or_none
-    rules = actor.rules
-    if membership is None or rules is None or not rules.manages_org_users:
-        raise Http404
+    actor, membership = _manager(request)
     is_system_admin = membership.role == Role.SYSTEM_ADMIN
-    users = (
-        _users(membership.organization)
-        if not is_system_admin
-        else (
-            User.objects.select_related("membership__organization").annotate(
-                mfa_enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
-            )
-        )
-    )
-    target = users.filter(pk=user_id, membership__isnull=False).first()
+    users = _users(None if is_system_admin else membership.organization)
+    target = users.filter(pk=user_id).first()
     if target is None:
         raise Http404
     return Scope(actor, target.membership.organization, is_system_admin), target
