@@ -40,6 +40,11 @@ EXPECTED = {
         "counties[0].region",
         "'south' is not a region",
     ),
+    "county-bad-time-zone": (
+        "county-bad-time-zone/geography.yaml",
+        "counties[0].time_zone",
+        "'America/Gotham' is not an IANA time zone",
+    ),
     "course-unknown-competency": (
         "course-unknown-competency/training.yaml",
         "courses[0].competencies",

@@ -164,7 +164,7 @@ def test_cited_lines_exist_in_the_seed(name, seed):
 
 
 def test_washington_regions_are_dshs_regions(washington):
-    regions = washington.section("geography.yaml").regions
+    regions = [r for r in washington.section("geography.yaml").regions if not r.kind]
     assert [r.slug for r in regions] == ["dshs-region-1", "dshs-region-2", "dshs-region-3"]
     assert all(r.source.startswith("derived:") for r in regions)
 
@@ -243,10 +243,16 @@ def test_washington_lists(washington):
 # --- Wisconsin --------------------------------------------------------------------------------
 
 
-def test_wisconsin_single_statewide_region(wisconsin):
-    (region,) = wisconsin.section("geography.yaml").regions
-    assert region.slug == "statewide"
-    assert region.source.startswith("derived:")
+def test_wisconsin_regions_are_dcf_regions(wisconsin):
+    regions = wisconsin.section("geography.yaml").regions
+    assert [r.slug for r in regions] == [
+        "northern",
+        "northeastern",
+        "southern",
+        "southeastern",
+        "western",
+    ]
+    assert all(r.source.startswith("derived:") and not r.kind for r in regions)
 
 
 def test_wisconsin_report_immediately(wisconsin):
@@ -395,10 +401,10 @@ def test_case_management_intake(wisconsin):
 # --- county protocol --------------------------------------------------------------------------
 
 
-def test_county_protocol_geography(county):
-    (region,) = county.section("geography.yaml").regions
-    assert region.slug == "local"
-    assert region.source.startswith("derived: the recommendations are for a county")
+def test_county_protocol_is_adopted_by_a_county(county):
+    geography = county.section("geography.yaml")
+    assert geography.adoption == "county"
+    assert geography.regions == [] and geography.counties == []
 
 
 def test_county_protocol_section_per_agency(county):

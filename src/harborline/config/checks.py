@@ -1,4 +1,5 @@
-"""Refusing to serve without the secrets a real deployment needs."""
+"""Refusing to serve without the secrets a real deployment needs, and reporting the protocol
+packs left out because they do not validate (they never stop the others from loading)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,15 @@ def require_production_keys() -> None:
         raise ImproperlyConfigured(
             " ".join(problems) + " Run `harborline keys generate` and set the lines it prints."
         )
+
+
+def pack_problems() -> list[str]:
+    """One line per problem of each installed pack left out of the registry (an operator's pack
+    in HARBORLINE_PACKS_DIRS that does not validate, or a second pack of the same name)."""
+    from harborline.protocols.packs import rejected
+
+    lines = []
+    for path, problems in rejected().items():
+        lines.append(f"protocol pack {path} left out ({len(problems)} problem(s)):")
+        lines.extend(f"  {problem}" for problem in problems)
+    return lines

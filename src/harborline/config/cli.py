@@ -422,8 +422,14 @@ def cmd_org_create(args: argparse.Namespace) -> int:
         county=args.county,
         time_zone=args.time_zone or "",
     )
-    where = f", {org.county.name}" if org.county else ""
-    print(f"Created organization {org.slug} ({org.name}; {org.get_type_display()}{where}).")
+    where = ""
+    if org.county:
+        where = f", {org.county.name} ({org.county.qualified})"
+        where += f", {org.region.name}" if org.region else ""
+    print(
+        f"Created organization {org.slug} ({org.name}; {org.get_type_display()}{where}; "
+        f"times shown in {org.time_zone})."
+    )
     return 0
 
 
@@ -618,7 +624,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             "and valid."
         )
     status = max(status, _check_anchor_destinations())
+    status = max(status, _check_packs())
     return status
+
+
+def _check_packs() -> int:
+    from harborline.config.checks import pack_problems
+    from harborline.protocols.packs import registry
+
+    problems = pack_problems()
+    for line in problems:
+        print(f"{PROG} check: {line}", file=sys.stderr)
+    loaded = registry()
+    print(f"Protocol packs: {len(loaded)} loaded ({', '.join(sorted(loaded)) or 'none'}).")
+    return 1 if problems else 0
 
 
 def _check_anchor_destinations() -> int:
@@ -823,19 +842,16 @@ def run_worker(
 # Protocol packs (no database needed: packs are files)
 
 
-def _pack_problems(prog: str, problems: Sequence[Any]) -> int:
-    for problem in problems:
-        print(f"{prog}: {problem}", file=sys.stderr)
-    return 1
-
-
 def cmd_protocols_list(args: argparse.Namespace) -> int:
-    from harborline.protocols.packs import PackInvalid, registry
+    from harborline.protocols.packs import registry, rejected
 
-    try:
-        packs = registry()
-    except PackInvalid as invalid:
-        return _pack_problems(f"{PROG} protocols list", invalid.problems)
+    packs = registry()
+    for path, problems in rejected().items():
+        print(
+            f"{PROG} protocols list: {path}: left out, {len(problems)} problem(s) "
+            f"(`{PROG} protocols validate` lists them)",
+            file=sys.stderr,
+        )
     if not packs:
         print("No protocol packs are installed.")
         return 0
@@ -880,12 +896,9 @@ def _due(due: Any) -> str:
 
 
 def cmd_protocols_show(args: argparse.Namespace) -> int:
-    from harborline.protocols.packs import PackInvalid, get_pack
+    from harborline.protocols.packs import get_pack
 
-    try:
-        pack = get_pack(args.pack)
-    except PackInvalid as invalid:
-        return _pack_problems(f"{PROG} protocols show", invalid.problems)
+    pack = get_pack(args.pack)
     if args.instrument:
         _show_instrument(pack, pack.instrument(args.instrument))
         return 0
@@ -978,19 +991,36 @@ def _condition(cond: Any) -> str:
 
 
 def cmd_protocols_validate(args: argparse.Namespace) -> int:
-    from harborline.protocols.packs import PackInvalid, load_pack
+    """Check the packs in PATH(s), or every installed pack (the shipped ones and those in
+    HARBORLINE_PACKS_DIRS) when none is given: each valid pack on a line, each problem of an
+    invalid one as file: path: message, exit 1 if any pack is invalid."""
+    from harborline.protocols.packs import check_all, pack_dirs
 
-    path = Path(args.path)
-    if not path.is_dir():
-        raise UsageError(f"{args.path}: no such directory", prog=f"{PROG} protocols validate")
-    try:
-        pack = load_pack(path)
-    except PackInvalid as invalid:
-        for problem in invalid.problems:
+    for given in args.paths:
+        if not Path(given).is_dir():
+            raise UsageError(f"{given}: no such directory", prog=f"{PROG} protocols validate")
+    paths = [Path(p) for p in args.paths] if args.paths else pack_dirs()
+    valid, invalid = check_all(paths)
+    for pack in valid.values():
+        print(f"valid: {pack.name} {pack.version}")
+    for path, problems in invalid.items():
+        for problem in problems:
             print(str(problem))
-        print(f"invalid: {len(invalid.problems)} problem(s)", file=sys.stderr)
-        return 1
-    print(f"valid: {pack.name} {pack.version}")
+        left_out = "" if args.paths else "; left out, the other packs load"
+        print(f"invalid: {path}: {len(problems)} problem(s){left_out}", file=sys.stderr)
+    return 1 if invalid else 0
+
+
+def cmd_protocols_adopt(args: argparse.Namespace) -> int:
+    _django()
+    from harborline.protocols.geography import adopt
+
+    adoption, created = adopt(args.pack, args.county)
+    county = f"{adoption.county.name} ({adoption.county.qualified})"
+    if created:
+        print(f"{args.pack} adopted by {county}.")
+    else:
+        print(f"{args.pack} was already adopted by {county}; nothing changed.")
     return 0
 
 
@@ -1098,9 +1128,12 @@ def build_parser() -> ArgumentParser:
     p.add_argument(
         "--county",
         required=True,
-        help='county slug or name from a loaded pack, e.g. "washoe" or "Washoe County"',
+        help='county slug or name from a loaded pack, e.g. "washoe" or "Washoe County"; '
+        'qualified by pack where two packs have it, e.g. "wisconsin/washington"',
     )
-    p.add_argument("--time-zone", help="IANA time zone for display (default America/Los_Angeles)")
+    p.add_argument(
+        "--time-zone", help="IANA time zone for display (default: the county's, from its pack)"
+    )
 
     user = command("user", _no_handler, "Manage users.")
     user_commands = user.add_subparsers(dest="user_command", metavar="{create}", required=True)
@@ -1249,7 +1282,7 @@ def build_parser() -> ArgumentParser:
 
     protocols = command("protocols", _no_handler, "Browse and validate protocol packs.")
     protocols_commands = protocols.add_subparsers(
-        dest="protocols_command", metavar="{list,show,validate}", required=True
+        dest="protocols_command", metavar="{list,show,validate,adopt}", required=True
     )
     command(
         "list",
@@ -1270,10 +1303,30 @@ def build_parser() -> ArgumentParser:
     p = command(
         "validate",
         cmd_protocols_validate,
-        "Check a pack directory (exit 1 listing every problem as file: path: message).",
+        "Check pack directories, or every installed pack (exit 1 listing every problem as "
+        "file: path: message).",
         protocols_commands,
     )
-    p.add_argument("path", metavar="PATH", help="the pack's directory (holding pack.yaml)")
+    p.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="*",
+        help="a pack's directory (holding pack.yaml); none: every installed pack, shipped and "
+        "in HARBORLINE_PACKS_DIRS",
+    )
+    p = command(
+        "adopt",
+        cmd_protocols_adopt,
+        "Bind a pack written for any county (county-protocol) to a county of a state pack.",
+        protocols_commands,
+    )
+    p.add_argument("pack", metavar="PACK", help="the pack to adopt, e.g. county-protocol")
+    p.add_argument(
+        "--county",
+        required=True,
+        help="the adopting county: slug or name, qualified by pack where two packs have it, "
+        'e.g. "spokane" or "wisconsin/washington"',
+    )
 
     p = command(
         "manage", cmd_manage, "Run a Django management command: harborline manage COMMAND ..."

@@ -17,7 +17,7 @@ from django.utils import timezone
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.errors import FieldError
-from harborline.protocols.geography import find_county
+from harborline.protocols.geography import AmbiguousCounty, find_county
 
 from . import grants
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, TokenRejected
@@ -54,9 +54,13 @@ def create_organization(
         errors.append(FieldError("type", f"{type!r} is not one of: {', '.join(OrgType.values)}"))
     county_obj = None
     if county:
-        county_obj = find_county(county)
-        if county_obj is None:
-            errors.append(FieldError("county", f"no county named {county!r} is loaded"))
+        try:
+            county_obj = find_county(county)
+        except AmbiguousCounty as ambiguous:  # e.g. "clark": nevada/clark, washington/clark, ...
+            errors.extend(ambiguous.errors)
+        else:
+            if county_obj is None:
+                errors.append(FieldError("county", f"no county named {county!r} is loaded"))
     if time_zone:
         try:
             ZoneInfo(time_zone)
@@ -69,13 +73,15 @@ def create_organization(
             f"An organization with slug {slug!r} already exists.",
             errors=[FieldError("slug", "already taken")],
         )
+    # An organization's default time zone is its county's (a Wisconsin county's is Central).
+    zone = time_zone or (county_obj.time_zone if county_obj else "")
     org = Organization.objects.create(
         slug=slug,
         name=name.strip(),
         type=type,
         county=county_obj,
         region=county_obj.region if county_obj else None,
-        **({"time_zone": time_zone} if time_zone else {}),
+        **({"time_zone": zone} if zone else {}),
     )
     record(actor=actor, action=Action.CREATE, obj=org, owner_org=org, actor_email=actor_email)
     return org

@@ -1,4 +1,5 @@
-"""Geography that protocol packs define: regions and the counties in them."""
+"""Geography that protocol packs define: regions and the counties in them, and which counties
+have adopted a pack written for any county (the county protocol)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ class Region(models.Model):
     pack = models.SlugField(max_length=40, help_text="The protocol pack that defines this region.")
     slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=120)
+    kind = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text='"" for the regions the pack counts by; e.g. "task_force" for another grouping.',
+    )
 
     class Meta:
         ordering = ["pack", "name"]
@@ -23,7 +30,14 @@ class County(models.Model):
     slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=120)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="counties")
+    also = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="member_counties",
+        help_text="Regions of other kinds the county is in (e.g. a task-force region).",
+    )
     fips = models.CharField(max_length=5, blank=True)
+    time_zone = models.CharField(max_length=60, blank=True, help_text="IANA time zone.")
 
     class Meta:
         ordering = ["pack", "name"]
@@ -32,3 +46,26 @@ class County(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def qualified(self) -> str:
+        """`pack/slug`: the name that is never ambiguous (two states may both have a county of
+        the same name)."""
+        return f"{self.pack}/{self.slug}"
+
+
+class Adoption(models.Model):
+    """A county has adopted a pack written for any county (`harborline protocols adopt`)."""
+
+    pack = models.SlugField(max_length=40)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="adoptions")
+    adopted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pack", "county__pack", "county__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "county"], name="adoption_unique_county")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack} adopted by {self.county.qualified}"

@@ -1,9 +1,12 @@
 """Loading protocol packs: YAML files validated against their schemas, every problem named by
 file, path inside it and what is wrong. Packs ship under `protocols/packs/`; an installation
-can add its own directories with HARBORLINE_PACKS_DIRS (comma-separated)."""
+can add its own directories with HARBORLINE_PACKS_DIRS (comma-separated). A pack that does not
+validate is left out and reported (`rejected()`, `harborline protocols validate`, `harborline
+check`); every valid pack still loads."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -216,25 +219,65 @@ def pack_dirs() -> list[Path]:
 
 _lock = threading.Lock()
 _registry: dict[str, Pack] | None = None
+_rejected: dict[Path, list[Problem]] = {}
+log = logging.getLogger("harborline.protocols")
+
+
+def check_all(paths: list[Path] | None = None) -> tuple[dict[str, Pack], dict[Path, list[Problem]]]:
+    """Read every pack directory (default: `pack_dirs()`): the valid packs by name, and the
+    problems of each directory left out. One invalid pack never keeps the others out; a pack
+    whose name an earlier directory already has is left out too (the shipped packs come first,
+    so an operator's pack cannot silently replace one)."""
+    loaded: dict[str, Pack] = {}
+    rejected: dict[Path, list[Problem]] = {}
+    for path in pack_dirs() if paths is None else paths:
+        try:
+            pack = load_pack(path)
+        except PackInvalid as invalid:
+            rejected[path] = invalid.problems
+            continue
+        if pack.name in loaded:
+            rejected[path] = [
+                Problem(
+                    f"{path.name}/pack.yaml",
+                    "pack",
+                    f"a pack named {pack.name!r} is already loaded from {loaded[pack.name].path}",
+                )
+            ]
+            continue
+        loaded[pack.name] = pack
+    return loaded, rejected
 
 
 def registry() -> dict[str, Pack]:
-    """Every pack, loaded once per process (packs are files shipped with a release)."""
-    global _registry
+    """Every valid pack, loaded once per process (packs are files shipped with a release). An
+    invalid pack is left out and logged; `rejected()` says which and why."""
+    global _registry, _rejected
     with _lock:
         if _registry is None:
-            loaded = {}
-            for path in pack_dirs():
-                pack = load_pack(path)
-                loaded[pack.name] = pack
-            _registry = loaded
+            loaded, rejected = check_all()
+            for path, problems in rejected.items():
+                log.warning(
+                    "protocol pack %s left out (%d problem(s)): %s",
+                    path,
+                    len(problems),
+                    "; ".join(map(str, problems)),
+                )
+            _registry, _rejected = loaded, rejected
         return _registry
 
 
+def rejected() -> dict[Path, list[Problem]]:
+    """The pack directories left out of the registry, with their problems."""
+    registry()
+    return dict(_rejected)
+
+
 def reset_registry() -> None:
-    global _registry
+    global _registry, _rejected
     with _lock:
         _registry = None
+        _rejected = {}
 
 
 def get_pack(name: str) -> Pack:

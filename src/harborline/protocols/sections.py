@@ -56,27 +56,89 @@ class Manifest(Strict):
 class RegionEntry(Strict):
     slug: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
+    # "" for the regions the pack counts by (a county's `region`, and so an organization's);
+    # another slug (e.g. `task_force`) for a second way of grouping counties (a county's `also`).
+    kind: str = Field(default="", pattern=r"^([a-z][a-z0-9_]{0,39})?$")
     source: str = ""
+
+    @field_validator("source")
+    @classmethod
+    def _cite(cls, value: str) -> str:
+        return _source(value) if value else value
 
 
 class CountyEntry(Strict):
     slug: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
     region: str
-    fips: str = ""
+    also: list[str] = []  # regions of other kinds the county is in (at most one per kind)
+    fips: str = Field(default="", pattern=r"^(\d{5})?$")  # the Census Bureau's state + county code
+    time_zone: str = ""  # IANA name; "" = the manifest's time_zone
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if value:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"{value!r} is not an IANA time zone") from None
+        return value
 
 
 class Geography(Strict):
+    """A state pack lists its counties; a pack written for any county (`adoption: county`)
+    lists none: a county of a state pack adopts it (`harborline protocols adopt`)."""
+
     pack: str = Field(pattern=SLUG)
-    regions: list[RegionEntry] = Field(min_length=1)
+    adoption: Literal["county"] | None = None
+    regions: list[RegionEntry] = []
     counties: list[CountyEntry] = []
 
     @model_validator(mode="after")
     def _regions_exist(self) -> Geography:
-        names = {r.slug for r in self.regions}
+        if self.adoption is not None:
+            if self.counties or self.regions:
+                raise ValueError(
+                    "adoption: a pack adopted by a county lists no regions or counties of its own"
+                )
+            return self
+        if not any(not r.kind for r in self.regions):
+            raise ValueError(
+                "regions: give at least one region without a `kind` (or `adoption: county`)"
+            )
+        kinds = {r.slug: r.kind for r in self.regions}
+        seen: set[str] = set()
+        for i, region in enumerate(self.regions):
+            if region.slug in seen:
+                raise ValueError(f"regions[{i}].slug: {region.slug!r} is given twice")
+            seen.add(region.slug)
+        slugs: set[str] = set()
+        fips: set[str] = set()
         for i, county in enumerate(self.counties):
-            if county.region not in names:
-                raise ValueError(f"counties[{i}].region: {county.region!r} is not a region above")
+            if county.slug in slugs:
+                raise ValueError(f"counties[{i}].slug: {county.slug!r} is given twice")
+            slugs.add(county.slug)
+            if county.fips and county.fips in fips:
+                raise ValueError(f"counties[{i}].fips: {county.fips!r} is given twice")
+            fips.add(county.fips)
+            if kinds.get(county.region) != "":
+                raise ValueError(
+                    f"counties[{i}].region: {county.region!r} is not a region above"
+                    + (" of the kind counted by (no `kind`)" if county.region in kinds else "")
+                )
+            also_kinds: set[str] = set()
+            for j, other in enumerate(county.also):
+                kind = kinds.get(other)
+                if not kind:
+                    raise ValueError(
+                        f"counties[{i}].also[{j}]: {other!r} is not a region above with a `kind`"
+                    )
+                if kind in also_kinds:
+                    raise ValueError(f"counties[{i}].also[{j}]: a second {kind!r} region")
+                also_kinds.add(kind)
         return self
 
 
