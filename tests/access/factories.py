@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from harborline.access.models import BasisType, BreakGlass, Share
-from harborline.cases.models import Case, Note, Youth
+from harborline.cases.models import Case, Note, Placement, Youth
 from harborline.crypto.fields import blind_index
 from harborline.people import services as people
 from harborline.people.models import Organization, User
@@ -108,7 +108,13 @@ def case(owner: User, *, dob: str = "2010-05-01", notes: bool = True) -> Case:
         youth=youth,
         owner=membership.organization,
         opened_by=owner,
-        placement_address="1 Synthetic Way",
+    )
+    Placement.objects.create(
+        case=made,
+        kind="foster_home",
+        started_on=made.opened_at.date(),
+        address="1 Synthetic Way",
+        recorded_by=owner,
     )
     if notes:
         Note.objects.bulk_create(

@@ -5,16 +5,18 @@ the caller may not see is 404, a case whose `safety` compartment they do not see
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field
 
+from harborline.cases.models import PlacementKind
+from harborline.missing import placements, services
 from harborline.missing import selectors as reads
-from harborline.missing import services
 from harborline.missing.models import Debrief, LocateEffort, MissingEpisode
+from harborline.missing.placements import PlacementRow
 from harborline.missing.selectors import Summary
 
 from .cases import ObligationOut, _obligation
@@ -376,4 +378,131 @@ def add_debrief(
     )
     return Status(
         201, ObligationsOut(id=debrief.pk, obligations=[_obligation(o) for o in obligations])
+    )
+
+
+# --- Placements ------------------------------------------------------------------------------
+
+
+class ConsiderationsIn(Strict):
+    """Resource 11-A: every fit question answered before the placement is chosen (L11568)."""
+
+    fit_trained_practices: Literal["", "yes", "no"] = ""
+    fit_trained_practices_notes: str = Field(default="", max_length=2000)
+    fit_understands_needs: Literal["", "yes", "no"] = ""
+    fit_understands_needs_notes: str = Field(default="", max_length=2000)
+    fit_can_implement_safety_plan: Literal["", "yes", "no"] = ""
+    fit_can_implement_safety_plan_notes: str = Field(default="", max_length=2000)
+    fit_support_supervision_level: Literal["", "yes", "no"] = ""
+    fit_support_supervision_level_notes: str = Field(default="", max_length=2000)
+    fit_support_available_to_provider: str = Field(default="", max_length=2000)
+    fit_accepts_support: Literal["", "yes", "no"] = ""
+    fit_accepts_support_notes: str = Field(default="", max_length=2000)
+    fit_mdt_coordination: Literal["", "yes", "no"] = ""
+    fit_mdt_coordination_notes: str = Field(default="", max_length=2000)
+
+
+class PlacementIn(Strict):
+    kind: Literal[tuple(PlacementKind.values)] = Field(  # type: ignore[valid-type] - the kinds are data
+        description="foster_home, group_home, shelter, ... (unknown: not recorded)."
+    )
+    started_on: date = Field(description="From 1990 to a year from now.")
+    address: str = Field(
+        default="",
+        max_length=500,
+        description="Compartment `placement_address`: shown only to those who see it.",
+    )
+    considerations: ConsiderationsIn = Field(default_factory=lambda: ConsiderationsIn())
+    notes: str = Field(default="", max_length=4000)
+
+
+class PlacementOut(Schema):
+    id: int
+    kind: str
+    started_on: date
+    ended_on: date | None
+    end_reason: str
+    address: str | None = Field(
+        description="null when you do not see the `placement_address` compartment."
+    )
+    considerations: dict[str, str]
+    considerations_complete: bool
+    version: int
+
+
+def _placement(row: PlacementRow) -> PlacementOut:
+    p = row.placement
+    return PlacementOut(
+        id=p.pk,
+        kind=p.kind,
+        started_on=p.started_on,
+        ended_on=p.ended_on,
+        end_reason=p.end_reason,
+        address=row.address,
+        considerations=p.considerations,
+        considerations_complete=row.complete,
+        version=p.version,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/placements",
+    response={201: PlacementOut, 409: Problem, **ERRORS},
+    summary="Record a placement: it becomes the current one",
+    tags=["placements"],
+)
+def add_placement(request: HttpRequest, case_id: int, payload: PlacementIn) -> Status[PlacementOut]:
+    data = payload.model_dump()
+    placement = placements.record_placement(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        **data,
+    )
+    # The caller gave the address, so they may see it (record_placement required the edit).
+    return Status(201, _placement(PlacementRow(placement, placement.address)))
+
+
+@router.get(
+    "/cases/{case_id}/placements",
+    response={200: list[PlacementOut], **ERRORS},
+    summary="The placement history; addresses only for those who see `placement_address`",
+    tags=["placements"],
+)
+def list_placements(request: HttpRequest, case_id: int) -> list[PlacementOut]:
+    history = placements.placement_history(request.auth, case_id)  # type: ignore[attr-defined]
+    return [_placement(row) for row in history.rows]
+
+
+class EndIn(Strict):
+    ended_on: date = Field(description="Not before the placement started.")
+    reason: Literal["planned", "disruption", "other"] = Field(
+        description="disruption starts the MDT review the protocol asks for."
+    )
+    note: str = Field(default="", max_length=4000)
+    disrupted_at: Instant | None = Field(
+        default=None, description="When the disruption happened; the review's clock runs from it."
+    )
+    version: int | None = Field(default=None, description="The placement version you saw.")
+
+
+class EndOut(Schema):
+    id: int
+    version: int
+    obligations: list[ObligationOut]
+
+
+@router.post(
+    "/placements/{placement_id}/end",
+    response={200: EndOut, 409: Problem, **ERRORS},
+    summary="A placement ended (a disruption starts a review)",
+    tags=["placements"],
+)
+def end_placement(request: HttpRequest, placement_id: int, payload: EndIn) -> EndOut:
+    placement, started = placements.end_placement(
+        actor=request.auth,  # type: ignore[attr-defined]
+        placement_id=placement_id,
+        **payload.model_dump(),
+    )
+    return EndOut(
+        id=placement.pk, version=placement.version, obligations=[_obligation(o) for o in started]
     )

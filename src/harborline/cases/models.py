@@ -64,7 +64,6 @@ class Case(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    placement_address = EncryptedTextField(blank=True)  # compartment placement_address
     latest_outcome = models.CharField(max_length=40, blank=True)  # compartment screening
     version = models.PositiveIntegerField(default=1)
 
@@ -73,6 +72,13 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.pk}"
+
+    @property
+    def placement_address(self) -> str:
+        """The current placement's address (compartment `placement_address`); the placements
+        are its one home (`Placement`)."""
+        current = current_placement(self)
+        return current.address if current is not None else ""
 
 
 class TeamRole(models.TextChoices):
@@ -156,3 +162,58 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.pk}"
+
+
+class PlacementKind(models.TextChoices):
+    HOME = "home", "Home (parent or guardian)"
+    RELATIVE = "relative", "Relative or kin"
+    FOSTER_HOME = "foster_home", "Foster home"
+    CSEC_TREATMENT_FOSTER_CARE = (
+        "csec_treatment_foster_care",
+        "Specialized CSEC treatment foster care",
+    )
+    GROUP_HOME = "group_home", "Group home"
+    CSEC_GROUP_HOME = "csec_group_home", "Specialized CSEC group home"
+    SHELTER = "shelter", "Emergency shelter"
+    RESIDENTIAL_TREATMENT = "residential_treatment", "Residential treatment center"
+    CSEC_RTC = "csec_rtc", "Specialized CSEC residential treatment center"
+    DETENTION = "detention", "Detention"
+    INDEPENDENT_LIVING = "independent_living", "Independent or transitional living"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not recorded"
+
+
+class PlacementEnd(models.TextChoices):
+    PLANNED = "planned", "Planned move"
+    DISRUPTION = "disruption", "Disruption (the placement broke down)"
+    OTHER = "other", "Other"
+
+
+class Placement(models.Model):
+    """Where the youth lives, one row per placement: the case's placement history and the one
+    home of the placement address. The address is in the `placement_address` compartment; the
+    kind, dates, the 11-A considerations and how the placement ended are in `safety`
+    (docs/decisions/0037-missing-episodes.md). The current placement is the one not ended."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="placements")
+    kind = models.CharField(max_length=40, choices=PlacementKind.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=PlacementEnd.choices, blank=True)
+    end_note = EncryptedTextField(blank=True)
+    address = EncryptedTextField(blank=True)  # compartment placement_address
+    considerations = EncryptedJSONField(default=dict, blank=True)  # 11-A, by question
+    notes = EncryptedTextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "-started_on"])]
+
+    def __str__(self) -> str:
+        return f"placement {self.pk}"
+
+
+def current_placement(case: Case) -> Placement | None:
+    return case.placements.filter(ended_on__isnull=True).order_by("-started_on", "-pk").first()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from harborline.access import compartments as c
 from harborline.access.policy import Grant, require, require_edit, works_cases
@@ -31,9 +33,12 @@ from .models import (
     CaseTeamMember,
     ExternalReference,
     Note,
+    Placement,
+    PlacementKind,
     ReferenceKind,
     TeamRole,
     Youth,
+    current_placement,
 )
 from .selectors import case_for
 
@@ -175,11 +180,22 @@ def set_placement_address(*, actor: User, case_id: int, version: int, address: s
     require_edit(grant, c.Compartment.PLACEMENT_ADDRESS)
     if len(address) > 500:
         raise InvalidInput.field("address", "at most 500 characters")
-    check_bumped(
-        Case.objects.filter(pk=case.pk, version=version).update(
-            version=F("version") + 1, placement_address=address.strip()
+    check_bumped(Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1))
+    # The placements are the address's one home: this sets the current placement's address, or
+    # records a placement (kind not recorded, from today) when there is none.
+    current = current_placement(case)
+    if current is not None:
+        current.address = address.strip()
+        current.version += 1
+        current.save(update_fields=["address", "version"])
+    elif address.strip():
+        Placement.objects.create(
+            case=case,
+            kind=PlacementKind.UNKNOWN,
+            started_on=timezone.localtime(timezone=ZoneInfo(case.owner.time_zone)).date(),
+            address=address.strip(),
+            recorded_by=actor,
         )
-    )
     case.refresh_from_db()
     audit_case(actor, Action.UPDATE, case, case, grant, [c.Compartment.PLACEMENT_ADDRESS])
     return case
@@ -286,8 +302,6 @@ def set_status(*, actor: User, case_id: int, version: int, status: str, reason: 
     """Close a case (with a reason) or reopen it. Only its managers; a stale version is refused.
     Closing does not end shares or obligations: the owner decides those separately. A youth who
     returns to exploitation is not a reason to close (spec nv_service_delivery V9)."""
-    from django.utils import timezone
-
     from .models import CaseStatus
 
     case, grant = case_for(actor, case_id)

@@ -149,7 +149,7 @@ def _when(
     return at
 
 
-def _case_for_writing(actor: User, case_id: int | str) -> tuple[Case, Grant]:
+def case_for_writing(actor: User, case_id: int | str) -> tuple[Case, Grant]:
     case, grant = case_for(actor, case_id)
     require(grant, COMPARTMENT)
     return case, grant
@@ -223,7 +223,7 @@ def record_episode(
     reports to law enforcement and to NCMEC — due from `reported_missing_at`, when the agency
     learned the youth was missing. A credential anywhere in `social_media` refuses the whole
     report: nothing is stored."""
-    case, grant = _case_for_writing(actor, case_id)
+    case, grant = case_for_writing(actor, case_id)
     errors: list[FieldError] = []
     try:
         accounts = clean_social_media(social_media)

@@ -96,7 +96,7 @@ def dashboard(actor: User, *, scope: str = "mine") -> Dashboard:
     base = (
         _pending_for(actor, scope)
         .select_related("case__youth", "case__owner", "owner_org")
-        .defer(*(f"case__youth__{name}" for name in YOUTH_UNSHOWN), "case__placement_address")
+        .defer(*(f"case__youth__{name}" for name in YOUTH_UNSHOWN))
     )
     overdue = list(base.filter(due_at__lte=now).order_by("due_at")[:DASHBOARD_LIMIT])
     due_next = list(base.filter(due_at__gt=now).order_by("due_at")[:DASHBOARD_LIMIT])

@@ -51,7 +51,7 @@ def _expire(share_id: int, now: datetime) -> bool:
     )
     if not ended:
         return False
-    case = Case.objects.select_related("owner").defer("placement_address").get(pk=share.case_id)
+    case = Case.objects.select_related("owner").get(pk=share.case_id)
     record(
         actor=None,
         actor_email=SWEEP_ACTOR,

@@ -54,6 +54,8 @@ from harborline.cases.models import (
     CaseTeamMember,
     ExternalReference,
     Note,
+    Placement,
+    PlacementKind,
     ReferenceKind,
     TeamRole,
     Youth,
@@ -652,11 +654,25 @@ def _write(
                 opened_at=p.opened_at,
                 closed_at=p.closed_at,
                 opened_by_id=p.lead_id,
-                placement_address=p.placement_address,
                 latest_outcome=outcome,
             )
         )
     _bulk(Case, cases)
+    # The current placement holds the address (synthetic.missing adds kinds and history).
+    _bulk(
+        Placement,
+        [
+            Placement(
+                case=case,
+                kind=PlacementKind.UNKNOWN,
+                started_on=p.opened_at.date(),
+                address=p.placement_address,
+                recorded_by_id=p.lead_id,
+            )
+            for p, case in zip(plans, cases, strict=True)
+            if p.placement_address
+        ],
+    )
 
     # Screenings and their instrument responses.
     responses: list[InstrumentResponse] = []
