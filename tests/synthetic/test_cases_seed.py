@@ -13,10 +13,11 @@ from django.db import connection, transaction
 from harborline.access.models import BasisType, BreakGlass, Consent, Share
 from harborline.access.policy import grants_for
 from harborline.cases.models import Case, CaseTeamMember, Note, TeamRole, Youth
-from harborline.cases.selectors import case_detail, visible_cases
+from harborline.cases.selectors import visible_cases
 from harborline.crypto.fields import blind_index
 from harborline.people.models import Organization, User
 from harborline.protocols.packs import get_pack
+from harborline.response.casefile import case_detail
 from harborline.response.models import MdtMeeting, Obligation, Screening, Status
 from harborline.response.selectors import dashboard
 from harborline.sharing.services import consent_covering

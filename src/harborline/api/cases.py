@@ -17,6 +17,7 @@ from harborline.cases import selectors as case_reads
 from harborline.cases import services as cases
 from harborline.cases.models import TeamRole
 from harborline.people.roles import Role
+from harborline.response import casefile
 from harborline.response import selectors as response_reads
 from harborline.response import services as response
 from harborline.response.models import Obligation, Setting
@@ -127,7 +128,7 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[CaseCreated]:
     summary="A case: only the compartments you may see",
 )
 def get_case(request: HttpRequest, case_id: int) -> CaseOut:
-    detail = case_reads.case_detail(request.auth, case_id)  # type: ignore[attr-defined]
+    detail = casefile.case_detail(request.auth, case_id)  # type: ignore[attr-defined]
     case = detail.case
     return CaseOut(
         id=case.pk,

@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Q, QuerySet, TextField, Window
+from django.db.models.functions import Cast, RowNumber
 
 from harborline.access import compartments as c
 from harborline.access import policy
 from harborline.access.policy import NOT_FOUND, Grant, grant_for
-from harborline.audit.models import Action
-from harborline.audit.services import record, record_reads
+from harborline.audit.services import record_reads
 from harborline.crypto.fields import blind_index, decrypt
 from harborline.errors import NotFound
 from harborline.people.models import User
@@ -58,9 +57,10 @@ def case_for(actor: User, case_id: int | str) -> tuple[Case, Grant]:
 
 
 @dataclass
-class CaseDetail:
-    case: Case
-    grant: Grant
+class CaseSections:
+    """What the cases app itself holds of one case, one section per compartment the grant sees
+    (screenings and MDT meetings belong to `response`, which adds them: response/casefile.py)."""
+
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     team: list[CaseTeamMember] = field(default_factory=list)
 
@@ -75,21 +75,19 @@ def _note(n: Note) -> dict[str, Any]:
     }
 
 
-def case_detail(
-    actor: User,
-    case_id: int | str,
+def case_sections(
+    case: Case,
+    grant: Grant,
     *,
-    audit: bool = True,
     notes_per_compartment: int | None = None,
     all_notes_in: str = "",
-) -> CaseDetail:
-    """The case with one section per compartment the actor may see (NotFound otherwise). With
-    `notes_per_compartment`, each section holds only its latest notes (all of them for the
-    compartment `all_notes_in`) and says how many there are in `notes_total`: a page stays the
-    same size however long the case, in the same number of queries."""
-    from harborline.response.models import MdtMeeting, Screening
-
-    case, grant = case_for(actor, case_id)
+) -> CaseSections:
+    """The case's own record, for a caller that has the case and the actor's grant from
+    `case_for` and records the read itself: one section per compartment the grant sees, with
+    the youth's identity, contacts, placement address, external references, notes, and the
+    case team. With `notes_per_compartment`, each section holds only its latest notes (all of
+    them for the compartment `all_notes_in`) and says how many there are in `notes_total`, in
+    the same single query: a page stays the same size however long the case."""
     seen = [name for name in c.ALL if grant.sees(name)]
     sections: dict[str, dict[str, Any]] = {name: {} for name in seen}
     youth = case.youth
@@ -106,88 +104,39 @@ def case_detail(
         sections["contact"] = {"contacts": youth.contacts}
     if "placement_address" in sections:
         sections["placement_address"] = {"address": case.placement_address}
-    if "screening" in sections:
-        screenings = Screening.objects.filter(case=case).order_by("-identified_at")
-        sections["screening"] = {
-            "latest_outcome": case.latest_outcome or None,
-            "screenings": [
-                {
-                    "id": s.pk,
-                    "instrument": s.instrument,
-                    "pack": s.pack,
-                    "pack_version": s.pack_version,
-                    "outcome": s.outcome,
-                    "identified_by": s.identified_by,
-                    "identified_at": s.identified_at,
-                    "setting": s.setting,
-                    "urgent": s.urgent,
-                }
-                for s in screenings
-            ],
-        }
-    refs = [r for r in ExternalReference.objects.filter(case=case) if grant.sees(r.compartment)]
-    for r in refs:
+    for r in ExternalReference.objects.filter(case=case):
+        if r.compartment not in sections:
+            continue
         sections[r.compartment].setdefault("references", []).append(
             {"id": r.pk, "kind": r.kind, "value": r.value, "note": r.note}
         )
     notes = Note.objects.filter(case=case, compartment__in=seen)
     if notes_per_compartment is not None:
-        # Ids and compartments only (nothing decrypted), then the rows to show.
-        shown: list[int] = []
-        totals: dict[str, int] = {}
-        for pk, compartment in notes.order_by("-created_at", "-pk").values_list(
-            "pk", "compartment"
-        ):
-            totals[compartment] = totals.get(compartment, 0) + 1
-            if compartment == all_notes_in or totals[compartment] <= notes_per_compartment:
-                shown.append(pk)
-        for compartment, total in totals.items():
-            sections[compartment]["notes_total"] = total
-        notes = Note.objects.filter(pk__in=shown)
-    for n in notes.select_related("author", "author_org").order_by("-created_at", "-pk"):
-        sections[n.compartment].setdefault("notes", []).append(_note(n))
-    if "safety" in sections:
-        meetings = (
-            MdtMeeting.objects.filter(case=case)
-            .prefetch_related("attendees", "actions__owner")
-            .order_by("-held_at")
+        # Each compartment's latest notes and how many it has, ranked in the database: only
+        # the rows shown are read (and decrypted), whatever the length of the case.
+        notes = notes.annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("compartment")],
+                order_by=[F("created_at").desc(), F("pk").desc()],
+            ),
+            total=Window(Count("pk"), partition_by=[F("compartment")]),
         )
-        sections["safety"]["meetings"] = [
-            {
-                "id": m.pk,
-                "kind": m.kind,
-                "held_at": m.held_at,
-                "youth_participated": m.youth_participated,
-                "attendees": [u.email for u in m.attendees.all()],
-                "other_attendees": m.other_attendees,
-                "decisions": m.decisions,
-                "actions": [
-                    {
-                        "text": a.text,
-                        "owner": a.owner.email,
-                        "due_on": a.due_on,
-                        "done": a.done_at is not None,
-                    }
-                    for a in m.actions.all()
-                ],
-            }
-            for m in meetings
-        ]
-    team = list(
+        keep = Q(row__lte=notes_per_compartment)
+        notes = notes.filter(keep | Q(compartment=all_notes_in) if all_notes_in else keep)
+    for n in notes.select_related("author", "author_org").order_by("-created_at", "-pk"):
+        section = sections[n.compartment]
+        section.setdefault("notes", []).append(_note(n))
+        if notes_per_compartment is not None:
+            section["notes_total"] = n.total  # type: ignore[attr-defined]  # the window above
+    return CaseSections(sections=sections, team=case_team(case))
+
+
+def case_team(case: Case) -> list[CaseTeamMember]:
+    """The case's active team (for a caller that has the case from `case_for`)."""
+    return list(
         CaseTeamMember.objects.filter(case=case, active=True).select_related("organization", "user")
     )
-    if audit:
-        record(
-            actor=actor,
-            action=Action.VIEW,
-            obj=case,
-            owner_org=case.owner,
-            youth_id=case.youth_id,
-            compartments=seen,
-            purpose=grant.purpose,
-            legal_basis=grant.legal_basis,
-        )
-    return CaseDetail(case=case, grant=grant, sections=sections, team=team)
 
 
 def visible_cases(actor: User) -> QuerySet[Case]:

@@ -2,11 +2,21 @@
 
 from django.urls import URLPattern, path
 
-from .views import cases, cases_glass, cases_sharing
+from .views import (
+    cases_glass,
+    cases_list,
+    cases_meetings,
+    cases_obligations,
+    cases_page,
+    cases_record,
+    cases_screening,
+    cases_sharing,
+    cases_team,
+)
 
 urlpatterns: list[URLPattern] = [
-    path("cases/", cases.case_list, name="case_list"),
-    path("cases/new", cases.case_new, name="case_new"),
+    path("cases/", cases_list.case_list, name="case_list"),
+    path("cases/new", cases_list.case_new, name="case_new"),
     path("cases/break-glass", cases_glass.break_glass, name="break_glass"),
     path("cases/break-glass/reviews", cases_glass.reviews, name="break_glass_reviews"),
     path(
@@ -14,35 +24,35 @@ urlpatterns: list[URLPattern] = [
         cases_glass.review,
         name="break_glass_review",
     ),
-    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
-    path("cases/<int:case_id>/identity", cases.case_identity, name="case_identity"),
-    path("cases/<int:case_id>/placement", cases.case_placement, name="case_placement"),
-    path("cases/<int:case_id>/notes", cases.case_note, name="case_note"),
-    path("cases/<int:case_id>/references", cases.case_reference, name="case_reference"),
-    path("cases/<int:case_id>/team", cases.case_team_add, name="case_team_add"),
-    path("cases/<int:case_id>/status", cases.case_status, name="case_status"),
+    path("cases/<int:case_id>/", cases_page.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/identity", cases_record.case_identity, name="case_identity"),
+    path("cases/<int:case_id>/placement", cases_record.case_placement, name="case_placement"),
+    path("cases/<int:case_id>/notes", cases_record.case_note, name="case_note"),
+    path("cases/<int:case_id>/references", cases_record.case_reference, name="case_reference"),
+    path("cases/<int:case_id>/team", cases_team.case_team_add, name="case_team_add"),
+    path("cases/<int:case_id>/status", cases_record.case_status, name="case_status"),
     path(
         "cases/<int:case_id>/team/<int:member_id>/remove",
-        cases.case_team_remove,
+        cases_team.case_team_remove,
         name="case_team_remove",
     ),
     path(
         "cases/<int:case_id>/obligations/<int:obligation_id>/complete",
-        cases.obligation_complete,
+        cases_obligations.obligation_complete,
         name="obligation_complete",
     ),
     path(
         "cases/<int:case_id>/obligations/<int:obligation_id>/waive",
-        cases.obligation_waive,
+        cases_obligations.obligation_waive,
         name="obligation_waive",
     ),
-    path("cases/<int:case_id>/screen", cases.case_screen, name="case_screen"),
+    path("cases/<int:case_id>/screen", cases_screening.case_screen, name="case_screen"),
     path(
         "cases/<int:case_id>/screenings/<int:screening_id>",
-        cases.screening_result,
+        cases_screening.screening_result,
         name="case_screening",
     ),
-    path("cases/<int:case_id>/meetings/new", cases.case_meeting, name="case_meeting"),
+    path("cases/<int:case_id>/meetings/new", cases_meetings.case_meeting, name="case_meeting"),
     path("cases/<int:case_id>/sharing", cases_sharing.sharing, name="case_sharing"),
     path("cases/<int:case_id>/sharing/shares", cases_sharing.share_create, name="share_create"),
     path(
@@ -60,5 +70,5 @@ urlpatterns: list[URLPattern] = [
         cases_sharing.consent_revoke,
         name="consent_revoke",
     ),
-    path("obligations/", cases.obligations, name="obligations"),
+    path("obligations/", cases_obligations.obligations, name="obligations"),
 ]

@@ -7,13 +7,66 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils import timezone
 
 from harborline.access import compartments as c
 from harborline.access.models import BasisType, Consent, Share
+from harborline.errors import InvalidInput, NotFound
+from harborline.response.models import Status
+from harborline.response.services import OUTCOME_RESULT
 
 if TYPE_CHECKING:
     from harborline.people.models import User
+    from harborline.protocols.packs import Pack
+
+STATUS_LABELS = {
+    Status.OPEN: "Open",
+    Status.OVERDUE: "Overdue",
+    Status.DONE: "Done",
+    Status.WAIVED: "Waived",
+}
+
+
+def case_url(case_id: int, anchor: str = "") -> str:
+    return reverse("web:case_detail", args=[case_id]) + (f"#{anchor}" if anchor else "")
+
+
+def org_tz(actor: User) -> str:
+    membership = actor.membership_or_none
+    return membership.organization.time_zone if membership else "America/Los_Angeles"
+
+
+def naive(raw: str, field_name: str) -> datetime | None:
+    """A datetime-local value (no offset): the services read it in the owner's time zone."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput.field(field_name, "use a date and time like 2026-12-02 14:30") from None
+
+
+def outcome_label(pack: Pack | None, instrument: str, outcome: str) -> str:
+    """A screening outcome in the instrument's own words ('Confirmed')."""
+    if not outcome:
+        return ""
+    definition = pack.instruments.get(instrument) if pack else None
+    if definition is not None:
+        for res in definition.results:
+            if res.id == OUTCOME_RESULT:
+                for option in res.options:
+                    if option.value == outcome:
+                        return option.label
+    return outcome.replace("_", " ").capitalize()
+
+
+def instrument_title(pack: Pack | None, instrument: str) -> str:
+    try:
+        return pack.instrument(instrument).title if pack else instrument
+    except NotFound:
+        return instrument
 
 
 def local(value: datetime | None, tz_name: str, fmt: str = "%-d %b %Y, %H:%M %Z") -> str:
