@@ -33,7 +33,7 @@ def org_create(cli, *args: str):
     ("county", "pack", "region", "zone"),
     [
         ("spokane", "washington", "dshs-region-1", "America/Los_Angeles"),
-        ("dane", "wisconsin", "southern", "America/Chicago"),
+        ("dane", "wisconsin", "dcf-southern", "America/Chicago"),
     ],
 )
 def test_contract_org_create_in_a_washington_or_wisconsin_county(cli, county, pack, region, zone):
@@ -97,7 +97,7 @@ def test_qualified_washington_county_and_an_explicit_time_zone_win(cli, geograph
     org = Organization.objects.get(slug="w")
     assert (org.county.fips, org.region.slug, org.time_zone) == (
         "55131",
-        "southeastern",
+        "dcf-southeastern",
         "America/Denver",
     )
 

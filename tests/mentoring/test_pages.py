@@ -97,3 +97,27 @@ def test_analysts_do_not_see_the_program(program):
     client = client_for(UserFactory(role="analyst", org=org))
     assert client.get(reverse("web:mentoring")).status_code == 404
     assert client.get(reverse("web:on_call")).status_code == 404
+
+
+def test_a_shift_for_a_county_several_packs_have_is_saved_for_the_one_chosen(program, db):
+    """The form picks one county; its pack travels with it (`nevada/clark`), so a county name
+    that Washington and Wisconsin also have is never refused as ambiguous (decision 0039)."""
+    from harborline.protocols.geography import available_packs, load_geography
+    from harborline.protocols.models import County
+
+    for pack in available_packs():
+        load_geography(pack)
+    clark = County.objects.get(pack="nevada", slug="clark")
+    _, supervisor, a1, _ = program
+    response = client_for(supervisor).post(
+        reverse("web:shift_add"),
+        {
+            "advocate": a1.pk,
+            "starts_at": "2026-12-01T17:00",
+            "ends_at": "2026-12-02T08:00",
+            "county": clark.pk,
+            "phone": "775-555-0111",
+        },
+    )
+    assert response.status_code == 302, response.content
+    assert OnCallShift.objects.get().county == clark

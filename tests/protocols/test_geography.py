@@ -26,11 +26,11 @@ from .conftest import write_pack
 
 WASHINGTON_REGIONS = {"dshs-region-1": 20, "dshs-region-2": 6, "dshs-region-3": 13}
 WISCONSIN_REGIONS = {
-    "northern": 15,
-    "northeastern": 17,
-    "southern": 14,
-    "southeastern": 7,
-    "western": 19,
+    "dcf-northern": 15,
+    "dcf-northeastern": 17,
+    "dcf-southern": 14,
+    "dcf-southeastern": 7,
+    "dcf-western": 19,
 }
 # The eleven task-force regions the slides name (seed 002, L137-147), with their counties.
 TASK_FORCE_REGIONS = {
@@ -89,14 +89,14 @@ def test_every_county_with_fips_time_zone_and_region(name, count, state, zone, r
         ("washington", "whatcom", "53073", "dshs-region-2"),
         ("washington", "pierce", "53053", "dshs-region-3"),
         ("washington", "clark", "53011", "dshs-region-3"),
-        ("wisconsin", "dane", "55025", "southern"),
-        ("wisconsin", "milwaukee", "55079", "southeastern"),
-        ("wisconsin", "washington", "55131", "southeastern"),
-        ("wisconsin", "brown", "55009", "northeastern"),
-        ("wisconsin", "menominee", "55078", "northeastern"),
-        ("wisconsin", "marathon", "55073", "northern"),
-        ("wisconsin", "eau-claire", "55035", "western"),
-        ("wisconsin", "st-croix", "55109", "western"),
+        ("wisconsin", "dane", "55025", "dcf-southern"),
+        ("wisconsin", "milwaukee", "55079", "dcf-southeastern"),
+        ("wisconsin", "washington", "55131", "dcf-southeastern"),
+        ("wisconsin", "brown", "55009", "dcf-northeastern"),
+        ("wisconsin", "menominee", "55078", "dcf-northeastern"),
+        ("wisconsin", "marathon", "55073", "dcf-northern"),
+        ("wisconsin", "eau-claire", "55035", "dcf-western"),
+        ("wisconsin", "st-croix", "55109", "dcf-western"),
         ("nevada", "washoe", "32031", "northern"),
     ],
 )

@@ -246,11 +246,11 @@ def test_washington_lists(washington):
 def test_wisconsin_regions_are_dcf_regions(wisconsin):
     regions = wisconsin.section("geography.yaml").regions
     assert [r.slug for r in regions] == [
-        "northern",
-        "northeastern",
-        "southern",
-        "southeastern",
-        "western",
+        "dcf-northern",
+        "dcf-northeastern",
+        "dcf-southern",
+        "dcf-southeastern",
+        "dcf-western",
     ]
     assert all(r.source.startswith("derived:") and not r.kind for r in regions)
 

@@ -363,7 +363,7 @@ def shift_add(request: HttpRequest) -> HttpResponse:
             advocate=d["advocate"],
             starts_at=wall_clock(d["starts_at"], tz, "starts_at"),  # type: ignore[arg-type]
             ends_at=wall_clock(d["ends_at"], tz, "ends_at"),  # type: ignore[arg-type]
-            county=d["county"].slug if d["county"] else "",
+            county=d["county"].qualified if d["county"] else "",  # pack/slug: never ambiguous
             region=d["region"].slug if d["region"] else "",
             organization=d["organization"],
             phone=d["phone"],
