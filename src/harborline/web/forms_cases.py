@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
 
 from harborline.access import compartments as c
 from harborline.access.models import BasisType, ConsentKind, EvidenceKind, ReviewOutcome
@@ -18,6 +20,78 @@ from harborline.response.models import MeetingKind, Setting
 from harborline.response.services import IDENTIFIERS
 
 from .forms import UswdsMixin
+
+# --- rendering the case page's widgets -----------------------------------------------------------
+
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "email", "hidden", "date", "datetime", "number", "password")
+)
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    # django/forms/widgets/attrs.html
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        out.append(f" {conditional_escape(name)}")
+        if value is not True:
+            out.append(f'="{conditional_escape(value)}"')
+    return "".join(out)
+
+
+class WidgetRenderer(DjangoTemplates):
+    """Renders the widgets the case page's forms use (inputs, text areas, single selects) in
+    Python, to exactly the HTML of Django's own widget templates (django/forms/widgets/*.html;
+    tests/web/test_case_widgets.py compares them byte for byte), and everything else with those
+    templates. The case page shows some thirty fields, and the template engine rendering their
+    widgets was about a third of its time (bench/profile_case.py, docs/benchmarks.md)."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        if widget is None or widget.get("template_name") != template_name:
+            return super().render(template_name, context, request)
+        if template_name in INPUT_TEMPLATES:
+            value = widget["value"]
+            shown = "" if value is None else f' value="{conditional_escape(value)}"'
+            return (
+                f'<input type="{conditional_escape(widget["type"])}" '
+                f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+            )
+        if template_name == "django/forms/widgets/textarea.html":
+            text = conditional_escape(widget["value"]) if widget["value"] else ""
+            return (
+                f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+                f"\n{text}</textarea>"
+            )
+        if template_name == "django/forms/widgets/select.html" and not widget["attrs"].get(
+            "multiple"
+        ):
+            out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+            for group_name, group_choices, _index in widget["optgroups"]:
+                if group_name:
+                    out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+                for option in group_choices:
+                    out.append(
+                        f'\n  <option value="{conditional_escape(option["value"])}"'
+                        f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                    )
+                if group_name:
+                    out.append("\n  </optgroup>")
+            out.append("\n</select>")
+            return "".join(out).strip()
+        return super().render(template_name, context, request)
+
+
+WIDGETS = WidgetRenderer()
+
+
+class CasePageForm(UswdsMixin, forms.Form):
+    """A form shown on the case page: its widgets render through `WIDGETS`."""
+
+    default_renderer = WIDGETS
+
 
 # A service names some fields differently from the form (nested API names): map them here.
 FIELD_ALIASES = {
@@ -100,10 +174,12 @@ class IdentityForm(UswdsMixin, forms.Form):
 
 
 class EditIdentityForm(IdentityForm):
+    default_renderer = WIDGETS  # shown on the case page (CasePageForm)
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PlacementForm(UswdsMixin, forms.Form):
+class PlacementForm(CasePageForm):
     address = forms.CharField(
         label="Placement address",
         required=False,
@@ -113,7 +189,7 @@ class PlacementForm(UswdsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class NoteForm(UswdsMixin, forms.Form):
+class NoteForm(CasePageForm):
     text = forms.CharField(
         label="Note",
         max_length=20000,
@@ -122,7 +198,7 @@ class NoteForm(UswdsMixin, forms.Form):
     )
 
 
-class ReferenceForm(UswdsMixin, forms.Form):
+class ReferenceForm(CasePageForm):
     kind = forms.ChoiceField(label="Kind of number", choices=ReferenceKind.choices)
     value = forms.CharField(label="Number", max_length=100, required=False)
     note = forms.CharField(label="Note (optional)", max_length=200, required=False)
@@ -135,7 +211,7 @@ class ReferenceForm(UswdsMixin, forms.Form):
             field.choices = [(v, label) for v, label in ReferenceKind.choices if v in kinds]
 
 
-class TeamForm(UswdsMixin, forms.Form):
+class TeamForm(CasePageForm):
     organization = forms.ChoiceField(
         label="Organization",
         help_text="The owner and the organizations the case is shared with. To add another "
@@ -156,7 +232,7 @@ class TeamForm(UswdsMixin, forms.Form):
         field.choices = organizations
 
 
-class CompleteForm(UswdsMixin, forms.Form):
+class CompleteForm(CasePageForm):
     obligation = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     report_number = forms.CharField(label="Report number", max_length=100, required=False)
@@ -178,7 +254,7 @@ class CompleteForm(UswdsMixin, forms.Form):
         return {k: data[k] for k in ("report_number", "told", "told_at", "note") if data[k]}
 
 
-class WaiveForm(UswdsMixin, forms.Form):
+class WaiveForm(CasePageForm):
     obligation = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(

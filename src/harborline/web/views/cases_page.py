@@ -218,7 +218,10 @@ def case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[s
     placement_form = None
     if "placement_address" in detail.sections and grant.edits(c.Compartment.PLACEMENT_ADDRESS):
         placement_form = overrides.get("placement") or PlacementForm(
-            initial={"address": case.placement_address, "version": case.version}
+            initial={
+                "address": detail.sections["placement_address"]["address"],
+                "version": case.version,
+            }
         )
     ref_kinds = [k for k, comp in REFERENCE_COMPARTMENT.items() if grant.edits(comp)]
     reference_form = (
