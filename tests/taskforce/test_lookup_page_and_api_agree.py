@@ -125,3 +125,20 @@ def test_the_leadership_page_resolves_emails_by_the_same_rule(client, world, tf,
     )
     assert response.status_code == 422
     assert "no active Harborline account has this email" in response.content.decode()
+
+
+@pytest.mark.parametrize(("email", "errors", "kind"), EMAIL_CASES)
+def test_a_member_import_resolves_an_email_by_the_same_rule(
+    world, tf, coordinator, email, errors, kind
+):
+    from harborline.taskforce import imports
+    from tests.taskforce.test_imports import csv_bytes
+
+    upload = csv_bytes([["organization", "name", "email", "category"], ["", "", email, "cps"]])
+    try:
+        imports.import_members(actor=coordinator, taskforce=tf, upload=upload, filename="m.csv")
+    except imports.ImportRejected as rejected:
+        got = {p.column: p.message for p in rejected.problems}
+        assert errors is not None and got == {"name": errors["person_name"]}
+    else:
+        assert Member.objects.filter(taskforce=tf).latest("pk").kind == kind

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from harborline.errors import DomainError, InvalidInput
-from harborline.people.models import Organization, User
+from harborline.people.models import User
 from harborline.tabular import Column, RowError, read_table, write_table
 
 from . import services
@@ -139,29 +139,22 @@ def _member_from_row(
     slug = (values.get("organization") or "").strip()
     name = (values.get("name") or "").strip()
     email = (values.get("email") or "").strip().lower()
-    organization = user = None
-    if slug:
-        organization = Organization.objects.filter(slug=slug).first()
-        if organization is None:
-            plan.problems.append(RowError(row, "organization", f"No organization '{slug}'."))
-            return
-    elif email and (found := User.objects.filter(email=email, is_active=True).first()):
-        user = found
-    elif not name:
+    if not (slug or name or email):
         plan.problems.append(
             RowError(row, "name", "Give an organization, or a person's name or email.")
         )
         return
     try:
         with transaction.atomic():
+            # The short name and the email as written: the service resolves them, as it does
+            # for the page and the API (an email that is an active account's links it).
             member = services.add_member(
                 actor=actor,
                 taskforce=taskforce,
                 category=values["category"],
-                organization=organization,
-                user=user,
-                person_name=name if organization is None and user is None else "",
-                person_email=email if organization is None and user is None else "",
+                organization=slug or None,
+                person_name="" if slug else name,
+                person_email="" if slug else email,
                 since=values.get("since"),
                 until=values.get("until"),
                 protected=bool(values.get("protected")),
