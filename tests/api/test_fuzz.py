@@ -42,12 +42,23 @@ from schemathesis.specs.openapi.checks import (
 
 from harborline.access.models import Consent, Share
 from harborline.cases import services as cases
-from harborline.cases.models import Case
+from harborline.cases.models import Case, Placement
 from harborline.errors import InvalidInput
+from harborline.missing import placements as placing
+from harborline.missing import services as missing
+from harborline.missing.models import MissingEpisode
 from harborline.people import services as people
 from harborline.people.models import User
+from harborline.response import plans as plans
 from harborline.response import services as response
-from harborline.response.models import Obligation
+from harborline.response.models import (
+    Obligation,
+    OutcomeStatus,
+    PlanOutcome,
+    PlanTask,
+    SafetyPlan,
+    ServicePlan,
+)
 from harborline.sharing import services as access
 from harborline.taskforce import services as taskforce
 from harborline.taskforce.categories import check_category
@@ -102,6 +113,12 @@ MODELS: dict[str, Any] = {
     "share_id": Share,
     "taskforce_id": TaskForce,
     "meeting_id": Meeting,
+    "plan_id": ServicePlan,
+    "task_id": PlanTask,
+    "outcome_id": PlanOutcome,
+    "safety_plan_id": SafetyPlan,
+    "episode_id": MissingEpisode,
+    "placement_id": Placement,
 }
 
 
@@ -189,6 +206,22 @@ def seed() -> World:
             expires_at=later,
         )
         share_ids.append(share.pk)
+    # The first case has a service plan (two outcomes, one task each) and a safety plan.
+    service_plan = plans.create_service_plan(
+        actor=supervisor,
+        case_id=case_ids[0],
+        outcomes=[
+            {
+                "title": title,
+                "priority": i,
+                "tasks": [
+                    {"text": "A step", "target_on": "2027-01-15", "responsible": "Jordan Lee"}
+                ],
+            }
+            for i, title in enumerate(["Stable housing", "Back to school"], start=1)
+        ],
+    )
+    safety_plan = plans.record_safety_plan(actor=supervisor, case_id=case_ids[0], answers={})
     tf = taskforce.create_taskforce(
         actor=coordinator, name="Fuzz Regional", region="", pack="nevada", kind="regional"
     )
@@ -207,6 +240,31 @@ def seed() -> World:
         location="",
         agenda="",
     )
+    # Missing episodes (one returned, one still open) and placements on the seeded cases.
+    episode_ids, placement_ids = [], []
+    for i, case_id in enumerate(case_ids[:2]):
+        episode, _ = missing.record_episode(
+            actor=supervisor,
+            case_id=case_id,
+            last_seen_at=datetime.now(UTC) - timedelta(days=3),
+            reported_missing_at=datetime.now(UTC) - timedelta(days=3),
+            social_media=[{"platform": "Instagram", "account": "synthetic.youth"}],
+        )
+        if i == 0:
+            missing.record_return(
+                actor=supervisor,
+                episode_id=episode.pk,
+                returned_at=datetime.now(UTC) - timedelta(days=1),
+            )
+        episode_ids.append(episode.pk)
+        placement = placing.record_placement(
+            actor=supervisor,
+            case_id=case_id,
+            kind="foster_home",
+            started_on=(datetime.now(UTC) - timedelta(days=30)).date(),
+            address="1 Synthetic Way (not real)",
+        )
+        placement_ids.append(placement.pk)
     world.ids = {
         "case_id": case_ids,
         "obligation_id": obligation_ids,
@@ -214,6 +272,14 @@ def seed() -> World:
         "share_id": share_ids,
         "taskforce_id": [tf.pk],
         "meeting_id": [meeting.pk],
+        "episode_id": episode_ids,
+        "placement_id": placement_ids,
+        "plan_id": [service_plan.pk],
+        "task_id": list(
+            PlanTask.objects.filter(outcome__plan=service_plan).values_list("pk", flat=True)
+        ),
+        "outcome_id": list(service_plan.outcomes.values_list("pk", flat=True)),
+        "safety_plan_id": [safety_plan.pk],
         "member": [member.pk],
     }
     return world
@@ -393,8 +459,89 @@ def _training(body: dict[str, Any], world: World, case: Any) -> None:
         body["completed_on"] = "2025-03-01"
 
 
+def _assessment(body: dict[str, Any], world: World, case: Any) -> None:
+    """9-A answers pass the instrument's own schema (GET .../schema); it happened."""
+    body["answers"] = {}
+    _not_in_the_future(body, "assessed_at")
+
+
+def _safety_plan(body: dict[str, Any], world: World, case: Any) -> None:
+    """9-B answers pass the instrument's schema; a revision says what changed."""
+    body["answers"] = {}
+    if not str(body.get("changes") or "").strip():
+        body["changes"] = "Added a trusted contact"
+
+
+def _new_outcomes(body: dict[str, Any], world: World, case: Any) -> None:
+    """With the plan's active outcomes, at most four (a state the schema cannot say)."""
+    plan_id = case.path_parameters.get("plan_id")
+    active = PlanOutcome.objects.filter(plan_id=plan_id, status=OutcomeStatus.ACTIVE).count()
+    body["outcomes"] = body["outcomes"][: max(1, 4 - active)]
+    if active >= 4:
+        PlanOutcome.objects.filter(plan_id=plan_id).update(status=OutcomeStatus.ACHIEVED)
+
+
+def _outcome_status(body: dict[str, Any], world: World, case: Any) -> None:
+    """Bringing an outcome back keeps the plan at four active outcomes at most."""
+    if body.get("status") == "active":
+        body["status"] = "achieved"
+
+
+def _signature(body: dict[str, Any], world: World, case: Any) -> None:
+    """A team member gives a role on the team; the youth needs none."""
+    if not body.get("youth") and not str(body.get("role") or "").strip():
+        body["role"] = "CPS worker"
+
+
+def _review(body: dict[str, Any], world: World, case: Any) -> None:
+    _not_in_the_future(body, "held_at")
+
+
+def _episode(body: dict[str, Any], world: World, case: Any) -> None:
+    """It happened: last seen and reported in the past, reported after last seen."""
+    for name in ("last_seen_at", "reported_missing_at"):
+        _not_in_the_future(body, name)
+    if _parse(body["reported_missing_at"]) < _parse(body["last_seen_at"]):
+        body["reported_missing_at"] = body["last_seen_at"]
+
+
+def _now_after_the_episode(body: dict[str, Any], name: str) -> None:
+    """A return or debrief happens after the youth was last seen (or returned): now will do."""
+    body[name] = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+
+
+def _placement(body: dict[str, Any], world: World, case: Any) -> None:
+    """A placement starts between 1990 and a year from now, not before the current one."""
+    current = (
+        Placement.objects.filter(case_id=case.path_parameters.get("case_id"), ended_on=None)
+        .order_by("-started_on")
+        .first()
+    )
+    earliest = current.started_on.isoformat() if current else "1990-01-01"
+    if not (earliest <= body["started_on"] <= NOW.date().isoformat()):
+        body["started_on"] = NOW.date().isoformat()
+
+
+def _end_placement(body: dict[str, Any], world: World, case: Any) -> None:
+    """A placement ends after it started, by a year from now; the version is the current one."""
+    placement = Placement.objects.filter(pk=case.path_parameters.get("placement_id")).first()
+    if placement is None:
+        return
+    if not (placement.started_on.isoformat() <= body["ended_on"] <= NOW.date().isoformat()):
+        body["ended_on"] = NOW.date().isoformat()
+    if body.get("version") is not None:
+        body["version"] = placement.version
+    _not_in_the_future(body, "disrupted_at")
+
+
 OWNER = "fuzz-cw"
 RULES = {
+    "POST /api/v1/cases/{case_id}/safety-assessments": _assessment,
+    "POST /api/v1/cases/{case_id}/safety-plans": _safety_plan,
+    "POST /api/v1/service-plans/{plan_id}/outcomes": _new_outcomes,
+    "POST /api/v1/service-plans/{plan_id}/outcomes/{outcome_id}/status": _outcome_status,
+    "POST /api/v1/service-plans/{plan_id}/reviews": _review,
+    "POST /api/v1/service-plans/{plan_id}/signatures": _signature,
     "POST /api/v1/cases": _case,
     "PATCH /api/v1/cases/{case_id}/youth": lambda body, world, case: _date_of_birth(body),
     "POST /api/v1/cases/{case_id}/status": _status,
@@ -408,6 +555,21 @@ RULES = {
     "POST /api/v1/taskforces/{taskforce_id}/meetings": _taskforce_meeting,
     "POST /api/v1/taskforces/{taskforce_id}/meetings/{meeting_id}/attendance": _attendance,
     "POST /api/v1/training-records": _training,
+    "POST /api/v1/cases/{case_id}/missing-episodes": _episode,
+    "POST /api/v1/missing-episodes/{episode_id}/reports": (
+        lambda body, world, case: _not_in_the_future(body, "reported_at")
+    ),
+    "POST /api/v1/missing-episodes/{episode_id}/locate-efforts": (
+        lambda body, world, case: _not_in_the_future(body, "made_at")
+    ),
+    "POST /api/v1/missing-episodes/{episode_id}/return": (
+        lambda body, world, case: _now_after_the_episode(body, "returned_at")
+    ),
+    "POST /api/v1/missing-episodes/{episode_id}/debrief": (
+        lambda body, world, case: _now_after_the_episode(body, "held_at")
+    ),
+    "POST /api/v1/cases/{case_id}/placements": _placement,
+    "POST /api/v1/placements/{placement_id}/end": _end_placement,
 }
 
 

@@ -134,7 +134,7 @@ def test_event_obligations(obligations):
     safety = obligations["safety_assessment"]
     assert safety.trigger == "first_contact"
     # At first contact, within the 2 hours of the contact's safety work (issue 12; the source
-    # gives no hours, decision 0039).
+    # gives no hours, decision 0040).
     assert safety.due.hours == 2
     assert obligations["return_debrief"].trigger == "return"
     assert obligations["return_debrief"].due.at_event

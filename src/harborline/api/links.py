@@ -33,6 +33,18 @@ LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
         "BreakGlass": ("cases_break_glass", _CASE),
         "AddMissingEpisode": ("missing_add_episode", _CASE),
         "ListMissingEpisodes": ("missing_list_episodes", _CASE),
+        "AddSafetyAssessment": ("plans_add_assessment", _CASE),
+        "AddSafetyPlan": ("plans_add_safety_plan", _CASE),
+        "AddServicePlan": ("plans_add_service_plan", _CASE),
+    },
+    ("plans_add_service_plan", "201"): {
+        "GetServicePlan": ("plans_get_service_plan", {"plan_id": _ID}),
+        "AddOutcomes": ("plans_add_plan_outcomes", {"plan_id": _ID}),
+        "Sign": ("plans_sign", {"plan_id": _ID}),
+        "Review": ("plans_review", {"plan_id": _ID}),
+    },
+    ("plans_add_safety_plan", "201"): {
+        "GetSafetyPlan": ("plans_get_safety_plan", {"safety_plan_id": _ID}),
     },
     ("missing_add_episode", "201"): {
         "GetEpisode": ("missing_get_episode", {"episode_id": _ID}),

@@ -22,6 +22,7 @@ from .auth import BearerToken
 from .cases import router as cases_router
 from .links import add_links, parameter_enums
 from .missing import router as missing_router
+from .plans import router as plans_router
 from .problems import CONTENT_TYPE, from_domain_error, problem
 from .protocols import router as protocols_router
 from .schemas import Me, MeUpdate, Problem
@@ -192,5 +193,6 @@ def update_me(request: HttpRequest, payload: MeUpdate) -> Me:
 api.add_router("/", protocols_router)
 api.add_router("/", cases_router)
 api.add_router("/", missing_router)
+api.add_router("/", plans_router)
 api.add_router("/", taskforce_router)
 api.add_router("/", training_router)

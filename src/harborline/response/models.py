@@ -153,3 +153,175 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return f"action item {self.pk}"
+
+
+# --- Safety (9-A, 9-B) and the service plan (CISP), issue 12. All in the `safety` compartment. ---
+
+
+class AssessmentPoint(models.TextChoices):
+    """When safety is assessed (L3302-3310; spec nv_service_delivery §4.16)."""
+
+    INITIAL_CONTACT = "initial_contact", "At initial contact"
+    CISP_PLANNING = "cisp_planning", "During service planning"
+    SCHEDULED_MDT = "scheduled_mdt", "At a scheduled MDT"
+    CRISIS_OR_RETURN = "crisis_or_return", "After a crisis or a return from runaway"
+
+
+class SafetyAssessment(models.Model):
+    """A completed CSEC Safety Assessment (Resource 9-A) with its supplemental gang-related and
+    lethality parts: the answers and results live (encrypted) in the instrument response."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="safety_assessments"
+    )
+    response = models.OneToOneField(
+        "instruments.InstrumentResponse", on_delete=models.PROTECT, related_name="+"
+    )
+    pack = models.CharField(max_length=60)
+    pack_version = models.CharField(max_length=40)
+    point = models.CharField(max_length=20, choices=AssessmentPoint.choices)
+    assessed_at = models.DateTimeField()
+    issues_identified = models.BooleanField(default=False)
+    fulfilled = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "-assessed_at"])]
+
+    def __str__(self) -> str:
+        return f"safety assessment {self.pk}"
+
+
+class SafetyPlan(models.Model):
+    """One version of a youth's safety plan (Resource 9-B: before leaving, after leaving,
+    technology safety, contacts, signatures). A revision is a new row with the next number;
+    `changes` says what changed. `content` holds the 9-B answers, encrypted."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="safety_plans")
+    number = models.PositiveIntegerField()
+    content = EncryptedJSONField(default=dict)
+    changes = EncryptedTextField(blank=True)
+    youth_signed = models.BooleanField(default=False)
+    staff_signed = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="safety_plan_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"safety plan {self.pk}"
+
+
+class ServicePlan(models.Model):
+    """A youth's Comprehensive Individualized Service Plan (CISP): at most four active
+    prioritized outcomes, each with tasks. `version` counts revisions; each is kept as a
+    ServicePlanVersion with what changed."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="service_plans")
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_movement_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"service plan {self.pk}"
+
+
+class OutcomeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ACHIEVED = "achieved", "Achieved"
+    DROPPED = "dropped", "No longer a priority"
+
+
+class PlanOutcome(models.Model):
+    """An outcome for an underlying need. Marked achieved on its own (D4): finishing every task
+    does not achieve it."""
+
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="outcomes")
+    title = EncryptedTextField()
+    priority = models.PositiveSmallIntegerField()
+    youth_priority = models.BooleanField(default=False)  # the youth's own priority (V3)
+    status = models.CharField(
+        max_length=10, choices=OutcomeStatus.choices, default=OutcomeStatus.ACTIVE
+    )
+    status_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "pk"]
+
+    def __str__(self) -> str:
+        return f"plan outcome {self.pk}"
+
+
+class PlanTask(models.Model):
+    """An incremental step toward an outcome, with its target date, resource and the person
+    responsible for the warm handoff."""
+
+    outcome = models.ForeignKey(PlanOutcome, on_delete=models.CASCADE, related_name="tasks")
+    text = EncryptedTextField()
+    target_on = models.DateField()
+    resource = EncryptedTextField(blank=True)  # free text until the directory exists
+    responsible = EncryptedTextField()  # the person who links the youth to the resource
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["target_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"plan task {self.pk}"
+
+
+class PlanSignature(models.Model):
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="signatures")
+    plan_version = models.PositiveIntegerField()
+    name = EncryptedTextField()
+    role = models.CharField(max_length=60)  # "youth", or the member's role on the MDT
+    is_youth = models.BooleanField(default=False)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"plan signature {self.pk}"
+
+
+class ServicePlanVersion(models.Model):
+    """What the plan was at each version, and what changed."""
+
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = EncryptedJSONField(default=dict)
+    changes = EncryptedTextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="service_plan_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"service plan version {self.pk}"
+
+
+class PlanReview(models.Model):
+    """An MDT review of the plan: the D5 questions answered and kept, and the D4 result."""
+
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="reviews")
+    held_at = models.DateTimeField()
+    trigger = models.CharField(max_length=30)
+    answers = EncryptedJSONField(default=dict)  # question id -> {"needs_change": bool, "note"}
+    result = models.CharField(max_length=20)  # D4: goal_attained | progressing | not_progressing
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"plan review {self.pk}"

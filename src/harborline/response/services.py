@@ -52,6 +52,17 @@ if TYPE_CHECKING:
 IDENTIFIERS = (*OrgType.values, "school", "family", "self", "community_member", "other")
 OUTCOME_RESULT = "outcome"  # the instrument result that names the screening's outcome
 HIGH_RISK_KIND = "rescreen"
+# Instruments that are records of their own, not screenings (issue 12).
+NOT_SCREENINGS = {
+    "safety_assessment": (
+        "the CSEC Safety Assessment (9-A) is recorded as a safety assessment "
+        "(POST /cases/{id}/safety-assessments), not a screening"
+    ),
+    "safety_plan": (
+        "the Safety Planning Checklist (9-B) is recorded as a safety plan "
+        "(POST /cases/{id}/safety-plans), not a screening"
+    ),
+}
 
 
 @transaction.atomic
@@ -104,6 +115,8 @@ def record_screening(
     definition = pack.instrument(instrument)
     if not definition.about_youth:
         raise InvalidInput.field("instrument", f"{definition.title} is not a youth instrument")
+    if instrument in NOT_SCREENINGS:
+        raise InvalidInput.field("instrument", NOT_SCREENINGS[instrument])
     response = instruments.submit(
         actor=actor,
         pack=pack,

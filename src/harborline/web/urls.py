@@ -3,6 +3,7 @@ from django.urls import path
 from .urls_agreements import urlpatterns as agreements_patterns
 from .urls_cases import urlpatterns as cases_patterns
 from .urls_missing import urlpatterns as missing_patterns
+from .urls_plans import urlpatterns as plans_patterns
 from .urls_taskforce import urlpatterns as taskforce_patterns
 from .urls_training import urlpatterns as training_patterns
 from .views import audit, auth, home, mfa, protocols, session, users
@@ -36,4 +37,5 @@ urlpatterns = [
     ),
 ]
 urlpatterns += cases_patterns + taskforce_patterns + training_patterns + agreements_patterns
+urlpatterns += plans_patterns
 urlpatterns += missing_patterns
