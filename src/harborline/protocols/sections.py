@@ -153,6 +153,8 @@ TRIGGERS = (
     "danger_on_return",  # a returning youth says they are in danger now (9-G question 1)
     "placement_disruption",  # a youth's placement ends unplanned (disrupts)
     "high_risk_review",  # periodic while a youth remains high risk
+    "service_plan",  # a service plan is made or reviewed: the next scheduled review
+    "plan_no_movement",  # no outcome of the service plan has moved for the agency's weeks
     "sexual_assault",  # a sexual assault is disclosed or known
     "disclosure_in_custody",  # a disclosure to a medical or mental-health provider in custody
 )

@@ -34,6 +34,7 @@ from harborline.errors import NotFound
 from harborline.instruments.models import InstrumentResponse
 from harborline.people.models import Membership, Organization, User
 from harborline.people.roles import OrgType, Role
+from harborline.protocols.models import County, Region
 from harborline.protocols.sections import Requirement
 
 from . import permissions
@@ -668,3 +669,44 @@ def record_rows(actor: User, limit: int) -> list[dict[str, Any]]:
         }
         for r in records_visible(actor)[:limit]
     ]
+
+
+def agency_for(actor: User, slug: str) -> Organization:
+    """The organization with this short name if the actor may see its training compliance;
+    NotFound otherwise (and for no such organization), so existence does not leak."""
+    found = Organization.objects.select_related("county", "region").filter(slug=slug).first()
+    if found is None or not permissions.may_view_agency(actor, found):
+        raise NotFound()
+    return found
+
+
+def county_for(actor: User, county_id: int) -> County:
+    """A county whose compliance the actor may see (area roles); NotFound otherwise."""
+    found = County.objects.filter(pk=county_id).first() if 0 < county_id < 2**63 else None
+    if found is None or not permissions.may_view_area(actor):
+        raise NotFound()
+    return found
+
+
+def region_for(actor: User, region_id: int) -> Region:
+    """A region whose compliance the actor may see (area roles); NotFound otherwise."""
+    found = Region.objects.filter(pk=region_id).first() if 0 < region_id < 2**63 else None
+    if found is None or not permissions.may_view_area(actor):
+        raise NotFound()
+    return found
+
+
+def area_compliance(area: County | Region, pack: str) -> list[RequirementResult]:
+    """The requirements of `pack` for the active organizations of a county or a region (those
+    of a region's counties without a region of their own), at the area's level and above."""
+    levels: tuple[str, ...]
+    if isinstance(area, County):
+        orgs = Organization.objects.filter(county=area, is_active=True)
+        levels = ("county", "region", "state", "task_force")
+    else:
+        orgs = Organization.objects.filter(is_active=True).filter(
+            Q(region=area) | Q(region__isnull=True, county__region=area)
+        )
+        levels = ("region", "state", "task_force")
+    results = compliance_for(pack=pack, organizations=orgs, group_label=area.name)
+    return [r for r in results if r.scope in levels]

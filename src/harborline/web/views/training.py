@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -477,9 +476,7 @@ def compliance_taskforce(request: HttpRequest, taskforce_id: int) -> HttpRespons
 @require_GET
 def compliance_agency(request: HttpRequest, slug: str) -> HttpResponse:
     actor = _actor(request)
-    org = Organization.objects.select_related("county", "region").filter(slug=slug).first()
-    if org is None or not permissions.may_view_agency(actor, org):
-        raise Http404
+    org = selectors.agency_for(actor, slug)
     pack = _pack_param(request, _default_pack(org))
     results = selectors.compliance_for(pack=pack, organizations=[org])
     return _compliance_page(
@@ -490,40 +487,22 @@ def compliance_agency(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def compliance_county(request: HttpRequest, county_id: int) -> HttpResponse:
-    actor = _actor(request)
-    county = County.objects.filter(pk=county_id).first() if 0 < county_id < 2**63 else None
-    if county is None or not permissions.may_view_area(actor):
-        raise Http404
-    pack = _pack_param(request, county.pack)
-    orgs = Organization.objects.filter(county=county, is_active=True)
-    results = [
-        r
-        for r in selectors.compliance_for(pack=pack, organizations=orgs, group_label=county.name)
-        if r.scope in ("county", "region", "state", "task_force")
-    ]
-    return _compliance_page(
-        request, title=county.name, pack=pack, results=results, owner=None, pack_choice=True
-    )
+    county = selectors.county_for(_actor(request), county_id)
+    return _area_page(request, county)
 
 
 @login_required
 @require_GET
 def compliance_region(request: HttpRequest, region_id: int) -> HttpResponse:
-    actor = _actor(request)
-    region = Region.objects.filter(pk=region_id).first() if 0 < region_id < 2**63 else None
-    if region is None or not permissions.may_view_area(actor):
-        raise Http404
-    pack = _pack_param(request, region.pack)
-    orgs = Organization.objects.filter(is_active=True).filter(
-        Q(region=region) | Q(region__isnull=True, county__region=region)
-    )
-    results = [
-        r
-        for r in selectors.compliance_for(pack=pack, organizations=orgs, group_label=region.name)
-        if r.scope in ("region", "state", "task_force")
-    ]
+    region = selectors.region_for(_actor(request), region_id)
+    return _area_page(request, region)
+
+
+def _area_page(request: HttpRequest, area: County | Region) -> HttpResponse:
+    pack = _pack_param(request, area.pack)
+    results = selectors.area_compliance(area, pack)
     return _compliance_page(
-        request, title=region.name, pack=pack, results=results, owner=None, pack_choice=True
+        request, title=area.name, pack=pack, results=results, owner=None, pack_choice=True
     )
 
 
