@@ -23,7 +23,7 @@ from .models import (
     MentorAdvocate,
     OnCallShift,
 )
-from .permissions import Do, Scope, organization_filter, scope_for, sees_private
+from .permissions import Do, Scope, may_on, organization_filter, scope_for, sees_private
 
 if TYPE_CHECKING:
     from .models import ReadinessReview, SupervisionSession
@@ -328,3 +328,36 @@ def program_candidates(*, actor: User) -> QuerySet[User]:
     if scope != Scope.ANY:
         qs = qs.filter(membership__organization_id=actor.membership.organization_id)
     return qs.select_related("membership__organization").order_by("membership__role", "email")
+
+
+def advocate_page(*, actor: User, advocate: MentorAdvocate) -> dict[str, object]:
+    """What a mentor-advocate's page shows the actor: the roster row, the private parts
+    (readiness reviews) only to those who see them, the supervision log, the coming shifts,
+    and what the actor may do."""
+    private = sees_private(actor, advocate)
+    return {
+        "m": advocate,
+        "row": row_for(actor=actor, advocate=advocate),
+        "private": private,
+        "reviews": list(advocate.readiness_reviews.all()[:12]) if private else [],
+        "sessions": supervision_log(actor=actor, advocate=advocate),
+        "shifts": list(
+            advocate.shifts.filter(ends_at__gt=timezone.now()).select_related(
+                "county", "region", "organization"
+            )[:20]
+        ),
+        "may_manage": may_on(actor, Do.MANAGE, advocate),
+        "may_supervise": may_on(actor, Do.SUPERVISE, advocate),
+    }
+
+
+def shift_for(*, actor: User, shift_id: int) -> OnCallShift:
+    """An on-call shift the actor may change (schedule); NotFound otherwise."""
+    shift = (
+        OnCallShift.objects.select_related("advocate__user", "advocate__organization")
+        .filter(pk=shift_id)
+        .first()
+    )
+    if shift is None or not may_on(actor, Do.SCHEDULE, shift.advocate):
+        raise NotFound()
+    return shift

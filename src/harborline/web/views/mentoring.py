@@ -23,12 +23,11 @@ from harborline.mentoring.models import (
     CASELOAD_MAX,
     CASELOAD_MIN,
     MentorAdvocate,
-    OnCallShift,
     QualificationRoute,
     ReadinessReview,
     SupervisionSession,
 )
-from harborline.mentoring.permissions import Do, may_on, scope_for, sees_private
+from harborline.mentoring.permissions import Do, may_on, scope_for
 from harborline.people.models import Organization, User
 from harborline.protocols.models import County, Region
 
@@ -201,24 +200,11 @@ def advocate_add(request: HttpRequest) -> HttpResponse:
 def advocate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     advocate = _advocate(request, pk)
-    private = sees_private(actor, advocate)
-    now = timezone.now()
     return render(
         request,
         "web/mentoring/detail.html",
         {
-            "m": advocate,
-            "row": selectors.row_for(actor=actor, advocate=advocate),
-            "private": private,
-            "reviews": list(advocate.readiness_reviews.all()[:12]) if private else [],
-            "sessions": selectors.supervision_log(actor=actor, advocate=advocate),
-            "shifts": list(
-                advocate.shifts.filter(ends_at__gt=now).select_related(
-                    "county", "region", "organization"
-                )[:20]
-            ),
-            "may_manage": may_on(actor, Do.MANAGE, advocate),
-            "may_supervise": may_on(actor, Do.SUPERVISE, advocate),
+            **selectors.advocate_page(actor=actor, advocate=advocate),
             "tz": ZoneInfo(org_time_zone(request)),
         },
     )
@@ -382,13 +368,7 @@ def shift_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shift_remove(request: HttpRequest, shift_id: int) -> HttpResponse:
     actor = _actor(request)
-    shift = (
-        OnCallShift.objects.select_related("advocate__user", "advocate__organization")
-        .filter(pk=shift_id)
-        .first()
-    )
-    if shift is None or not may_on(actor, Do.SCHEDULE, shift.advocate):
-        raise Http404
+    shift = selectors.shift_for(actor=actor, shift_id=shift_id)
     services.remove_shift(actor=actor, shift=shift)
     messages.success(request, "Shift removed.")
     return redirect("web:on_call")
