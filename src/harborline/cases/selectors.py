@@ -65,6 +65,9 @@ class CaseSections:
     team: list[CaseTeamMember] = field(default_factory=list)
 
 
+NOTE_FIELDS = ("id", "compartment", "text", "created_at", "author__email", "author_org__name")
+
+
 def _note(n: Note) -> dict[str, Any]:
     return {
         "id": n.pk,
@@ -124,7 +127,8 @@ def case_sections(
         )
         keep = Q(row__lte=notes_per_compartment)
         notes = notes.filter(keep | Q(compartment=all_notes_in) if all_notes_in else keep)
-    for n in notes.select_related("author", "author_org").order_by("-created_at", "-pk"):
+    shown = notes.select_related("author", "author_org").only(*NOTE_FIELDS)
+    for n in shown.order_by("-created_at", "-pk"):
         section = sections[n.compartment]
         section.setdefault("notes", []).append(_note(n))
         if notes_per_compartment is not None:

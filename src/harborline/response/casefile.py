@@ -9,7 +9,7 @@ it showed."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Prefetch
 
@@ -20,12 +20,10 @@ from harborline.audit.services import record
 from harborline.cases.models import Case, CaseTeamMember
 from harborline.cases.selectors import case_for, case_sections
 from harborline.errors import NotFound
+from harborline.people.models import User
 from harborline.protocols.packs import Pack, get_pack
 
 from .models import ActionItem, MdtMeeting, Obligation, Screening
-
-if TYPE_CHECKING:
-    from harborline.people.models import User
 
 
 @dataclass
@@ -110,8 +108,13 @@ def _meetings(case: Case) -> list[dict[str, Any]]:
     meetings = (
         MdtMeeting.objects.filter(case=case)
         .prefetch_related(
-            "attendees",
-            Prefetch("actions", queryset=ActionItem.objects.select_related("owner")),
+            Prefetch("attendees", queryset=User.objects.only("id", "email")),
+            Prefetch(
+                "actions",
+                queryset=ActionItem.objects.select_related("owner").only(
+                    "id", "meeting_id", "text", "due_on", "done_at", "owner__email"
+                ),
+            ),
         )
         .order_by("-held_at")
     )
