@@ -21,6 +21,7 @@ from .models import (
     IN_FORCE_STATUSES,
     RENEWAL_ALERT_DAYS,
     Agreement,
+    Breach,
     Kind,
     Status,
 )
@@ -346,3 +347,12 @@ def detail(*, actor: User, agreement: Agreement) -> dict[str, Any]:
         "may_duties": may_on(actor, Do.DUTIES, agreement),
         "tz": ZoneInfo(agreement.time_zone),
     }
+
+
+def get_breach(*, agreement: Agreement, pk: int) -> Breach:
+    """A breach of this agreement (already read through get_agreement); NotFound for another
+    agreement's."""
+    breach = agreement.breaches.filter(pk=pk).first()
+    if breach is None:
+        raise NotFound()
+    return breach

@@ -23,6 +23,7 @@ from .models import (
     ActionItem,
     Attendance,
     AttendanceStatus,
+    CalendarFeed,
     Meeting,
     Member,
     ReportNarrative,
@@ -294,3 +295,22 @@ def action_item_owners(taskforce: TaskForce) -> list[tuple[str, str]]:
     for m in current_members(taskforce).filter(user__isnull=False, protected=False):
         people[m.user.pk] = m.user.full_name or m.user.email
     return [(str(pk), name) for pk, name in sorted(people.items(), key=lambda x: x[1])]
+
+
+def meeting_sheet(
+    actor: User, taskforce: TaskForce, meeting: Meeting
+) -> tuple[list[tuple[MemberRow, str]], list[ActionItem]]:
+    """A meeting's page: each current member (and anyone already on the sheet) with their
+    attendance status, as the actor may see them, and the meeting's action items by due date."""
+    sheet = attendance_sheet(meeting)
+    rows = [
+        (r, sheet.get(r.id, ""))
+        for r in member_rows(actor, taskforce)
+        if r.current or r.id in sheet
+    ]
+    return rows, list(meeting.action_items.select_related("owner").order_by("due"))
+
+
+def has_calendar_feed(user: User) -> bool:
+    """Whether the person has made a calendar address (the address itself is never stored)."""
+    return CalendarFeed.objects.filter(user=user).exists()

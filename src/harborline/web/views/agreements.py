@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from harborline.agreements import selectors, services
-from harborline.agreements.models import Agreement, Breach, Kind
+from harborline.agreements.models import Agreement, Kind
 from harborline.agreements.permissions import Do, may_on, scope_for
 from harborline.agreements.vocab import COMPARTMENT_LABELS, COMPARTMENTS, MOU_ELEMENTS, PURPOSES
 from harborline.errors import DomainError
@@ -513,9 +513,7 @@ def dsa_breach(request: HttpRequest, pk: int) -> HttpResponse:
 def dsa_cure(request: HttpRequest, pk: int, breach_id: int) -> HttpResponse:
     tz = org_time_zone(request)
     agreement = _agreement(request, pk)
-    breach = Breach.objects.filter(pk=breach_id, agreement=agreement).first()
-    if breach is None:
-        raise Http404
+    breach = selectors.get_breach(agreement=agreement, pk=breach_id)
 
     def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
         services.record_cure(

@@ -503,12 +503,7 @@ def _meeting_page(
     attendance_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    sheet = selectors.attendance_sheet(meeting)
-    rows = [
-        (r, sheet.get(r.id, ""))
-        for r in selectors.member_rows(actor, taskforce)
-        if r.current or r.id in sheet
-    ]
+    rows, actions = selectors.meeting_sheet(actor, taskforce, meeting)
     return render(
         request,
         "web/taskforce/meeting.html",
@@ -528,7 +523,7 @@ def _meeting_page(
             ),
             action_form=action_form
             or ActionItemForm(owners=selectors.action_item_owners(taskforce)),
-            actions=list(meeting.action_items.select_related("owner").order_by("due")),
+            actions=actions,
             attendance_error=attendance_error,
             today=timezone.localdate(),
         ),
@@ -793,15 +788,14 @@ def taskforce_calendar(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         raw = services.create_calendar_feed(actor=actor)
         link = request.build_absolute_uri(reverse("web:taskforce_ical", args=[raw]))
-    has_feed = hasattr(actor, "taskforce_feed")
-    try:
-        actor.taskforce_feed  # noqa: B018 - touches the reverse one-to-one
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
-        has_feed = False
     return render(
         request,
         "web/taskforce/calendar.html",
-        {"link": link, "has_feed": has_feed, "meetings": selectors.meetings_for_user(actor)[:20]},
+        {
+            "link": link,
+            "has_feed": selectors.has_calendar_feed(actor),
+            "meetings": selectors.meetings_for_user(actor)[:20],
+        },
     )
 
 
