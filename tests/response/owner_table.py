@@ -84,6 +84,10 @@ _MEDICAL = {
     "community_advocacy",
 }
 
+# Who monitors the service plan at the MDT (L4993-5062): the casework disciplines, mental health,
+# law enforcement, or the task force that structures the MDT.
+_PLAN_REVIEW = _CASEWORK | {"mental_health", "law_enforcement", "task_force"}
+
 
 def _by(owners: set[str], *, received: frozenset[str] = frozenset()) -> dict[str, str]:
     return {
@@ -111,6 +115,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     # (L1880-1884), as a caseworker.
     "safety_reassessment_on_return": _by(_CASEWORK),
     "rapid_response_on_danger": _by(_RAPID),
+    # The service plan's reviews (issue 12): the MDT members who carry casework, or the task
+    # force (L4993-5062); any other opener holds them to assign.
+    "plan_review": _by(_PLAN_REVIEW),
+    "plan_no_movement_review": _by(_PLAN_REVIEW),
     "placement_disruption_review": _by(
         {"child_welfare", "probation", "law_enforcement", "mental_health", "task_force"}
     ),

@@ -30,6 +30,8 @@ ALL_TRIGGERS = [
     "sexual_assault",
     "danger_on_return",
     "placement_disruption",
+    "service_plan",
+    "plan_no_movement",
 ]
 OWNER = Grant(compartments=frozenset({"screening"}), via="owner", is_owner=True)
 

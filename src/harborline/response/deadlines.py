@@ -29,6 +29,7 @@ from harborline.cases.models import Case
 
 from .clocks import fraction_point
 from .models import Obligation, Status
+from .plans import sweep_stalled_plans
 from .reminders import (
     BREACH,
     HALF,
@@ -98,6 +99,8 @@ def check_deadlines(*, now: datetime | None = None) -> SweepReport:
         # A cheap look first; the decision is taken again under the row lock.
         if stages_due(trigger_at, due, list(sent or []), now):
             _remind(pk, now, report)
+    # A service plan that has not moved for the agency's weeks gets a review (issue 12).
+    sweep_stalled_plans(now=now)
     return report
 
 

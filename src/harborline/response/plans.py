@@ -6,11 +6,13 @@ and appends to the audit chain; each read records that it was read."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -40,6 +42,7 @@ from .models import (
     ServicePlanVersion,
     Status,
 )
+from .services import start_obligations
 from .youth_copy import LANGUAGES, YouthCopy, build
 
 if TYPE_CHECKING:
@@ -74,6 +77,11 @@ D4_RESULTS = {
     "progressing": "Moving toward an incremental goal: the plan stays as it is",
     "not_progressing": "Not moving forward: revise the plan (task, resource or timeline)",
 }
+# The pack's triggers for plan reviews, and the obligations a review fulfils.
+SCHEDULED_TRIGGER = "service_plan"
+STALL_TRIGGER = "plan_no_movement"
+REVIEW_KINDS = ("plan_review", "plan_no_movement_review")
+STALL_WEEKS_DEFAULT = 6
 REVIEW_TRIGGERS = (
     "scheduled_cisp",
     "scheduled_safety_plan",
@@ -371,6 +379,10 @@ def create_service_plan(*, actor: User, case_id: int, outcomes: Any) -> ServiceP
         plan=plan, number=1, snapshot=_snapshot(plan), changes="First version", recorded_by=actor
     )
     audit_case(actor, Action.CREATE, plan, case, grant, [SAFETY])
+    # The first scheduled review (the pack's `service_plan` rules: 30 days by default).
+    start_obligations(
+        actor=actor, case=case, grant=grant, triggers=[SCHEDULED_TRIGGER], at=plan.created_at
+    )
     return plan
 
 
@@ -552,13 +564,12 @@ def review_plan(
     review = PlanReview.objects.create(
         plan=plan, held_at=at, trigger=trigger, answers=clean, result=result, recorded_by=actor
     )
-    for pending in case.obligations.pending().filter(kind=REVIEW_KIND):
+    for pending in case.obligations.pending().filter(kind__in=REVIEW_KINDS):
         _fulfil(pending, actor, f"Plan review {review.pk}")
+    # Monitoring starts again (L5057-5062): the next scheduled review runs from this one.
+    start_obligations(actor=actor, case=case, grant=grant, triggers=[SCHEDULED_TRIGGER], at=at)
     audit_case(actor, Action.CREATE, review, case, grant, [SAFETY])
     return review
-
-
-REVIEW_KIND = "plan_review"
 
 
 # --- the youth-safe copy of a safety plan ----------------------------------------------------
@@ -616,3 +627,48 @@ def plans_page(*, actor: User, case_id: int) -> PlansPage:
     )
     audit_case(actor, Action.VIEW, case, case, grant, [SAFETY])
     return page
+
+
+# --- no movement ---------------------------------------------------------------------------
+
+
+def stall_weeks() -> int:
+    """How many weeks without movement start a review (HARBORLINE_PLAN_STALL_WEEKS; 6)."""
+    value = getattr(settings, "HARBORLINE_PLAN_STALL_WEEKS", None) or os.environ.get(
+        "HARBORLINE_PLAN_STALL_WEEKS", ""
+    )
+    try:
+        weeks = int(value)
+    except (TypeError, ValueError):
+        return STALL_WEEKS_DEFAULT
+    return weeks if weeks > 0 else STALL_WEEKS_DEFAULT
+
+
+def sweep_stalled_plans(*, now: datetime | None = None) -> list[Obligation]:
+    """Start the pack's `plan_no_movement` review for every open case whose service plan has not
+    moved (no step done, no outcome added, achieved or changed) for `stall_weeks()`, once per
+    stall: not again until the plan moves. The deadline sweep runs this; the obligation's
+    wording puts the plan, not the youth, at fault (L5021-5025)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(weeks=stall_weeks())
+    started: list[Obligation] = []
+    stalled = ServicePlan.objects.filter(
+        last_movement_at__lte=cutoff, case__status="open"
+    ).select_related("case", "case__owner")
+    for plan in stalled:
+        flagged = Obligation.objects.filter(
+            case_id=plan.case_id,
+            kind="plan_no_movement_review",
+            created_at__gte=plan.last_movement_at,
+        ).exists()
+        if flagged:
+            continue
+        with transaction.atomic():
+            started += start_obligations(
+                actor=None,
+                case=plan.case,
+                grant=Grant(),
+                triggers=[STALL_TRIGGER],
+                at=now,
+            )
+    return started

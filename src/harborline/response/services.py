@@ -191,7 +191,7 @@ def _regional(case: Case) -> Callable[[str], Candidate | None]:
 
 def start_obligations(
     *,
-    actor: User,
+    actor: User | None,
     case: Case,
     grant: Grant,
     triggers: list[str],
