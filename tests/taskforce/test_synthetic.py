@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from harborline.people.models import User
-from harborline.synthetic import seed
 from harborline.reports import taskforce as reports
+from harborline.synthetic import seed
 from harborline.taskforce import selectors
 from harborline.taskforce.models import ActionItem, Member, TaskForce
 

@@ -1,5 +1,5 @@
-"""Housekeeping the periodic sweep (`harborline.config.cli.run_sweep`) runs for sharing: shares whose
-`expires_at` has passed are ended (`end_reason` "expired") and the ending is audited.
+"""Housekeeping the periodic sweep (`harborline.config.cli.run_sweep`) runs for sharing: shares
+whose `expires_at` has passed are ended (`end_reason` "expired") and the ending is audited.
 
 The access rule already ignores an expired share (`Share.objects.active()` compares
 `expires_at` with the time of the read), so this sweep does not open or close any access by
