@@ -224,3 +224,29 @@ def test_check_and_validate_pass_with_only_the_shipped_packs(cli, monkeypatch):
     assert result.code == 0, result.out
     assert result.out.splitlines() == [f"valid: {name} 1.0.0" for name in SHIPPED]
     assert "protocol pack" not in cli("check").err
+
+
+def test_a_packs_dir_that_cannot_hold_packs_is_reported_not_ignored(cli, tmp_path, monkeypatch):
+    """A typo in HARBORLINE_PACKS_DIRS, a pack's own folder given instead of its parent, or a
+    folder of pack files without pack.yaml would otherwise leave a pack silently missing."""
+    root = tmp_path / "packs"
+    (root / "lake-county").mkdir(parents=True)
+    (root / "lake-county" / "geography.yml").write_text("pack: lake-county\n", encoding="utf-8")
+    (root / "README.txt").write_text("notes\n", encoding="utf-8")
+    pack_itself = tmp_path / "single"
+    pack_itself.mkdir()
+    (pack_itself / "pack.yaml").write_text("pack: single\n", encoding="utf-8")
+    missing = tmp_path / "nowhere"
+    monkeypatch.setenv("HARBORLINE_PACKS_DIRS", f"{root},{pack_itself},{missing}")
+    reset_registry()
+    try:
+        result = cli("protocols", "validate")
+        assert result.code == 1
+        assert "lake-county/pack.yaml: (top): missing: every pack needs a manifest" in result.out
+        assert f"{pack_itself}: (top): HARBORLINE_PACKS_DIRS names a pack" in result.out
+        assert f"{missing}: (top): HARBORLINE_PACKS_DIRS: no such directory" in result.out
+        assert sorted(registry()) == SHIPPED
+        assert set(rejected()) == {root / "lake-county", pack_itself, missing}
+    finally:
+        monkeypatch.delenv("HARBORLINE_PACKS_DIRS")
+        reset_registry()

@@ -994,13 +994,12 @@ def cmd_protocols_validate(args: argparse.Namespace) -> int:
     """Check the packs in PATH(s), or every installed pack (the shipped ones and those in
     HARBORLINE_PACKS_DIRS) when none is given: each valid pack on a line, each problem of an
     invalid one as file: path: message, exit 1 if any pack is invalid."""
-    from harborline.protocols.packs import check_all, pack_dirs
+    from harborline.protocols.packs import check_all
 
     for given in args.paths:
         if not Path(given).is_dir():
             raise UsageError(f"{given}: no such directory", prog=f"{PROG} protocols validate")
-    paths = [Path(p) for p in args.paths] if args.paths else pack_dirs()
-    valid, invalid = check_all(paths)
+    valid, invalid = check_all([Path(p) for p in args.paths] if args.paths else None)
     for pack in valid.values():
         print(f"valid: {pack.name} {pack.version}")
     for path, problems in invalid.items():

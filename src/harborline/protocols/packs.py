@@ -202,18 +202,45 @@ def _check_screening_rules(pack: Pack, name: str) -> list[Problem]:
     return found
 
 
+def _extra_roots() -> list[Path]:
+    listed = os.environ.get("HARBORLINE_PACKS_DIRS", "").split(",")
+    return [Path(p.strip()) for p in listed if p.strip()]
+
+
+def _looks_like_pack(path: Path) -> bool:
+    return path.is_dir() and (
+        (path / "pack.yaml").is_file() or any(path.glob("*.yaml")) or any(path.glob("*.yml"))
+    )
+
+
 def pack_dirs() -> list[Path]:
     """The shipped packs, then those in HARBORLINE_PACKS_DIRS, read on each call (tests set it).
-    Read here rather than through `harborline.config.env`: protocols sits below config."""
-    listed = os.environ.get("HARBORLINE_PACKS_DIRS", "").split(",")
-    extra = [Path(p.strip()) for p in listed if p.strip()]
-    found: list[Path] = []
-    for root in [BUILTIN, *extra]:
-        found.extend(
-            sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
-            if root.is_dir()
-            else []
-        )
+    Read here rather than through `harborline.config.env`: protocols sits below config. In an
+    operator's directory, a folder holding YAML files but no pack.yaml counts too, so that its
+    missing manifest is reported rather than the folder silently skipped."""
+    found: list[Path] = sorted(p for p in BUILTIN.iterdir() if (p / "pack.yaml").is_file())
+    for root in _extra_roots():
+        if root.is_dir():
+            found.extend(sorted(p for p in root.iterdir() if _looks_like_pack(p)))
+    return found
+
+
+def root_problems() -> dict[Path, list[Problem]]:
+    """HARBORLINE_PACKS_DIRS entries that cannot hold packs: a path that is not a directory,
+    or a pack's own directory given instead of the directory that holds it."""
+    found: dict[Path, list[Problem]] = {}
+    for root in _extra_roots():
+        if not root.is_dir():
+            found[root] = [Problem(str(root), "", "HARBORLINE_PACKS_DIRS: no such directory")]
+        elif (root / "pack.yaml").is_file():
+            found[root] = [
+                Problem(
+                    str(root),
+                    "",
+                    "HARBORLINE_PACKS_DIRS names a pack; give the directory that holds packs "
+                    f"({root.parent})",
+                )
+            ]
     return found
 
 
@@ -229,7 +256,7 @@ def check_all(paths: list[Path] | None = None) -> tuple[dict[str, Pack], dict[Pa
     whose name an earlier directory already has is left out too (the shipped packs come first,
     so an operator's pack cannot silently replace one)."""
     loaded: dict[str, Pack] = {}
-    rejected: dict[Path, list[Problem]] = {}
+    rejected: dict[Path, list[Problem]] = root_problems() if paths is None else {}
     for path in pack_dirs() if paths is None else paths:
         try:
             pack = load_pack(path)
