@@ -293,16 +293,30 @@ def _migrate(*, quiet: bool) -> None:
     from django.core.management import call_command
 
     from harborline.protocols.geography import available_packs, load_geography
+    from harborline.protocols.versions import answers_that_no_longer_fit, record_definitions
 
     call_command("migrate", verbosity=0, interactive=False)
     loaded = []
     for pack in available_packs():
         regions, counties = load_geography(pack)
         loaded.append(f"{pack} ({regions} regions, {counties} counties)")
+    # Each pack version's instruments are kept, so older records keep their labels; stored
+    # answers a new version would refuse are listed, never changed (docs/protocol-packs.md).
+    _, changed = record_definitions()
+    for warning in changed:
+        print(f"{PROG} migrate: {warning}", file=sys.stderr)
+    misfits = answers_that_no_longer_fit()
     sealed = _seal_audit_chain()
     if not quiet:
         print("Database migrated.")
         print(f"Geography loaded: {', '.join(loaded) or 'no packs found'}.")
+        if misfits:
+            print(
+                f"{len(misfits)} stored response(s) do not fit the pack version now loaded; "
+                "nothing was changed (they keep the version that scored them):"
+            )
+            for misfit in misfits:
+                print(f"  {misfit}")
         print(sealed)
 
 

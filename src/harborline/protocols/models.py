@@ -69,3 +69,26 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pack} adopted by {self.county.qualified}"
+
+
+class InstrumentDefinition(models.Model):
+    """An instrument as a pack version defined it, recorded the first time that version loads
+    (`harborline migrate`), so a record made under an earlier version keeps that version's labels
+    after the pack is upgraded."""
+
+    pack = models.SlugField(max_length=63)
+    version = models.CharField(max_length=20)
+    instrument = models.SlugField(max_length=63)
+    definition = models.JSONField(help_text="The instrument as the pack version defined it.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pack", "instrument", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pack", "version", "instrument"], name="instrument_definition_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack} {self.version} {self.instrument}"
