@@ -60,6 +60,7 @@ def seed(
 
     from . import agreements, cases, mentoring, people, taskforce, training
     from .base import SCALES, Context
+    from .plans import build as build_plans
 
     if scale not in SCALES:
         raise InvalidInput.field("scale", f"{scale!r} is not one of: {', '.join(SCALES)}")
@@ -73,6 +74,7 @@ def seed(
             ctx.say(f"geography: loaded the {people.PACK} pack")
         logins = people.build(ctx)
         cases.build(ctx)
+        build_plans(ctx)
         taskforce.build(ctx)
         training.build(ctx)
         agreements.build(ctx)
