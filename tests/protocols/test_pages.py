@@ -336,3 +336,29 @@ def test_pages_use_no_inline_script_or_style(browser, sample_pack):
         page = html(browser.get(url))
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
         assert " style=" not in page and "<style" not in page, url
+
+
+def test_a_confirmation_keeps_the_labels_of_the_version_that_scored_it(browser, sample_pack):
+    """After an upgrade relabels a result's option, a response scored under the earlier version
+    is still shown with that version's words (issue 15, item 5)."""
+    import copy
+
+    from harborline.protocols.packs import reset_registry
+    from harborline.protocols.versions import record_definitions
+
+    from .conftest import SAMPLE_PACK, write_pack
+
+    record_definitions()
+    response = browser.post("/protocols/sample/survey/", {"intent": "submit", "useful": "yes"})
+    assert response.status_code == 302
+    files = copy.deepcopy(SAMPLE_PACK)
+    files["pack.yaml"]["version"] = "3.0.0"
+    verdict = next(r for r in files["instruments/survey.yaml"]["results"] if r["id"] == "verdict")
+    verdict["options"][0]["label"] = "Keep the course as it is"
+    write_pack(sample_pack.parent, files)
+    reset_registry()
+    record_definitions()
+    page = html(browser.get(response["Location"]))
+    assert "scored with sample version 2.3.4" in page
+    assert 'data-result="verdict">Keep the course</dd>' in page
+    assert "Keep the course as it is" not in page

@@ -22,6 +22,7 @@ from harborline.instruments.engine import evaluate
 from harborline.instruments.schema import Instrument
 from harborline.people.models import User
 from harborline.protocols.packs import Pack, get_pack, registry
+from harborline.protocols.versions import definition_for
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ def submitted(request: HttpRequest, pack: str, instrument: str, response_id: int
     stored = selectors.response_for(actor, response_id)
     if stored.pack != found.name or stored.instrument != definition.instrument:
         raise Http404
+    # Shown with the labels of the pack version that scored it, not today's (issue 15, item 5).
+    definition = definition_for(stored.pack, stored.pack_version, stored.instrument) or definition
     return render(
         request,
         "web/protocols/submitted.html",
