@@ -250,3 +250,20 @@ def test_a_packs_dir_that_cannot_hold_packs_is_reported_not_ignored(cli, tmp_pat
     finally:
         monkeypatch.delenv("HARBORLINE_PACKS_DIRS")
         reset_registry()
+
+
+def test_protocols_show_says_where_a_pack_applies(cli):
+    washington = cli("protocols", "show", "washington")
+    assert washington.code == 0, washington.err
+    assert "Geography: 39 counties in 3 regions" in washington.out
+    assert (
+        "  dshs-region-2: DSHS Region 2 (northwest Washington; DCYF Regions 3 and 4) (6 counties)"
+        in (washington.out)
+    )
+    assert "also, task force regions: Yakima task-force region" in washington.out
+    wisconsin = cli("protocols", "show", "wisconsin")
+    assert "Geography: 72 counties in 5 regions" in wisconsin.out
+    county = cli("protocols", "show", "county-protocol")
+    assert (
+        "Geography: adopted by a county (harborline protocols adopt county-protocol" in county.out
+    )

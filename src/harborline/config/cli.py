@@ -953,8 +953,21 @@ def cmd_protocols_show(args: argparse.Namespace) -> int:
         for named in lists.lists:
             print(f"  {named.id}: {named.title} ({len(named.entries)} entries)")
     geography = pack.section("geography.yaml")
-    if geography is not None:
-        print(f"\nGeography: {len(geography.regions)} regions, {len(geography.counties)} counties")
+    if geography is not None and geography.adoption:
+        print(
+            f"\nGeography: adopted by a county ({PROG} protocols adopt {pack.name} --county "
+            "PACK/COUNTY)"
+        )
+    elif geography is not None:
+        counted = [r for r in geography.regions if not r.kind]
+        print(f"\nGeography: {len(geography.counties)} counties in {len(counted)} regions")
+        for region in counted:
+            inside = sum(c.region == region.slug for c in geography.counties)
+            print(f"  {region.slug}: {region.name} ({inside} counties)")
+        others = [r for r in geography.regions if r.kind]
+        for kind in sorted({r.kind for r in others}):
+            named = ", ".join(r.name for r in others if r.kind == kind)
+            print(f"  also, {kind.replace('_', ' ')} regions: {named}")
     return 0
 
 
