@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from harborline.access import policy
 from harborline.audit.models import Action, AuditEvent
 from harborline.people.models import User
 from harborline.people.roles import Role
@@ -41,13 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-seq")[:RECENT]
     )
     role = membership.role if membership else ""
-    works_cases = role in (
-        Role.CASEWORKER,
-        Role.SUPERVISOR,
-        Role.MENTOR_ADVOCATE,
-        Role.COORDINATOR,
-        Role.ORG_ADMIN,
-    )
+    works_cases = policy.works_cases(user)
     due = response_reads.counts(user, scope="mine") if works_cases else None
     return render(
         request,
