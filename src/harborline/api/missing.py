@@ -272,22 +272,22 @@ class EffortIn(Strict):
     outcome: str = Field(default="", max_length=2000)
 
 
-class IdOut(Schema):
+class EffortCreated(Schema):
     id: int
 
 
 @router.post(
     "/missing-episodes/{episode_id}/locate-efforts",
-    response={201: IdOut, **ERRORS},
+    response={201: EffortCreated, **ERRORS},
     summary="Log an effort to locate the youth",
 )
-def add_effort(request: HttpRequest, episode_id: int, payload: EffortIn) -> Status[IdOut]:
+def add_effort(request: HttpRequest, episode_id: int, payload: EffortIn) -> Status[EffortCreated]:
     effort = services.add_locate_effort(
         actor=request.auth,  # type: ignore[attr-defined]
         episode_id=episode_id,
         **payload.model_dump(),
     )
-    return Status(201, IdOut(id=effort.pk))
+    return Status(201, EffortCreated(id=effort.pk))
 
 
 class ReturnIn(Strict):
@@ -350,7 +350,7 @@ class DebriefIn(Strict):
     led_by_organization: str = Field(
         default="",
         description="Their organization's slug, if any (it may be another organization).",
-        json_schema_extra={"anyOf": [ORGANIZATION_SLUG, {"const": ""}]},
+        json_schema_extra=ORGANIZATION_SLUG,
     )
     youth_refused: bool = False
     in_danger_now: Literal["", "yes", "no"] = Field(
@@ -402,7 +402,7 @@ class ConsiderationsIn(Strict):
     fit_mdt_coordination_notes: str = Field(default="", max_length=2000)
 
 
-class PlacementIn(Strict):
+class NewPlacementIn(Strict):
     kind: Literal[tuple(PlacementKind.values)] = Field(  # type: ignore[valid-type] - the kinds are data
         description="foster_home, group_home, shelter, ... (unknown: not recorded)."
     )
@@ -451,7 +451,9 @@ def _placement(row: PlacementRow) -> PlacementOut:
     summary="Record a placement: it becomes the current one",
     tags=["placements"],
 )
-def add_placement(request: HttpRequest, case_id: int, payload: PlacementIn) -> Status[PlacementOut]:
+def add_placement(
+    request: HttpRequest, case_id: int, payload: NewPlacementIn
+) -> Status[PlacementOut]:
     data = payload.model_dump()
     placement = placements.record_placement(
         actor=request.auth,  # type: ignore[attr-defined]

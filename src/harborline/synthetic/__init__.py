@@ -58,7 +58,7 @@ def seed(
     from harborline.protocols.geography import load_geography
     from harborline.protocols.models import County
 
-    from . import agreements, cases, mentoring, people, taskforce, training
+    from . import agreements, cases, mentoring, missing, people, taskforce, training
     from .base import SCALES, Context
     from .plans import build as build_plans
 
@@ -75,6 +75,7 @@ def seed(
         logins = people.build(ctx)
         cases.build(ctx)
         build_plans(ctx)
+        missing.build(ctx)
         taskforce.build(ctx)
         training.build(ctx)
         agreements.build(ctx)
