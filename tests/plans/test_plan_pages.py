@@ -85,3 +85,36 @@ def test_without_safety_the_page_is_refused(world, make_org, make_user):
     assert client.get(f"/cases/{world.case_id}/plans/").status_code == 403
     stranger = _client(make_user(make_org("probation"), "caseworker"))
     assert stranger.get(f"/cases/{world.case_id}/plans/").status_code == 404
+
+
+def test_record_a_9a_and_the_9b_through_the_pages(world):
+    from datetime import UTC, datetime, timedelta
+
+    from harborline.response.models import Obligation, SafetyAssessment, SafetyPlan, Status
+
+    from .conftest import screen_confirmed
+
+    screen_confirmed(world, (datetime.now(UTC) - timedelta(minutes=30)).isoformat())
+    client = _client(world.caseworker)
+    base = f"/cases/{world.case_id}/plans/"
+    form = client.get(base + "safety-assessment/new")
+    assert form.status_code == 200 and "Supplemental: lethality assessment" in form.content.decode()
+    r = client.post(
+        base + "safety-assessment/new", {"point": "initial_contact", "trafficker_weapons": "maybe"}
+    )
+    assert r.status_code == 422 and "form-errors" in r.content.decode()
+    r = client.post(
+        base + "safety-assessment/new",
+        {"point": "initial_contact", "trafficker_weapons": "unknown"},
+    )
+    assert r.status_code == 302
+    assert SafetyAssessment.objects.filter(case_id=world.case_id).count() == 1
+    ob = Obligation.objects.get(case_id=world.case_id, kind="safety_assessment")
+    assert ob.status == Status.DONE
+    assert client.post(base + "safety-plan/new", {}).status_code == 302
+    r = client.post(base + "safety-plan/new", {})
+    assert r.status_code == 422 and "say what changed" in r.content.decode()
+    r = client.post(base + "safety-plan/new", {"changes": "New trusted contact"})
+    assert r.status_code == 302
+    assert list(SafetyPlan.objects.values_list("number", flat=True).order_by("number")) == [1, 2]
+    assert client.get(base + "nothing/new").status_code == 404

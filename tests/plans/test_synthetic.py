@@ -20,7 +20,7 @@ from harborline.synthetic import seed
 
 def _rows() -> list[tuple]:
     return sorted(
-        (p.case_id, p.version, tuple((o.title, o.priority, o.status) for o in p.outcomes.all()))
+        (p.version, tuple((o.title, o.priority, o.status) for o in p.outcomes.all()))
         for p in ServicePlan.objects.prefetch_related("outcomes")
     )
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from harborline.audit.models import AuditEvent
+from harborline.errors import InvalidInput
 from harborline.response import plans
 from harborline.response.youth_copy import build, pdf
 from tests.factories import give_totp_device, sign_in
@@ -102,9 +103,11 @@ def test_page_and_pdf(world, plan_id, lang):
 
 
 def test_unknown_language_is_refused(world, plan_id):
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(InvalidInput) as raised:
         plans.youth_copy(actor=world.caseworker, plan_id=plan_id, lang="fr")
-    assert getattr(raised.value, "status", None) == 422
+    assert [e.field for e in raised.value.errors] == ["lang"]
+    client = _page_client(world.caseworker)
+    assert client.get(f"/safety-plans/{plan_id}/youth-copy.pdf?lang=fr").status_code == 422
 
 
 def test_without_safety_the_copy_is_refused(world, plan_id, make_org, make_user):

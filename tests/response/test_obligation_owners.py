@@ -145,3 +145,31 @@ def test_an_obligation_already_pending_is_not_started_twice(db) -> None:
         actor=actor, case=case, grant=OWNER, triggers=["reasonable_cause"], at=AT
     )
     assert again == []
+
+
+def test_every_started_obligation_is_in_the_audit_log(db):
+    """Many obligations at once (and long ids) still fit the audit record's object id: the ids
+    are split over as many records as they need (PostgreSQL refused the one long record)."""
+    from harborline.audit.models import AuditEvent
+
+    opener = f.org("law_enforcement")
+    actor = f.user(opener, "caseworker")
+    case = f.case(actor, notes=False)
+    # Long ids, as on a database that has been running a while (SQLite continues after them).
+    Obligation.objects.create(
+        pk=10**12,
+        case=case,
+        pack="nevada",
+        kind="x",
+        title="x",
+        trigger="x",
+        trigger_at=AT,
+        due_at=AT,
+        owner_org=opener,
+        owner_role="caseworker",
+    ).delete()
+    made = list(_start(case, actor).values())
+    events = AuditEvent.objects.filter(object_type="response.obligation")
+    logged = [int(i) for e in events for i in e.object_id.split(",")]
+    assert sorted(logged) == sorted(o.pk for o in made)
+    assert all(len(e.object_id) <= 64 for e in events)

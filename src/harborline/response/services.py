@@ -240,23 +240,37 @@ def start_obligations(
             }
         obligation.save()
         created.append(obligation)
-    if created:
+    # One audit record per run of ids that fits the record's object id (64 characters).
+    for chunk in _id_chunks(created):
         record(
             actor=actor,
             action=Action.CREATE,
             object_type="response.obligation",
-            object_id=",".join(str(o.pk) for o in created),
+            object_id=",".join(str(o.pk) for o in chunk),
             owner_org=case.owner,
             youth_id=case.youth_id,
             purpose=grant.purpose,
             legal_basis=grant.legal_basis,
             detail={
-                "kinds": [o.kind for o in created],
+                "kinds": [o.kind for o in chunk],
                 "screening": screening.pk if screening else None,
-                "owners": {o.kind: o.owner_org_id for o in created},
+                "owners": {o.kind: o.owner_org_id for o in chunk},
             },
         )
     return created
+
+
+def _id_chunks(rows: list[Obligation], limit: int = 64) -> list[list[Obligation]]:
+    chunks: list[list[Obligation]] = []
+    length = 0
+    for row in rows:
+        size = len(str(row.pk)) + 1
+        if not chunks or length + size - 1 > limit:
+            chunks.append([])
+            length = 0
+        chunks[-1].append(row)
+        length += size
+    return chunks
 
 
 def _close(

@@ -8,6 +8,11 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:case_id>/plans/", pl.case_plans, name="case_plans"),
     path("cases/<int:case_id>/plans/outcome", pl.plan_outcome, name="plan_outcome"),
     path(
+        "cases/<int:case_id>/plans/<slug:what>/new",
+        pl.record_instrument,
+        name="plan_record_instrument",
+    ),
+    path(
         "cases/<int:case_id>/plans/<int:plan_id>/tasks/<int:task_id>/done",
         pl.plan_task_done,
         name="plan_task_done",

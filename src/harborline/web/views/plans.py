@@ -14,7 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from harborline.errors import DomainError, FieldError, Forbidden, NotFound
+from harborline.instruments import forms as instrument_forms
+from harborline.protocols.packs import get_pack
 from harborline.response import plans as services
+from harborline.response.models import AssessmentPoint
 from harborline.response.youth_copy import TEXT, pdf
 
 from ._util import actor as _actor
@@ -271,3 +275,65 @@ def youth_copy_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- recording a 9-A or a 9-B with the instrument's own form --------------------------------
+
+RECORDS = {
+    "safety-assessment": services.ASSESSMENT_INSTRUMENT,
+    "safety-plan": services.PLAN_INSTRUMENT,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_instrument(request: HttpRequest, case_id: int, what: str) -> HttpResponse:
+    """The 9-A (a safety assessment) or the 9-B (a new safety-plan version), as the pack's
+    instrument form; the engine's messages beside the fields."""
+    actor = _actor(request)
+    if what not in RECORDS:
+        raise NotFound("No such page.")
+    page = services.plans_page(actor=actor, case_id=case_id)
+    case = page.case
+    definition = get_pack(case.pack).instrument(RECORDS[what])
+    tz = case.owner.time_zone
+    answers: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    status = 200
+    point = request.POST.get("point", AssessmentPoint.INITIAL_CONTACT)
+    changes = request.POST.get("changes", "")
+    if request.method == "POST":
+        answers = instrument_forms.answers_from(definition, request.POST, time_zone=tz)
+        try:
+            if what == "safety-assessment":
+                services.record_safety_assessment(
+                    actor=actor, case_id=case_id, answers=answers, point=point
+                )
+            else:
+                services.record_safety_plan(
+                    actor=actor, case_id=case_id, answers=answers, changes=changes
+                )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as problem:
+            status = problem.status
+            errors = problem.errors or [FieldError("", problem.detail)]
+        else:
+            return _back(case_id)
+    sections, summary = instrument_forms.build(definition, answers, errors)
+    return render(
+        request,
+        "web/plans/record_instrument.html",
+        {
+            "case_id": case_id,
+            "what": what,
+            "instrument": definition,
+            "sections": sections,
+            "error_summary": summary,
+            "points": AssessmentPoint.choices,
+            "point": point,
+            "changes": changes,
+            "revision": what == "safety-plan" and bool(page.safety_plans),
+        },
+        status=status,
+    )
