@@ -403,7 +403,7 @@ class ConsiderationsIn(Strict):
 
 
 class NewPlacementIn(Strict):
-    kind: Literal[tuple(PlacementKind.values)] = Field(  # type: ignore[valid-type] - the kinds are data
+    kind: Literal[tuple(PlacementKind.values)] = Field(  # type: ignore[valid-type]  # the kinds are data
         description="foster_home, group_home, shelter, ... (unknown: not recorded)."
     )
     started_on: date = Field(description="From 1990 to a year from now.")

@@ -33,7 +33,7 @@ class LocalTime(forms.CharField):
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
-    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]  # a datetime, not text
         text = super().to_python(value)
         if not text:
             return None
@@ -72,7 +72,7 @@ _SocialFields = type(
 )
 
 
-class EpisodeForm(UswdsMixin, _SocialFields):  # type: ignore[misc,valid-type] - built above
+class EpisodeForm(UswdsMixin, _SocialFields):  # type: ignore[misc,valid-type]  # built with type() above
     last_seen_at = LocalTime(label="Last seen (date and time)")
     reported_missing_at = LocalTime(
         label="When your agency learned the youth was missing",
@@ -354,7 +354,7 @@ def _fit_fields() -> dict[str, forms.Field]:
 _FitFields = type("_FitFields", (forms.Form,), _fit_fields())
 
 
-class PlacementForm(UswdsMixin, _FitFields):  # type: ignore[misc,valid-type] - built above
+class PlacementForm(UswdsMixin, _FitFields):  # type: ignore[misc,valid-type]  # built with type() above
     kind = forms.ChoiceField(label="Kind of placement", choices=PlacementKind.choices)
     started_on = forms.DateField(label="Started on", widget=forms.DateInput(attrs={"type": "date"}))
     address = _text(
