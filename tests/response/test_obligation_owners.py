@@ -173,3 +173,15 @@ def test_every_started_obligation_is_in_the_audit_log(db):
     logged = [int(i) for e in events for i in e.object_id.split(",")]
     assert sorted(logged) == sorted(o.pk for o in made)
     assert all(len(e.object_id) <= 64 for e in events)
+
+
+def test_the_api_shows_an_obligation_to_assign(db):
+    from tests.cases.conftest import Api
+
+    court = f.org("juvenile_court")
+    actor = f.user(court, "caseworker")
+    case = f.case(actor, notes=False)
+    _start(case, actor)
+    rows = {o["kind"]: o for o in Api(actor).get(f"/cases/{case.pk}/obligations").json()}
+    assert rows["missing_report_ncmec"]["to_assign"] is True
+    assert rows["missing_report_ncmec"]["owner_org"] == court.slug

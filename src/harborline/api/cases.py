@@ -261,6 +261,7 @@ class ObligationOut(Schema):
     status: str
     owner_org: str
     owner_role: str
+    to_assign: bool = False  # no organization the rule names is on the case (decision 0038)
     trigger: str
     trigger_at: datetime
     version: int
@@ -284,6 +285,7 @@ def _obligation(o: Obligation) -> ObligationOut:
         status=response_reads.status_now(o),
         owner_org=o.owner_org.slug,
         owner_role=o.owner_role,
+        to_assign=o.to_assign,
         trigger=o.trigger,
         trigger_at=o.trigger_at,
         version=o.version,
