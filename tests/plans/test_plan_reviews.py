@@ -80,3 +80,17 @@ def test_no_movement_starts_one_review_of_the_plan(world, settings):
 def test_a_bad_setting_falls_back_to_six_weeks(settings):
     settings.HARBORLINE_PLAN_STALL_WEEKS = "soon"
     assert stall_weeks() == 6
+
+
+def test_the_plan_asks_for_a_safety_reassessment_that_a_9a_answers(world):
+    """Safety is assessed during service planning and at every scheduled MDT (L3302-3307)."""
+    _plan(world)
+    (pending,) = _reviews(world, "safety_assessment_at_review")
+    assert pending.due_at - pending.trigger_at == timedelta(days=30)
+    r = world.client.post(
+        f"/cases/{world.case_id}/safety-assessments", {"answers": {}, "point": "cisp_planning"}
+    )
+    assert r.status_code == 201
+    assert [o["kind"] for o in r.json()["fulfilled"]] == ["safety_assessment_at_review"]
+    pending.refresh_from_db()
+    assert pending.status == Status.DONE

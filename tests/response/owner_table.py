@@ -119,6 +119,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     # force (L4993-5062); any other opener holds them to assign.
     "plan_review": _by(_PLAN_REVIEW),
     "plan_no_movement_review": _by(_PLAN_REVIEW),
+    # Safety at service planning and scheduled MDTs (L3302-3307): those who assess at first
+    # contact, less the task force, which does not assess a youth.
+    "safety_assessment_at_review": _by(_SAFETY),
     "placement_disruption_review": _by(
         {"child_welfare", "probation", "law_enforcement", "mental_health", "task_force"}
     ),

@@ -52,7 +52,11 @@ SAFETY = c.Compartment.SAFETY
 ASSESSMENT_INSTRUMENT = "safety_assessment"
 PLAN_INSTRUMENT = "safety_plan"
 # A safety assessment answers the pending obligations of these kinds on the case.
-ASSESSMENT_FULFILS = ("safety_assessment", "safety_reassessment_on_return")
+ASSESSMENT_FULFILS = (
+    "safety_assessment",
+    "safety_reassessment_on_return",
+    "safety_assessment_at_review",
+)
 MAX_ACTIVE_OUTCOMES = 4
 TOO_MANY = (
     "at most four active outcomes: the protocol keeps a plan to three or four prioritized "
