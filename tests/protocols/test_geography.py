@@ -360,3 +360,34 @@ def test_adopt_refuses_clearly(loaded, pack, county, message):
     with pytest.raises(GeographyError, match=message.replace(".", r"\.")):
         adopt(pack, county)
     assert not Adoption.objects.exists()
+
+
+def test_the_case_pages_on_call_list_for_a_county_several_packs_have(loaded):
+    """The case page asks who is on call for the owner's county by its qualified name, so a
+    Nevada case owned in Clark County still finds Clark County's advocate (three packs have a
+    Clark County)."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from harborline.mentoring import services
+    from harborline.web.views.cases_page import _on_call
+    from tests.factories import OrganizationFactory, UserFactory
+
+    clark = County.objects.get(pack="nevada", slug="clark")
+    advocacy = OrganizationFactory(slug="clark-advocates", type="community_advocacy")
+    supervisor = UserFactory(role="supervisor", org=advocacy, email="sup@example.org")
+    mentor = UserFactory(role="mentor_advocate", org=advocacy, email="ma@example.org")
+    advocate = services.add_to_program(actor=supervisor, user=mentor, phone="702-555-0101")
+    now = timezone.now()
+    shift = services.add_shift(
+        actor=supervisor,
+        advocate=advocate,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+        county="nevada/clark",
+    )
+    assert shift.county == clark
+    owner = OrganizationFactory(slug="lv-pd", county=clark, region=clark.region)
+    assert _on_call(SimpleNamespace(owner=owner)) == (True, [shift])  # only the owner is read

@@ -85,7 +85,8 @@ def _on_call(case: Case) -> tuple[bool, list[Any]]:
     from harborline.mentoring.selectors import on_call_now
 
     owner_county = case.owner.county
-    county = owner_county.slug if owner_county is not None else None
+    # pack/slug: a county name several packs have (Clark) is never ambiguous this way.
+    county = owner_county.qualified if owner_county is not None else None
     try:
         return True, list(on_call_now(county=county))
     except DomainError:
