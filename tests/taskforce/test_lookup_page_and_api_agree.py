@@ -142,3 +142,17 @@ def test_a_member_import_resolves_an_email_by_the_same_rule(
         assert errors is not None and got == {"name": errors["person_name"]}
     else:
         assert Member.objects.filter(taskforce=tf).latest("pk").kind == kind
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"who": "organization", "organization": " "}, "organization", "give its short name"),
+        ({"who": "person"}, "person_name", "give the person's name"),
+    ],
+)
+def test_the_page_says_which_of_its_fields_is_missing(
+    client, tf, coordinator, form, field, message
+):
+    give_totp_device(coordinator)
+    assert _page(sign_in(client, coordinator), tf, form) == (422, {field: message})

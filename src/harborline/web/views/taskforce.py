@@ -156,6 +156,10 @@ def taskforce_members(request: HttpRequest, taskforce_id: int) -> HttpResponse:
         if category == "other":
             category = "other: " + data["other_category"]
         by_org = data["who"] == "organization"
+        if by_org and not data["organization"].strip():
+            raise InvalidInput.field("organization", "give its short name")
+        if not by_org and not (data["person_name"].strip() or data["person_email"]):
+            raise InvalidInput.field("person_name", "give the person's name")
         services.add_member(
             actor=actor,
             taskforce=taskforce,
