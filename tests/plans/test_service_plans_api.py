@@ -175,3 +175,17 @@ def test_access_and_audit(world, make_org, make_user):
     actions = set(events.values_list("action", flat=True))
     assert {"create", "view", "update"} <= actions
     assert all("safety" in e.compartments for e in events)
+
+
+def test_a_new_step_for_an_outcome_is_a_new_version(world):
+    plan_id = _create(world, 1).json()["id"]
+    outcome = world.client.get(f"/service-plans/{plan_id}").json()["outcomes"][0]["id"]
+    url = f"/service-plans/{plan_id}/outcomes/{outcome}/tasks"
+    r = world.client.post(url, {"task": task("Visit the clinic"), "changes": "New resource"})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    steps = world.client.get(f"/service-plans/{plan_id}").json()["outcomes"][0]["tasks"]
+    assert [t["text"] for t in steps] == ["Step for outcome 1", "Visit the clinic"]
+    r = world.client.post(url, {"task": task(responsible=" "), "changes": "x"})
+    assert r.status_code == 422 and "task.responsible" in problem_fields(r)
+    r = world.client.post(url, {"task": task(), "changes": "again", "version": 1})
+    assert r.status_code == 409

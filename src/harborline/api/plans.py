@@ -321,6 +321,31 @@ def add_plan_outcomes(request: HttpRequest, plan_id: int, payload: OutcomesIn) -
     return PlanCreated(id=plan.pk, version=plan.version)
 
 
+class TaskAddIn(Strict):
+    task: TaskIn
+    changes: str = required(2000, description="What changed and why.")
+    version: int | None = Field(default=None, ge=1, description="The plan version you edited.")
+
+
+@router.post(
+    "/service-plans/{plan_id}/outcomes/{outcome_id}/tasks",
+    response={200: PlanCreated, 409: Problem, **ERRORS},
+    summary="A new step for an outcome (a new version of the plan)",
+)
+def add_task(
+    request: HttpRequest, plan_id: int, outcome_id: int, payload: TaskAddIn
+) -> PlanCreated:
+    plan = services.add_task(
+        actor=_actor(request),
+        plan_id=plan_id,
+        outcome_id=outcome_id,
+        task=payload.task.model_dump(),
+        changes=payload.changes,
+        version=payload.version,
+    )
+    return PlanCreated(id=plan.pk, version=plan.version)
+
+
 class VersionIn(Strict):
     version: int | None = Field(default=None, ge=1, description="The plan version you edited.")
 

@@ -444,6 +444,34 @@ def add_outcomes(
 
 
 @transaction.atomic
+def add_task(
+    *,
+    actor: User,
+    plan_id: int,
+    outcome_id: int,
+    task: Any,
+    changes: str,
+    version: int | None = None,
+) -> ServicePlan:
+    """A new step for an outcome (D4 case 3: revise the task, resource or timeline)."""
+    plan, case, grant = _plan_for(actor, plan_id)
+    require_edit(grant, SAFETY)
+    outcome = PlanOutcome.objects.filter(pk=outcome_id, plan=plan).first()
+    if outcome is None:
+        raise NotFound("No such outcome in this plan.")
+    errors: list[FieldError] = []
+    clean = _clean_task(task, "task", errors)
+    if not changes.strip():
+        errors.append(FieldError("changes", "say what changed and why"))
+    if errors:
+        raise InvalidInput.fields(errors)
+    PlanTask.objects.create(outcome=outcome, **clean)
+    _bump(plan, actor, changes.strip(), version)
+    audit_case(actor, Action.UPDATE, plan, case, grant, [SAFETY])
+    return plan
+
+
+@transaction.atomic
 def complete_task(
     *, actor: User, plan_id: int, task_id: int, version: int | None = None
 ) -> ServicePlan:
