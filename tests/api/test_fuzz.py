@@ -570,6 +570,10 @@ RULES = {
     ),
     "POST /api/v1/cases/{case_id}/placements": _placement,
     "POST /api/v1/placements/{placement_id}/end": _end_placement,
+    # 9-C answers pass the instrument's own schema (GET .../schema); an empty guide does.
+    "POST /api/v1/cases/{case_id}/runaway-prevention": (
+        lambda body, world, case: body.update(answers={})
+    ),
 }
 
 

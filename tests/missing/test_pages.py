@@ -146,3 +146,16 @@ def test_placement_pages_record_end_and_hide_the_address(world, page, make_org, 
     assert r.status_code == 302
     obligations = Api(world.caseworker).get(f"/cases/{world.case_id}/obligations").json()
     assert "placement_disruption_review" in {o["kind"] for o in obligations}
+
+
+def test_the_runaway_prevention_guide_is_recorded_with_the_instruments_form(world, page):
+    r = page.get(f"/cases/{world.case_id}/runaway-prevention/")
+    assert r.status_code == 200
+    assert "Runaway Prevention Interventions Guide" in r.content.decode()
+    r = page.post(
+        f"/cases/{world.case_id}/runaway-prevention/",
+        {"run_triggers": "When staff raise their voice", "support_person": "My aunt"},
+    )
+    assert r.status_code == 302, r.content.decode()[:1500]
+    shown = page.get(f"/cases/{world.case_id}/runaway-prevention/").content.decode()
+    assert "When staff raise their voice" in shown and "My aunt" in shown

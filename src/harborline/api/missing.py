@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from harborline.cases.models import PlacementKind
 from harborline.missing import placements, services
 from harborline.missing import selectors as reads
-from harborline.missing.models import Debrief, LocateEffort, MissingEpisode
+from harborline.missing.models import Debrief, LocateEffort, MissingEpisode, RunawayPrevention
 from harborline.missing.placements import PlacementRow
 from harborline.missing.selectors import Summary
 
@@ -508,3 +508,58 @@ def end_placement(request: HttpRequest, placement_id: int, payload: EndIn) -> En
     return EndOut(
         id=placement.pk, version=placement.version, obligations=[_obligation(o) for o in started]
     )
+
+
+# --- Runaway prevention (9-C) ----------------------------------------------------------------
+
+
+class PreventionIn(Strict):
+    answers: dict[str, Any] = Field(
+        description="The pack's `runaway_prevention` instrument (GET /api/v1/protocols/nevada/"
+        "instruments/runaway_prevention/schema): engagement questions and the interventions "
+        "tried, each rated helpful or not."
+    )
+
+
+class PreventionOut(Schema):
+    id: int
+    recorded_at: datetime
+    pack: str
+    pack_version: str
+    answers: dict[str, Any]
+
+
+def _prevention(p: RunawayPrevention) -> PreventionOut:
+    return PreventionOut(
+        id=p.pk,
+        recorded_at=p.recorded_at,
+        pack=p.response.pack,
+        pack_version=p.response.pack_version,
+        answers=p.response.answers,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/runaway-prevention",
+    response={201: PreventionOut, **ERRORS},
+    summary="The runaway-prevention guide (9-C) with the youth: triggers and what helped",
+)
+def add_prevention(
+    request: HttpRequest, case_id: int, payload: PreventionIn
+) -> Status[PreventionOut]:
+    made = services.record_prevention(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        answers=payload.answers,
+    )
+    return Status(201, _prevention(made))
+
+
+@router.get(
+    "/cases/{case_id}/runaway-prevention",
+    response={200: list[PreventionOut], **ERRORS},
+    summary="The runaway-prevention guides completed with the youth, newest first",
+)
+def list_prevention(request: HttpRequest, case_id: int) -> list[PreventionOut]:
+    _, rows = reads.prevention_for_case(request.auth, case_id)  # type: ignore[attr-defined]
+    return [_prevention(p) for p in rows]

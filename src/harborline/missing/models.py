@@ -99,3 +99,21 @@ class Debrief(models.Model):
 
     def __str__(self) -> str:
         return f"debrief {self.pk}"
+
+
+class RunawayPrevention(models.Model):
+    """The Runaway Prevention Interventions Guide (9-C) completed with the youth: what sets off
+    the urge to run, what helped, and each intervention tried with whether it helped. The answers
+    live (encrypted) in the instrument response, scored by the pack's `runaway_prevention`."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="runaway_prevention"
+    )
+    response = models.OneToOneField(
+        "instruments.InstrumentResponse", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"runaway prevention {self.pk}"

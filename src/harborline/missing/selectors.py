@@ -18,7 +18,7 @@ from harborline.cases.services import audit_case
 from harborline.people.models import User
 from harborline.response.models import Obligation
 
-from .models import COMPARTMENT, Debrief, LocateEffort, MissingEpisode
+from .models import COMPARTMENT, Debrief, LocateEffort, MissingEpisode, RunawayPrevention
 from .services import episode_for
 
 
@@ -98,3 +98,27 @@ def episode_detail(actor: User, episode_id: int | str) -> EpisodeDetail:
     debrief = Debrief.objects.filter(episode=episode).select_related("led_by_organization").first()
     audit_case(actor, Action.VIEW, episode, case, grant, [COMPARTMENT])
     return EpisodeDetail(episode, case, grant, efforts, obligations, debrief)
+
+
+def prevention_for_case(actor: User, case_id: int | str) -> tuple[Case, list[RunawayPrevention]]:
+    """The runaway-prevention guides completed with the youth, newest first, with their answers
+    (`safety`); one read recorded."""
+    case, grant = case_for(actor, case_id)
+    require(grant, COMPARTMENT)
+    rows = list(
+        RunawayPrevention.objects.filter(case=case)
+        .select_related("response")
+        .order_by("-recorded_at", "-pk")
+    )
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="missing.runawayprevention",
+        object_id=f"case:{case.pk}",
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        compartments=[COMPARTMENT],
+        purpose=grant.purpose,
+        legal_basis=grant.legal_basis,
+    )
+    return case, rows

@@ -27,7 +27,7 @@ from harborline.response import services as response
 from harborline.response.clocks import event_time
 from harborline.response.models import Obligation, Status
 
-from .models import COMPARTMENT, Debrief, LocateEffort, MissingEpisode
+from .models import COMPARTMENT, Debrief, LocateEffort, MissingEpisode, RunawayPrevention
 
 NOT_FOUND = "No such missing episode, or you do not have access to it."
 YES_NO_UNKNOWN = ("yes", "no", "unknown")
@@ -549,3 +549,27 @@ def record_debrief(
         started = _start(actor, case, grant, episode, ["danger_on_return"], at)
     audit_case(actor, Action.CREATE, debrief, case, grant, [COMPARTMENT])
     return debrief, started
+
+
+PREVENTION_INSTRUMENT = "runaway_prevention"
+
+
+@transaction.atomic
+def record_prevention(*, actor: User, case_id: int | str, answers: Any) -> RunawayPrevention:
+    """The runaway-prevention guide (9-C) with the youth, scored by the pack's instrument (the
+    instrument engine validates the answers, naming each field) and kept with the pack version."""
+    from harborline.instruments import services as instruments
+    from harborline.protocols.packs import get_pack
+
+    case, grant = case_for_writing(actor, case_id)
+    response = instruments.submit(
+        actor=actor,
+        pack=get_pack(case.pack),
+        instrument=PREVENTION_INSTRUMENT,
+        answers=answers,
+        subject_type="cases.case",
+        subject_id=str(case.pk),
+    )
+    record_ = RunawayPrevention.objects.create(case=case, response=response, recorded_by=actor)
+    audit_case(actor, Action.CREATE, record_, case, grant, [COMPARTMENT])
+    return record_

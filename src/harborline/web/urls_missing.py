@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("missing/<int:episode_id>/effort", m.episode_effort, name="missing_effort"),
     path("missing/<int:episode_id>/return", m.episode_return, name="missing_return"),
     path("missing/<int:episode_id>/debrief", m.episode_debrief, name="missing_debrief"),
+    path("cases/<int:case_id>/runaway-prevention/", m.prevention, name="runaway_prevention"),
     path("cases/<int:case_id>/placements/", m.placement_history, name="placements"),
     path("cases/<int:case_id>/placements/new", m.placement_new, name="placement_new"),
     path("placements/<int:placement_id>/end", m.placement_end, name="placement_end"),

@@ -15,10 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from harborline.cases.models import PlacementEnd, PlacementKind
+from harborline.errors import DomainError, FieldError, Forbidden, NotFound
 from harborline.forms import UswdsMixin
+from harborline.instruments import forms as instrument_forms
 from harborline.missing import placements, selectors, services
 from harborline.missing.placements import FIT_QUESTIONS, FIT_TEXT, FIT_YES_NO
 from harborline.missing.services import DEBRIEF_LISTS, DEBRIEF_TEXT
+from harborline.protocols.packs import get_pack
 
 from ._util import actor, form_page
 
@@ -439,4 +442,45 @@ def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
         "web/missing/form.html",
         {"title": "End the placement", "submit": "End the placement"},
         save=save,
+    )
+
+
+# --- Runaway prevention (9-C), with the instrument's own form -------------------------------
+
+
+@login_required
+def prevention(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The guides completed with the youth (newest first) and the form for a new one: the pack's
+    `runaway_prevention` instrument, the engine's messages beside the fields."""
+    case, done = selectors.prevention_for_case(actor(request), case_id)
+    definition = get_pack(case.pack).instrument(services.PREVENTION_INSTRUMENT)
+    answers: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    status = 200
+    if request.method == "POST":
+        answers = instrument_forms.answers_from(
+            definition, request.POST, time_zone=case.owner.time_zone
+        )
+        try:
+            services.record_prevention(actor=actor(request), case_id=case_id, answers=answers)
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as problem:
+            status = problem.status
+            errors = problem.errors or [FieldError("", problem.detail)]
+        else:
+            messages.success(request, "Runaway-prevention guide recorded.")
+            return redirect("web:runaway_prevention", case_id)
+    sections, summary = instrument_forms.build(definition, answers, errors)
+    return render(
+        request,
+        "web/missing/prevention.html",
+        {
+            "case": case,
+            "done": done,
+            "instrument": definition,
+            "sections": sections,
+            "error_summary": summary,
+        },
+        status=status,
     )
