@@ -159,3 +159,16 @@ def test_the_runaway_prevention_guide_is_recorded_with_the_instruments_form(worl
     assert r.status_code == 302, r.content.decode()[:1500]
     shown = page.get(f"/cases/{world.case_id}/runaway-prevention/").content.decode()
     assert "When staff raise their voice" in shown and "My aunt" in shown
+
+
+def test_the_case_page_links_to_episodes_and_placements_for_those_who_see_safety(
+    world, page, make_org, make_user
+):
+    html = page.get(f"/cases/{world.case_id}/").content.decode()
+    assert f'href="/cases/{world.case_id}/missing/"' in html
+    assert f'href="/cases/{world.case_id}/placements/"' in html
+    police = make_org("law_enforcement")
+    officer = make_user(police, "caseworker")
+    share(world, police, ["identity"])
+    other = _browser(officer).get(f"/cases/{world.case_id}/").content.decode()
+    assert "/missing/" not in other and "/placements/" not in other
