@@ -124,3 +124,10 @@ def test_caseworker_records_an_episode_and_the_return(axe_page):
     page.wait_for_url(re.compile(r"/placements/$"))
     assert "Foster home" in page.content()
     _axe(page)
+
+    page.goto(f"/cases/{case.pk}/runaway-prevention/")
+    page.get_by_label("What has helped prevent you from running in the past?").fill("Music")
+    _axe(page)
+    page.get_by_role("button", name="Record the guide").click()
+    page.wait_for_url(re.compile(r"/runaway-prevention/$"))
+    assert "Music" in page.content()

@@ -33,6 +33,9 @@ LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
         "BreakGlass": ("cases_break_glass", _CASE),
         "AddMissingEpisode": ("missing_add_episode", _CASE),
         "ListMissingEpisodes": ("missing_list_episodes", _CASE),
+        "AddPlacement": ("missing_add_placement", _CASE),
+        "ListPlacements": ("missing_list_placements", _CASE),
+        "AddRunawayPrevention": ("missing_add_prevention", _CASE),
         "AddSafetyAssessment": ("plans_add_assessment", _CASE),
         "AddSafetyPlan": ("plans_add_safety_plan", _CASE),
         "AddServicePlan": ("plans_add_service_plan", _CASE),
@@ -51,6 +54,9 @@ LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
         "AddReport": ("missing_add_report", {"episode_id": _ID}),
         "AddLocateEffort": ("missing_add_effort", {"episode_id": _ID}),
         "RecordReturn": ("missing_add_return", {"episode_id": _ID}),
+    },
+    ("missing_add_placement", "201"): {
+        "EndPlacement": ("missing_end_placement", {"placement_id": _ID}),
     },
     ("missing_add_return", "200"): {
         "AddDebrief": ("missing_add_debrief", {"episode_id": _ID}),
