@@ -683,6 +683,11 @@ def test_linked_calls_keep_the_contract(world):
             max_examples=STATEFUL_EXAMPLES,
             stateful_step_count=6,
             deadline=None,
+            # No example database: which steps a scenario can take depends on what the steps
+            # before it answered (the links), so an example saved by an earlier run - of other
+            # code, or the SQLite run before the PostgreSQL one in CI, whose ids differ - does
+            # not replay and Hypothesis reports FlakyStrategyDefinition instead of a result.
+            database=None,
             suppress_health_check=list(HealthCheck),
         )
     )
