@@ -92,7 +92,15 @@ def test_only_who_sees_safety_records_one(world, make_org, make_user):
 
 
 def test_a_9a_is_no_longer_filed_as_a_screening(world):
-    for instrument in ("safety_assessment", "safety_plan"):
+    # Nor are the 9-F, 9-G, 9-C and 11-A: each is a record of its own (issue 12).
+    for instrument in (
+        "safety_assessment",
+        "safety_plan",
+        "runaway_report",
+        "return_debrief",
+        "runaway_prevention",
+        "placement_considerations",
+    ):
         r = world.client.post(
             f"/cases/{world.case_id}/screenings",
             {
@@ -103,5 +111,13 @@ def test_a_9a_is_no_longer_filed_as_a_screening(world):
             },
         )
         assert r.status_code == 422
-        assert "not a screening" in problem_fields(r)["instrument"]
+        assert "recorded" in problem_fields(r)["instrument"]
     assert not Screening.objects.exists()
+
+
+def test_the_screening_page_offers_only_screening_instruments(world):
+    from harborline.protocols.packs import get_pack
+    from harborline.web.views.cases_screening import youth_instruments
+
+    offered = [i.instrument for i in youth_instruments(get_pack("nevada"))]
+    assert offered == ["nrit"]

@@ -62,6 +62,22 @@ NOT_SCREENINGS = {
         "the Safety Planning Checklist (9-B) is recorded as a safety plan "
         "(POST /cases/{id}/safety-plans), not a screening"
     ),
+    "runaway_report": (
+        "the Runaway Report (9-F) is recorded as a missing episode "
+        "(POST /cases/{id}/missing-episodes), not a screening"
+    ),
+    "return_debrief": (
+        "the Return Debrief (9-G) is recorded on the missing episode the youth returned from "
+        "(POST /missing-episodes/{id}/debrief), not as a screening"
+    ),
+    "runaway_prevention": (
+        "the Runaway Prevention guide (9-C) is recorded as a runaway-prevention guide "
+        "(POST /cases/{id}/runaway-prevention), not a screening"
+    ),
+    "placement_considerations": (
+        "the placement considerations (11-A) are recorded with the placement "
+        "(POST /cases/{id}/placements), not as a screening"
+    ),
 }
 
 

@@ -30,10 +30,15 @@ SCREENING_CONTEXT = {"identified_by", "identified_at", "setting", "urgent", "urg
 
 
 def youth_instruments(pack: Pack) -> list[Any]:
-    """The pack's instruments about a youth: its screening instrument first (the one its
+    """The pack's screening instruments about a youth (not those recorded as records of their
+    own: response.services.NOT_SCREENINGS): its screening instrument first (the one its
     obligation rules screen with, `response.casefile.screening_instrument`), then by title."""
     first = casefile.screening_instrument(pack)
-    found = [i for i in pack.instruments.values() if i.about_youth]
+    found = [
+        i
+        for i in pack.instruments.values()
+        if i.about_youth and i.instrument not in response_services.NOT_SCREENINGS
+    ]
     return sorted(found, key=lambda i: (i.instrument != first, i.title))
 
 
