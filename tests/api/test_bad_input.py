@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -494,3 +495,12 @@ def test_an_instant_with_no_utc_equivalent_is_422_naming_the_field(world, path, 
         f"/api/v1/cases/{world['case']}/{path}", {**base, **body}, content_type="application/json"
     )
     assert field in fields(assert_problem(r, 422))
+
+
+def test_a_reason_that_is_ten_characters_only_with_separators_is_refused_by_the_schema(world):
+    """JSON Schema's \\S matches the separators \\x1c-\\x1f that Python's strip removes: the
+    schema's pattern must not allow what the service refuses (found by the contract tests)."""
+    from harborline.api.cases import AT_LEAST_10
+
+    assert re.search(AT_LEAST_10, "\x1cabcdefgh\x1c") is None
+    assert re.search(AT_LEAST_10, "not needed") is not None

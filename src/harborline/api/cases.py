@@ -25,6 +25,7 @@ from harborline.response.services import IDENTIFIERS
 from harborline.sharing import services as access
 
 from .schemas import (
+    NON_BLANK,
     ORGANIZATION_SLUG,
     USER_EMAIL,
     Instant,
@@ -44,8 +45,9 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-# At least 10 characters once the spaces around them are removed.
-AT_LEAST_10 = r"\S[\s\S]{8,}\S"
+# At least 10 characters once stripped: first and last a character Python's strip keeps (NON_BLANK:
+# JSON Schema's \S also matches \x1c-\x1f and NEL, which strip removes).
+AT_LEAST_10 = rf"{NON_BLANK}[\s\S]{{8,}}{NON_BLANK}"
 # A compartment's name (access/compartments.py).
 CompartmentName = Annotated[str, Field(json_schema_extra=one_of(COMPARTMENTS))]
 
