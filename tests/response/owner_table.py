@@ -3,7 +3,8 @@ the case (issue 12, decision 0038).
 
 Written out from the protocol's words (seed 001 and the pack's cited lines), NOT from
 `response/obligations.py` or the pack file, so that a change to either cannot silently change
-what the tests expect. This module imports nothing from Harborline.
+what the tests expect. This module imports nothing from Harborline; its organization types are
+the access table's.
 
 The setting of every row: the case is opened by an organization of the given type in a county
 that has a task-force organization; nobody else is on the case team. Expected owners:
@@ -17,25 +18,8 @@ from __future__ import annotations
 
 OPENER, RECEIVED, TASK_FORCE, TO_ASSIGN = "opener", "received", "task_force", "to_assign"
 
-ORG_TYPES: tuple[str, ...] = (
-    "law_enforcement",
-    "child_welfare",
-    "probation",
-    "juvenile_court",
-    "prosecutor",
-    "public_defender",
-    "community_advocacy",
-    "system_advocacy",
-    "medical",
-    "mental_health",
-    "substance_use",
-    "education",
-    "service_provider",
-    "child_advocacy_center",
-    "tribal",
-    "statistical_center",
-    "task_force",
-)
+# The organization types are the access table's axis (tests/access/table.py), written out there.
+from tests.access.table import ORG_TYPES  # noqa: E402
 
 # The first-contact disciplines other than child welfare, which receives the report
 # (L2977-2995, L3182-3184).
