@@ -27,6 +27,7 @@ from .problems import CONTENT_TYPE, from_domain_error, problem
 from .protocols import router as protocols_router
 from .schemas import Me, MeUpdate, Problem
 from .taskforce import router as taskforce_router
+from .timeline import router as timeline_router
 from .training import router as training_router
 
 logger = logging.getLogger("harborline.api")
@@ -196,3 +197,4 @@ api.add_router("/", missing_router)
 api.add_router("/", plans_router)
 api.add_router("/", taskforce_router)
 api.add_router("/", training_router)
+api.add_router("/", timeline_router)
