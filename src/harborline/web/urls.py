@@ -5,6 +5,7 @@ from .urls_cases import urlpatterns as cases_patterns
 from .urls_missing import urlpatterns as missing_patterns
 from .urls_plans import urlpatterns as plans_patterns
 from .urls_taskforce import urlpatterns as taskforce_patterns
+from .urls_timeline import urlpatterns as timeline_patterns
 from .urls_training import urlpatterns as training_patterns
 from .views import audit, auth, home, mfa, protocols, session, users
 
@@ -39,3 +40,4 @@ urlpatterns = [
 urlpatterns += cases_patterns + taskforce_patterns + training_patterns + agreements_patterns
 urlpatterns += plans_patterns
 urlpatterns += missing_patterns
+urlpatterns += timeline_patterns
