@@ -3,6 +3,8 @@ viewer's grant sees its compartment, a constant number of queries, one audit rea
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -35,6 +37,9 @@ def test_placements_name_the_kind_never_the_address(world):
     _, _, entries = timeline(world.caseworker, world.case_id)
     placements = [e for e in entries if e["kind"] == "placement"]
     assert placements and all("Foster home" in e["summary"] for e in placements)
+    # A placement's date is the start of that day where the owning organization is.
+    zone = ZoneInfo(world.org.time_zone)
+    assert all(e["at"].astimezone(zone).hour == 0 for e in placements)
     assert ADDRESS not in repr(entries)
     assert "Synthetic Youth Shelter" not in repr(entries)
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import Any
-
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 from harborline.access import compartments as c
 from harborline.access.policy import Grant
@@ -53,8 +52,9 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _as_dt(d: date) -> datetime:
-    return timezone.make_aware(datetime.combine(d, time.min), timezone.get_current_timezone())
+def _as_dt(d: date, zone: str) -> datetime:
+    """A placement's date as the start of that day where the owning organization is."""
+    return datetime.combine(d, time.min, tzinfo=ZoneInfo(zone))
 
 
 def _screenings(case: Case) -> Iterable[Entry]:
@@ -165,10 +165,11 @@ def _episodes(case: Case) -> Iterable[Entry]:
 
 def _placements(case: Case) -> Iterable[Entry]:
     labels = dict(PlacementKind.choices)
+    zone = case.owner.time_zone
     for p in Placement.objects.filter(case=case).only("id", "kind", "started_on", "ended_on"):
         label = labels.get(p.kind, p.kind)
         yield {
-            "at": _as_dt(p.started_on),
+            "at": _as_dt(p.started_on, zone),
             "kind": "placement",
             "summary": f"Placement began: {label}",
             "id": p.pk,
@@ -176,7 +177,7 @@ def _placements(case: Case) -> Iterable[Entry]:
         }
         if p.ended_on:
             yield {
-                "at": _as_dt(p.ended_on),
+                "at": _as_dt(p.ended_on, zone),
                 "kind": "placement",
                 "summary": f"Placement ended: {label}",
                 "id": p.pk,
