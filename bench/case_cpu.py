@@ -15,6 +15,7 @@ import json
 import statistics
 import sys
 import time
+from pathlib import Path
 
 
 def main() -> int:
@@ -82,7 +83,8 @@ def main() -> int:
         for name, (wall_ms, cpu_ms, queries_min) in medians.items()
     }
     result["_meta"] = {
-        "root": root,
+        # The tree measured, by its folder name only (no paths of the machine in results).
+        "root": Path(str(root)).name,
         "runs": runs,
         "as": f"{lead.role} of {lead.organization}",
         "small": [lead.small, lead.small_notes],
