@@ -15,6 +15,12 @@ from django import forms
 
 from harborline.errors import DomainError
 
+# The browser's own date and date-time pickers, in the formats they send. Django copies a widget
+# into each field, so one instance serves every form.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M"]
+
 
 class UswdsMixin:
     """Adds the USWDS class each widget needs; marks fields with errors."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -31,7 +30,8 @@ from harborline.training.catalogue import (
     training_of,
     training_packs,
 )
-from harborline.training.models import Format, Level, SpeakerRole, TrainingEvent
+from harborline.training.forms import AttendanceForm, EventForm, ImportForm, RecordForm
+from harborline.training.models import TrainingEvent
 
 from ._util import actor as _actor
 from ._util import show_domain_error
@@ -60,10 +60,6 @@ def _default_pack(org: Organization | None) -> str:
             return candidate
     installed = Region.objects.filter(pack__in=packs).order_by("pack")
     return installed.values_list("pack", flat=True).first() or packs[0]
-
-
-def _pack_choices() -> list[tuple[str, str]]:
-    return [(p, get_pack(p).manifest.title) for p in training_packs()]
 
 
 # --- overview and catalogue ------------------------------------------------------------------
@@ -112,48 +108,6 @@ def catalogue(request: HttpRequest, pack: str) -> HttpResponse:
 
 
 # --- events ----------------------------------------------------------------------------------
-class EventForm(forms.Form):
-    pack = forms.ChoiceField(label="Protocol")
-    course = forms.CharField(
-        label="Course code",
-        max_length=40,
-        help_text="As the protocol's catalogue lists it, e.g. 101B or CSEC-101.",
-    )
-    title = forms.CharField(
-        label="Title (optional)",
-        max_length=200,
-        required=False,
-        help_text="Leave empty to use the course's title.",
-    )
-    starts_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    format = forms.ChoiceField(label="Format", choices=Format.choices)
-    hours = forms.DecimalField(label="Hours", max_digits=5, decimal_places=2, min_value=0)
-    level = forms.ChoiceField(label="Level the course is completed at", choices=Level.choices)
-    trainers = forms.CharField(label="Trainers", max_length=300, required=False)
-    location = forms.CharField(label="Location", max_length=300, required=False)
-    survivor_speaker = forms.BooleanField(
-        label="A survivor speaks or co-trains at this event", required=False
-    )
-    speaker_role = forms.ChoiceField(
-        label="Survivor's role", choices=[("", "—"), *SpeakerRole.choices], required=False
-    )
-    speaker_name = forms.CharField(
-        label="Survivor's name (optional)",
-        max_length=200,
-        required=False,
-        help_text="Only you, the organizer, will see it. It is encrypted and never exported.",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["pack"].choices = _pack_choices()  # type: ignore[attr-defined]
-        for name in ("course", "trainers", "location", "speaker_name", "title"):
-            self.fields[name].widget.attrs["class"] = "usa-input"
-        for name in ("starts_on", "hours"):
-            self.fields[name].widget.attrs["class"] = "usa-input"
-        for name in ("pack", "format", "level", "speaker_role"):
-            self.fields[name].widget.attrs["class"] = "usa-select"
-        self.fields["survivor_speaker"].widget.attrs["class"] = "usa-checkbox__input"
 
 
 @login_required
@@ -192,16 +146,6 @@ def event_new(request: HttpRequest) -> HttpResponse:
                 return redirect("web:training_event", event_id=event.pk)
         status = 422
     return render(request, "web/training/event_form.html", {"form": form}, status=status)
-
-
-class AttendanceForm(forms.Form):
-    person = forms.EmailField(label="Attendee's email", max_length=254)
-    completed = forms.BooleanField(label="Completed the course", required=False, initial=True)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["person"].widget.attrs.update({"class": "usa-input", "autocomplete": "off"})
-        self.fields["completed"].widget.attrs["class"] = "usa-checkbox__input"
 
 
 def _event_context(actor: User, event: TrainingEvent, **extra: Any) -> dict[str, Any]:
@@ -321,20 +265,6 @@ def event_evaluate(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 # --- a person's record -----------------------------------------------------------------------
-class RecordForm(forms.Form):
-    course = forms.CharField(label="Course code", max_length=40)
-    pack = forms.ChoiceField(label="Protocol")
-    level = forms.ChoiceField(label="Level", choices=Level.choices)
-    completed_on = forms.DateField(
-        label="Completed on", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    hours = forms.DecimalField(label="Hours", max_digits=6, decimal_places=2, min_value=0)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["pack"].choices = _pack_choices()  # type: ignore[attr-defined]
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = "usa-select" if name in ("pack", "level") else "usa-input"
 
 
 @login_required
@@ -507,22 +437,6 @@ def _area_page(request: HttpRequest, area: County | Region) -> HttpResponse:
 
 
 # --- import and export -----------------------------------------------------------------------
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Roster file (CSV or Excel .xlsx)",
-        help_text="Columns: email, course, level (optional: basic, intermediate, advanced or "
-        "in_depth), completed_on (YYYY-MM-DD), hours. At most 5 MB and 10,000 rows.",
-    )
-    pack = forms.ChoiceField(label="Protocol the courses belong to", required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["pack"].choices = [  # type: ignore[attr-defined]
-            ("", "Find each course in any protocol"),
-            *_pack_choices(),
-        ]
-        self.fields["file"].widget.attrs.update({"class": "usa-file-input", "accept": ".csv,.xlsx"})
-        self.fields["pack"].widget.attrs["class"] = "usa-select"
 
 
 @login_required
