@@ -4,6 +4,7 @@ only for those who see screening, the version guard on identity."""
 from __future__ import annotations
 
 from harborline.cases import selectors
+from harborline.people.lookups import NO_ACCOUNT
 
 from .conftest import NRIT_CONFIRMED, later, open_case
 
@@ -239,3 +240,21 @@ def test_team_and_references_through_the_api(make_org, make_user, api):
     assert any(m["role_on_case"] == "detective" for m in body["team"])
     # the team does not open the case to the police: a share does
     assert api(detective).get(f"/cases/{case_id}").status_code == 404
+
+
+def test_the_case_team_refuses_a_person_whose_membership_ended(make_org, make_user, api):
+    """The case team's own copy let a person with an ended membership be named (issue 11)."""
+    owner_org, police = make_org("child_welfare"), make_org("law_enforcement")
+    owner = api(make_user(owner_org))
+    detective = make_user(police)
+    detective.membership.is_active = False
+    detective.membership.save()
+    case_id = open_case(owner)
+    r = owner.post(
+        f"/cases/{case_id}/team",
+        {"organization": police.slug, "role_on_case": "detective", "user": detective.email},
+    )
+    assert r.status_code == 422, r.content
+    assert {"field": "user", "message": NO_ACCOUNT} in [
+        {"field": e["field"], "message": e["message"]} for e in r.json()["errors"]
+    ]

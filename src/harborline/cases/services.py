@@ -25,6 +25,7 @@ from harborline.errors import (
     NotFound,
     check_bumped,
 )
+from harborline.people.lookups import NO_ACCOUNT, account_by_email, organization_by_slug
 from harborline.people.models import Organization, User
 from harborline.protocols.packs import registry
 
@@ -238,16 +239,20 @@ def add_team_member(
     case, grant = case_for(actor, case_id)
     require_edit(grant)
     errors: list[FieldError] = []
-    org = Organization.objects.filter(slug=organization, is_active=True).first()
-    if org is None:
-        errors.append(FieldError("organization", f"no active organization {organization!r}"))
+    org = None
+    try:
+        org = organization_by_slug(organization, "organization", active=True)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    if org is None and not errors:
+        errors.append(FieldError("organization", "choose the organization"))
     if role_on_case not in TeamRole.values:
         errors.append(FieldError("role_on_case", f"use one of: {', '.join(TeamRole.values)}"))
     person = None
     if user_email:
-        person = User.objects.filter(email__iexact=user_email, is_active=True).first()
-        if person is None or (org is not None and person.membership_or_none is None):
-            errors.append(FieldError("user", f"no active user {user_email!r}"))
+        person = account_by_email(user_email)
+        if person is None:
+            errors.append(FieldError("user", NO_ACCOUNT))
         elif org is not None and person.membership.organization_id != org.pk:
             errors.append(FieldError("user", f"{user_email} is not a member of {org.name}"))
     elif not name.strip():

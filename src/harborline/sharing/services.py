@@ -31,6 +31,7 @@ from harborline.audit.services import record
 from harborline.cases.models import Case
 from harborline.cases.selectors import case_for
 from harborline.errors import FieldError, Forbidden, InvalidInput, NotFound
+from harborline.people.lookups import organization_by_slug
 from harborline.people.models import Organization
 from harborline.people.roles import Role
 
@@ -65,10 +66,10 @@ def _future(value: datetime | None, field: str, *, required: bool) -> datetime |
 
 
 def _organization(slug: str, field: str = "organization") -> Organization:
-    try:
-        return Organization.objects.get(slug=slug, is_active=True)
-    except Organization.DoesNotExist:
-        raise InvalidInput.field(field, f"no active organization {slug!r}") from None
+    organization = organization_by_slug(slug, field, active=True)
+    if organization is None:
+        raise InvalidInput.field(field, "choose the organization")
+    return organization
 
 
 # --- consent ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from harborline.errors import (
     version_conflict,
 )
 from harborline.people import grants
+from harborline.people.lookups import account_by_email, organization_by_slug, user_by_email
 from harborline.people.models import Organization, User, hash_token
 from harborline.people.roles import OrgType, Role
 
@@ -166,51 +167,6 @@ def _text(field: str, value: str, *, limit: int, required: bool = True) -> str:
 
 
 # --- Task forces -----------------------------------------------------------------------------
-
-
-NO_ACCOUNT = "no active Harborline account has this email"
-
-
-def organization_by_slug(value: Organization | str | None, field: str) -> Organization | None:
-    """The organization a page or an API call names by its short name (slug), resolved once
-    for both: unknown is InvalidInput naming `field`; whether an inactive one may serve is the
-    caller's rule (add_member refuses it). An Organization passes through, None or "" is None."""
-    if value is None or isinstance(value, Organization):
-        return value
-    slug = value.strip()
-    if not slug:
-        return None
-    organization = Organization.objects.filter(slug=slug).first()
-    if organization is None:
-        raise InvalidInput.field(field, f"no organization with the short name {slug!r}")
-    return organization
-
-
-def account_by_email(email: str) -> User | None:
-    """The active account with this email (case does not matter): an active user whose
-    membership of an organization is active. None if there is no such account."""
-    email = (email or "").strip()
-    if not email:
-        return None
-    user = User.objects.select_related("membership").filter(email__iexact=email).first()
-    if user is None or not user.is_active:
-        return None
-    membership = user.membership_or_none
-    return user if membership is not None and membership.is_active else None
-
-
-def user_by_email(value: User | str | None, field: str) -> User | None:
-    """The user a page or an API call names by email, resolved once for both: no active
-    account with it (unknown, deactivated, or its membership ended) is InvalidInput naming
-    `field`. A User passes through, None or "" is None."""
-    if value is None or isinstance(value, User):
-        return value
-    if not value.strip():
-        return None
-    user = account_by_email(value)
-    if user is None:
-        raise InvalidInput.field(field, NO_ACCOUNT)
-    return user
 
 
 def _check_leader(field: str, user: User | None) -> User | None:
