@@ -34,3 +34,13 @@ class BearerToken(HttpBearer):
         if result is None:  # no or malformed Authorization header
             raise TokenRejected(REJECTED)
         return result
+
+
+def caller(request: HttpRequest) -> User:
+    """The user the request's token belongs to. Every endpoint of the API runs behind
+    `BearerToken`, which sets `request.auth` (django-ninja's attribute, not declared on Django's
+    HttpRequest) before the endpoint is called."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise TokenRejected(REJECTED)
+    return user

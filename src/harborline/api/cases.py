@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from harborline.access.compartments import ALL as COMPARTMENTS
+from harborline.api.auth import caller
 from harborline.cases import selectors as case_reads
 from harborline.cases import services as cases
 from harborline.cases.models import TeamRole
@@ -109,7 +110,7 @@ class CaseOut(Schema):
 
 @router.post("/cases", response={201: CaseCreated, **ERRORS}, summary="Open a case for a youth")
 def open_case(request: HttpRequest, payload: CaseIn) -> Status[CaseCreated]:
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = caller(request)
     youth = payload.youth.model_dump()
     dupes = case_reads.possible_duplicates(
         actor, last_name=youth["last_name"], dob=youth["dob"].isoformat() if youth["dob"] else ""
@@ -130,7 +131,7 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[CaseCreated]:
     summary="A case: only the compartments you may see",
 )
 def get_case(request: HttpRequest, case_id: int) -> CaseOut:
-    detail = casefile.case_detail(request.auth, case_id)  # type: ignore[attr-defined]
+    detail = casefile.case_detail(caller(request), case_id)
     case = detail.case
     return CaseOut(
         id=case.pk,
@@ -187,7 +188,7 @@ def patch_youth(request: HttpRequest, case_id: int, payload: YouthPatch) -> Vers
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     case = cases.update_youth(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         version=version,
         changes=changes,
@@ -207,7 +208,7 @@ class PlacementIn(Strict):
 )
 def put_placement(request: HttpRequest, case_id: int, payload: PlacementIn) -> VersionOut:
     case = cases.set_placement_address(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         version=payload.version,
         address=payload.address,
@@ -228,7 +229,7 @@ class StatusIn(Strict):
 )
 def set_status(request: HttpRequest, case_id: int, payload: StatusIn) -> VersionOut:
     case = cases.set_status(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         version=payload.version,
         status=payload.status,
@@ -301,7 +302,7 @@ def _obligation(o: Obligation) -> ObligationOut:
 )
 def screen(request: HttpRequest, case_id: int, payload: ScreeningIn) -> Status[ScreeningOut]:
     screening, created = response.record_screening(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         instrument=payload.instrument,
         answers=payload.answers,
@@ -328,7 +329,7 @@ def screen(request: HttpRequest, case_id: int, payload: ScreeningIn) -> Status[S
     summary="The case's obligations and their clocks",
 )
 def case_obligations(request: HttpRequest, case_id: int) -> list[ObligationOut]:
-    rows = response_reads.obligations_for_case(request.auth, case_id)  # type: ignore[attr-defined]
+    rows = response_reads.obligations_for_case(caller(request), case_id)
     return [_obligation(o) for o in rows]
 
 
@@ -353,7 +354,7 @@ class WaiveIn(Strict):
 )
 def complete(request: HttpRequest, obligation_id: int, payload: CompleteIn) -> ObligationOut:
     o = response.complete_obligation(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         obligation_id=obligation_id,
         evidence=payload.evidence,
         version=payload.version,
@@ -368,7 +369,7 @@ def complete(request: HttpRequest, obligation_id: int, payload: CompleteIn) -> O
 )
 def waive(request: HttpRequest, obligation_id: int, payload: WaiveIn) -> ObligationOut:
     o = response.waive_obligation(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         obligation_id=obligation_id,
         reason=payload.reason,
         version=payload.version,
@@ -402,7 +403,7 @@ class IdOut(Schema):
 )
 def add_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> Status[IdOut]:
     consent = access.record_consent(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         **payload.model_dump(),
     )
@@ -420,7 +421,7 @@ class RevokeIn(Strict):
 )
 def revoke_consent(request: HttpRequest, consent_id: int, payload: RevokeIn | None = None) -> IdOut:
     consent = access.revoke_consent(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         consent_id=consent_id,
         reason=payload.reason if payload else "",
     )
@@ -458,7 +459,7 @@ class ShareIn(Strict):
 )
 def add_share(request: HttpRequest, case_id: int, payload: ShareIn) -> Status[IdOut]:
     share = access.create_share(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         organization=payload.organization,
         role=payload.role,
@@ -478,7 +479,7 @@ def add_share(request: HttpRequest, case_id: int, payload: ShareIn) -> Status[Id
     summary="End a share at once",
 )
 def delete_share(request: HttpRequest, share_id: int) -> Status[None]:
-    access.end_share(actor=request.auth, share_id=share_id)  # type: ignore[attr-defined]
+    access.end_share(actor=caller(request), share_id=share_id)
     return Status(204, None)
 
 
@@ -494,7 +495,7 @@ class NoteIn(Strict):
 )
 def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[IdOut]:
     note = cases.add_note(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         compartment=payload.compartment,
         text=payload.text,
@@ -524,7 +525,7 @@ class TeamMemberIn(Strict):
 )
 def add_team_member(request: HttpRequest, case_id: int, payload: TeamMemberIn) -> Status[IdOut]:
     member = cases.add_team_member(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         organization=payload.organization,
         role_on_case=payload.role_on_case,
@@ -549,7 +550,7 @@ class ReferenceIn(Strict):
 )
 def add_reference(request: HttpRequest, case_id: int, payload: ReferenceIn) -> Status[IdOut]:
     ref = cases.add_reference(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         kind=payload.kind,
         value=payload.value,
@@ -579,7 +580,7 @@ class BreakGlassOut(Schema):
 )
 def break_glass(request: HttpRequest, case_id: int, payload: BreakGlassIn) -> Status[BreakGlassOut]:
     glass = access.break_glass(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         reason=payload.reason,
     )
@@ -609,7 +610,7 @@ class MeetingIn(Strict):
 )
 def add_meeting(request: HttpRequest, case_id: int, payload: MeetingIn) -> Status[IdOut]:
     meeting = response.record_meeting(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         **payload.model_dump(),
     )

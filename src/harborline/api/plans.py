@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from harborline.api.auth import caller
 from harborline.response import plans as services
 from harborline.response.models import PlanOutcome, SafetyPlan, ServicePlan
 
@@ -52,7 +53,7 @@ def add_assessment(
     request: HttpRequest, case_id: int, payload: AssessmentIn
 ) -> Status[AssessmentCreated]:
     assessment, fulfilled = services.record_safety_assessment(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         **payload.model_dump(),
     )
@@ -106,7 +107,7 @@ def add_safety_plan(
     request: HttpRequest, case_id: int, payload: SafetyPlanIn
 ) -> Status[SafetyPlanOut]:
     plan = services.record_safety_plan(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         **payload.model_dump(),
     )
@@ -263,7 +264,7 @@ def _plan(p: ServicePlan) -> ServicePlanOut:
 
 
 def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
+    return caller(request)
 
 
 @router.post(

@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from harborline.api.auth import caller
 from harborline.errors import InvalidInput
 from harborline.people.models import User
 from harborline.response.clocks import event_time
@@ -129,7 +130,7 @@ def _out(taskforce: TaskForce) -> TaskForceOut:
 )
 def create_taskforce(request: HttpRequest, payload: TaskForceIn) -> Status:
     taskforce = services.create_taskforce(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         name=payload.name,
         region=payload.region,
         pack=payload.pack,
@@ -144,7 +145,7 @@ def create_taskforce(request: HttpRequest, payload: TaskForceIn) -> Status:
     summary="A task force",
 )
 def get_taskforce(request: HttpRequest, taskforce_id: int) -> TaskForceOut:
-    return _out(selectors.get_taskforce(request.auth, taskforce_id))  # type: ignore[attr-defined]
+    return _out(selectors.get_taskforce(caller(request), taskforce_id))
 
 
 def _member_out(row: selectors.MemberRow) -> MemberOut:
@@ -169,7 +170,7 @@ def _member_out(row: selectors.MemberRow) -> MemberOut:
     description="Protected members' names only for the coordinator and chair.",
 )
 def list_members(request: HttpRequest, taskforce_id: int) -> list[MemberOut]:
-    actor: User = request.auth  # type: ignore[attr-defined]
+    actor: User = caller(request)
     taskforce = selectors.get_taskforce(actor, taskforce_id)
     return [_member_out(r) for r in selectors.member_rows(actor, taskforce)]
 
@@ -184,7 +185,7 @@ def list_members(request: HttpRequest, taskforce_id: int) -> list[MemberOut]:
     "account, as the page does. The page resolves both the same way (services.add_member).",
 )
 def add_member(request: HttpRequest, taskforce_id: int, payload: MemberIn) -> Status:
-    actor: User = request.auth  # type: ignore[attr-defined]
+    actor: User = caller(request)
     taskforce = selectors.get_taskforce(actor, taskforce_id)
     member = services.add_member(
         actor=actor,
@@ -285,7 +286,7 @@ def _meeting_out(row: selectors.MeetingAttendance, tz: str) -> MeetingOut:
     "`time_zone` is the zone the task force's pages show them in.",
 )
 def list_meetings(request: HttpRequest, taskforce_id: int) -> list[MeetingOut]:
-    actor: User = request.auth  # type: ignore[attr-defined]
+    actor: User = caller(request)
     taskforce = selectors.get_taskforce(actor, taskforce_id)
     tz = taskforce.time_zone
     rows = selectors.attendance_by_meeting(selectors.meetings(taskforce))
@@ -300,7 +301,7 @@ def list_meetings(request: HttpRequest, taskforce_id: int) -> list[MeetingOut]:
     "the field (`title`, `starts_at`, `ends_at`, `location`, `agenda`).",
 )
 def create_meeting(request: HttpRequest, taskforce_id: int, payload: TaskForceMeetingIn) -> Status:
-    actor: User = request.auth  # type: ignore[attr-defined]
+    actor: User = caller(request)
     taskforce = selectors.get_taskforce(actor, taskforce_id)
     services.require(actor, services.Do.MANAGE, taskforce)
     tz = taskforce.time_zone
@@ -329,7 +330,7 @@ def create_meeting(request: HttpRequest, taskforce_id: int, payload: TaskForceMe
 def record_attendance(
     request: HttpRequest, taskforce_id: int, meeting_id: int, payload: AttendanceIn
 ) -> AttendanceOut:
-    actor: User = request.auth  # type: ignore[attr-defined]
+    actor: User = caller(request)
     taskforce = selectors.get_taskforce(actor, taskforce_id)
     meeting = selectors.get_meeting(taskforce, meeting_id)
     services.require(actor, services.Do.MANAGE, taskforce)

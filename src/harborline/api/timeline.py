@@ -9,6 +9,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from harborline.api.auth import caller
 from harborline.missing.timeline import timeline
 
 from .schemas import Problem
@@ -45,7 +46,7 @@ def get_timeline(
     request: HttpRequest, case_id: int, kind: Kind | None = None
 ) -> list[TimelineEntry]:
     _, _, entries = timeline(
-        request.auth,  # type: ignore[attr-defined]  # set by the BearerToken auth
+        caller(request),  # set by the BearerToken auth
         case_id,
         [kind] if kind else None,
     )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from harborline.api.auth import caller
 from harborline.training import selectors, services
 from harborline.training.catalogue import training_of, training_packs
 from harborline.training.models import Level, Source
@@ -127,7 +128,7 @@ def list_courses(
 )
 def create_record(request: HttpRequest, payload: RecordIn) -> Status[RecordOut]:
     row = services.record_training(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         person=payload.person,
         course=payload.course,
         pack=payload.pack,
@@ -163,7 +164,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Status[RecordOut]:
     "training has no requirements.",
 )
 def taskforce_compliance(request: HttpRequest, taskforce_id: int) -> ComplianceOut:
-    taskforce = selectors.taskforce_for(request.auth, taskforce_id)  # type: ignore[attr-defined]
+    taskforce = selectors.taskforce_for(caller(request), taskforce_id)
     if taskforce.pack not in training_packs():
         # A pack without training requires none: nothing to comply with.
         return ComplianceOut(taskforce=taskforce.pk, pack=taskforce.pack, requirements=[])

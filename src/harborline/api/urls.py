@@ -18,7 +18,7 @@ from harborline.errors import DomainError, FieldError
 from harborline.people import services
 from harborline.people.models import User
 
-from .auth import BearerToken
+from .auth import BearerToken, caller
 from .cases import router as cases_router
 from .links import add_links, parameter_enums
 from .missing import router as missing_router
@@ -182,12 +182,12 @@ def _me(user: User) -> Me:
 
 @api.get("/me", response={200: Me, 401: Problem}, summary="Who this token belongs to")
 def me(request: HttpRequest) -> Me:
-    return _me(request.auth)  # type: ignore[attr-defined]
+    return _me(caller(request))
 
 
 @api.patch("/me", response={200: Me, 401: Problem, 422: Problem}, summary="Change your own name")
 def update_me(request: HttpRequest, payload: MeUpdate) -> Me:
-    user = services.update_profile(actor=request.auth, full_name=payload.full_name)  # type: ignore[attr-defined]
+    user = services.update_profile(actor=caller(request), full_name=payload.full_name)
     return _me(user)
 
 
