@@ -40,8 +40,8 @@ class UswdsMixin:
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
+        super().full_clean()  # type: ignore[misc]  # a mixin: forms.Form supplies it
+        for name in self.errors:  # type: ignore[attr-defined]  # a mixin: forms.Form supplies it
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " usa-input--error"

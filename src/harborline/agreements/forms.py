@@ -159,7 +159,7 @@ class NoticeForm(forms.Form):
 
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["by_organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+        self.fields["by_organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             agreement_parties__agreement=agreement
         )
         if agreement.kind == Kind.DSA:

@@ -163,8 +163,8 @@ class ContactIn(Strict):
 class YouthPatch(Strict):
     version: int = Field(description="The case version you saw; a stale one gets 409.")
     # Optional, but not null: a name cannot be removed.
-    first_name: non_blank(100) | SkipJsonSchema[None] = None  # type: ignore[valid-type]
-    last_name: non_blank(100) | SkipJsonSchema[None] = None  # type: ignore[valid-type]
+    first_name: non_blank(100) | SkipJsonSchema[None] = None  # type: ignore[valid-type]  # non_blank() builds an Annotated type at run time
+    last_name: non_blank(100) | SkipJsonSchema[None] = None  # type: ignore[valid-type]  # non_blank() builds an Annotated type at run time
     dob: date | None = None
     gender: str | None = Field(default=None, max_length=100)
     pronouns: str | None = Field(default=None, max_length=100)

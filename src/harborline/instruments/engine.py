@@ -213,7 +213,7 @@ def derive(
             value = res.default
             for case in res.cases:
                 if conditions.holds(case.when, cleaned, results, checks):
-                    value = case.value  # type: ignore[assignment]
+                    value = case.value  # type: ignore[assignment]  # an enum result's value is a string
                     break
             results[res.id] = value
         elif res.type == "count":

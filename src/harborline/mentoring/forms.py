@@ -29,8 +29,8 @@ class AddForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
-        field.queryset = selectors.program_candidates(actor=actor)  # type: ignore[attr-defined]
-        field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
+        field.queryset = selectors.program_candidates(actor=actor)  # type: ignore[attr-defined]  # django-stubs type form fields as Field
+        field.label_from_instance = lambda u: (  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             f"{u.full_name or u.email} ({u.membership.get_role_display()}, "
             f"{u.membership.organization.name})"
         )
@@ -106,6 +106,6 @@ class ShiftForm(forms.Form):
         allowed = [
             a.pk for a in selectors.visible_advocates(actor=actor) if may_on(actor, Do.SCHEDULE, a)
         ]
-        self.fields["advocate"].queryset = MentorAdvocate.objects.filter(  # type: ignore[attr-defined]
+        self.fields["advocate"].queryset = MentorAdvocate.objects.filter(  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             pk__in=allowed
         ).select_related("user")

@@ -185,11 +185,11 @@ class OnCallShift(models.Model):
     @property
     def covers(self) -> str:
         if self.county_id:
-            return self.county.name  # type: ignore[union-attr]
+            return self.county.name  # type: ignore[union-attr]  # the foreign key is checked just before
         if self.region_id:
-            return f"{self.region.name} region"  # type: ignore[union-attr]
+            return f"{self.region.name} region"  # type: ignore[union-attr]  # the foreign key is checked just before
         if self.organization_id:
-            return self.organization.name  # type: ignore[union-attr]
+            return self.organization.name  # type: ignore[union-attr]  # the kind checked just before says which is set
         return "Statewide"
 
     def is_on(self, at: datetime) -> bool:

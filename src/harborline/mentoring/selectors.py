@@ -132,7 +132,7 @@ def roster(
     return [_row(actor, a, today, loads[a.user_id], a.last_supervision) for a in items]
 
 
-def _max_held_on():  # type: ignore[no-untyped-def]
+def _max_held_on():  # type: ignore[no-untyped-def]  # returns a query expression
     from django.db.models import Max
 
     return Max("supervision__held_on")

@@ -47,7 +47,7 @@ def _audit(
     record(
         actor=actor,
         action=action,
-        obj=obj,  # type: ignore[arg-type]
+        obj=obj,  # type: ignore[arg-type]  # record() accepts any model instance
         owner_org=advocate.organization,
         detail={"advocate": advocate.user.email, **detail},
     )

@@ -69,7 +69,7 @@ class AddUserForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, actor: User, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [  # type: ignore[attr-defined]
+        self.fields["role"].choices = [  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             ("", "- Choose a role -"),
             *assignable_roles(actor, organization),
         ]
@@ -99,6 +99,6 @@ class RoleForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, actor: User, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = assignable_roles(  # type: ignore[attr-defined]
+        self.fields["role"].choices = assignable_roles(  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             actor, organization
         )

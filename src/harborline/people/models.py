@@ -129,4 +129,4 @@ class ApiToken(models.Model):
 
     def is_usable(self, now: object = None) -> bool:
         now = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > now  # type: ignore[operator]
+        return self.revoked_at is None and self.expires_at > now  # type: ignore[operator]  # set on every saved row

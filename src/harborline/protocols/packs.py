@@ -162,7 +162,7 @@ def load_pack(path: Path) -> Pack:
         )
     problems.extend(_check_screening_rules(pack, path.name))
     geography = pack.sections.get("geography.yaml")
-    if geography is not None and manifest is not None and geography.pack != manifest.pack:  # type: ignore[attr-defined]
+    if geography is not None and manifest is not None and geography.pack != manifest.pack:  # type: ignore[attr-defined]  # the geography section is a Geography model
         problems.append(
             Problem(f"{path.name}/geography.yaml", "pack", f"must be {manifest.pack!r}")
         )

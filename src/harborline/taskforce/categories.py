@@ -65,7 +65,7 @@ def categories_for(pack_name: str) -> CategorySet:
         top: list[Category] = []
         every: dict[str, Category] = {}
         grouped = list_id == "mdt_members"  # its entries are groups (core, as needed)
-        for entry in found.entries:  # type: ignore[attr-defined]
+        for entry in found.entries:  # type: ignore[attr-defined]  # _named_list returns the pack's list section
             if grouped:
                 for child in entry.entries:
                     cat = Category(child.id, child.label, "", child.description)
@@ -79,7 +79,7 @@ def categories_for(pack_name: str) -> CategorySet:
                 every[child.id] = Category(
                     child.id, f"{entry.label}: {child.label}", entry.id, child.description
                 )
-        return CategorySet(pack_name, list_id, found.title, tuple(top), every)  # type: ignore[attr-defined]
+        return CategorySet(pack_name, list_id, found.title, tuple(top), every)  # type: ignore[attr-defined]  # _named_list returns the pack's list section
     return CategorySet(pack_name, "", "Member categories", (), {})
 
 
@@ -87,7 +87,7 @@ def suggested_subcommittees(pack_name: str) -> list[tuple[str, str]]:
     found = _named_list(pack_name, SUBCOMMITTEE_LIST)
     if found is None:
         return []
-    return [(e.id, e.label) for e in found.entries]  # type: ignore[attr-defined]
+    return [(e.id, e.label) for e in found.entries]  # type: ignore[attr-defined]  # _named_list returns the pack's list section
 
 
 def check_pack(pack_name: str, field: str = "pack") -> str:

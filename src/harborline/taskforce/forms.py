@@ -28,7 +28,7 @@ class TaskForceForm(UswdsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         packs = registry()
-        self.fields["pack"].choices = [  # type: ignore[attr-defined]
+        self.fields["pack"].choices = [  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             (name, f"{packs[name].manifest.title}") for name in sorted(packs)
         ]
 
@@ -69,7 +69,7 @@ class MemberForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, taskforce: TaskForce, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices(taskforce)  # type: ignore[attr-defined]
+        self.fields["category"].choices = _category_choices(taskforce)  # type: ignore[attr-defined]  # django-stubs type form fields as Field
 
 
 def _category_choices(taskforce: TaskForce) -> list[tuple[str, str]]:
@@ -100,7 +100,7 @@ class MemberEditForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, taskforce: TaskForce, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices(taskforce)  # type: ignore[attr-defined]
+        self.fields["category"].choices = _category_choices(taskforce)  # type: ignore[attr-defined]  # django-stubs type form fields as Field
 
     @classmethod
     def initial_for(cls, member: Member) -> dict[str, Any]:
@@ -205,7 +205,7 @@ class MeetingForm(UswdsMixin, forms.Form):
     def __init__(self, *args: Any, taskforce: TaskForce, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].help_text = f"In {taskforce.time_zone} time."
-        self.fields["subcommittee"].choices = [  # type: ignore[attr-defined]
+        self.fields["subcommittee"].choices = [  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             ("", "The whole task force"),
             *[(str(s.pk), s.name) for s in taskforce.subcommittees.all()],
         ]
@@ -228,7 +228,7 @@ class ActionItemForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "No owner yet"), *owners]  # type: ignore[attr-defined]
+        self.fields["owner"].choices = [("", "No owner yet"), *owners]  # type: ignore[attr-defined]  # django-stubs type form fields as Field
 
 
 class UploadForm(UswdsMixin, forms.Form):

@@ -200,7 +200,7 @@ def _match(members: list[Member], values: dict[str, Any]) -> Member | None:
     for m in members:
         if email and m.real_email.lower() == email:
             return m
-        if slug and m.organization_id and m.organization.slug == slug:  # type: ignore[union-attr]
+        if slug and m.organization_id and m.organization.slug == slug:  # type: ignore[union-attr]  # organization_id is checked just before
             return m
         if name and m.real_name.casefold() == name:
             return m

@@ -172,20 +172,20 @@ class Member(models.Model):
     @property
     def real_name(self) -> str:
         if self.organization_id:
-            return self.organization.name  # type: ignore[union-attr]
+            return self.organization.name  # type: ignore[union-attr]  # the kind checked just before says which is set
         if self.user_id:
-            return self.user.full_name or self.user.email  # type: ignore[union-attr]
+            return self.user.full_name or self.user.email  # type: ignore[union-attr]  # the kind checked just before says which is set
         return self.person_name
 
     @property
     def real_email(self) -> str:
         if self.user_id:
-            return self.user.email  # type: ignore[union-attr]
+            return self.user.email  # type: ignore[union-attr]  # the kind checked just before says which is set
         return self.person_email
 
     def is_current(self, on: object = None) -> bool:
         day = on or timezone.localdate()
-        return self.since <= day and (self.until is None or self.until >= day)  # type: ignore[operator]
+        return self.since <= day and (self.until is None or self.until >= day)  # type: ignore[operator]  # set on every saved row
 
 
 class Meeting(models.Model):

@@ -52,7 +52,7 @@ class EventForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pack"].choices = pack_choices()  # type: ignore[attr-defined]
+        self.fields["pack"].choices = pack_choices()  # type: ignore[attr-defined]  # django-stubs type form fields as Field
 
 
 class AttendanceForm(UswdsMixin, forms.Form):
@@ -73,7 +73,7 @@ class RecordForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pack"].choices = pack_choices()  # type: ignore[attr-defined]
+        self.fields["pack"].choices = pack_choices()  # type: ignore[attr-defined]  # django-stubs type form fields as Field
 
 
 class ImportForm(UswdsMixin, forms.Form):
@@ -86,7 +86,7 @@ class ImportForm(UswdsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pack"].choices = [  # type: ignore[attr-defined]
+        self.fields["pack"].choices = [  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             ("", "Find each course in any protocol"),
             *pack_choices(),
         ]

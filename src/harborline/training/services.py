@@ -120,9 +120,9 @@ def resolve_pack(course: str, person: User | None, pack: str = "") -> str:
     org = membership.organization if membership is not None else None
     home = ""
     if org is not None and org.county_id:
-        home = org.county.pack  # type: ignore[union-attr]
+        home = org.county.pack  # type: ignore[union-attr]  # the foreign key is checked just before
     elif org is not None and org.region_id:
-        home = org.region.pack  # type: ignore[union-attr]
+        home = org.region.pack  # type: ignore[union-attr]  # the foreign key is checked just before
     if home in found:
         return home
     raise InvalidInput.field(

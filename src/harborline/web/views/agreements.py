@@ -335,7 +335,7 @@ def dsa_breach(request: HttpRequest, pk: int) -> HttpResponse:
         services.record_breach(
             actor=actor,
             agreement=a,
-            reported_at=wall_clock(d["reported_at"], tz, "reported_at"),  # type: ignore[arg-type]
+            reported_at=wall_clock(d["reported_at"], tz, "reported_at"),  # type: ignore[arg-type]  # cleaned_data is typed object; the form's field makes it a datetime
             description=d["description"],
         )
 
@@ -362,7 +362,7 @@ def dsa_cure(request: HttpRequest, pk: int, breach_id: int) -> HttpResponse:
         services.record_cure(
             actor=actor,
             breach=breach,
-            cured_at=wall_clock(d["cured_at"], tz, "cured_at"),  # type: ignore[arg-type]
+            cured_at=wall_clock(d["cured_at"], tz, "cured_at"),  # type: ignore[arg-type]  # cleaned_data is typed object; the form's field makes it a datetime
             note=d["note"],
         )
 

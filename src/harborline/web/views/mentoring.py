@@ -244,8 +244,8 @@ def shift_add(request: HttpRequest) -> HttpResponse:
         services.add_shift(
             actor=actor,
             advocate=d["advocate"],
-            starts_at=wall_clock(d["starts_at"], tz, "starts_at"),  # type: ignore[arg-type]
-            ends_at=wall_clock(d["ends_at"], tz, "ends_at"),  # type: ignore[arg-type]
+            starts_at=wall_clock(d["starts_at"], tz, "starts_at"),  # type: ignore[arg-type]  # cleaned_data is typed object; the form's field makes it a datetime
+            ends_at=wall_clock(d["ends_at"], tz, "ends_at"),  # type: ignore[arg-type]  # cleaned_data is typed object; the form's field makes it a datetime
             county=d["county"].qualified if d["county"] else "",  # pack/slug: never ambiguous
             region=d["region"].slug if d["region"] else "",
             organization=d["organization"],

@@ -58,7 +58,7 @@ def qr_svg(data: str) -> SafeString:
 @never_cache
 def mfa_entry(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
-    target = "web:mfa_verify" if _confirmed_totp(request.user) else "web:mfa_enrol"  # type: ignore[arg-type]
+    target = "web:mfa_verify" if _confirmed_totp(request.user) else "web:mfa_enrol"  # type: ignore[arg-type]  # a login_required view's user is a User
     return redirect(_with_next(target, next_url))
 
 
@@ -66,10 +66,10 @@ def mfa_entry(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mfa_enrol(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user  # type: ignore[assignment]  # a login_required view's user is a User
     next_url = safe_next(request)
     if _confirmed_totp(user):
-        if user.is_verified():  # type: ignore[attr-defined]
+        if user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds is_verified to the user
             messages.info(request, "Your authenticator app is already set up.")
             return redirect(next_url)
         return redirect(_with_next("web:mfa_verify", next_url))
@@ -109,12 +109,12 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user  # type: ignore[assignment]  # a login_required view's user is a User
     next_url = safe_next(request)
     device = _confirmed_totp(user)
     if device is None:
         return redirect(_with_next("web:mfa_enrol", next_url))
-    if user.is_verified():  # type: ignore[attr-defined]
+    if user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds is_verified to the user
         return redirect(next_url)
     status = 200
     form = MfaCodeForm(request.POST if request.method == "POST" else None)
@@ -156,9 +156,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user  # type: ignore[assignment]  # a login_required view's user is a User
     next_url = safe_next(request)
-    if not user.is_verified():  # type: ignore[attr-defined]
+    if not user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds is_verified to the user
         # Codes are shown only in a session that passed the second factor.
         return redirect(_with_next("web:mfa", request.get_full_path()))
     codes: list[str] = []

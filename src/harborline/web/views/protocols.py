@@ -95,7 +95,7 @@ def preview(request: HttpRequest, pack: str, instrument: str) -> HttpResponse:
         answers = forms.answers_from(definition, request.POST, time_zone=found.manifest.time_zone)
         try:
             if submitting:
-                actor: User = request.user  # type: ignore[assignment]
+                actor: User = request.user  # type: ignore[assignment]  # a login_required view's user is a User
                 stored = services.submit(
                     actor=actor, pack=found, instrument=definition.instrument, answers=answers
                 )
@@ -151,7 +151,7 @@ def _preview_context(
 @require_GET
 def submitted(request: HttpRequest, pack: str, instrument: str, response_id: int) -> HttpResponse:
     found, definition = _found(pack, instrument)
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user  # type: ignore[assignment]  # a login_required view's user is a User
     stored = selectors.response_for(actor, response_id)
     if stored.pack != found.name or stored.instrument != definition.instrument:
         raise Http404

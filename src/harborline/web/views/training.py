@@ -53,8 +53,8 @@ def _default_pack(org: Organization | None) -> str:
     installation's packs decide: no jurisdiction is named here."""
     packs = training_packs()
     for candidate in (
-        org.county.pack if org is not None and org.county_id else "",  # type: ignore[union-attr]
-        org.region.pack if org is not None and org.region_id else "",  # type: ignore[union-attr]
+        org.county.pack if org is not None and org.county_id else "",  # type: ignore[union-attr]  # the foreign key is checked just before
+        org.region.pack if org is not None and org.region_id else "",  # type: ignore[union-attr]  # the foreign key is checked just before
     ):
         if candidate in packs:
             return candidate

@@ -43,7 +43,7 @@ class Scope:
 
 def _manager(request: HttpRequest) -> tuple[User, Membership]:
     """The signed-in person and their membership, if they may manage users; otherwise 404."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user  # type: ignore[assignment]  # a login_required view's user is a User
     membership = actor.membership_or_none
     rules = actor.rules
     if membership is None or rules is None or not rules.manages_org_users:
@@ -136,7 +136,7 @@ def _row_response(
     status: int = 200,
 ) -> HttpResponse:
     """The updated row for htmx, or back to the list with a message for a plain form post."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware adds it
         target = _users(scope.org).get(pk=user_id)
         return render(
             request,
