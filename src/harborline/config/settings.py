@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "harborline.training",
     "harborline.agreements",
     "harborline.mentoring",
+    "harborline.directory",
     "harborline.api",
     "harborline.web",
 ]

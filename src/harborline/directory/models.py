@@ -1,0 +1,142 @@
+"""The service directory (decision 0047): Open Referral HSDS 3.0 records, kept whole, and the
+few things Harborline needs that HSDS lacks.
+
+- `Record` holds every imported HSDS row as it came (one table's fields and its parents'
+  identifiers), so export -> import -> export loses nothing. A confidential site's addresses and
+  coordinates are not in `data`: they are encrypted in `hidden` and leave Harborline only on the
+  pages of those allowed to see them (`directory.access`).
+- `Provider`, `Service` and `Location` index the records for search and matching, and carry
+  Harborline's own facts: the linked Harborline organization, capacity (with when and by whom it
+  was last confirmed), 24/7 availability, eligibility by gender and LGBTQ+-affirming, vetting,
+  confidentiality and the county. They are exported as HSDS attributes of Harborline's own
+  taxonomy (`directory.extensions`), so another HSDS system keeps them without knowing Harborline.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from harborline.crypto.fields import EncryptedJSONField
+
+
+class Record(models.Model):
+    table = models.CharField(max_length=40)
+    hsds_id = models.CharField(max_length=200)
+    # The parents this row names ("service_id=…;location_id=…"): HSDS JSON may nest one object
+    # (a phone, a contact) under several parents with the same identifier; each placement is a
+    # row of its own, as the tabular form would carry it.
+    link = models.CharField(max_length=500, blank=True, default="")
+    data = models.JSONField(default=dict)
+    hidden = EncryptedJSONField(blank=True, default=dict)  # a confidential site's address rows
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "hsds_id", "link"], name="directory_record_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["table"])]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.hsds_id}"
+
+
+class Provider(models.Model):
+    """An HSDS organization: whoever delivers services, with or without a Harborline account."""
+
+    hsds_id = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    organization = models.ForeignKey(
+        "people.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="directory_providers",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    hsds_id = models.CharField(max_length=200, unique=True)
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="locations"
+    )
+    name = models.CharField(max_length=300, blank=True)
+    confidential = models.BooleanField(default=False)
+    county = models.ForeignKey(
+        "protocols.County", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name or self.hsds_id
+
+
+class Capacity(models.TextChoices):
+    UNKNOWN = "unknown", "Not confirmed"
+    OPEN = "open", "Open"
+    WAITLIST = "waitlist", "Waitlist"
+    FULL = "full", "Full"
+
+
+class Vetting(models.TextChoices):
+    NOT_REVIEWED = "not_reviewed", "Not reviewed"
+    IN_REVIEW = "in_review", "In review"
+    VETTED = "vetted", "Vetted"
+    NOT_MET = "not_met", "Standards not met"
+
+
+class Service(models.Model):
+    hsds_id = models.CharField(max_length=200, unique=True)
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
+    )
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=40, default="active")
+    minimum_age = models.FloatField(null=True, blank=True)
+    maximum_age = models.FloatField(null=True, blank=True)
+    languages = models.JSONField(default=list)  # lower-case codes or names, as recorded
+    categories = models.JSONField(default=list)  # taxonomy term codes, e.g. "mental_health"
+    counties = models.ManyToManyField("protocols.County", blank=True, related_name="+")
+    locations = models.ManyToManyField(Location, blank=True, related_name="services")
+    assured_date = models.DateField(null=True, blank=True)
+    assurer_email = models.CharField(max_length=254, blank=True)
+    # Harborline's own facts (exported as attributes of its taxonomy)
+    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.UNKNOWN)
+    capacity_confirmed_at = models.DateTimeField(null=True, blank=True)
+    capacity_confirmed_by = models.CharField(max_length=254, blank=True)
+    always_open = models.BooleanField(default=False)  # 24/7
+    genders = models.JSONField(default=list)  # empty = any gender
+    lgbtq_affirming = models.BooleanField(default=False)
+    vetting = models.CharField(max_length=20, choices=Vetting.choices, default=Vetting.NOT_REVIEWED)
+    search = models.TextField(blank=True)  # lower-case words for full-text search
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DirectoryToken(models.Model):
+    """A read-only key to the HSDS API for systems outside Harborline (a 211, a county site):
+    the directory only, never youth data, never a confidential address."""
+
+    name = models.CharField(max_length=200)
+    token_hash = models.CharField(max_length=128, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,432 @@
+"""Importing and exporting the directory as HSDS 3.0 (decision 0047).
+
+`import_package` reads a tabular package or HSDS JSON, checks every row against the standard's
+schema, and writes every valid row in one transaction; a row it cannot take is listed with why
+(file, row, field), never dropped silently, and so is a row whose parent was refused.
+`dry_run=True` reports the same without writing. `export_rows` gives what leaves Harborline:
+every record, Harborline's facts as attributes of its own taxonomy, and nothing of a
+confidential site's address or coordinates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from harborline.directory import extensions as ext
+from harborline.directory import hsds
+from harborline.directory.models import (
+    Capacity,
+    Location,
+    Provider,
+    Record,
+    Service,
+    Vetting,
+)
+from harborline.protocols.models import County
+
+# A confidential site's rows and fields that never leave Harborline.
+HIDDEN_TABLES = ("address",)
+HIDDEN_FIELDS = ("latitude", "longitude")
+# Parents a child row must point at (the first one present), for "its parent was refused".
+PARENT_FIELDS = (
+    "organization_id",
+    "service_id",
+    "location_id",
+    "service_at_location_id",
+    "contact_id",
+    "phone_id",
+    "program_id",
+)
+
+
+@dataclass
+class ImportReport:
+    read: dict[str, int] = field(default_factory=dict)
+    imported: dict[str, int] = field(default_factory=dict)
+    problems: list[hsds.Problem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def refusals(self) -> list[hsds.Problem]:
+        return [p for p in self.problems if not p.kept]
+
+    @property
+    def notes(self) -> list[hsds.Problem]:
+        return [p for p in self.problems if p.kept]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+
+def _parent_table(key: str) -> str:
+    return key.removesuffix("_id")
+
+
+def check_package(package: hsds.Package, known: set[tuple[str, str]]) -> list[hsds.Row]:
+    """The rows that may be imported; a problem for each that may not (added to the package).
+
+    The same object nested twice in HSDS JSON is one row (an entity's copies merge when no field
+    disagrees); a child placed under several parents is a row per placement. A row naming a
+    parent that is in neither the package nor the directory is kept with a note (the standard's
+    own examples do this); a row whose parent was refused is refused."""
+    seen: dict[tuple[str, str, str], hsds.Row] = {}
+    bad: set[tuple[str, str]] = set()
+    for table, rows in package.rows.items():
+        for row in rows:
+            if not row.id:
+                package.problems.append(hsds.Problem(row.file, row.row, "id", "required"))
+                continue
+            key = (table, row.id, row.link)
+            first = seen.get(key)
+            if first is not None:
+                clash = [k for k in row.data if k in first.data and first.data[k] != row.data[k]]
+                if clash:
+                    package.problems.append(
+                        hsds.Problem(
+                            row.file,
+                            row.row,
+                            clash[0],
+                            f"{table} {row.id} appears twice with different values of "
+                            f"{clash[0]} (first in {first.file} row {first.row})",
+                        )
+                    )
+                    bad.add((table, row.id))
+                else:
+                    first.data.update(row.data)  # copies of one object: the union of fields
+                continue
+            seen[key] = row
+    for (table, _id, _link), row in seen.items():
+        errors = hsds.check(table, row.data)
+        for where, message in errors:
+            package.problems.append(hsds.Problem(row.file, row.row, where, message))
+        if errors:
+            bad.add((table, row.id))
+    present = {(t, i) for t, i, _ in seen} | known
+    changed = True
+    noted: set[tuple[str, str, str, str]] = set()
+    while changed:
+        changed = False
+        for (table, hsds_id, link), row in seen.items():
+            if (table, hsds_id) in bad:
+                continue
+            for name in PARENT_FIELDS:
+                value = row.data.get(name)
+                if not value or name == f"{table}_id":
+                    continue
+                parent = (_parent_table(name), str(value))
+                if parent in bad:
+                    package.problems.append(
+                        hsds.Problem(
+                            row.file, row.row, name, f"its {parent[0]} {value} was refused"
+                        )
+                    )
+                    bad.add((table, hsds_id))
+                    changed = True
+                    break
+                if parent not in present and (table, hsds_id, link, name) not in noted:
+                    noted.add((table, hsds_id, link, name))
+                    package.problems.append(
+                        hsds.Problem(
+                            row.file,
+                            row.row,
+                            name,
+                            f"names {parent[0]} {value}, which is in neither the package nor "
+                            "the directory: kept",
+                            kept=True,
+                        )
+                    )
+    return [row for (t, i, _), row in seen.items() if (t, i) not in bad]
+
+
+def import_package(
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    package = hsds.read(path)
+    report = ImportReport(read=package.count(), dry_run=dry_run)
+    known = set(Record.objects.values_list("table", "hsds_id").distinct())
+    good = check_package(package, known)
+    report.problems = package.problems
+    for row in good:
+        report.imported[row.table] = report.imported.get(row.table, 0) + 1
+    report.imported = dict(sorted(report.imported.items()))
+    if dry_run:
+        return report
+    with transaction.atomic():
+        save_rows([(row.table, row.data) for row in good], progress=progress)
+    return report
+
+
+def ensure_taxonomies() -> None:
+    """The taxonomies every installation ships (extensions.shipped_rows)."""
+    shipped = ext.shipped_rows()
+    save_rows([(t, d) for t, rows in shipped.items() for d in rows], reindex=False)
+
+
+def save_rows(
+    rows: list[tuple[str, dict[str, Any]]],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    reindex: bool = True,
+) -> None:
+    """Writes rows as records (replacing a record with the same table and id), then brings the
+    search index and Harborline's facts up to date for what they touch."""
+    confidential = _confidential_locations(rows)
+    existing = {
+        (r.table, r.hsds_id, r.link): r
+        for r in Record.objects.filter(
+            table__in={t for t, _ in rows}, hsds_id__in={str(d["id"]) for _, d in rows}
+        )
+    }
+    new, changed = [], []
+    total = len(rows)
+    for done, (table, data) in enumerate(rows, start=1):
+        public, hidden = _split(table, data, confidential)
+        link = hsds.link_of(table, data)
+        record = existing.get((table, str(data["id"]), link))
+        if record is None:
+            new.append(
+                Record(table=table, hsds_id=str(data["id"]), link=link, data=public, hidden=hidden)
+            )
+        else:
+            record.data, record.hidden = public, hidden
+            changed.append(record)
+        if progress is not None and (done % 500 == 0 or done == total):
+            progress(done, total)
+    Record.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        Record.objects.bulk_update(changed, ["data", "hidden", "updated_at"], batch_size=1000)
+    if reindex:
+        rebuild_index()
+
+
+def _confidential_locations(rows: list[tuple[str, dict[str, Any]]]) -> set[str]:
+    flagged = set(Location.objects.filter(confidential=True).values_list("hsds_id", flat=True))
+    code_of = {str(d["id"]): ext.harborline_term(d) for t, d in rows if t == "taxonomy_term"}
+    for table, data in rows:
+        if table != "attribute" or data.get("link_entity") != "location":
+            continue
+        term = str(data.get("taxonomy_term_id", ""))
+        code = code_of.get(term) or (
+            "confidential_site" if term == ext.term_id(ext.HARBORLINE, "confidential_site") else ""
+        )
+        if code == "confidential_site":
+            if str(data.get("value", "true")).lower() in ("true", "1", "yes"):
+                flagged.add(str(data.get("link_id")))
+            else:
+                flagged.discard(str(data.get("link_id")))
+    return flagged
+
+
+def _split(
+    table: str, data: dict[str, Any], confidential: set[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what may be published, what stays encrypted) of one row."""
+    if table in HIDDEN_TABLES and str(data.get("location_id")) in confidential:
+        keep: dict[str, Any] = {k: data[k] for k in ("id", "location_id") if k in data}
+        return keep, dict(data)
+    if table == "location" and str(data.get("id")) in confidential:
+        public = {k: v for k, v in data.items() if k not in HIDDEN_FIELDS}
+        hidden = {k: v for k, v in data.items() if k in HIDDEN_FIELDS}
+        return public, hidden
+    return dict(data), {}
+
+
+# --- the index --------------------------------------------------------------------------------
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _datetime(value: Any) -> datetime | None:
+    try:
+        found = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+    if found is not None and timezone.is_naive(found):
+        found = timezone.make_aware(found, UTC)
+    return found
+
+
+def _county(value: str) -> County | None:
+    pack, _, slug = value.partition("/")
+    return County.objects.filter(pack=pack, slug=slug).first() if slug else None
+
+
+@transaction.atomic
+def rebuild_index() -> None:
+    """Providers, services and locations from the records, with Harborline's facts read from
+    its attributes. Harborline-only links (a provider's Harborline organization) are kept."""
+    records: dict[str, dict[str, dict[str, Any]]] = {}
+    for table, hsds_id, data in Record.objects.values_list("table", "hsds_id", "data"):
+        records.setdefault(table, {})[hsds_id] = data
+    terms = records.get("taxonomy_term", {})
+    facts: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for a in records.get("attribute", {}).values():
+        term = terms.get(str(a.get("taxonomy_term_id", "")))
+        key = (str(a.get("link_entity", "")), str(a.get("link_id", "")))
+        code = ext.harborline_term(term)
+        if code:
+            facts.setdefault(key, {}).setdefault(code, []).append(str(a.get("value", "")))
+        elif term is not None and term.get("code"):
+            facts.setdefault(key, {}).setdefault("_category", []).append(str(term["code"]))
+
+    providers = {p.hsds_id: p for p in Provider.objects.all()}
+    for hsds_id, data in records.get("organization", {}).items():
+        p = providers.get(hsds_id) or Provider(hsds_id=hsds_id)
+        p.name = str(data.get("name", ""))[:300]
+        p.description = str(data.get("description", ""))
+        p.save()
+        providers[hsds_id] = p
+    Provider.objects.exclude(hsds_id__in=records.get("organization", {}).keys()).delete()
+
+    locations = {loc.hsds_id: loc for loc in Location.objects.all()}
+    for hsds_id, data in records.get("location", {}).items():
+        loc = locations.get(hsds_id) or Location(hsds_id=hsds_id)
+        mine = facts.get(("location", hsds_id), {})
+        loc.name = str(data.get("name", ""))[:300]
+        loc.provider = providers.get(str(data.get("organization_id", "")))
+        loc.confidential = "true" in [v.lower() for v in mine.get("confidential_site", [])]
+        loc.county = _county(mine.get("county", [""])[0]) if mine.get("county") else loc.county
+        loc.save()
+        locations[hsds_id] = loc
+    Location.objects.exclude(hsds_id__in=records.get("location", {}).keys()).delete()
+
+    languages: dict[str, list[str]] = {}
+    for lang in records.get("language", {}).values():
+        if lang.get("service_id"):
+            code = str(lang.get("code") or lang.get("name") or "").lower()
+            languages.setdefault(str(lang["service_id"]), []).append(code)
+    at: dict[str, list[str]] = {}
+    for sal in records.get("service_at_location", {}).values():
+        if sal.get("service_id") and sal.get("location_id"):
+            at.setdefault(str(sal["service_id"]), []).append(str(sal["location_id"]))
+
+    services = {s.hsds_id: s for s in Service.objects.all()}
+    for hsds_id, data in records.get("service", {}).items():
+        s = services.get(hsds_id) or Service(hsds_id=hsds_id)
+        mine = facts.get(("service", hsds_id), {})
+        s.provider = providers.get(str(data.get("organization_id", "")))
+        s.name = str(data.get("name", ""))[:300]
+        s.description = str(data.get("description", ""))
+        s.status = str(data.get("status", "active"))[:40]
+        s.minimum_age = data.get("minimum_age")
+        s.maximum_age = data.get("maximum_age")
+        s.assured_date = _date(data.get("assured_date"))
+        s.assurer_email = str(data.get("assurer_email", ""))[:254]
+        s.languages = sorted(set(languages.get(hsds_id, [])))
+        s.categories = sorted(set(mine.get("_category", [])) | _split_kind(mine))
+        if mine.get("capacity") and mine["capacity"][0] in Capacity.values:
+            s.capacity = mine["capacity"][0]
+        if mine.get("capacity_confirmed_at"):
+            s.capacity_confirmed_at = _datetime(mine["capacity_confirmed_at"][0])
+        if mine.get("capacity_confirmed_by"):
+            s.capacity_confirmed_by = mine["capacity_confirmed_by"][0][:254]
+        if mine.get("always_open"):
+            s.always_open = mine["always_open"][0].lower() == "true"
+        if mine.get("gender"):
+            s.genders = sorted(set(mine["gender"]))
+        if mine.get("lgbtq_affirming"):
+            s.lgbtq_affirming = mine["lgbtq_affirming"][0].lower() == "true"
+        if mine.get("vetting") and mine["vetting"][0] in Vetting.values:
+            s.vetting = mine["vetting"][0]
+        s.search = " ".join(
+            str(data.get(k, ""))
+            for k in ("name", "alternate_name", "description", "eligibility_description")
+        ).lower()
+        s.save()
+        here = [locations[x] for x in at.get(hsds_id, []) if x in locations]
+        s.locations.set(here)
+        s.counties.set({loc.county for loc in here if loc.county is not None})
+    Service.objects.exclude(hsds_id__in=records.get("service", {}).keys()).delete()
+
+
+def _split_kind(mine: dict[str, list[str]]) -> set[str]:
+    return {k for k in ("prevention", "intervention") if mine.get(k)}
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def export_rows() -> dict[str, list[dict[str, Any]]]:
+    """Every record as an HSDS row, Harborline's facts as attributes, no confidential address."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    skip_attributes = set()
+    for table, data in Record.objects.order_by("table", "hsds_id").values_list("table", "data"):
+        if table in HIDDEN_TABLES and set(data) <= {"id", "location_id"}:
+            continue  # a confidential site's address: only its identifiers are public
+        rows.setdefault(table, []).append(dict(data))
+    harborline_terms = {ext.term_id(ext.HARBORLINE, code) for code in ext.TERMS}
+    # Harborline's facts are written from the index (the current truth), not from old attributes.
+    for data in rows.get("attribute", []):
+        if data.get("taxonomy_term_id") in harborline_terms:
+            skip_attributes.add(data["id"])
+    rows["attribute"] = [a for a in rows.get("attribute", []) if a["id"] not in skip_attributes]
+    rows["attribute"].extend(_fact_attributes())
+    return {t: r for t, r in rows.items() if r}
+
+
+def _fact(entity: str, link_id: str, code: str, value: str) -> dict[str, Any]:
+    return {
+        "id": ext.attribute_id(entity, link_id, code, value if code == "gender" else ""),
+        "link_id": link_id,
+        "taxonomy_term_id": ext.term_id(ext.HARBORLINE, code),
+        "link_type": code,
+        "link_entity": entity,
+        "value": value,
+    }
+
+
+def _fact_attributes() -> list[dict[str, Any]]:
+    found = []
+    for s in Service.objects.order_by("hsds_id"):
+        if s.capacity != Capacity.UNKNOWN:
+            found.append(_fact("service", s.hsds_id, "capacity", s.capacity))
+        if s.capacity_confirmed_at:
+            stamp = s.capacity_confirmed_at.astimezone(UTC).isoformat()
+            found.append(_fact("service", s.hsds_id, "capacity_confirmed_at", stamp))
+        if s.capacity_confirmed_by:
+            found.append(
+                _fact("service", s.hsds_id, "capacity_confirmed_by", s.capacity_confirmed_by)
+            )
+        if s.always_open:
+            found.append(_fact("service", s.hsds_id, "always_open", "true"))
+        for gender in s.genders:
+            found.append(_fact("service", s.hsds_id, "gender", gender))
+        if s.lgbtq_affirming:
+            found.append(_fact("service", s.hsds_id, "lgbtq_affirming", "true"))
+        if s.vetting != Vetting.NOT_REVIEWED:
+            found.append(_fact("service", s.hsds_id, "vetting", s.vetting))
+    for loc in Location.objects.select_related("county").order_by("hsds_id"):
+        if loc.confidential:
+            found.append(_fact("location", loc.hsds_id, "confidential_site", "true"))
+        if loc.county is not None:
+            found.append(
+                _fact("location", loc.hsds_id, "county", f"{loc.county.pack}/{loc.county.slug}")
+            )
+    return found
+
+
+def export_package(path: Path, *, fmt: str = "tabular") -> list[str]:
+    """Writes the directory to `path`: a tabular package (folder) or HSDS JSON (a file holding
+    the list of `service_full` objects)."""
+    rows = export_rows()
+    if fmt == "json":
+        services = list(hsds.nest_services(rows))
+        path.write_text(json.dumps(services, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        return [path.name]
+    return hsds.write_tabular(rows, path)
