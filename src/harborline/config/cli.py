@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
+from harborline.config import cli_directory
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -1269,6 +1271,8 @@ def build_parser() -> ArgumentParser:
     )
 
     command("check", cmd_check, "Run Django's system checks and check the keys.")
+
+    cli_directory.add_commands(command, _no_handler, _django, UsageError)
 
     p = command(
         "check-deadlines",
