@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .table import (
+    ADVOCATE_ORG_TYPES,
     CASE,
     COMPARTMENTS,
     ORG_TYPES,
     PRIVILEGE_BARRED_ORG_TYPES,
+    PRIVILEGED,
     RELATION_TEXT,
     RELATIONS,
     ROLES,
@@ -49,9 +51,16 @@ with another organization. *Break-glass*: open it in an emergency for 4 hours, w
 A refused action on a case the person may open answers 403 ("forbidden"); on a case they may not
 open, 404.
 
-Rows with the same answers for several organization types are merged. Advocate-privileged
-notes are never shown to these organization types, whatever is shared: {barred}. Elsewhere only
-caseworkers, supervisors and mentor-advocates see them.
+**Advocate-privileged notes** belong to the organization of the advocate who wrote them, not to
+the case's owner ([decision 0043](decisions/0043-advocate-owned-privileged-notes.md)). An
+advocate — a mentor-advocate, or a caseworker or supervisor of {advocacy} — works them (✓ in
+*Adv.-privileged*: their own organization's notes, read and add) on a case their organization
+owns or whose case team they are on; nobody else is offered the compartment, and never these
+organization types, whatever is shared: {barred}. *Others' privileged*: what the person learns
+of privileged notes another organization holds on the case — "told" = that they exist (the
+holder's name), when the holder let the team know; their text is shown to nobody.
+
+Rows with the same answers for several organization types are merged.
 
 Who may give which role to whom (organization administrators and system administrators) is a
 table of its own: [role grants](permissions-role-grants.md).
@@ -96,12 +105,19 @@ def _types(group: list[str]) -> str:
     return ", ".join(f"`{t}`" for t in group)
 
 
+def _others(cells: dict[tuple[str, str], bool]) -> str:
+    if cells[(PRIVILEGED, "others_text")]:
+        return "text"
+    return "told" if cells[(PRIVILEGED, "told_exists")] else "—"
+
+
 def _row(role: str, types: str, cells: dict[tuple[str, str], bool]) -> str:
     parts = [f"`{role}`", types, _yes(cells[(CASE, "open")])]
     parts += [
         _mark(cells[(n, "view")], cells[(n, "add_note")], cells.get((n, "edit")))
         for n in COMPARTMENTS
     ]
+    parts.append(_others(cells))
     parts += [_yes(cells[(CASE, a)]) for a in ("screen", "share", "break_glass")]
     return "| " + " | ".join(parts) + " |"
 
@@ -111,10 +127,11 @@ def render() -> str:
         HEADER.format(
             relations="\n".join(f"- `{r}`: {RELATION_TEXT[r]}." for r in RELATIONS),
             barred=", ".join(f"`{t}`" for t in sorted(PRIVILEGE_BARRED_ORG_TYPES)),
+            advocacy=" or ".join(f"`{t}`" for t in sorted(ADVOCATE_ORG_TYPES)),
         )
     ]
     head = ["Role", "Organization types", "Open", *(SHORT[n] for n in COMPARTMENTS)]
-    head += ["Screen", "Share", "Break-glass"]
+    head += ["Others' privileged", "Screen", "Share", "Break-glass"]
     for relation in RELATIONS:
         lines.append(f"## `{relation}`: {RELATION_TEXT[relation]}\n")
         lines.append("| " + " | ".join(head) + " |")

@@ -15,7 +15,18 @@ Relations of the actor's organization to the case:
 - shared_role_other  another organization, with an active share of every compartment to a
                      different role in it (not the actor's);
 - break_glass        another organization, and the actor opened break-glass on the case;
-- none               another organization, with no share and no break-glass.
+- none               another organization, with no share and no break-glass;
+- team_advocate      another organization, with no share; the actor is on the case team (as a
+                     mentor-advocate on the case) — an advocate there holds privileged notes
+                     (issue 13, decision 0043).
+
+Holding organization (advocate-privileged notes only, issue 13). A privileged note belongs to the
+organization of the advocate who wrote it, not to the case's owner. The case under test holds
+privileged notes of three holders: the actor's organization, the owner (when that is another
+organization) and a third, community-advocacy organization on the case team that "let the team
+know notes exist". `view`/`add_note` of `advocate_privileged` are about the actor's own
+organization's notes; `others_text` is the text of another holder's notes (never shown to anyone)
+and `told_exists` the notice that another holder has privileged notes on the case.
 
 Actions: per compartment, `view` (the compartment is a section of GET /cases/{id}),
 `add_note` (POST /cases/{id}/notes in it answers 201) and, for the compartments that hold records
@@ -27,7 +38,7 @@ with contacts (contact), PUT /cases/{id}/placement (placement_address), POST
 /cases/{id}/break-glass answers 201).
 
 A share of only some compartments ("sees exactly the shared compartments") is checked in
-test_shares.py for every organization type; the table keeps to six relations so that it runs
+test_shares.py for every organization type; the table keeps to seven relations so that it runs
 in CI on both databases in reasonable time."""
 
 from __future__ import annotations
@@ -85,8 +96,11 @@ RELATIONS: tuple[str, ...] = (
     "shared_role_other",
     "break_glass",
     "none",
+    "team_advocate",
 )
 COMPARTMENT_ACTIONS: tuple[str, ...] = ("view", "add_note", "edit")
+# The holding-organization dimension of the privileged compartment (module docstring).
+PRIVILEGED_ACTIONS: tuple[str, ...] = ("others_text", "told_exists")
 # The compartments that hold something to change besides notes: the youth's name, date of birth,
 # other names and other IDs (identity); contact details (contact); the placement address; report
 # and court numbers (legal). The others hold notes (and, for screening and safety, screenings and
@@ -110,6 +124,18 @@ PRIVILEGE_BARRED_ORG_TYPES = frozenset({"law_enforcement", "prosecutor", "probat
 # "Elsewhere only mentor-advocates, caseworkers and supervisors read them." (decision 0028)
 PRIVILEGED_ROLES = frozenset({"mentor_advocate", "caseworker", "supervisor"})
 
+# "Advocate-privileged notes belong to the advocate's organization that wrote them, not to the
+# case owner: the owner learns at most that they exist." (design §4) An advocate is a
+# mentor-advocate, or a caseworker or supervisor of a community- or system-based advocacy
+# organization (issue 13, decision 0043) — never in the barred organization types.
+ADVOCATE_ORG_TYPES = frozenset({"community_advocacy", "system_advocacy"})
+
+# The relations in which an advocate writes and reads their own organization's privileged notes:
+# their organization owns the case, or they are on its case team. A share (of any compartment,
+# the owner's) never opens them: only the holding organization's own consent-based share would,
+# and the table has no such relation (decision 0043).
+HOLDS_PRIVILEGED: frozenset[str] = frozenset({"owner", "team_advocate"})
+
 # Who changes a case's sharing: the owning organization's caseworkers, supervisors,
 # mentor-advocates and administrators (issue 4). The same roles change the youth's record
 # (issue 10) — of the owner, or of an organization whose share grants it.
@@ -124,6 +150,7 @@ CHANGES_RECORD: dict[str, bool] = {
     "shared_role_other": False,
     "break_glass": False,
     "none": False,
+    "team_advocate": False,
 }
 
 # What each relation would open before the privilege rule and the role rule apply.
@@ -134,6 +161,9 @@ OPENS: dict[str, frozenset[str]] = {
     "shared_role_other": frozenset(),  # the share is for someone else
     "break_glass": frozenset(COMPARTMENTS) - {PRIVILEGED},  # "all but advocate-privileged"
     "none": frozenset(),  # "another organization gets 404 until a share exists"
+    # "Being on the team does not by itself let another organization read the case"
+    # (cases.models.CaseTeamMember); the privileged rule below adds the advocate's own notes.
+    "team_advocate": frozenset(),
 }
 
 RELATION_TEXT: dict[str, str] = {
@@ -145,6 +175,8 @@ RELATION_TEXT: dict[str, str] = {
     "different role in it",
     "break_glass": "another organization; the actor opened break-glass (within 4 hours)",
     "none": "another organization, no share, no break-glass",
+    "team_advocate": "another organization, no share; the actor is on the case team (as a "
+    "mentor-advocate on the case)",
 }
 
 # Rows where the implementation is known to disagree with this declaration, with the reason.
@@ -156,13 +188,23 @@ KNOWN_DEVIATIONS: dict[tuple[str, str, str], str] = {}
 # --- the rules ------------------------------------------------------------------------------
 
 
+def is_advocate(role: str, org_type: str) -> bool:
+    """Holds privileged notes for their organization (ADVOCATE_ORG_TYPES)."""
+    if org_type in PRIVILEGE_BARRED_ORG_TYPES:
+        return False
+    return role == "mentor_advocate" or (
+        org_type in ADVOCATE_ORG_TYPES and role in PRIVILEGED_ROLES
+    )
+
+
 def visible(role: str, org_type: str, relation: str) -> frozenset[str]:
-    """The compartments the actor sees."""
+    """The compartments the actor sees (for advocate_privileged: their own organization's
+    notes)."""
     if role in NO_CASE_ROLES:
         return frozenset()
-    names = set(OPENS[relation])
-    if org_type in PRIVILEGE_BARRED_ORG_TYPES or role not in PRIVILEGED_ROLES:
-        names.discard(PRIVILEGED)
+    names = set(OPENS[relation]) - {PRIVILEGED}
+    if is_advocate(role, org_type) and relation in HOLDS_PRIVILEGED:
+        names.add(PRIVILEGED)
     return frozenset(names)
 
 
@@ -181,6 +223,13 @@ def expected(role: str, org_type: str, relation: str) -> dict[tuple[str, str], b
                 name in sees and role in CASE_MANAGERS and CHANGES_RECORD[relation]
             )
     cells[(CASE, "open")] = bool(sees)
+    # Another organization's privileged notes: their text never; that they exist only when
+    # their holder let the team know, and only to the owner and the case team — never to the
+    # barred organization types.
+    cells[(PRIVILEGED, "others_text")] = False
+    cells[(PRIVILEGED, "told_exists")] = (
+        bool(sees) and relation in HOLDS_PRIVILEGED and org_type not in PRIVILEGE_BARRED_ORG_TYPES
+    )
     # A screening is written into the screening compartment.
     cells[(CASE, "screen")] = "screening" in sees
     cells[(CASE, "share")] = relation == "owner" and role in CASE_MANAGERS

@@ -7,6 +7,13 @@ compartment, a change in every compartment that holds more than notes, a screeni
 a break-glass, and compares every cell with the declaration in table.py. A failure lists every
 mismatching cell.
 
+Advocate-privileged notes carry the holding-organization dimension (table.py): the case's
+privileged note `note_text("advocate_privileged")` is held by the actor's organization, another
+by the owner (when that is not the actor's organization) and one by a community-advocacy
+organization on the case team that let the team know its notes exist. The text of the notes held
+elsewhere must appear nowhere in the answer; the notice that they exist is the case's
+`privileged_elsewhere` (the holding organizations' names).
+
 Allowed means 201 (200 for `open` and for a change). Denied means 404 when the actor may not
 open the case — with the very body a case that does not exist gets — and 403 when they may open
 it but not do this (the case's existence is no secret to them then). Break-glass by the owning
@@ -20,6 +27,7 @@ from typing import Any
 import pytest
 
 from harborline.access.compartments import ALL
+from harborline.cases.models import CaseTeamMember, Note
 from harborline.people.roles import OrgType, Role
 from tests.cases.conftest import NRIT_NONE
 
@@ -31,6 +39,7 @@ from .table import (
     EDITABLE,
     KNOWN_DEVIATIONS,
     ORG_TYPES,
+    PRIVILEGED,
     RELATIONS,
     ROLES,
     Row,
@@ -52,6 +61,9 @@ EDITS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "legal": ("post", "/cases/{id}/references", {"kind": "court_case", "value": "TEST-CASE-1"}),
 }
 MISSING_BODIES: dict[tuple[str, str], Any] = {}  # (role, endpoint) -> the 404 body of no case
+# Privileged notes held by an organization other than the actor's (table.py's holding dimension).
+HELD_BY_OWNER = "Synthetic privileged note held by the owner zqOWNERHELDqz"
+HELD_BY_TEAM = "Synthetic privileged note held by a team advocate zqTEAMHELDqz"
 
 
 def _param(row: Row) -> Any:
@@ -96,7 +108,8 @@ class Check:
             )
 
 
-def _setup(row: Row) -> tuple[f.Api, int]:
+def _setup(row: Row) -> tuple[f.Api, int, str]:
+    """The actor's client, the case and the name of the team advocate's organization."""
     if row.relation == "owner":
         owner_org = actor_org = f.org(row.org_type)
     else:
@@ -104,6 +117,40 @@ def _setup(row: Row) -> tuple[f.Api, int]:
     owner = f.user(owner_org, "caseworker")
     actor = f.user(actor_org, row.role)
     made = f.case(owner)
+    # The holding organizations of the privileged notes: the actor's, the owner's, a team's.
+    advocacy = f.org("community_advocacy")
+    advocate = f.user(advocacy, "mentor_advocate")
+    team = [CaseTeamMember(case=made, organization=advocacy, user=advocate, added_by=owner)]
+    held = [
+        Note(
+            case=made,
+            compartment=PRIVILEGED,
+            text=HELD_BY_TEAM,
+            author=advocate,
+            author_org=advocacy,
+            existence_shown=True,
+        )
+    ]
+    if row.relation != "owner":
+        Note.objects.filter(case=made, compartment=PRIVILEGED).update(
+            author=actor, author_org=actor_org
+        )
+        held.append(
+            Note(
+                case=made,
+                compartment=PRIVILEGED,
+                text=HELD_BY_OWNER,
+                author=owner,
+                author_org=owner_org,
+                existence_shown=True,
+            )
+        )
+    Note.objects.bulk_create(held)
+    if row.relation == "team_advocate":
+        team.append(CaseTeamMember(case=made, organization=actor_org, user=actor, added_by=owner))
+    for member in team:
+        member.role_on_case = "mentor_advocate"
+    CaseTeamMember.objects.bulk_create(team)
     if row.relation == "shared":
         f.share(made, actor_org, COMPARTMENTS, by=owner)
     elif row.relation == "shared_edit":
@@ -113,12 +160,12 @@ def _setup(row: Row) -> tuple[f.Api, int]:
         f.share(made, actor_org, COMPARTMENTS, by=owner, role=other_role)
     elif row.relation == "break_glass":
         f.glass(made, actor)
-    return f.Api(actor), made.pk
+    return f.Api(actor), made.pk, advocacy.name
 
 
 def run(row: Row) -> list[str]:
     """Every cell of `row`, through the API; returns the mismatching cells."""
-    client, case_id = _setup(row)
+    client, case_id, team_advocacy = _setup(row)
     check = Check(row)
     cells = check.cells
 
@@ -166,6 +213,22 @@ def run(row: Row) -> list[str]:
         else:
             got = "section shown" if shown else ("note text leaked" if note_shown else "hidden")
             check.cell(name, "view", got, not shown and not note_shown)
+    # Privileged notes held by another organization: never their text; their existence only as
+    # the holder's name in `privileged_elsewhere`.
+    leaked = [t for t in (HELD_BY_OWNER, HELD_BY_TEAM) if t in text]
+    check.cell(
+        PRIVILEGED,
+        "others_text",
+        f"text shown: {leaked}" if leaked else "hidden",
+        bool(leaked) == cells[(PRIVILEGED, "others_text")],
+    )
+    told = [e.get("organization") for e in body.get("privileged_elsewhere", [])]
+    check.cell(
+        PRIVILEGED,
+        "told_exists",
+        f"told: {told}",
+        (team_advocacy in told) == cells[(PRIVILEGED, "told_exists")],
+    )
 
     # add_note in every compartment.
     def post_note(path: str) -> Any:
