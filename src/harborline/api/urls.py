@@ -20,6 +20,7 @@ from harborline.people.models import User
 
 from .auth import BearerToken, caller
 from .cases import router as cases_router
+from .hsds import router as hsds_router
 from .links import add_links, parameter_enums
 from .missing import router as missing_router
 from .plans import router as plans_router
@@ -198,3 +199,4 @@ api.add_router("/", plans_router)
 api.add_router("/", taskforce_router)
 api.add_router("/", training_router)
 api.add_router("/", timeline_router)
+api.add_router("/hsds/", hsds_router)

@@ -342,6 +342,9 @@ def _flatten(
                 if isinstance(child, dict):
                     nested.append((GENERIC[key], child, me))
         elif (table, key) in SINGLE and isinstance(value, dict):
+            # the nested object is named by its identifier, as the tabular form names it
+            if value.get("id"):
+                data.setdefault(f"{SINGLE[(table, key)]}_id", value["id"])
             nested.append((SINGLE[(table, key)], value, ("", "")))
         else:
             data[key] = value

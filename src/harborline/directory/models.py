@@ -126,6 +126,9 @@ class Service(models.Model):
         return self.name
 
 
+TOKEN_PREFIX = "hld_"  # noqa: S105 - a prefix that tells directory keys apart, not a secret
+
+
 class DirectoryToken(models.Model):
     """A read-only key to the HSDS API for systems outside Harborline (a 211, a county site):
     the directory only, never youth data, never a confidential address."""

@@ -10,6 +10,7 @@ confidential site's address or coordinates."""
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,18 +18,23 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from harborline.directory import extensions as ext
 from harborline.directory import hsds
 from harborline.directory.models import (
+    TOKEN_PREFIX,
     Capacity,
+    DirectoryToken,
     Location,
     Provider,
     Record,
     Service,
     Vetting,
 )
+from harborline.errors import InvalidInput
+from harborline.people.models import hash_token
 from harborline.protocols.models import County
 
 # A confidential site's rows and fields that never leave Harborline.
@@ -362,21 +368,30 @@ def _split_kind(mine: dict[str, list[str]]) -> set[str]:
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_rows() -> dict[str, list[dict[str, Any]]]:
-    """Every record as an HSDS row, Harborline's facts as attributes, no confidential address."""
+def export_rows(
+    records: QuerySet[Record] | None = None,
+    services: QuerySet[Service] | None = None,
+    locations: QuerySet[Location] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Records as HSDS rows — every one, or those given — with Harborline's facts as attributes
+    and no confidential address: what may leave Harborline (exports and the HSDS API)."""
     rows: dict[str, list[dict[str, Any]]] = {}
-    skip_attributes = set()
-    for table, data in Record.objects.order_by("table", "hsds_id").values_list("table", "data"):
+    chosen = Record.objects.all() if records is None else records
+    for table, data in chosen.order_by("table", "hsds_id", "link").values_list("table", "data"):
         if table in HIDDEN_TABLES and set(data) <= {"id", "location_id"}:
             continue  # a confidential site's address: only its identifiers are public
         rows.setdefault(table, []).append(dict(data))
     harborline_terms = {ext.term_id(ext.HARBORLINE, code) for code in ext.TERMS}
     # Harborline's facts are written from the index (the current truth), not from old attributes.
-    for data in rows.get("attribute", []):
-        if data.get("taxonomy_term_id") in harborline_terms:
-            skip_attributes.add(data["id"])
-    rows["attribute"] = [a for a in rows.get("attribute", []) if a["id"] not in skip_attributes]
-    rows["attribute"].extend(_fact_attributes())
+    rows["attribute"] = [
+        a for a in rows.get("attribute", []) if a.get("taxonomy_term_id") not in harborline_terms
+    ]
+    rows["attribute"].extend(
+        _fact_attributes(
+            Service.objects.all() if services is None else services,
+            Location.objects.all() if locations is None else locations,
+        )
+    )
     return {t: r for t, r in rows.items() if r}
 
 
@@ -391,9 +406,11 @@ def _fact(entity: str, link_id: str, code: str, value: str) -> dict[str, Any]:
     }
 
 
-def _fact_attributes() -> list[dict[str, Any]]:
+def _fact_attributes(
+    services: QuerySet[Service], locations: QuerySet[Location]
+) -> list[dict[str, Any]]:
     found = []
-    for s in Service.objects.order_by("hsds_id"):
+    for s in services.order_by("hsds_id"):
         if s.capacity != Capacity.UNKNOWN:
             found.append(_fact("service", s.hsds_id, "capacity", s.capacity))
         if s.capacity_confirmed_at:
@@ -411,7 +428,7 @@ def _fact_attributes() -> list[dict[str, Any]]:
             found.append(_fact("service", s.hsds_id, "lgbtq_affirming", "true"))
         if s.vetting != Vetting.NOT_REVIEWED:
             found.append(_fact("service", s.hsds_id, "vetting", s.vetting))
-    for loc in Location.objects.select_related("county").order_by("hsds_id"):
+    for loc in locations.select_related("county").order_by("hsds_id"):
         if loc.confidential:
             found.append(_fact("location", loc.hsds_id, "confidential_site", "true"))
         if loc.county is not None:
@@ -430,3 +447,24 @@ def export_package(path: Path, *, fmt: str = "tabular") -> list[str]:
         path.write_text(json.dumps(services, indent=2, ensure_ascii=False) + "\n", "utf-8")
         return [path.name]
     return hsds.write_tabular(rows, path)
+
+
+# --- directory tokens -------------------------------------------------------------------------
+
+
+def create_token(*, name: str, actor: Any = None) -> tuple[DirectoryToken, str]:
+    """A new read-only key to the HSDS API; the raw key is returned once and only its hash kept."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput.field("name", "Give the token a name that says who uses it")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = DirectoryToken.objects.create(
+        name=name[:200], token_hash=hash_token(raw), created_by=actor
+    )
+    return token, raw
+
+
+def token_is_valid(raw: str) -> bool:
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return False
+    return DirectoryToken.objects.filter(token_hash=hash_token(raw), revoked_at=None).exists()
