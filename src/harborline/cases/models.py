@@ -150,12 +150,24 @@ class ExternalReference(models.Model):
 
 
 class Note(models.Model):
+    """A note in one compartment of a case. A note in any compartment but advocate-privileged is
+    part of the owner's record. An advocate-privileged note belongs to the organization that
+    holds it, `author_org` — the advocate's organization, not the case's owner (decision 0043):
+    only that organization's advocates read it, and others on the case learn that it exists
+    only when its writer ticked "let the team know notes exist" (`existence_shown`)."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     compartment = models.CharField(max_length=30, choices=Compartment.choices)
     text = EncryptedTextField()
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The holding organization of an advocate-privileged note.
     author_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    existence_shown = models.BooleanField(
+        default=False,
+        help_text="Advocate-privileged only: the owner and the case team may see that the "
+        "holding organization has notes on the case (never their text).",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["case", "compartment", "-created_at"])]
