@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from harborline.audit.models import Action
+from harborline.audit.services import record
 from harborline.directory import extensions as ext
 from harborline.directory import hsds
 from harborline.directory.models import (
@@ -33,7 +35,8 @@ from harborline.directory.models import (
     Service,
     Vetting,
 )
-from harborline.errors import InvalidInput
+from harborline.directory.selectors import STEWARD_ROLES, may_edit
+from harborline.errors import FieldError, InvalidInput, NotFound
 from harborline.people.models import hash_token
 from harborline.protocols.models import County
 
@@ -350,15 +353,22 @@ def rebuild_index() -> None:
             s.lgbtq_affirming = mine["lgbtq_affirming"][0].lower() == "true"
         if mine.get("vetting") and mine["vetting"][0] in Vetting.values:
             s.vetting = mine["vetting"][0]
-        s.search = " ".join(
-            str(data.get(k, ""))
-            for k in ("name", "alternate_name", "description", "eligibility_description")
-        ).lower()
+        s.search = search_text(data, s.categories)
         s.save()
         here = [locations[x] for x in at.get(hsds_id, []) if x in locations]
         s.locations.set(here)
         s.counties.set({loc.county for loc in here if loc.county is not None})
     Service.objects.exclude(hsds_id__in=records.get("service", {}).keys()).delete()
+
+
+def search_text(data: dict[str, Any], categories: list[str]) -> str:
+    """What full-text search looks in: the names, description and eligibility, lower case, and
+    one ` cat:<code> ` token per category (directory.selectors.search)."""
+    words = " ".join(
+        str(data.get(k, ""))
+        for k in ("name", "alternate_name", "description", "eligibility_description")
+    ).lower()
+    return words + " " + " ".join(f"cat:{c}" for c in categories) + " "
 
 
 def _split_kind(mine: dict[str, list[str]]) -> set[str]:
@@ -468,3 +478,55 @@ def token_is_valid(raw: str) -> bool:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return False
     return DirectoryToken.objects.filter(token_hash=hash_token(raw), revoked_at=None).exists()
+
+
+# --- keeping an entry -------------------------------------------------------------------------
+
+GENDERS = ("female", "male", "nonbinary", "transgender")
+
+
+@transaction.atomic
+def update_service(
+    *,
+    actor: Any,
+    service_id: int,
+    capacity: str,
+    always_open: bool,
+    genders: list[str],
+    lgbtq_affirming: bool,
+    vetting: str | None = None,
+) -> Service:
+    """Confirm a service's capacity (now, by the actor) and its eligibility facts. Only those
+    `selectors.may_edit` allows; vetting only by the directory's stewards."""
+    service = Service.objects.select_for_update().filter(pk=service_id).first()
+    if service is None or not may_edit(actor, service):
+        raise NotFound("No such service, or you may not change it.")
+    errors = []
+    if capacity not in Capacity.values:
+        errors.append(FieldError("capacity", "Choose open, waitlist, full or not confirmed"))
+    unknown = [g for g in genders if g not in GENDERS]
+    if unknown:
+        errors.append(FieldError("genders", f"Choose from: {', '.join(GENDERS)}"))
+    steward = actor.membership.role in STEWARD_ROLES
+    if vetting is not None and vetting not in Vetting.values:
+        errors.append(FieldError("vetting", "Choose a vetting status from the list"))
+    if vetting is not None and vetting != service.vetting and not steward:
+        errors.append(FieldError("vetting", "Only the directory's stewards record vetting"))
+    if errors:
+        raise InvalidInput.fields(errors)
+    service.capacity = capacity
+    service.capacity_confirmed_at = timezone.now()
+    service.capacity_confirmed_by = actor.email
+    service.always_open = always_open
+    service.genders = sorted(set(genders))
+    service.lgbtq_affirming = lgbtq_affirming
+    if vetting is not None:
+        service.vetting = vetting
+    service.save()
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=service,
+        detail={"capacity": capacity, "vetting": service.vetting},
+    )
+    return service

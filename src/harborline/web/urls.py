@@ -2,6 +2,7 @@ from django.urls import path
 
 from .urls_agreements import urlpatterns as agreements_patterns
 from .urls_cases import urlpatterns as cases_patterns
+from .urls_directory import urlpatterns as directory_patterns
 from .urls_missing import urlpatterns as missing_patterns
 from .urls_plans import urlpatterns as plans_patterns
 from .urls_taskforce import urlpatterns as taskforce_patterns
@@ -41,3 +42,4 @@ urlpatterns += cases_patterns + taskforce_patterns + training_patterns + agreeme
 urlpatterns += plans_patterns
 urlpatterns += missing_patterns
 urlpatterns += timeline_patterns
+urlpatterns += directory_patterns

@@ -1,0 +1,102 @@
+"""Pages of the service directory (issue 14): search and one service, with its capacity and
+eligibility kept by those who may (directory.selectors states who). Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from harborline.directory import selectors, services
+from harborline.directory.forms import SearchForm, ServiceFactsForm
+from harborline.errors import NotFound
+
+from ._util import actor as _actor
+from ._util import form_page
+
+PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    filters = selectors.Filters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        county = data.get("county")
+        filters = selectors.Filters(
+            text=data.get("q") or "",
+            category=data.get("category") or "",
+            county=county.pk if county is not None else None,
+            open_now=bool(data.get("open_now")),
+        )
+    found = selectors.search(filters)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/directory/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def service(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = selectors.service_page(_actor(request), pk)
+    return render(request, "web/directory/service.html", {"p": shown})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_facts(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    shown = selectors.service_page(actor, pk)
+    if not shown.may_edit:
+        raise NotFound("No such service, or you may not change it.")
+    s = shown.service
+    steward = actor.membership.role in selectors.STEWARD_ROLES
+    initial: dict[str, Any] = {
+        "capacity": s.capacity,
+        "always_open": s.always_open,
+        "genders": s.genders,
+        "lgbtq_affirming": s.lgbtq_affirming,
+        "vetting": s.vetting,
+    }
+    form = ServiceFactsForm(request.POST or None, initial=initial, steward=steward)
+    here = reverse("web:directory_service", args=[s.pk])
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.update_service(
+            actor=actor,
+            service_id=s.pk,
+            capacity=data["capacity"],
+            always_open=data["always_open"],
+            genders=list(data["genders"]),
+            lgbtq_affirming=data["lgbtq_affirming"],
+            vetting=(data.get("vetting") or None) if steward else None,
+        )
+        messages.success(request, "Saved. Capacity is marked as confirmed by you, now.")
+        return redirect(here)
+
+    return form_page(
+        request,
+        form,
+        "web/form_page.html",
+        {
+            "title": f"Keep {s.name} up to date",
+            "intro": "Confirm capacity whenever you learn it: referrers see when and by whom it "
+            "was last confirmed.",
+            "submit": "Save",
+            "cancel": here,
+        },
+        save=save,
+    )
