@@ -50,3 +50,13 @@ def test_an_unreadable_package_is_a_usage_error(cli, tmp_path):
     result = cli("directory", "import-hsds", str(tmp_path / "nothing-here"))
     assert result.code == 2
     assert "no such file or folder" in result.err
+
+
+def test_a_directory_token_reads_the_hsds_api(cli, client):
+    result = cli("directory", "token", "create", "--name", "Washoe 211")
+    assert result.code == 0, result.err
+    raw = result.out.strip()
+    assert raw.startswith("hld_")
+    r = client.get("/api/v1/hsds/services", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert r.status_code == 200
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401

@@ -37,9 +37,16 @@ def add_commands(
         setup()
         return export_hsds(args, usage)
 
+    def cmd_token(args: argparse.Namespace) -> int:
+        setup()
+        from harborline.directory.services import create_token
+
+        print(create_token(name=args.name)[1])
+        return 0
+
     directory = command("directory", no_handler, "Import and export the service directory.")
     sub = directory.add_subparsers(
-        dest="directory_command", metavar="{import-hsds,export-hsds}", required=True
+        dest="directory_command", metavar="{import-hsds,export-hsds,token}", required=True
     )
     p = command(
         "import-hsds",
@@ -63,6 +70,18 @@ def add_commands(
         default="tabular",
         help="tabular: datapackage.json and CSV files (default); json: service_full objects",
     )
+    token = command("token", no_handler, "Manage read-only keys to the HSDS API.", sub)
+    token_commands = token.add_subparsers(
+        dest="directory_token_command", metavar="{create}", required=True
+    )
+    p = command(
+        "create",
+        cmd_token,
+        "Create a read-only key to the HSDS API (/api/v1/hsds/) for a system outside "
+        "Harborline; prints it once.",
+        token_commands,
+    )
+    p.add_argument("--name", required=True, help="who uses it, e.g. 'Washoe 211'")
 
 
 def _progress() -> tuple[Callable[[int, int], None] | None, Any]:
