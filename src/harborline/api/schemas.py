@@ -99,3 +99,13 @@ class Problem(Schema):
     errors: list[FieldProblem] | None = Field(
         default=None, description="For invalid input: one entry per field."
     )
+
+
+class Strict(Schema):
+    """A request body that refuses fields it does not know (422 naming them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# The problems every endpoint may answer with, besides its own.
+ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}

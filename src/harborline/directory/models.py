@@ -143,3 +143,98 @@ class DirectoryToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReferralStatus(models.TextChoices):
+    """HL7 Gravity / FHIR Task states of a closed-loop referral."""
+
+    DRAFT = "draft", "Draft"
+    REQUESTED = "requested", "Requested"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Declined"
+    IN_PROGRESS = "in_progress", "In progress"
+    ON_HOLD = "on_hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Did not work out"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Referral(models.Model):
+    """A youth referred to a directory service by an organization on the case. The receiving
+    organization (the service's provider's Harborline organization) sees the compartments the
+    referral carries through `share`, on the referral's basis, while the referral is open; a
+    referral to a provider with no Harborline account is external: the referrer records its
+    answers, with who said so and when."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
+    referrer = models.ForeignKey(
+        "people.Organization", on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    receiver = models.ForeignKey(
+        "people.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    needs = models.JSONField(default=list)  # category codes or short needs, as the referrer wrote
+    compartments = models.JSONField(default=list)
+    basis_type = models.CharField(max_length=20)
+    basis_reference = models.CharField(max_length=200, blank=True)
+    share = models.ForeignKey(
+        "access.Share", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    plan_task = models.ForeignKey(
+        "response.PlanTask",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    warm_handoff = models.CharField(max_length=200, blank=True)  # who walks the youth over
+    status = models.CharField(
+        max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REQUESTED
+    )
+    outcome = EncryptedJSONField(blank=True, default=dict)  # reason, outcome note
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    follow_up_started = models.BooleanField(default=False)  # the no-answer obligation exists
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["receiver", "status"]),
+            models.Index(fields=["referrer", "status"]),
+            models.Index(fields=["status", "requested_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk}"
+
+    @property
+    def external(self) -> bool:
+        return self.receiver_id is None
+
+
+class ReferralEvent(models.Model):
+    """One change of a referral's state: who did it, or for an external referral who said so."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    said_by = models.CharField(max_length=200, blank=True)  # external: the person who answered
+    note = EncryptedJSONField(blank=True, default=dict)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"referral event {self.pk}"
