@@ -11,6 +11,7 @@ from ninja import Router, Status
 from pydantic import Field
 
 from harborline.api.auth import caller
+from harborline.directory import matching
 from harborline.directory import referrals as services
 from harborline.directory.models import Referral
 
@@ -151,3 +152,36 @@ def move(
         version=body.version,
     )
     return _out(referral)
+
+
+class MatchOut(Strict):
+    service: str
+    name: str
+    provider: str | None
+    score: float
+    reasons: list[str]
+
+
+@router.get(
+    "/cases/{case_id}/service-matches",
+    response={200: list[MatchOut], **ERRORS},
+    summary="Directory services for one of the youth's needs, best first, each with why",
+)
+def service_matches(
+    request: HttpRequest,
+    case_id: int,
+    need: str,
+    language: str = "",
+    urgent: bool = False,
+) -> list[MatchOut]:
+    found = matching.matches(caller(request), case_id, need, language=language, urgent=urgent)
+    return [
+        MatchOut(
+            service=m.service.hsds_id,
+            name=m.service.name,
+            provider=m.service.provider.name if m.service.provider else None,
+            score=m.score,
+            reasons=m.reasons,
+        )
+        for m in found
+    ]
