@@ -23,6 +23,7 @@ from .cases import router as cases_router
 from .hsds import router as hsds_router
 from .links import add_links, parameter_enums
 from .missing import router as missing_router
+from .needs import router as needs_router
 from .plans import router as plans_router
 from .problems import CONTENT_TYPE, from_domain_error, problem
 from .protocols import router as protocols_router
@@ -197,6 +198,7 @@ api.add_router("/", protocols_router)
 api.add_router("/", cases_router)
 api.add_router("/", missing_router)
 api.add_router("/", plans_router)
+api.add_router("/", needs_router)
 api.add_router("/", taskforce_router)
 api.add_router("/", training_router)
 api.add_router("/", timeline_router)

@@ -325,3 +325,37 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"plan review {self.pk}"
+
+
+class NeedsAssessment(models.Model):
+    """One version of a youth's holistic needs assessment (issue 12, item 2): immediate needs
+    (acute and basic), underlying needs by domain, strengths, the youth's own priorities in their
+    words and the Nevada CANS domain ratings (ratings only, never the licensed item text). The
+    answers live (encrypted) in the instrument response, with the pack version that checked them.
+    A new version supersedes the last (the current one is the highest `number`); every version
+    is kept. In the `safety` compartment, beside the service plan it feeds (decision 0041)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="needs_assessments"
+    )
+    number = models.PositiveIntegerField()
+    response = models.OneToOneField(
+        "instruments.InstrumentResponse", on_delete=models.PROTECT, related_name="+"
+    )
+    pack = models.CharField(max_length=60)
+    pack_version = models.CharField(max_length=40)
+    assessed_at = models.DateTimeField()
+    changes = EncryptedTextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "number"], name="needs_assessment_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"needs assessment {self.pk}"
