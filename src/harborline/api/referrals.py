@@ -11,7 +11,7 @@ from ninja import Router, Status
 from pydantic import Field
 
 from harborline.api.auth import caller
-from harborline.directory import matching
+from harborline.directory import gaps, matching
 from harborline.directory import referrals as services
 from harborline.directory.models import Referral
 
@@ -185,3 +185,42 @@ def service_matches(
         )
         for m in found
     ]
+
+
+class FigureOut(Strict):
+    value: int | None
+    suppressed: bool
+
+
+class GapOut(Strict):
+    category: str
+    label: str
+    services: int
+    with_space: int
+    always_open: int
+    vetted: int
+    referrals: FigureOut
+    declined: FigureOut
+    median_days_to_accept: float | None
+
+
+class GapsOut(Strict):
+    county: str
+    county_name: str
+    small_cell: int
+    categories: list[GapOut]
+
+
+@router.get(
+    "/directory/gaps",
+    response={200: GapsOut, **ERRORS},
+    summary="Supply and demand per service category in a county (demand counts under 5 suppressed)",
+)
+def directory_gaps(request: HttpRequest, county: str) -> GapsOut:
+    where, rows = gaps.gaps(caller(request), county)
+    return GapsOut(
+        county=where.qualified,
+        county_name=where.name,
+        small_cell=gaps.SMALL_CELL,
+        categories=[GapOut(**gaps.as_dict(r)) for r in rows],
+    )

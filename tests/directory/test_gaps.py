@@ -1,0 +1,110 @@
+"""GET /api/v1/directory/gaps?county=: supply per category from the directory, demand from
+referrals with counts under 5 suppressed; only the roles that plan services read it."""
+
+from __future__ import annotations
+
+import pytest
+
+from harborline.directory import extensions as ext
+from harborline.directory import referrals, services
+from harborline.directory.models import Service
+from harborline.people.models import Organization
+from harborline.protocols.geography import load_geography
+from harborline.protocols.models import County
+from tests.cases.conftest import Api, make_org, make_user  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+TAX = "nevada.holistic_service_network"
+COURT = {"basis_type": "court_order", "basis_reference": "JV-1"}
+
+
+@pytest.fixture
+def world(make_org, make_user):  # noqa: F811
+    load_geography("nevada")
+    services.ensure_taxonomies()
+    county = County.objects.get(pack="nevada", slug="washoe")
+    rows = [
+        ("organization", {"id": "o1", "name": "Harbor Health", "description": "x"}),
+        ("location", {"id": "l1", "organization_id": "o1", "location_type": "physical"}),
+        (
+            "attribute",
+            {
+                "id": "c1",
+                "link_id": "l1",
+                "link_entity": "location",
+                "taxonomy_term_id": ext.term_id(ext.HARBORLINE, "county"),
+                "value": county.qualified,
+            },
+        ),
+    ]
+    for sid in ("s1", "s2"):
+        rows += [
+            ("service", {"id": sid, "organization_id": "o1", "name": sid, "status": "active"}),
+            ("service_at_location", {"id": f"sal-{sid}", "service_id": sid, "location_id": "l1"}),
+            (
+                "attribute",
+                {
+                    "id": f"a-{sid}",
+                    "link_id": sid,
+                    "link_entity": "service",
+                    "taxonomy_term_id": ext.term_id(TAX, "mental_health"),
+                },
+            ),
+        ]
+    services.save_rows(rows)
+    Service.objects.filter(hsds_id="s1").update(capacity="open", always_open=True)
+    owner_org = make_org("child_welfare")
+    Organization.objects.filter(pk=owner_org.pk).update(county=county)
+    worker = make_user(owner_org)
+    case_ids = [
+        Api(worker)
+        .post("/cases", {"youth": {"first_name": f"A{i}", "last_name": "B", "dob": "2011-01-01"}})
+        .json()["id"]
+        for i in range(6)
+    ]
+    return {
+        "county": county,
+        "worker": worker,
+        "cases": case_ids,
+        "analyst": Api(make_user(owner_org, role="analyst")),
+        "caseworker": Api(worker),
+    }
+
+
+def _refer(world, n):
+    for case_id in world["cases"][:n]:
+        referrals.create_referral(
+            actor=world["worker"],
+            case_id=case_id,
+            service="s1",
+            needs=["mental_health"],
+            compartments=["identity"],
+            **COURT,
+        )
+
+
+def _mental_health(world):
+    r = world["analyst"].get(f"/directory/gaps?county={world['county'].qualified}")
+    assert r.status_code == 200, r.content
+    return next(c for c in r.json()["categories"] if c["category"] == "mental_health")
+
+
+def test_supply_and_suppressed_demand(world):
+    _refer(world, 3)
+    row = _mental_health(world)
+    assert (row["services"], row["with_space"], row["always_open"]) == (2, 1, 1)
+    assert row["referrals"] == {"value": None, "suppressed": True}
+
+
+def test_demand_shown_from_five(world):
+    _refer(world, 5)
+    assert _mental_health(world)["referrals"] == {"value": 5, "suppressed": False}
+
+
+def test_only_planning_roles_and_a_real_county(world):
+    assert (
+        world["caseworker"].get(f"/directory/gaps?county={world['county'].qualified}").status_code
+        == 404
+    )
+    r = world["analyst"].get("/directory/gaps?county=atlantis")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "county"
