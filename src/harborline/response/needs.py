@@ -36,7 +36,7 @@ from .models import NeedsAssessment
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
-    from harborline.instruments.schema import Instrument
+    from harborline.instruments.schema import Instrument, Item
 
 SAFETY = c.Compartment.SAFETY
 INSTRUMENT = "needs_assessment"
@@ -196,3 +196,48 @@ def summary(assessment: NeedsAssessment) -> dict[str, int]:
     """How many entries each part holds (for lists and the timeline: never the contents)."""
     answers = assessment.response.answers or {}
     return {name: len(answers.get(name) or []) for name in SECTIONS}
+
+
+@dataclass
+class ReadableSection:
+    """One part of an assessment as the page shows it: its title and, per entry, the labelled
+    values that were given (in the form's order)."""
+
+    id: str
+    title: str
+    entries: list[list[tuple[str, str]]]
+
+
+def readable(instrument: Instrument, answers: dict[str, Any]) -> list[ReadableSection]:
+    """The parts of an assessment with option values turned into the pack's labels, for the
+    page (the API gives the answers as stored). The CANS part is one entry of rated domains."""
+    parts: list[ReadableSection] = []
+    for section in instrument.sections:
+        entries: list[list[tuple[str, str]]] = []
+        single: list[tuple[str, str]] = []  # the section's items outside a group, as one entry
+        for item in section.items:
+            if item.type == "group":
+                entries += [_labelled(item.items, e) for e in answers.get(item.id) or []]
+            else:
+                single += _labelled([item], answers)
+        if single:
+            entries.insert(0, single)
+        parts.append(ReadableSection(section.id, section.title, entries))
+    return parts
+
+
+def _labelled(items: list[Item], values: dict[str, Any]) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items:
+        value = values.get(item.id)
+        if value in (None, "", [], False):
+            continue
+        labels = {o.value: o.label for o in item.options}
+        if isinstance(value, list):
+            text = ", ".join(labels.get(str(v), str(v)) for v in value)
+        elif value is True:
+            text = "Yes"
+        else:
+            text = labels.get(value, str(value))
+        pairs.append((item.label, text))
+    return pairs

@@ -4,6 +4,7 @@ from .urls_agreements import urlpatterns as agreements_patterns
 from .urls_cases import urlpatterns as cases_patterns
 from .urls_directory import urlpatterns as directory_patterns
 from .urls_missing import urlpatterns as missing_patterns
+from .urls_needs import urlpatterns as needs_patterns
 from .urls_plans import urlpatterns as plans_patterns
 from .urls_taskforce import urlpatterns as taskforce_patterns
 from .urls_timeline import urlpatterns as timeline_patterns
@@ -39,7 +40,7 @@ urlpatterns = [
     ),
 ]
 urlpatterns += cases_patterns + taskforce_patterns + training_patterns + agreements_patterns
-urlpatterns += plans_patterns
+urlpatterns += plans_patterns + needs_patterns
 urlpatterns += missing_patterns
 urlpatterns += timeline_patterns
 urlpatterns += directory_patterns
