@@ -793,15 +793,19 @@ def test_sharing_page_is_for_managers_only(world):
 
 def test_break_glass_opens_the_case_with_a_banner_and_queues_a_review(world):
     client = _client(world.stranger)
-    r = client.post("/cases/break-glass", {"case_number": 999999, "reason": "youth in danger now"})
+    r = client.post(
+        "/cases/break-glass",
+        {"case_number": 999999, "reason": "youth in danger now", "confirmed": "on"},
+    )
     assert r.status_code == 404
     assert "No such case" in r.content.decode()
     r = client.post("/cases/break-glass", {"case_number": world.case.pk, "reason": "short"})
     assert r.status_code == 422 and "at least 10 characters" in r.content.decode()
-    r = client.post(
-        "/cases/break-glass",
-        {"case_number": world.case.pk, "reason": "Youth found at a motel, placement needed"},
-    )
+    asked = {"case_number": world.case.pk, "reason": "Youth found at a motel, placement needed"}
+    r = client.post("/cases/break-glass", asked)
+    assert r.status_code == 200 and "for 4 hours" in r.content.decode()
+    assert not BreakGlass.objects.exists()
+    r = client.post("/cases/break-glass", {**asked, "confirmed": "on"})
     assert r.status_code == 302 and r["Location"] == f"/cases/{world.case.pk}/"
     html = client.get(r["Location"]).content.decode()
     assert "Emergency access until" in html and "this is recorded and reviewed" in html
@@ -836,7 +840,9 @@ def test_the_break_glass_page_answers_alike_for_a_missing_and_an_unopenable_case
     missing_number = world.case.pk + 1000
 
     def page(number: int) -> tuple[int, str]:
-        r = client.post("/cases/break-glass", {"case_number": number, "reason": reason})
+        r = client.post(
+            "/cases/break-glass", {"case_number": number, "reason": reason, "confirmed": "on"}
+        )
         html = _main(r.content.decode()).replace(f'value="{number}"', 'value="N"')
         return r.status_code, re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", html)
 

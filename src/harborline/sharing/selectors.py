@@ -101,3 +101,15 @@ def break_glass_reviews(actor: User) -> ReviewQueue:
         .order_by("-reviewed_at")[:20]
     )
     return ReviewQueue(organization=org, open=waiting, recent=done)
+
+
+def break_glass_waiting(actor: User) -> int:
+    """How many emergency accesses to the actor's organization's cases wait for review — for its
+    reviewers (supervisors, administrators); 0 for anyone else. A number only (one query), not a
+    read of youth data."""
+    membership = actor.membership_or_none
+    if membership is None or not membership.is_active or membership.role not in REVIEWERS:
+        return 0
+    return BreakGlass.objects.filter(
+        case__owner_id=membership.organization_id, reviewed_at__isnull=True
+    ).count()

@@ -6,7 +6,7 @@ rule and the rows they write stay in `access`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -28,8 +28,9 @@ from harborline.access.policy import NOT_FOUND, Grant, may_break_glass, require_
 from harborline.agreements.services import check_mou_basis
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.cases.models import Case
+from harborline.cases.models import Case, ExternalReference, ReferenceKind
 from harborline.cases.selectors import case_for
+from harborline.crypto.fields import blind_index
 from harborline.errors import FieldError, Forbidden, InvalidInput, NotFound
 from harborline.people.lookups import organization_by_slug
 from harborline.people.models import Organization
@@ -377,7 +378,114 @@ def break_glass(*, actor: User, case_id: int, reason: str) -> BreakGlass:
         raise
 
 
-def _refused(actor: User, case_id: int, why: str) -> None:
+# --- emergency access by lookup ---------------------------------------------------------------
+# Someone outside the owning organization does not know the case number: they look the youth up
+# by exact last name and date of birth, or by a number another system gave the case. The answer
+# for "nothing matched" and "a match you may not open this way" is the same NotFound, reached by
+# the same queries, and both are recorded as one refusal; the search terms are youth data, so the
+# audit records only which way was used.
+LOOKUP_REFERENCE_KINDS = (
+    ReferenceKind.UNITY,
+    ReferenceKind.NCMEC_REPORT,
+    ReferenceKind.LAW_ENFORCEMENT_REPORT,
+)
+LOOKUP_MAX_MATCHES = 5  # more than this is not an emergency lookup but a search
+
+
+def _reference_norm(value: str) -> str:
+    """Case, spaces and dashes do not matter in a report number."""
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
+
+
+def _lookup_criteria(
+    last_name: str, dob: str, reference_kind: str, reference: str
+) -> tuple[str, str]:
+    """("name", key) or ("reference", kind:normalised number); InvalidInput naming the field."""
+    last_name, dob, reference = last_name.strip(), dob.strip(), reference.strip()
+    by_name = bool(last_name or dob)
+    by_reference = bool(reference)
+    if by_name and by_reference:
+        raise InvalidInput.field(
+            "reference", "Give either the last name and date of birth, or a reference, not both"
+        )
+    if by_reference:
+        if reference_kind not in LOOKUP_REFERENCE_KINDS:
+            raise InvalidInput.field("reference_kind", "Select which kind of reference this is")
+        number = _reference_norm(reference)
+        if not number or len(reference) > 100:
+            raise InvalidInput.field("reference", "Enter the reference number")
+        return "reference", f"{reference_kind}:{number}"
+    errors = []
+    if not last_name:
+        errors.append(FieldError("last_name", "Enter the youth's last name"))
+    try:
+        born = date.fromisoformat(dob) if dob else None
+    except ValueError:
+        born = None
+    if born is None:
+        errors.append(FieldError("dob", "Enter the youth's date of birth"))
+    if errors:
+        raise InvalidInput.fields(errors)
+    assert born is not None  # noqa: S101 - checked above
+    return "name", blind_index(last_name, born.isoformat())
+
+
+def _matching_cases(way: str, key: str) -> list[Case]:
+    """Open and closed cases that match, whoever owns them (one query, or one query and a scan:
+    reference numbers are encrypted without an index)."""
+    if way == "name":
+        return list(
+            Case.objects.select_related("owner").filter(youth__name_dob_key=key).order_by("pk")
+        )
+    kind, number = key.split(":", 1)
+    ids = {
+        case_id
+        for case_id, value in ExternalReference.objects.filter(kind=kind).values_list(
+            "case_id", "value"
+        )
+        if _reference_norm(value or "") == number
+    }
+    return list(Case.objects.select_related("owner").filter(pk__in=ids).order_by("pk"))
+
+
+def break_glass_by_lookup(
+    *,
+    actor: User,
+    reason: str,
+    last_name: str = "",
+    dob: str = "",
+    reference_kind: str = "",
+    reference: str = "",
+) -> list[BreakGlass]:
+    """Emergency access to the cases that match exactly, for 4 hours each, with one reason.
+    InvalidInput for a bad reason or incomplete search (before anything is looked up); NotFound
+    (NOT_FOUND) when nothing matched or nothing that matched may be opened this way — the same
+    answer — or when too many match."""
+    text = reason.strip()
+    problem: InvalidInput | None = None
+    if len(text) < REASON_MIN:
+        problem = InvalidInput.field(
+            "reason", f"Say why this is an emergency (at least {REASON_MIN} characters)"
+        )
+    elif len(text) > REASON_MAX:
+        problem = InvalidInput.field("reason", f"Use at most {REASON_MAX} characters")
+    try:
+        way, key = _lookup_criteria(last_name, dob, reference_kind, reference)
+    except InvalidInput as bad:
+        problem = InvalidInput.fields([*(problem.errors if problem else []), *bad.errors])
+    if problem is not None:
+        _refused(actor, "lookup", "invalid_request")
+        raise problem
+    matches = _matching_cases(way, key)
+    allowed = [case for case in matches if may_break_glass(actor, case)]
+    if not allowed or len(allowed) > LOOKUP_MAX_MATCHES:
+        _refused(actor, "lookup", "no_access", way=way)
+        raise NotFound(NOT_FOUND)
+    with transaction.atomic():
+        return [_open_glass(actor=actor, case_id=case.pk, reason=text) for case in allowed]
+
+
+def _refused(actor: User, case_id: int | str, why: str, **detail: str) -> None:
     """One audit event for a refused attempt, committed whatever the caller does next. It names
     no owning organization and no youth, so it says nothing about the case to anyone who reads
     the actor's organization's audit; `why` is the same for a missing and a forbidden case."""
@@ -387,7 +495,7 @@ def _refused(actor: User, case_id: int, why: str) -> None:
         object_type="cases.case",
         object_id=str(case_id)[:64],
         purpose="emergency access (break-glass)",
-        detail={"refused": why},
+        detail={"refused": why, **detail},
     )
 
 
@@ -457,11 +565,48 @@ def review_break_glass(*, actor: User, glass_id: int, outcome: str, note: str = 
     if not grant.reviews:
         raise Forbidden("Only supervisors and administrators of the owning organization review.")
     if outcome not in ReviewOutcome.values:
-        raise InvalidInput.field("outcome", f"use one of: {', '.join(ReviewOutcome.values)}")
+        raise InvalidInput.field("outcome", "Select justified or not justified")
     if outcome == ReviewOutcome.NOT_JUSTIFIED and not note.strip():
         raise InvalidInput.field("note", "say what was wrong, for the record")
-    glass.reviewed_at, glass.reviewed_by = timezone.now(), actor
+    now = timezone.now()
+    glass.reviewed_at, glass.reviewed_by = now, actor
     glass.outcome, glass.review_note = outcome, note.strip()[:500]
-    glass.save(update_fields=["reviewed_at", "reviewed_by", "outcome", "review_note"])
-    _audit(actor, Action.UPDATE, glass, case, grant, outcome=outcome)
+    fields = ["reviewed_at", "reviewed_by", "outcome", "review_note"]
+    ended = outcome == ReviewOutcome.NOT_JUSTIFIED and glass.expires_at > now
+    if ended:
+        # "Not justified" ends the access at once, not when its four hours run out.
+        glass.expires_at = now
+        fields.append("expires_at")
+    glass.save(update_fields=fields)
+    _audit(actor, Action.UPDATE, glass, case, grant, outcome=outcome, ended=ended)
+    if outcome == ReviewOutcome.NOT_JUSTIFIED:
+        _notify_not_justified(glass, ended=ended)
     return glass
+
+
+def _notify_not_justified(glass: BreakGlass, *, ended: bool) -> None:
+    """E-mail (after commit) the owning organization's reviewers and the person who opened the
+    case: the review found the emergency access not justified. No youth data: the case number,
+    the organizations and the times only."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from harborline.people.models import User
+
+    owners = set(
+        User.objects.filter(
+            is_active=True,
+            membership__organization_id=glass.case.owner_id,
+            membership__role__in=["supervisor", "org_admin"],
+        ).values_list("email", flat=True)
+    )
+    recipients = sorted(owners | {glass.user.email})
+    subject = f"Harborline: emergency access to case {glass.case_id} was not justified"
+    when = "It was ended at once." if ended else "Its four hours had already run out."
+    body = (
+        f"A reviewer of the owning organization found the emergency access by "
+        f"{glass.user.email} of {glass.organization.name} to case {glass.case_id} "
+        f"not justified. {when}\n"
+        f"The review note is in Harborline under Break-glass reviews."
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))

@@ -6,7 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from harborline.access.models import BREAK_GLASS_HOURS
+from harborline.access.policy import REVIEWERS
 from harborline.people.roles import Role
+from harborline.sharing.selectors import break_glass_waiting
 
 CASE_ROLES = frozenset(
     {Role.CASEWORKER, Role.SUPERVISOR, Role.MENTOR_ADVOCATE, Role.ORG_ADMIN, Role.COORDINATOR}
@@ -18,16 +21,19 @@ class NavItem:
     label: str
     url: str
     current: bool
+    count: int = 0  # work waiting behind the link (shown as a badge when not 0)
 
 
-def _nav(request: HttpRequest, role: str, rules: object) -> tuple[list[NavItem], list[NavItem]]:
+def _nav(
+    request: HttpRequest, role: str, rules: object, waiting: int = 0
+) -> tuple[list[NavItem], list[NavItem]]:
     """The main navigation (first list) and the task-force menu (second), for this role."""
     match = getattr(request, "resolver_match", None)
     here = match.url_name if match else ""
 
-    def item(label: str, name: str, *prefixes: str) -> NavItem:
+    def item(label: str, name: str, *prefixes: str, count: int = 0) -> NavItem:
         current = here == name or any(here.startswith(p) for p in prefixes)
-        return NavItem(label, reverse(f"web:{name}"), current)
+        return NavItem(label, reverse(f"web:{name}"), current, count)
 
     main = [item("Home", "home")]
     if role in CASE_ROLES:
@@ -36,7 +42,14 @@ def _nav(request: HttpRequest, role: str, rules: object) -> tuple[list[NavItem],
             item("Obligations", "obligations", "obligation_"),
         ]
     if role in (Role.SUPERVISOR, Role.ORG_ADMIN):
-        main.append(item("Break-glass reviews", "break_glass_reviews", "break_glass_review"))
+        main.append(
+            item(
+                "Break-glass reviews",
+                "break_glass_reviews",
+                "break_glass_review",
+                count=waiting,
+            )
+        )
     if getattr(rules, "manages_org_users", False):
         main.append(item("Users", "org_users", "user_"))
     if getattr(rules, "reads_org_audit", False):
@@ -64,7 +77,8 @@ def harborline(request: HttpRequest) -> dict[str, object]:
     # Pages beyond sign-in and MFA only once the second factor is passed (if the role needs it).
     verified = signed_in and (not user.needs_mfa or user.is_verified())  # type: ignore[union-attr]
     role = membership.role if membership else ""
-    nav, taskforce_nav = _nav(request, role, rules) if verified else ([], [])
+    waiting = break_glass_waiting(user) if verified and role in REVIEWERS else 0  # type: ignore[arg-type]  # signed in: a User
+    nav, taskforce_nav = _nav(request, role, rules, waiting) if verified else ([], [])
     return {
         "nav": nav,
         "taskforce_nav": taskforce_nav,
@@ -75,4 +89,7 @@ def harborline(request: HttpRequest) -> dict[str, object]:
         "nav_ready": verified,
         "is_system_admin": bool(membership and membership.role == Role.SYSTEM_ADMIN),
         "idle_timeout_seconds": settings.IDLE_TIMEOUT_SECONDS,
+        "works_cases": verified and role in CASE_ROLES,
+        "break_glass_hours": BREAK_GLASS_HOURS,
+        "break_glass_waiting": waiting,
     }
