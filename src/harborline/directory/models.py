@@ -28,7 +28,8 @@ class Record(models.Model):
     # row of its own, as the tabular form would carry it.
     link = models.CharField(max_length=500, blank=True, default="")
     data = models.JSONField(default=dict)
-    hidden = EncryptedJSONField(blank=True, default=dict)  # a confidential site's address rows
+    # A confidential site's address row or coordinates; NULL for every other row.
+    hidden = EncryptedJSONField(null=True, blank=True, default=None)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

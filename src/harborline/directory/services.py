@@ -205,10 +205,16 @@ def save_rows(
         record = existing.get((table, str(data["id"]), link))
         if record is None:
             new.append(
-                Record(table=table, hsds_id=str(data["id"]), link=link, data=public, hidden=hidden)
+                Record(
+                    table=table,
+                    hsds_id=str(data["id"]),
+                    link=link,
+                    data=public,
+                    hidden=hidden or None,
+                )
             )
         else:
-            record.data, record.hidden = public, hidden
+            record.data, record.hidden = public, hidden or None
             changed.append(record)
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
@@ -271,17 +277,15 @@ def _datetime(value: Any) -> datetime | None:
     return found
 
 
-def _county(value: str) -> County | None:
-    pack, _, slug = value.partition("/")
-    return County.objects.filter(pack=pack, slug=slug).first() if slug else None
-
-
 @transaction.atomic
 def rebuild_index() -> None:
     """Providers, services and locations from the records, with Harborline's facts read from
-    its attributes. Harborline-only links (a provider's Harborline organization) are kept."""
+    its attributes, in bulk. Harborline-only links (a provider's Harborline organization) are
+    kept."""
     records: dict[str, dict[str, dict[str, Any]]] = {}
-    for table, hsds_id, data in Record.objects.values_list("table", "hsds_id", "data"):
+    for table, hsds_id, data in Record.objects.filter(table__in=INDEXED_TABLES).values_list(
+        "table", "hsds_id", "data"
+    ):
         records.setdefault(table, {})[hsds_id] = data
     terms = records.get("taxonomy_term", {})
     facts: dict[tuple[str, str], dict[str, list[str]]] = {}
@@ -293,42 +297,47 @@ def rebuild_index() -> None:
             facts.setdefault(key, {}).setdefault(code, []).append(str(a.get("value", "")))
         elif term is not None and term.get("code"):
             facts.setdefault(key, {}).setdefault("_category", []).append(str(term["code"]))
+    counties = {c.qualified: c for c in County.objects.all()}
 
-    providers = {p.hsds_id: p for p in Provider.objects.all()}
-    for hsds_id, data in records.get("organization", {}).items():
-        p = providers.get(hsds_id) or Provider(hsds_id=hsds_id)
+    def sync(model: Any, table: str, fill: Any, fields: list[str]) -> dict[str, Any]:
+        rows = records.get(table, {})
+        existing = {o.hsds_id: o for o in model.objects.all()}
+        new: list[Any] = []
+        changed: list[Any] = []
+        for hsds_id, data in rows.items():
+            obj = existing.get(hsds_id) or model(hsds_id=hsds_id)
+            fill(obj, data, facts.get((table, hsds_id), {}))
+            (changed if obj.pk else new).append(obj)
+        model.objects.bulk_create(new, batch_size=1000)
+        if changed:
+            model.objects.bulk_update(changed, fields, batch_size=1000)
+        model.objects.exclude(hsds_id__in=list(rows)).delete()
+        return {o.hsds_id: o for o in model.objects.all()}
+
+    def fill_provider(p: Provider, data: dict[str, Any], mine: dict[str, list[str]]) -> None:
         p.name = str(data.get("name", ""))[:300]
         p.description = str(data.get("description", ""))
-        p.save()
-        providers[hsds_id] = p
-    Provider.objects.exclude(hsds_id__in=records.get("organization", {}).keys()).delete()
 
-    locations = {loc.hsds_id: loc for loc in Location.objects.all()}
-    for hsds_id, data in records.get("location", {}).items():
-        loc = locations.get(hsds_id) or Location(hsds_id=hsds_id)
-        mine = facts.get(("location", hsds_id), {})
+    providers = sync(Provider, "organization", fill_provider, ["name", "description"])
+
+    def fill_location(loc: Location, data: dict[str, Any], mine: dict[str, list[str]]) -> None:
         loc.name = str(data.get("name", ""))[:300]
         loc.provider = providers.get(str(data.get("organization_id", "")))
         loc.confidential = "true" in [v.lower() for v in mine.get("confidential_site", [])]
-        loc.county = _county(mine.get("county", [""])[0]) if mine.get("county") else loc.county
-        loc.save()
-        locations[hsds_id] = loc
-    Location.objects.exclude(hsds_id__in=records.get("location", {}).keys()).delete()
+        if mine.get("county"):
+            loc.county = counties.get(mine["county"][0])
 
-    languages: dict[str, list[str]] = {}
+    locations = sync(
+        Location, "location", fill_location, ["name", "provider", "confidential", "county"]
+    )
+
+    languages: dict[str, set[str]] = {}
     for lang in records.get("language", {}).values():
         if lang.get("service_id"):
             code = str(lang.get("code") or lang.get("name") or "").lower()
-            languages.setdefault(str(lang["service_id"]), []).append(code)
-    at: dict[str, list[str]] = {}
-    for sal in records.get("service_at_location", {}).values():
-        if sal.get("service_id") and sal.get("location_id"):
-            at.setdefault(str(sal["service_id"]), []).append(str(sal["location_id"]))
+            languages.setdefault(str(lang["service_id"]), set()).add(code)
 
-    services = {s.hsds_id: s for s in Service.objects.all()}
-    for hsds_id, data in records.get("service", {}).items():
-        s = services.get(hsds_id) or Service(hsds_id=hsds_id)
-        mine = facts.get(("service", hsds_id), {})
+    def fill_service(s: Service, data: dict[str, Any], mine: dict[str, list[str]]) -> None:
         s.provider = providers.get(str(data.get("organization_id", "")))
         s.name = str(data.get("name", ""))[:300]
         s.description = str(data.get("description", ""))
@@ -337,7 +346,7 @@ def rebuild_index() -> None:
         s.maximum_age = data.get("maximum_age")
         s.assured_date = _date(data.get("assured_date"))
         s.assurer_email = str(data.get("assurer_email", ""))[:254]
-        s.languages = sorted(set(languages.get(hsds_id, [])))
+        s.languages = sorted(languages.get(s.hsds_id, set()))
         s.categories = sorted(set(mine.get("_category", [])) | _split_kind(mine))
         if mine.get("capacity") and mine["capacity"][0] in Capacity.values:
             s.capacity = mine["capacity"][0]
@@ -354,11 +363,60 @@ def rebuild_index() -> None:
         if mine.get("vetting") and mine["vetting"][0] in Vetting.values:
             s.vetting = mine["vetting"][0]
         s.search = search_text(data, s.categories)
-        s.save()
-        here = [locations[x] for x in at.get(hsds_id, []) if x in locations]
-        s.locations.set(here)
-        s.counties.set({loc.county for loc in here if loc.county is not None})
-    Service.objects.exclude(hsds_id__in=records.get("service", {}).keys()).delete()
+
+    indexed = sync(Service, "service", fill_service, SERVICE_FIELDS)
+    at_location = Service.locations.through
+    in_county = Service.counties.through
+    at_location.objects.all().delete()
+    in_county.objects.all().delete()
+    links, county_links = set(), set()
+    for sal in records.get("service_at_location", {}).values():
+        service = indexed.get(str(sal.get("service_id", "")))
+        location = locations.get(str(sal.get("location_id", "")))
+        if service is None or location is None:
+            continue
+        links.add((service.pk, location.pk))
+        if location.county_id is not None:
+            county_links.add((service.pk, location.county_id))
+    at_location.objects.bulk_create(
+        [at_location(service_id=s, location_id=loc) for s, loc in sorted(links)],
+        batch_size=1000,
+    )
+    in_county.objects.bulk_create(
+        [in_county(service_id=s, county_id=c) for s, c in sorted(county_links)],
+        batch_size=1000,
+    )
+
+
+INDEXED_TABLES = (
+    "organization",
+    "location",
+    "service",
+    "service_at_location",
+    "language",
+    "attribute",
+    "taxonomy_term",
+)
+SERVICE_FIELDS = [
+    "provider",
+    "name",
+    "description",
+    "status",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "assurer_email",
+    "languages",
+    "categories",
+    "capacity",
+    "capacity_confirmed_at",
+    "capacity_confirmed_by",
+    "always_open",
+    "genders",
+    "lgbtq_affirming",
+    "vetting",
+    "search",
+]
 
 
 def search_text(data: dict[str, Any], categories: list[str]) -> str:
