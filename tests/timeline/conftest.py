@@ -15,6 +15,7 @@ from harborline.instruments.models import InstrumentResponse
 from harborline.missing.models import MissingEpisode
 from harborline.response.models import (
     MdtMeeting,
+    NeedsAssessment,
     Obligation,
     PlanReview,
     SafetyAssessment,
@@ -130,6 +131,15 @@ def seed(world: World, n: int = 1) -> None:
             content={"contacts": "Synthetic Aunt"},
             recorded_by=user,
             recorded_at=day + timedelta(days=3),
+        )
+        NeedsAssessment.objects.create(
+            case=case,
+            number=i + 1,
+            response=_response(world, "needs_assessment"),
+            pack="nevada",
+            pack_version="1",
+            assessed_at=day + timedelta(days=3, hours=12),
+            recorded_by=user,
         )
         ServicePlanVersion.objects.create(
             plan=plan,

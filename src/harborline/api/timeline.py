@@ -22,6 +22,7 @@ Kind = Literal[
     "meeting",
     "safety_assessment",
     "safety_plan",
+    "needs_assessment",
     "service_plan",
     "plan_review",
     "missing",

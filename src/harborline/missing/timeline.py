@@ -25,6 +25,7 @@ from harborline.errors import InvalidInput
 from harborline.people.models import User
 from harborline.response.models import (
     MdtMeeting,
+    NeedsAssessment,
     Obligation,
     PlanReview,
     SafetyAssessment,
@@ -45,6 +46,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "meeting": ("MDT meetings", c.Compartment.SAFETY),
     "safety_assessment": ("Safety assessments", c.Compartment.SAFETY),
     "safety_plan": ("Safety plan versions", c.Compartment.SAFETY),
+    "needs_assessment": ("Needs assessments", c.Compartment.SAFETY),
     "service_plan": ("Service plan versions", c.Compartment.SAFETY),
     "plan_review": ("Service plan reviews", c.Compartment.SAFETY),
     "missing": ("Missing episodes and returns", c.Compartment.SAFETY),
@@ -122,6 +124,16 @@ def _safety_plans(case: Case) -> Iterable[Entry]:
         }
 
 
+def _needs(case: Case) -> Iterable[Entry]:
+    for n in NeedsAssessment.objects.filter(case=case).only("id", "number", "assessed_at"):
+        yield {
+            "at": n.assessed_at,
+            "kind": "needs_assessment",
+            "summary": f"Needs assessment version {n.number}",
+            "id": n.pk,
+        }
+
+
 def _service_plans(case: Case) -> Iterable[Entry]:
     for v in ServicePlanVersion.objects.filter(plan__case=case).only(
         "id", "plan_id", "number", "recorded_at"
@@ -191,6 +203,7 @@ READERS: dict[str, Callable[[Case], Iterable[Entry]]] = {
     "meeting": _meetings,
     "safety_assessment": _assessments,
     "safety_plan": _safety_plans,
+    "needs_assessment": _needs,
     "service_plan": _service_plans,
     "plan_review": _reviews,
     "missing": _episodes,
