@@ -172,3 +172,18 @@ def test_every_read_and_write_is_audited_in_the_safety_compartment(world):
         ("cases.case", ["safety"]),
         ("response.needsassessment", ["safety"]),
     ]
+
+
+def test_it_is_not_filed_as_a_screening(world):
+    r = world.client.post(
+        f"/cases/{world.case_id}/screenings",
+        {
+            "instrument": "needs_assessment",
+            "answers": {},
+            "identified_by": "child_welfare",
+            "identified_at": "2026-11-30T10:00:00Z",
+        },
+    )
+    assert r.status_code == 422
+    assert "needs-assessments" in problem_fields(r)["instrument"]
+    assert not Screening.objects.exists()

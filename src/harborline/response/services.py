@@ -62,6 +62,10 @@ NOT_SCREENINGS = {
         "the Safety Planning Checklist (9-B) is recorded as a safety plan "
         "(POST /cases/{id}/safety-plans), not a screening"
     ),
+    "needs_assessment": (
+        "the holistic needs assessment is recorded as a needs assessment "
+        "(POST /cases/{id}/needs-assessments), not a screening"
+    ),
     "runaway_report": (
         "the Runaway Report (9-F) is recorded as a missing episode "
         "(POST /cases/{id}/missing-episodes), not a screening"
