@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from harborline.access.compartments import Compartment
 from harborline.directory.extensions import CATEGORY_LISTS
 from harborline.directory.models import Capacity, Record, Service, Vetting
 from harborline.directory.services import GENDERS
@@ -71,3 +72,69 @@ class ServiceFactsForm(UswdsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not steward:
             del self.fields["vetting"]
+
+
+# Every compartment but advocate-privileged notes, which only their holder shares.
+COMPARTMENT_CHOICES = [
+    (c.value, str(c.label)) for c in Compartment if c != Compartment.ADVOCATE_PRIVILEGED
+]
+BASIS_CHOICES = [
+    ("consent", "Consent on file"),
+    ("court_order", "Court order"),
+    ("mandated_report", "Mandated report"),
+    ("mou", "Memorandum of understanding"),
+]
+
+
+class FindForm(UswdsMixin, forms.Form):
+    need = forms.ChoiceField(label="Need")
+    language = forms.CharField(label="Language (code, e.g. es)", required=False, max_length=10)
+    urgent = forms.BooleanField(label="Urgent: 24/7 or open now first", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = [  # type: ignore[attr-defined]  # django-stubs type form fields as Field
+            ("", "Choose a need"),
+            *category_choices()[1:],
+        ]
+
+
+class ReferralForm(UswdsMixin, forms.Form):
+    needs = forms.CharField(
+        label="Needs this referral is for",
+        max_length=500,
+        help_text="The category chosen, and anything the service should know, in a few words.",
+    )
+    compartments = forms.MultipleChoiceField(
+        label="What the service may see while the referral is open",
+        choices=COMPARTMENT_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Only what it needs. Access ends when the referral ends.",
+    )
+    basis_type = forms.ChoiceField(
+        label="On what basis", choices=BASIS_CHOICES, widget=forms.RadioSelect
+    )
+    basis_reference = forms.CharField(
+        label="Reference (order, report or MOU)", required=False, max_length=200
+    )
+    plan_task = forms.ChoiceField(label="Service-plan task it serves", required=False)
+    warm_handoff = forms.CharField(
+        label="Who walks the youth over (warm handoff)", required=False, max_length=200
+    )
+
+    def __init__(self, *args: Any, tasks: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan_task"].choices = [  # type: ignore[attr-defined]  # django-stubs type form fields as Field
+            ("", "None"),
+            *((str(pk), text) for pk, text in tasks),
+        ]
+
+
+class ActForm(UswdsMixin, forms.Form):
+    reason = forms.CharField(label="Why", required=False, max_length=1000)
+    outcome = forms.CharField(label="Outcome", required=False, max_length=2000)
+    said_by = forms.CharField(
+        label="Who at the service told you (external referral)", required=False, max_length=200
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,11 +1,17 @@
-"""Page routes for the service directory (names in the `web:` namespace)."""
+"""Page routes for the service directory and referrals (names in the `web:` namespace)."""
 
 from django.urls import URLPattern, path
 
 from .views import directory as d
+from .views import referrals as r
 
 urlpatterns: list[URLPattern] = [
     path("directory/", d.directory, name="directory"),
     path("directory/services/<int:pk>/", d.service, name="directory_service"),
     path("directory/services/<int:pk>/facts", d.service_facts, name="directory_service_facts"),
+    path("cases/<int:case_id>/referrals/", r.case_referrals, name="case_referrals"),
+    path("cases/<int:case_id>/referrals/to/<int:service_id>", r.refer, name="refer"),
+    path("referrals/", r.referral_list, name="referrals"),
+    path("referrals/<int:referral_id>/", r.referral, name="referral"),
+    path("referrals/<int:referral_id>/<str:action>", r.referral_act, name="referral_act"),
 ]
