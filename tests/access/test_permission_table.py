@@ -12,7 +12,7 @@ privileged note `note_text("advocate_privileged")` is held by the actor's organi
 by the owner (when that is not the actor's organization) and one by a community-advocacy
 organization on the case team that let the team know its notes exist. The text of the notes held
 elsewhere must appear nowhere in the answer; the notice that they exist is the case's
-`privileged_elsewhere` (the holding organizations' names).
+`privileged_elsewhere` (the holding organizations' slugs).
 
 Allowed means 201 (200 for `open` and for a change). Denied means 404 when the actor may not
 open the case — with the very body a case that does not exist gets — and 403 when they may open
@@ -109,7 +109,7 @@ class Check:
 
 
 def _setup(row: Row) -> tuple[f.Api, int, str]:
-    """The actor's client, the case and the name of the team advocate's organization."""
+    """The actor's client, the case and the slug of the team advocate's organization."""
     if row.relation == "owner":
         owner_org = actor_org = f.org(row.org_type)
     else:
@@ -160,7 +160,7 @@ def _setup(row: Row) -> tuple[f.Api, int, str]:
         f.share(made, actor_org, COMPARTMENTS, by=owner, role=other_role)
     elif row.relation == "break_glass":
         f.glass(made, actor)
-    return f.Api(actor), made.pk, advocacy.name
+    return f.Api(actor), made.pk, advocacy.slug
 
 
 def run(row: Row) -> list[str]:

@@ -30,8 +30,22 @@ LABELS: dict[str, str] = {c.value: str(c.label) for c in Compartment}
 PRIVILEGE_BARRED_ORG_TYPES: frozenset[str] = frozenset(
     {"law_enforcement", "prosecutor", "probation"}
 )
-# Only these roles of an organization that may hold privileged notes read or write them.
+# Only these roles of an advocacy organization read or write privileged notes.
 PRIVILEGED_ROLES: frozenset[str] = frozenset({"mentor_advocate", "caseworker", "supervisor"})
+# Organizations whose caseworkers and supervisors are advocates (decision 0043).
+ADVOCATE_ORG_TYPES: frozenset[str] = frozenset({"community_advocacy", "system_advocacy"})
+
+
+def is_advocate(role: str, org_type: str) -> bool:
+    """Holds advocate-privileged notes for their organization: a mentor-advocate, or a
+    caseworker or supervisor of a community- or system-based advocacy organization; never in
+    the barred organization types (decision 0043)."""
+    if org_type in PRIVILEGE_BARRED_ORG_TYPES:
+        return False
+    return role == "mentor_advocate" or (
+        org_type in ADVOCATE_ORG_TYPES and role in PRIVILEGED_ROLES
+    )
+
 
 # Break-glass opens everything except advocate-privileged notes.
 BREAK_GLASS: tuple[str, ...] = tuple(c for c in ALL if c != Compartment.ADVOCATE_PRIVILEGED)

@@ -11,8 +11,20 @@ Who sees what:
 - The owning organization: every compartment.
 - Another organization: the compartments of its active shares (to the organization, or to the
   actor's role in it), and for one user the break-glass compartments for 4 hours.
-- Advocate-privileged notes: never law enforcement, prosecution or probation, whatever a share
-  says; elsewhere only the roles that hold privileged notes (PRIVILEGED_ROLES).
+- Advocate-privileged notes belong to the organization of the advocate who wrote them (the
+  note's `author_org`, its holder), not to the case's owner (decision 0043). An advocate — a
+  mentor-advocate, or a caseworker or supervisor of a community- or system-based advocacy
+  organization (`compartments.is_advocate`), never law enforcement, prosecution or probation
+  whatever a share or a role says — is offered the compartment, to read and add their own
+  organization's notes, on a case their organization owns or is on the case team of
+  (`CaseTeamMember`, active); and, to read the holder's notes too, through an active share made
+  by the holding organization itself on the youth's consent (basis `consent`) that names the
+  compartment. Nobody else is offered it: no owner's share of another basis, no break-glass, no
+  other role. The grant names the holders whose notes the actor reads (`privileged_holders`).
+  That another organization holds privileged notes — never their text — is told only to the
+  owner and the case team's organizations, outside the barred types, and only when the writer
+  ticked "let the team know notes exist" (`Grant.told_of_privileged`; the note's
+  `existence_shown`).
 
 Who changes what — one answer, `Grant.edits(compartment)` (and `require_edit`, which raises
 Forbidden), asked by every write of the owner's record:
@@ -36,7 +48,7 @@ from django.utils import timezone
 from harborline.errors import Forbidden
 
 from . import compartments as c
-from .models import BreakGlass, Share
+from .models import BasisType, BreakGlass, Share
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
@@ -66,6 +78,12 @@ class Grant:
     # Compartments a share lets this (other) organization change: those of its shares that
     # carry the owner's explicit grant (`Share.may_edit`).
     editable: frozenset[str] = frozenset()
+    # The organizations whose advocate-privileged notes the actor reads (their own first);
+    # empty unless the grant sees the compartment.
+    privileged_holders: frozenset[int] = frozenset()
+    # May be told which other organizations hold privileged notes they let the team know of.
+    told_of_privileged: bool = False
+    org_id: int | None = None
 
     def __bool__(self) -> bool:
         return bool(self.compartments)
@@ -116,12 +134,6 @@ class Grant:
         return self.is_owner and self.role in REVIEWERS
 
 
-def _strip_privileged(names: set[str], org_type: str, role: str) -> set[str]:
-    if org_type in c.PRIVILEGE_BARRED_ORG_TYPES or role not in c.PRIVILEGED_ROLES:
-        names.discard(c.Compartment.ADVOCATE_PRIVILEGED)
-    return names
-
-
 def works_cases(actor: User) -> bool:
     """May the actor work youth cases at all: an active user with an active membership in a
     role that sees youth data, and not a system administrator. The one answer for opening a
@@ -146,47 +158,86 @@ def _member(actor: User) -> tuple[str, str, int] | None:
     return membership.role, membership.organization.type, membership.organization_id
 
 
+def _consent_holder(share: Share) -> int | None:
+    """The holding organization whose privileged notes `share` passes on: the organization that
+    made it, when it names the compartment and rests on the youth's consent; else None."""
+    if c.Compartment.ADVOCATE_PRIVILEGED not in share.compartments:
+        return None
+    if share.basis_type != BasisType.CONSENT:
+        return None
+    return share.created_by.membership.organization_id
+
+
 def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
-    """The actor's grant on each case, in two queries whatever the number of cases."""
+    """The actor's grant on each case, in four queries whatever the number of cases."""
     member = _member(actor)
     if member is None:
         return {case.pk: Grant() for case in cases}
     role, org_type, org_id = member
+    advocate = c.is_advocate(role, org_type)
     others = [case.pk for case in cases if case.owner_id != org_id]
     now = timezone.now()
     shares: dict[int, list[Share]] = {}
     glasses: dict[int, BreakGlass] = {}
+    on_team: set[int] = set()
     if others:
         for share in (
             Share.objects.active(now)
             .filter(case_id__in=others, organization_id=org_id)
             .filter(Q(role="") | Q(role=role))
+            .select_related("created_by__membership")
         ):
             shares.setdefault(share.case_id, []).append(share)
         for glass in BreakGlass.objects.filter(
             case_id__in=others, user_id=actor.pk, expires_at__gt=now
         ).order_by("opened_at"):
             glasses[glass.case_id] = glass
+        # The case team is cases' (`CaseTeamMember`, related name `team`); it is read through
+        # the cases handed in, so access imports nothing from cases.
+        on_team = set(
+            type(cases[0])
+            ._default_manager.filter(pk__in=others, team__organization_id=org_id, team__active=True)
+            .values_list("pk", flat=True)
+        )
+    told_types = org_type not in c.PRIVILEGE_BARRED_ORG_TYPES
     result = {}
     for case in cases:
         if case.owner_id == org_id:
-            names = _strip_privileged(set(c.ALL), org_type, role)
+            names = set(c.ALL)
+            holders = {org_id} if advocate else set()
+            if not holders:
+                names.discard(c.Compartment.ADVOCATE_PRIVILEGED)
             result[case.pk] = Grant(
-                frozenset(names), "owner", is_owner=True, role=role, org_type=org_type
+                frozenset(names),
+                "owner",
+                is_owner=True,
+                role=role,
+                org_type=org_type,
+                privileged_holders=frozenset(holders),
+                told_of_privileged=told_types,
+                org_id=org_id,
             )
             continue
         own = tuple(shares.get(case.pk, ()))
         names = set()
         editable: set[str] = set()
+        holders = set()
         for share in own:
             names.update(share.compartments)
             if share.may_edit:
                 editable.update(share.compartments)
+            holder = _consent_holder(share)
+            if holder is not None and advocate:
+                holders.update({org_id, holder})
+        if advocate and case.pk in on_team:
+            holders.add(org_id)
+        names.discard(c.Compartment.ADVOCATE_PRIVILEGED)
+        if holders:
+            names.add(c.Compartment.ADVOCATE_PRIVILEGED)
         opened = glasses.get(case.pk)
         if opened is not None:
             names.update(c.BREAK_GLASS)
-        names = _strip_privileged(names, org_type, role)
-        via = ("share" if own else "break_glass") if names else ""
+        via = ("share" if own else "team" if case.pk in on_team else "break_glass") if names else ""
         result[case.pk] = Grant(
             frozenset(names),
             via,
@@ -195,6 +246,9 @@ def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
             role=role,
             org_type=org_type,
             editable=frozenset(editable & names),
+            privileged_holders=frozenset(holders),
+            told_of_privileged=bool(names) and told_types and case.pk in on_team,
+            org_id=org_id,
         )
     return result
 
@@ -202,9 +256,11 @@ def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
 def visible_cases(actor: User, cases: QuerySet[Case]) -> QuerySet[Case]:
     """`cases` narrowed to those `grants_for` gives the actor a non-empty grant on — the same
     rule in SQL, for lists: owned by their organization, shared with it (or its role) by an
-    active share that leaves something once advocate-privileged notes are stripped, or opened
-    by them with break-glass and not yet expired. Kept in step with `grants_for` by
-    tests/cases/test_list_agrees_with_read.py."""
+    active share that leaves something once advocate-privileged notes are stripped (for an
+    advocate, a consent-based share of them alone is enough), on whose case team an advocate's
+    organization is, or opened by them with break-glass and not yet expired. Kept in step with
+    `grants_for` by tests/cases/test_list_agrees_with_read.py and
+    tests/access/test_privileged_notes.py."""
     member = _member(actor)
     if member is None:
         return cases.none()
@@ -217,13 +273,22 @@ def visible_cases(actor: User, cases: QuerySet[Case]) -> QuerySet[Case]:
         .filter(Q(role="") | Q(role=role), organization_id=org_id)
         .exclude(compartments=[])
     )
-    if _strip_privileged({c.Compartment.ADVOCATE_PRIVILEGED}, org_type, role) == set():
-        # A share of advocate-privileged notes alone grants this actor nothing.
-        shares = shares.exclude(compartments=[c.Compartment.ADVOCATE_PRIVILEGED.value])
+    privileged_only = [c.Compartment.ADVOCATE_PRIVILEGED.value]
+    advocate = c.is_advocate(role, org_type)
+    if advocate:
+        # A share of advocate-privileged notes alone grants an advocate something only when
+        # the holding organization made it on the youth's consent (`_consent_holder`).
+        shares = shares.exclude(Q(compartments=privileged_only) & ~Q(basis_type=BasisType.CONSENT))
+    else:
+        shares = shares.exclude(compartments=privileged_only)
     glass = BreakGlass.objects.filter(user_id=actor.pk, expires_at__gt=now)
-    return cases.filter(
+    seen = (
         Q(owner_id=org_id) | Q(pk__in=shares.values("case_id")) | Q(pk__in=glass.values("case_id"))
     )
+    if advocate:
+        team = cases.model._default_manager.filter(team__organization_id=org_id, team__active=True)
+        seen |= Q(pk__in=team.values("pk"))
+    return cases.filter(seen)
 
 
 def grant_for(actor: User, case: Case) -> Grant:

@@ -93,19 +93,31 @@ class TeamMemberOut(Schema):
     name: str
 
 
+class PrivilegedHolderOut(Schema):
+    organization: str = Field(description="Organization slug.")
+    name: str
+
+
 class CaseOut(Schema):
     id: int
     owner: str
     status: str
     opened_at: datetime
     version: int
-    access: str = Field(description="owner, share or break_glass")
+    access: str = Field(
+        description="owner, share, team (an advocate on the case team) or break_glass"
+    )
     editable: list[str] = Field(
         description="The compartments whose records you may change (identity, contacts, "
         "placement address, reference numbers); notes go into every compartment you see."
     )
     sections: dict[str, dict[str, Any]]
     team: list[TeamMemberOut]
+    privileged_elsewhere: list[PrivilegedHolderOut] = Field(
+        default=[],
+        description="Organizations holding advocate-privileged notes on the case that let the "
+        "team know they exist (told to the owner and the case team only; never the notes).",
+    )
 
 
 @router.post("/cases", response={201: CaseCreated, **ERRORS}, summary="Open a case for a youth")
@@ -150,6 +162,10 @@ def get_case(request: HttpRequest, case_id: int) -> CaseOut:
                 name=m.name,
             )
             for m in detail.team
+        ],
+        privileged_elsewhere=[
+            PrivilegedHolderOut(organization=slug, name=name)
+            for slug, name in case_reads.privileged_elsewhere(case, detail.grant)
         ],
     )
 
@@ -486,6 +502,11 @@ def delete_share(request: HttpRequest, share_id: int) -> Status[None]:
 class NoteIn(Strict):
     compartment: CompartmentName
     text: str = text(20000)
+    existence_shown: bool = Field(
+        default=False,
+        description="Advocate-privileged notes only (ignored elsewhere): let the owner and the "
+        "case team know your organization holds notes on the case (never their text).",
+    )
 
 
 @router.post(
@@ -499,6 +520,7 @@ def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[IdOu
         case_id=case_id,
         compartment=payload.compartment,
         text=payload.text,
+        existence_shown=payload.existence_shown,
     )
     return Status(201, IdOut(id=note.pk))
 

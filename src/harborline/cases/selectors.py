@@ -113,7 +113,7 @@ def case_sections(
         sections[r.compartment].setdefault("references", []).append(
             {"id": r.pk, "kind": r.kind, "value": r.value, "note": r.note}
         )
-    notes = Note.objects.filter(case=case, compartment__in=seen)
+    notes = Note.objects.filter(readable_notes(grant), case=case, compartment__in=seen)
     if notes_per_compartment is not None:
         # Each compartment's latest notes and how many it has, ranked in the database: only
         # the rows shown are read (and decrypted), whatever the length of the case.
@@ -134,6 +134,31 @@ def case_sections(
         if notes_per_compartment is not None:
             section["notes_total"] = n.total  # type: ignore[attr-defined]  # the window above
     return CaseSections(sections=sections, team=case_team(case))
+
+
+def readable_notes(grant: Grant) -> Q:
+    """The notes `grant` may read, of the compartments it sees: advocate-privileged ones only
+    of the holding organizations it names (access.policy; decision 0043)."""
+    return ~Q(compartment=c.Compartment.ADVOCATE_PRIVILEGED) | Q(
+        author_org_id__in=grant.privileged_holders
+    )
+
+
+def privileged_elsewhere(case: Case, grant: Grant) -> list[tuple[str, str]]:
+    """(slug, name) of the organizations that hold advocate-privileged notes on the case and let
+    the team know they exist, other than those whose notes the grant reads — for an actor the
+    access rule tells (`Grant.told_of_privileged`); never the notes themselves."""
+    if not grant.told_of_privileged:
+        return []
+    held = (
+        Note.objects.filter(
+            case=case, compartment=c.Compartment.ADVOCATE_PRIVILEGED, existence_shown=True
+        )
+        .exclude(author_org_id__in=grant.privileged_holders)
+        .values_list("author_org__slug", "author_org__name")
+        .distinct()
+    )
+    return sorted(set(held), key=lambda slug_name: slug_name[1])
 
 
 def case_team(case: Case) -> list[CaseTeamMember]:

@@ -203,7 +203,13 @@ def set_placement_address(*, actor: User, case_id: int, version: int, address: s
 
 
 @transaction.atomic
-def add_note(*, actor: User, case_id: int, compartment: str, text: str) -> Note:
+def add_note(
+    *, actor: User, case_id: int, compartment: str, text: str, existence_shown: bool = False
+) -> Note:
+    """A note in a compartment the actor sees. An advocate-privileged note belongs to the
+    actor's organization (its `author_org`); with `existence_shown` the owner and the case team
+    are told that organization holds notes on the case, never their text (decision 0043). The
+    flag means nothing for a note of another compartment (the owner's record): it is not kept."""
     case, grant = case_for(actor, case_id)
     if compartment not in c.NAMES:
         raise InvalidInput.field("compartment", f"use one of: {', '.join(c.ALL)}")
@@ -221,6 +227,7 @@ def add_note(*, actor: User, case_id: int, compartment: str, text: str) -> Note:
         text=text,
         author=actor,
         author_org=membership.organization,
+        existence_shown=existence_shown and compartment == c.Compartment.ADVOCATE_PRIVILEGED,
     )
     audit_case(actor, Action.CREATE, note, case, grant, [compartment])
     return note
