@@ -1,14 +1,16 @@
-"""Synthetic safety assessments (9-A), safety plans (9-B) and service plans (CISP), after
-`cases.build` (issue 12).
+"""Synthetic safety assessments (9-A), safety plans (9-B), service plans (CISP) and holistic
+needs assessments, after `cases.build` (issue 12).
 
 Proportions (illustrative, so the pages look lived-in and the load is realistic; not statistics
 about real youth): of the youth a screening found confirmed or high risk, about four in five have
 a safety assessment at first contact and some a later one; about two in three have a safety
 plan, a third of them revised; about half have a service plan of two to four outcomes with one to
 three steps each, signed by two or three team members and usually the youth, with a few
-revisions and reviews. Everything is drawn from the `plans` random stream, so the rows of other
-modules never change. No real names: steps, resources and people come from the short lists
-below."""
+revisions and reviews. Every youth with a service plan, and about one in five of the others
+whose case opened a week or more ago, has a holistic needs assessment (the plan is written from it), a
+third of them with a second version (the CANS re-rated). Everything is drawn from the `plans` and
+`needs` random streams, so the rows of other modules never change. No real names: steps,
+resources and people come from the short lists below."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from harborline.instruments.models import InstrumentResponse
 from harborline.protocols.packs import get_pack
 from harborline.response.models import (
     AssessmentPoint,
+    NeedsAssessment,
     OutcomeStatus,
     PlanOutcome,
     PlanReview,
@@ -76,6 +79,7 @@ def _identified(case: Case) -> bool:
 def build(ctx: Context) -> None:
     """Assessments and plans on the identified youth's cases `cases.build` made."""
     rng = ctx.rng("plans")
+    needs_rng = ctx.rng("needs")
     now = synthetic_cases.demo_now() if ctx.scale == "demo" else STATE_NOW
     version = get_pack(PACK).version
     query = Case.objects.only("pk", "owner_id", "opened_at", "opened_by_id", "latest_outcome")
@@ -85,13 +89,16 @@ def build(ctx: Context) -> None:
             batch.append(case)
         if len(batch) == INSERT_BATCH:
             _write(ctx, rng, batch, now, version)
+            _needs(ctx, needs_rng, batch, now, version)
             batch = []
     if batch:
         _write(ctx, rng, batch, now, version)
+        _needs(ctx, needs_rng, batch, now, version)
     ctx.say(
         f"plans: {ctx.counts.get('safety_assessments', 0)} safety assessments, "
         f"{ctx.counts.get('safety_plans', 0)} safety plans, "
-        f"{ctx.counts.get('service_plans', 0)} service plans"
+        f"{ctx.counts.get('service_plans', 0)} service plans, "
+        f"{ctx.counts.get('needs_assessments', 0)} needs assessments"
     )
 
 
@@ -285,3 +292,121 @@ def _service_plans(ctx: Context, rng: random.Random, cases: list[Case], now: dat
     _count(ctx, "plan_outcomes", len(outcomes))
     _count(ctx, "plan_tasks", len(tasks))
     _count(ctx, "plan_reviews", len(reviews))
+
+
+# --- holistic needs assessments (issue 12, item 2) ---------------------------------------------
+
+NEEDS_UNPLANNED = 0.2  # of the youth without a service plan, assessed a week or more ago
+NEEDS_REVISED = 0.33
+IMMEDIATE = (
+    ("basic_needs", "basic", "A safe place to sleep", "Somewhere quiet to sleep"),
+    ("basic_needs", "basic", "Clothes and a phone charger", "My own stuff"),
+    ("acute_health", "acute", "A clinic visit for an injury", "My wrist still hurts"),
+    ("support_advocacy", "basic", "An advocate who stays", "Someone on my side"),
+    ("acute_mental_health", "acute", "Someone to talk to tonight", "I can't stop thinking"),
+)
+UNDERLYING = (
+    ("supportive_relationships", "Runs to an older partner", "Belonging", "Somebody who shows up"),
+    ("education_vocational_skills", "Skips school", "Feeling able to keep up", "I'm behind"),
+    ("placement_residential", "Leaves placements", "A home that feels safe", "A real home"),
+    ("mental_health_substance_use", "Trouble sleeping", "Relief from trauma", "Bad dreams"),
+    ("legal_advocacy", "Old charges", "A clean record", "Get my record cleared"),
+)
+STRENGTHS = (
+    ("talents_interests", "I'm good at drawing"),
+    ("resilience", "I keep going"),
+    ("interpersonal", "I look out for my friends"),
+    ("vocational", "I like fixing things"),
+    ("family", "My grandmother is there for me"),
+)
+PRIORITIES = ("Get back to school", "A place of my own", "See my little sister", "Get a job")
+CANS_DOMAINS = (
+    "cans_trauma_ace",
+    "cans_behavioral_emotional",
+    "cans_life_functioning",
+    "cans_strengths",
+    "cans_cultural_factors",
+    "cans_risk_behaviors",
+    "cans_caregiver_resources_needs",
+)
+
+
+def _needs_answers(rng: random.Random, adult_track: bool) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        "immediate_needs": [
+            {"area": a, "urgency": u, "need": n, "youth_words": w, "goal": ""}
+            for a, u, n, w in rng.sample(IMMEDIATE, rng.randint(1, 3))
+        ],
+        "underlying_needs": [
+            {"domain": d, "concern": c, "need": n, "youth_words": w}
+            for d, c, n, w in rng.sample(UNDERLYING, rng.randint(1, 3))
+        ],
+        "strengths": [{"area": a, "strength": s} for a, s in rng.sample(STRENGTHS, 2)],
+        "youth_priorities": [{"words": w} for w in rng.sample(PRIORITIES, rng.randint(1, 2))],
+    }
+    if rng.random() < 0.7:  # a certified clinician completed the CANS
+        answers["cans_assessor"] = "Synthetic certified clinician"
+        answers["cans_assessor_certified"] = True
+        for domain in CANS_DOMAINS:
+            answers[domain] = f"r{rng.choices((0, 1, 2, 3), weights=(2, 3, 3, 2))[0]}"
+        if adult_track:
+            answers["cans_transition_to_adulthood"] = f"r{rng.randint(1, 3)}"
+        answers["cans_modules"] = ["cse"] + (["runaway"] if rng.random() < 0.5 else [])
+    return answers
+
+
+def _needs(
+    ctx: Context, rng: random.Random, cases: list[Case], now: datetime, version: str
+) -> None:
+    """Needs assessments on the batch's cases: every case with a service plan (assessed before
+    the plan), and some of the others (from the `needs` stream, so plans never change)."""
+    planned = dict(ServicePlan.objects.filter(case__in=cases).values_list("case_id", "created_at"))
+    rows: list[tuple[Case, int, datetime, str, dict[str, Any]]] = []
+    for case in cases:
+        opened = case.opened_at
+        if case.pk in planned:
+            first = opened + (planned[case.pk] - opened) * rng.uniform(0.5, 0.9)
+        elif opened < now - timedelta(days=7) and rng.random() < NEEDS_UNPLANNED:
+            first = _after(rng, opened + timedelta(days=2), now, 10)
+        else:
+            continue
+        answers = _needs_answers(rng, adult_track=rng.random() < 0.8)
+        rows.append((case, 1, first, "First version", answers))
+        if rng.random() < NEEDS_REVISED and first < now - timedelta(days=31):
+            again = {**answers, "cans_trauma_ace": f"r{rng.randint(1, 2)}"}
+            rows.append((case, 2, first + timedelta(days=30), "CANS re-rated at 30 days", again))
+    responses = [
+        InstrumentResponse(
+            pack=PACK,
+            pack_version=version,
+            instrument="needs_assessment",
+            about_youth=True,
+            answers=answers,
+            sealed={"results": {}, "actions": []},
+            organization_id=case.owner_id,
+            submitted_by_id=case.opened_by_id,
+            submitted_at=at,
+            subject_type="cases.case",
+            subject_id=str(case.pk),
+        )
+        for case, _, at, _, answers in rows
+    ]
+    InstrumentResponse.objects.bulk_create(responses, batch_size=INSERT_BATCH)
+    NeedsAssessment.objects.bulk_create(
+        [
+            NeedsAssessment(
+                case=case,
+                number=number,
+                response=response,
+                pack=PACK,
+                pack_version=version,
+                assessed_at=at,
+                changes=changes,
+                recorded_by_id=case.opened_by_id,
+                recorded_at=at,
+            )
+            for (case, number, at, changes, _), response in zip(rows, responses, strict=True)
+        ],
+        batch_size=INSERT_BATCH,
+    )
+    _count(ctx, "needs_assessments", len(rows))
