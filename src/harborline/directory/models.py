@@ -27,6 +27,12 @@ class Record(models.Model):
     # (a phone, a contact) under several parents with the same identifier; each placement is a
     # row of its own, as the tabular form would carry it.
     link = models.CharField(max_length=500, blank=True, default="")
+    # The parents a row names most often looked up by, as indexed columns (JSON lookups cannot
+    # use an index on SQLite): set by `save_rows` from `data`.
+    service_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    location_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    organization_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    link_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
     data = models.JSONField(default=dict)
     # A confidential site's address row or coordinates; NULL for every other row.
     hidden = EncryptedJSONField(null=True, blank=True, default=None)

@@ -50,7 +50,7 @@ def _rows_around(service_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """The public rows that describe these services: their own, their locations', their
     organizations', the attributes on any of them and the terms those name."""
     services = Record.objects.filter(table="service", hsds_id__in=service_ids)
-    sal = Record.objects.filter(table="service_at_location", data__service_id__in=service_ids)
+    sal = Record.objects.filter(table="service_at_location", service_key__in=service_ids)
     location_ids = [d.get("location_id") for d in sal.values_list("data", flat=True)]
     service_data = list(services.values_list("data", flat=True))
     organization_ids = [d.get("organization_id") for d in service_data]
@@ -62,10 +62,10 @@ def _rows_around(service_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         | Q(table="location", hsds_id__in=location_ids)
         | Q(table="organization", hsds_id__in=organization_ids)
         | Q(table="program", hsds_id__in=[d.get("program_id") for d in service_data])
-        | Q(data__service_id__in=service_ids)
-        | Q(data__location_id__in=location_ids)
-        | Q(data__organization_id__in=organization_ids, table__in=_ORGANIZATION_CHILDREN)
-        | Q(table="attribute", data__link_id__in=linked)
+        | Q(service_key__in=service_ids)
+        | Q(location_key__in=location_ids)
+        | Q(organization_key__in=organization_ids, table__in=_ORGANIZATION_CHILDREN)
+        | Q(table="attribute", link_key__in=linked)
     )
     rows = export_rows(
         records,

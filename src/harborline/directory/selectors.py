@@ -71,7 +71,7 @@ def address_of(user: User, location: Location) -> list[dict[str, Any]] | None:
     user may not see."""
     if not may_see_address(user, location):
         return None
-    rows = Record.objects.filter(table="address", data__location_id=location.hsds_id)
+    rows = Record.objects.filter(table="address", location_key=location.hsds_id)
     if location.confidential:
         return [r.hidden for r in rows.order_by("hsds_id") if r.hidden]
     return [r.data for r in rows.order_by("hsds_id")]
@@ -108,7 +108,7 @@ def open_now_ids(services: QuerySet[Service], at: datetime) -> list[int]:
     open_ids = [s.pk for s in chosen.values() if s.always_open]
     location_ids = {loc.hsds_id: loc for s in chosen.values() for loc in s.locations.all()}
     schedules = Record.objects.filter(table="schedule").filter(
-        Q(data__service_id__in=list(chosen)) | Q(data__location_id__in=list(location_ids))
+        Q(service_key__in=list(chosen)) | Q(location_key__in=list(location_ids))
     )
     for data in schedules.values_list("data", flat=True):
         owner_ids = (
@@ -175,12 +175,12 @@ def service_page(user: User, pk: int, *, now: datetime | None = None) -> Service
     if service is None:
         raise NotFound("No such service.")
     record = Record.objects.filter(table="service", hsds_id=service.hsds_id).first()
-    children = Record.objects.filter(data__service_id=service.hsds_id)
+    children = Record.objects.filter(service_key=service.hsds_id)
     phones = [r.data for r in children.filter(table="phone").order_by("hsds_id")]
     schedules = [r.data for r in children.filter(table="schedule").order_by("hsds_id")]
     places = []
     for loc in service.locations.all():
-        loc_schedules = Record.objects.filter(table="schedule", data__location_id=loc.hsds_id)
+        loc_schedules = Record.objects.filter(table="schedule", location_key=loc.hsds_id)
         places.append(
             Place(loc, address_of(user, loc), [r.data for r in loc_schedules.order_by("hsds_id")])
         )

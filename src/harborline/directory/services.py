@@ -204,23 +204,24 @@ def save_rows(
         link = hsds.link_of(table, data)
         record = existing.get((table, str(data["id"]), link))
         if record is None:
-            new.append(
-                Record(
-                    table=table,
-                    hsds_id=str(data["id"]),
-                    link=link,
-                    data=public,
-                    hidden=hidden or None,
-                )
-            )
+            record = Record(table=table, hsds_id=str(data["id"]), link=link)
+            new.append(record)
         else:
-            record.data, record.hidden = public, hidden or None
             changed.append(record)
+        record.data, record.hidden = public, hidden or None
+        record.service_key = str(data.get("service_id") or "")[:200]
+        record.location_key = str(data.get("location_id") or "")[:200]
+        record.organization_key = str(data.get("organization_id") or "")[:200]
+        record.link_key = str(data.get("link_id") or data.get("taxonomy_term_id") or "")[:200]
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
     Record.objects.bulk_create(new, batch_size=1000)
     if changed:
-        Record.objects.bulk_update(changed, ["data", "hidden", "updated_at"], batch_size=1000)
+        Record.objects.bulk_update(
+            changed,
+            ["data", "hidden", "service_key", "location_key", "organization_key", "link_key"],
+            batch_size=1000,
+        )
     if reindex:
         rebuild_index()
 
