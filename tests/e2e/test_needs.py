@@ -67,7 +67,6 @@ def test_caseworker_records_and_revises_the_needs_assessment(axe_page):
     _choose(page, "f-cans_strengths-r1")
     _choose(page, "f-cans_transition_to_adulthood-r2")
     page.set_viewport_size(DESKTOP)
-    screenshot(page, "needs-new.png")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/needs/$"))
     _axe(page)
