@@ -1,7 +1,8 @@
 """Audit pages: an organization's log, and "who saw this record" for a youth it owns.
 
 Readable by roles with `reads_org_audit` (org admins, supervisors, system admins); everyone else
-gets 404. Newest first, 50 to a page, paged by sequence number (keyset) so deep pages stay fast."""
+gets 404. Newest first, 50 to a page, paged by sequence number (keyset) so deep pages stay fast.
+Rows are shown through the humanizing layer (`web/humanize.py`): names, labels, local times."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from harborline.audit import selectors
 from harborline.audit.models import AuditEvent
 from harborline.people.models import Membership, User
 
+from .. import humanize
 from ..forms import AuditFilterForm
 from .users import chosen_org
 
@@ -68,7 +70,7 @@ def org_audit(request: HttpRequest) -> HttpResponse:
         {
             "org": org,
             "form": form,
-            "rows": rows,
+            "rows": humanize.audit_rows(rows, org.time_zone),
             "older_url": "?" + urlencode({**query, "before": older}) if older else "",
             "newest_url": "?" + urlencode(query) if before else "",
             "org_tz": org.time_zone,
@@ -92,7 +94,7 @@ def youth_audit(request: HttpRequest, youth_id: int) -> HttpResponse:
         {
             "org": org,
             "youth_id": youth_id,
-            "rows": rows,
+            "rows": humanize.audit_rows(rows, org.time_zone),
             "older_url": "?" + urlencode({"before": older}) if older else "",
             "newest_url": "?" if before else "",
             "org_tz": org.time_zone,
