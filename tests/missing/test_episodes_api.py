@@ -179,8 +179,13 @@ def test_the_debrief_fulfils_its_obligation_and_danger_now_opens_an_immediate_re
     )
     assert r.status_code == 201, r.content
     started = r.json()["obligations"]
-    assert [o["kind"] for o in started] == ["rapid_response_on_danger"]
-    assert started[0]["status"] == "overdue"  # due at once
+    # Question 1 answered yes: a safety assessment and a rapid response, both due at once
+    # (L11314), through the pack's danger_on_return rules.
+    assert sorted(o["kind"] for o in started) == [
+        "rapid_response_on_danger",
+        "safety_assessment_on_danger",
+    ]
+    assert {o["status"] for o in started} == {"overdue"}  # due at once
     episode = world.client.get(f"/missing-episodes/{episode_id}").json()
     assert episode["debrief"]["led_by_organization"] == advocates.slug
     assert episode["debrief"]["answers"] == {"reasons_left": ["unsafe_placement"], "harmed": "no"}

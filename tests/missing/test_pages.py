@@ -145,7 +145,7 @@ def test_placement_pages_record_end_and_hide_the_address(world, page, make_org, 
     )
     assert r.status_code == 302
     obligations = Api(world.caseworker).get(f"/cases/{world.case_id}/obligations").json()
-    assert "placement_disruption_review" in {o["kind"] for o in obligations}
+    assert "event_review" in {o["kind"] for o in obligations}
 
 
 def test_the_runaway_prevention_guide_is_recorded_with_the_instruments_form(world, page):

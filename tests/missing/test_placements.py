@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from harborline.audit.models import AuditEvent
 from harborline.cases.models import Placement
+from harborline.missing.models import CrisisEvent
 from tests.cases.conftest import Api
 
 from .conftest import share
@@ -98,9 +99,15 @@ def test_a_disruption_starts_the_mdt_review_due_at_once(world):
         },
     )
     assert r.status_code == 200, r.content
-    [review] = r.json()["obligations"]
-    assert review["kind"] == "placement_disruption_review"
-    assert review["due_at"].startswith("2026-12-01T05:15:00")
+    # The pack's `events` rule for a disruption: the MDT reconvenes (L1881-1884) and safety is
+    # reassessed (L3309-3310), both due from the disruption (decision 0042).
+    started = {o["kind"]: o for o in r.json()["obligations"]}
+    assert set(started) == {"event_review", "safety_reassessment_after_crisis"}
+    for review in started.values():
+        assert review["due_at"].startswith("2026-12-01T05:15:00")
+    [event] = CrisisEvent.objects.filter(case_id=world.case_id)
+    assert (event.kind, event.placement_id) == ("placement_disruption", placement_id)
+    assert event.note == "Youth left after a conflict"
     again = world.client.post(
         f"/placements/{placement_id}/end", {"ended_on": "2026-11-30", "reason": "planned"}
     )

@@ -106,9 +106,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Safety at service planning and scheduled MDTs (L3302-3307): those who assess at first
     # contact, less the task force, which does not assess a youth.
     "safety_assessment_at_review": _by(_SAFETY),
-    "placement_disruption_review": _by(
+    # Crisis events (decision 0042): the MDT reconvening is a core member's or the task force's
+    # (L1881-1884), as a caseworker; the safety reassessment after it is casework like the one
+    # after a return (L3309-3310); a youth in danger now is assessed by those who assess at
+    # first contact (L11314).
+    "event_review": _by(
         {"child_welfare", "probation", "law_enforcement", "mental_health", "task_force"}
     ),
+    "safety_reassessment_after_crisis": _by(_CASEWORK),
+    "safety_assessment_on_danger": _by(_SAFETY),
 }
 
 ROLES: dict[str, str] = {kind: "caseworker" for kind in EXPECTED} | {"mdt_72h": "coordinator"}

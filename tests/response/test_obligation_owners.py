@@ -30,6 +30,7 @@ ALL_TRIGGERS = [
     "sexual_assault",
     "danger_on_return",
     "placement_disruption",
+    "crisis_event",
     "service_plan",
     "plan_no_movement",
 ]

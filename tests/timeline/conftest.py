@@ -12,7 +12,7 @@ import pytest
 
 from harborline.cases.models import Case, Placement
 from harborline.instruments.models import InstrumentResponse
-from harborline.missing.models import MissingEpisode
+from harborline.missing.models import CrisisEvent, MissingEpisode
 from harborline.response.models import (
     MdtMeeting,
     NeedsAssessment,
@@ -171,4 +171,11 @@ def seed(world: World, n: int = 1) -> None:
             ended_on=date(2026, 1, 5) + timedelta(days=10 * i + 9),
             address=ADDRESS,
             recorded_by=user,
+        )
+        CrisisEvent.objects.create(
+            case=case,
+            kind="arrest",
+            occurred_at=day + timedelta(days=9, hours=6),
+            recorded_by=user,
+            recorded_by_org=world.org,
         )

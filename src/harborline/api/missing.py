@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field
 
 from harborline.cases.models import PlacementKind
-from harborline.missing import placements, services
+from harborline.missing import events, placements, services
 from harborline.missing import selectors as reads
 from harborline.missing.models import Debrief, LocateEffort, MissingEpisode, RunawayPrevention
 from harborline.missing.placements import PlacementRow
@@ -563,3 +563,76 @@ def add_prevention(
 def list_prevention(request: HttpRequest, case_id: int) -> list[PreventionOut]:
     _, rows = reads.prevention_for_case(request.auth, case_id)  # type: ignore[attr-defined]
     return [_prevention(p) for p in rows]
+
+
+# --- Crisis events (decision 0042) -----------------------------------------------------------
+
+
+class EventIn(Strict):
+    kind: str = Field(
+        max_length=40,
+        description="return_to_exploiter, suicide_attempt or arrest. A runaway is a missing "
+        "episode (POST /cases/{id}/missing-episodes) and a placement disruption a placement "
+        "ended with the reason disruption (POST /placements/{id}/end): both are refused here "
+        "(422 naming kind) and recorded as crisis events by those endpoints.",
+    )
+    occurred_at: Instant = Field(
+        description="When it happened (ISO 8601; without an offset, the owning organization's "
+        "time zone). The obligations it starts are due from this time."
+    )
+    note: str = Field(default="", max_length=4000, description="What the MDT should know.")
+
+
+class EventCreated(Schema):
+    id: int
+    obligations: list[ObligationOut]
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    label: str
+    occurred_at: datetime
+    note: str
+    episode_id: int | None
+    placement_id: int | None
+    recorded_by_org: str
+    obligations: list[ObligationOut]
+
+
+@router.post(
+    "/cases/{case_id}/events",
+    response={201: EventCreated, **ERRORS},
+    summary="A crisis event (return to the exploiter, suicide attempt, arrest): starts the "
+    "pack's review and safety reassessment",
+)
+def add_event(request: HttpRequest, case_id: int, payload: EventIn) -> Status[EventCreated]:
+    event, obligations = events.record_event(
+        actor=request.auth,  # type: ignore[attr-defined]
+        case_id=case_id,
+        **payload.model_dump(),
+    )
+    return Status(201, EventCreated(id=event.pk, obligations=[_obligation(o) for o in obligations]))
+
+
+@router.get(
+    "/cases/{case_id}/events",
+    response={200: list[EventOut], **ERRORS},
+    summary="The case's crisis events, newest first, each with the obligations it started",
+)
+def list_events(request: HttpRequest, case_id: int) -> list[EventOut]:
+    _, rows = events.events_for_case(request.auth, case_id)  # type: ignore[attr-defined]
+    return [
+        EventOut(
+            id=e.pk,
+            kind=e.kind,
+            label=e.get_kind_display(),
+            occurred_at=e.occurred_at,
+            note=e.note,
+            episode_id=e.episode_id,
+            placement_id=e.placement_id,
+            recorded_by_org=e.recorded_by_org.slug,
+            obligations=[_obligation(o) for o in e.obligations.all()],
+        )
+        for e in rows
+    ]

@@ -27,6 +27,7 @@ Kind = Literal[
     "plan_review",
     "missing",
     "placement",
+    "crisis_event",
 ]
 
 

@@ -117,3 +117,42 @@ class RunawayPrevention(models.Model):
 
     def __str__(self) -> str:
         return f"runaway prevention {self.pk}"
+
+
+class EventKind(models.TextChoices):
+    """The crisis events of the protocol (E3; seed 001 L1881-1884, L5017-5019). The kinds are
+    protocols.sections.EVENT_KINDS, which the pack's `events` rules name."""
+
+    RUNAWAY = "runaway", "Ran away (a missing episode)"
+    RETURN_TO_EXPLOITER = "return_to_exploiter", "Returned to the exploiter"
+    SUICIDE_ATTEMPT = "suicide_attempt", "Suicide attempt"
+    PLACEMENT_DISRUPTION = "placement_disruption", "Placement disruption"
+    ARREST = "arrest", "Arrest"
+
+
+class CrisisEvent(models.Model):
+    """A crisis event on the case (decision 0042). It starts the obligations the pack's `events`
+    rule for its kind names (an MDT review and a safety reassessment in Nevada). A runaway points
+    at its missing episode, a placement disruption at the placement that ended; the note is
+    encrypted. In the `safety` compartment."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="crisis_events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    occurred_at = models.DateTimeField()
+    note = EncryptedTextField(blank=True)
+    episode = models.ForeignKey(
+        MissingEpisode, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    placement = models.ForeignKey(
+        "cases.Placement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    obligations = models.ManyToManyField("response.Obligation", blank=True, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_by_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"crisis event {self.pk}"

@@ -1,7 +1,7 @@
 """Placements: the case's placement history (the one home of the placement address), the 11-A
-considerations, and a placement's end — a disruption is an event that starts the pack's
-`placement_disruption` obligations, which is why these writes sit above `response` (decision
-0037). The address is in the `placement_address` compartment and goes only to those who see it:
+considerations, and a placement's end — a disruption is a crisis event that starts the obligations
+of the pack's `events` rule for it, which is why these writes sit above `response` (decisions 0037,
+0042). The address is in the `placement_address` compartment and goes only to those who see it:
 never into a list, an audit record's detail or an error message for anyone else. The rest of a
 placement is in `safety`."""
 
@@ -25,9 +25,11 @@ from harborline.cases.selectors import case_for
 from harborline.cases.services import audit_case
 from harborline.errors import Conflict, FieldError, InvalidInput, NotFound, check_bumped
 from harborline.people.models import User
-from harborline.response import services as response
 from harborline.response.clocks import event_time
 from harborline.response.models import Obligation
+
+from .events import record_crisis
+from .models import EventKind
 
 SAFETY = c.Compartment.SAFETY
 ADDRESS = c.Compartment.PLACEMENT_ADDRESS
@@ -74,7 +76,7 @@ def clean_considerations(answers: Any) -> dict[str, str]:
         where = f"considerations.{key}"
         if key in FIT_YES_NO:
             if text not in ("", "yes", "no"):
-                errors.append(FieldError(where, "use yes or no"))
+                errors.append(FieldError(where, "Answer yes or no."))
         elif key in FIT_TEXT or key in notes:
             if len(text) > 2000:
                 errors.append(FieldError(where, "at most 2000 characters"))
@@ -143,7 +145,7 @@ def record_placement(
         require_edit(grant, ADDRESS)
     errors: list[FieldError] = []
     if kind not in PlacementKind.values:
-        errors.append(FieldError("kind", f"use one of: {', '.join(PlacementKind.values)}"))
+        errors.append(FieldError("kind", "Select the kind of placement."))
     if started_on is None:
         errors.append(FieldError("started_on", "say when the placement started"))
     start = _day(started_on, "started_on", errors, case)
@@ -202,14 +204,17 @@ def end_placement(
     disrupted_at: datetime | None = None,
     version: int | None = None,
 ) -> tuple[Placement, list[Obligation]]:
-    """The placement ended. A disruption (`reason="disruption"`) is an event: it starts the
-    pack's `placement_disruption` obligations (the MDT reconvenes, L1880-1884), due from
-    `disrupted_at` — or, without it, from the start of `ended_on` in the owner's time zone."""
+    """The placement ended. A disruption (`reason="disruption"`) is a crisis event: it starts the
+    obligations of the pack's `events` rule for it (the MDT reconvenes, L1881-1884, and safety is
+    reassessed, L3309-3310), due from `disrupted_at` — or, without it, from the start of
+    `ended_on` in the owner's time zone."""
     placement, case, grant = placement_for(actor, placement_id)
     require_edit(grant, SAFETY)
     errors: list[FieldError] = []
     if reason not in PlacementEnd.values:
-        errors.append(FieldError("reason", f"use one of: {', '.join(PlacementEnd.values)}"))
+        errors.append(
+            FieldError("reason", "Select how the placement ended: planned, disruption or other.")
+        )
     if ended_on is None:
         errors.append(FieldError("ended_on", "say when the placement ended"))
     end = _day(ended_on, "ended_on", errors, case)
@@ -242,8 +247,15 @@ def end_placement(
         if at is None:
             zone = ZoneInfo(case.owner.time_zone)
             at = datetime.combine(end, time(0), tzinfo=zone).astimezone(ZoneInfo("UTC"))
-        started = response.start_obligations(
-            actor=actor, case=case, grant=grant, triggers=["placement_disruption"], at=at
+        # A disruption is a crisis event: the pack's `events` rule for it (decision 0042).
+        _, started = record_crisis(
+            actor=actor,
+            case=case,
+            grant=grant,
+            kind=EventKind.PLACEMENT_DISRUPTION,
+            at=at,
+            note=placement.end_note,
+            placement=placement,
         )
     audit_case(actor, Action.UPDATE, placement, case, grant, [SAFETY])
     return placement, started

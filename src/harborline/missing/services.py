@@ -27,7 +27,15 @@ from harborline.response import services as response
 from harborline.response.clocks import event_time
 from harborline.response.models import Obligation, Status
 
-from .models import COMPARTMENT, Debrief, LocateEffort, MissingEpisode, RunawayPrevention
+from .events import record_crisis
+from .models import (
+    COMPARTMENT,
+    Debrief,
+    EventKind,
+    LocateEffort,
+    MissingEpisode,
+    RunawayPrevention,
+)
 
 NOT_FOUND = "No such missing episode, or you do not have access to it."
 YES_NO_UNKNOWN = ("yes", "no", "unknown")
@@ -107,7 +115,9 @@ def clean_social_media(entries: Any) -> list[dict[str, str]]:
             if is_credential(key):
                 errors.append(FieldError(f"{where}.{key}", NO_CREDENTIALS))
             elif key not in SOCIAL_MEDIA_FIELDS:
-                errors.append(FieldError(f"{where}.{key}", "use: platform, account"))
+                errors.append(
+                    FieldError(f"{where}.{key}", "Give only the platform and the account name.")
+                )
         platform = str(entry.get("platform") or "").strip()
         account = str(entry.get("account") or "").strip()
         if not account:
@@ -243,7 +253,7 @@ def record_episode(
     if seen and reported and reported < seen:
         errors.append(FieldError("reported_missing_at", "cannot be before the youth was last seen"))
     if suspected_trafficked and suspected_trafficked not in YES_NO_UNKNOWN:
-        errors.append(FieldError("suspected_trafficked", "use yes, no or unknown"))
+        errors.append(FieldError("suspected_trafficked", "Answer yes, no or unknown."))
     texts = _texts(
         {
             "last_seen_where": last_seen_where,
@@ -275,8 +285,20 @@ def record_episode(
         **texts,
     )
     obligations = _start(actor, case, grant, episode, ["missing"], reported)
+    # A runaway is a crisis event too: the pack's `events` rule for it (decision 0042).
+    _, crisis = record_crisis(
+        actor=actor,
+        case=case,
+        grant=grant,
+        kind=EventKind.RUNAWAY,
+        at=seen,
+        episode=episode,
+        due_from=reported,
+    )
+    episode.obligations.add(*crisis)
     audit_case(actor, Action.CREATE, episode, case, grant, [COMPARTMENT])
-    return episode, obligations
+    linked = {o.pk: o for o in [*obligations, *crisis]}
+    return episode, sorted(linked.values(), key=lambda o: (o.due_at, o.pk))
 
 
 @transaction.atomic
@@ -294,7 +316,9 @@ def record_report(
     episode, case, grant = episode_for(actor, episode_id)
     errors: list[FieldError] = []
     if to not in REPORT_KINDS:
-        errors.append(FieldError("to", f"use one of: {', '.join(REPORT_KINDS)}"))
+        errors.append(
+            FieldError("to", "Select whom the report was made to: law enforcement or NCMEC.")
+        )
     number = str(report_number or "").strip()
     if not number:
         errors.append(FieldError("report_number", "give the report number"))
@@ -503,7 +527,7 @@ def record_debrief(
             )
         )
     if in_danger_now not in ("", "yes", "no"):
-        errors.append(FieldError("in_danger_now", "use yes or no"))
+        errors.append(FieldError("in_danger_now", "Answer yes or no."))
     try:
         clean = _clean_answers(answers)
     except InvalidInput as exc:

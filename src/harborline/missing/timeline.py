@@ -1,6 +1,6 @@
 """The youth timeline (issue 12, item 7): one list, in time order, of what happened on a case —
 screenings, obligations, MDT meetings, safety assessments, safety plan versions, service plan
-versions and reviews, missing episodes and returns, placements.
+versions and reviews, missing episodes and returns, placements, crisis events.
 
 It sits in `missing` because it reads episodes and placements as well as `response` and `cases`
 (the layers in pyproject.toml). Access is worked out once (`cases.selectors.case_for`); each kind
@@ -35,7 +35,7 @@ from harborline.response.models import (
     Status,
 )
 
-from .models import MissingEpisode
+from .models import CrisisEvent, EventKind, MissingEpisode
 
 Entry = dict[str, Any]
 
@@ -51,6 +51,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan_review": ("Service plan reviews", c.Compartment.SAFETY),
     "missing": ("Missing episodes and returns", c.Compartment.SAFETY),
     "placement": ("Placements", c.Compartment.SAFETY),
+    "crisis_event": ("Crisis events", c.Compartment.SAFETY),
 }
 
 
@@ -197,6 +198,18 @@ def _placements(case: Case) -> Iterable[Entry]:
             }
 
 
+def _crisis_events(case: Case) -> Iterable[Entry]:
+    labels = dict(EventKind.choices)
+    for e in CrisisEvent.objects.filter(case=case).only("id", "kind", "occurred_at"):
+        yield {
+            "at": e.occurred_at,
+            "kind": "crisis_event",
+            "summary": f"Crisis event: {labels.get(e.kind, e.kind)}",
+            "id": e.pk,
+            "event": e.kind,
+        }
+
+
 READERS: dict[str, Callable[[Case], Iterable[Entry]]] = {
     "screening": _screenings,
     "obligation": _obligations,
@@ -208,6 +221,7 @@ READERS: dict[str, Callable[[Case], Iterable[Entry]]] = {
     "plan_review": _reviews,
     "missing": _episodes,
     "placement": _placements,
+    "crisis_event": _crisis_events,
 }
 
 
@@ -222,7 +236,8 @@ def check_kinds(kinds: Iterable[str] | None, field: str = "kind") -> list[str] |
     wanted = [k for k in kinds if k]
     unknown = [k for k in wanted if k not in KINDS]
     if unknown:
-        message = f"unknown kind {unknown[0]!r}; use one of {', '.join(KINDS)}"
+        names = ", ".join(KINDS)
+        message = f"There is no kind of entry called {unknown[0]!r}; the kinds are {names}."
         raise InvalidInput.field(field, message)
     return wanted or None
 

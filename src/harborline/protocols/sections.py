@@ -152,6 +152,7 @@ TRIGGERS = (
     "return",  # a youth returns from a missing episode
     "danger_on_return",  # a returning youth says they are in danger now (9-G question 1)
     "placement_disruption",  # a youth's placement ends unplanned (disrupts)
+    "crisis_event",  # a crisis event on the case (the pack's `events` rules say which kinds)
     "high_risk_review",  # periodic while a youth remains high risk
     "service_plan",  # a service plan is made or reviewed: the next scheduled review
     "plan_no_movement",  # no outcome of the service plan has moved for the agency's weeks
@@ -236,15 +237,45 @@ class UrgentRule(Cited):
     settings: list[str] = []
 
 
+# The crisis events a case records (missing.CrisisEvent, issue 12): a pack's `events` rules say
+# which triggers each fires. A runaway is a missing episode; a placement disruption is a placement
+# ended with the reason "disruption"; the others are recorded as events of their own.
+EVENT_KINDS = (
+    "runaway",
+    "return_to_exploiter",
+    "suicide_attempt",
+    "placement_disruption",
+    "arrest",
+)
+
+
+class EventRule(Cited):
+    """Which triggers a crisis event of `kind` fires."""
+
+    kind: str
+    fire: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known(self) -> EventRule:
+        if self.kind not in EVENT_KINDS:
+            raise ValueError(f"kind: {self.kind!r} is not an event kind ({', '.join(EVENT_KINDS)})")
+        for name in self.fire:
+            if name not in TRIGGERS:
+                raise ValueError(f"fire: {name!r} is not a trigger ({', '.join(TRIGGERS)})")
+        return self
+
+
 class Obligations(Strict):
     obligations: list[Obligation] = Field(min_length=1)
     screening: list[ScreeningRule] = []
+    events: list[EventRule] = []
     urgent: UrgentRule | None = None
 
     @model_validator(mode="after")
     def _unique(self) -> Obligations:
         _unique_ids([o.id for o in self.obligations], "obligations")
         _unique_ids([r.instrument for r in self.screening], "screening")
+        _unique_ids([r.kind for r in self.events], "events")
         return self
 
 

@@ -1,7 +1,7 @@
-"""Turning a pack's obligation rules into obligations on a case: which triggers a screening
-fires (the pack's `screening` rules over the instrument's results), whether the identification
-is urgent (the pack's `urgent` rule, or a user's override), and the obligations those triggers
-start with their due times."""
+"""Turning a pack's obligation rules into obligations on a case: which triggers a screening fires
+(the pack's `screening` rules over the instrument's results), which a crisis event fires (the pack's
+`events` rules by the event's kind), whether the identification is urgent (the pack's `urgent` rule,
+or a user's override), and the obligations those triggers start with their due times."""
 
 from __future__ import annotations
 
@@ -51,6 +51,16 @@ def triggers_for(
     if urgent and "identification" in fired:
         fired.append("urgent_identification")
     return fired
+
+
+def event_triggers(pack: Pack, *, kind: str) -> list[str]:
+    """The triggers a crisis event of `kind` fires (the pack's `events` rule for the kind), in
+    the pack's order; none when the pack has no rule for it (decision 0042)."""
+    section = pack.sections.get("obligations.yaml")
+    for rule in getattr(section, "events", []):
+        if rule.kind == kind:
+            return list(dict.fromkeys(rule.fire))
+    return []
 
 
 def plan(pack: Pack, *, triggers: list[str], at: datetime) -> list[Planned]:

@@ -56,6 +56,8 @@ ASSESSMENT_FULFILS = (
     "safety_assessment",
     "safety_reassessment_on_return",
     "safety_assessment_at_review",
+    "safety_reassessment_after_crisis",  # after a crisis event (decision 0042)
+    "safety_assessment_on_danger",  # the returning youth is in danger now (9-G question 1)
 )
 MAX_ACTIVE_OUTCOMES = 4
 TOO_MANY = (
@@ -84,7 +86,7 @@ D4_RESULTS = {
 # The pack's triggers for plan reviews, and the obligations a review fulfils.
 SCHEDULED_TRIGGER = "service_plan"
 STALL_TRIGGER = "plan_no_movement"
-REVIEW_KINDS = ("plan_review", "plan_no_movement_review")
+REVIEW_KINDS = ("plan_review", "plan_no_movement_review", "event_review")
 STALL_WEEKS_DEFAULT = 6
 REVIEW_TRIGGERS = (
     "scheduled_cisp",
@@ -165,7 +167,9 @@ def record_safety_assessment(
         recorded_by=actor,
     )
     fulfilled = []
-    for pending in case.obligations.pending().filter(kind__in=ASSESSMENT_FULFILS):
+    # Only an assessment made after the event answers it: a 9-A from before a crisis does not.
+    answered = case.obligations.pending().filter(kind__in=ASSESSMENT_FULFILS, trigger_at__lte=at)
+    for pending in answered:
         _fulfil(pending, actor, f"Safety assessment (9-A) {assessment.pk}")
         fulfilled.append(pending)
     if fulfilled:
@@ -596,7 +600,7 @@ def review_plan(
     review = PlanReview.objects.create(
         plan=plan, held_at=at, trigger=trigger, answers=clean, result=result, recorded_by=actor
     )
-    for pending in case.obligations.pending().filter(kind__in=REVIEW_KINDS):
+    for pending in case.obligations.pending().filter(kind__in=REVIEW_KINDS, trigger_at__lte=at):
         _fulfil(pending, actor, f"Plan review {review.pk}")
     # Monitoring starts again (L5057-5062): the next scheduled review runs from this one.
     start_obligations(actor=actor, case=case, grant=grant, triggers=[SCHEDULED_TRIGGER], at=at)

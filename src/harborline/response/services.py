@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 IDENTIFIERS = (*OrgType.values, "school", "family", "self", "community_member", "other")
 OUTCOME_RESULT = "outcome"  # the instrument result that names the screening's outcome
 HIGH_RISK_KIND = "rescreen"
+# A new screening answers the pending re-screens: the high-risk one and the one after a return
+# from missing (decision 0042), each only when screened after its trigger.
+RESCREEN_KINDS = (HIGH_RISK_KIND, "rescreen_on_return")
 # Instruments that are records of their own, not screenings (issue 12).
 NOT_SCREENINGS = {
     "safety_assessment": (
@@ -105,9 +108,9 @@ def record_screening(
     pack = get_pack(case.pack)
     errors: list[FieldError] = []
     if identified_by not in IDENTIFIERS:
-        errors.append(FieldError("identified_by", f"use one of: {', '.join(IDENTIFIERS)}"))
+        errors.append(FieldError("identified_by", "Select who identified the youth"))
     if setting and setting not in Setting.values:
-        errors.append(FieldError("setting", f"use one of: {', '.join(Setting.values)}"))
+        errors.append(FieldError("setting", "Select where the youth was identified"))
     tz = case.owner.time_zone
     at = None
     if identified_at is None:
@@ -170,8 +173,8 @@ def record_screening(
     fired = triggers_for(pack, instrument=instrument, results=results, urgent=decided)
     if not first and "first_contact" in fired:
         fired.remove("first_contact")
-    # A new screening answers the pending re-screen; a still-high-risk result starts the next.
-    for pending in case.obligations.pending().filter(kind=HIGH_RISK_KIND):
+    # A new screening answers the pending re-screens; a still-high-risk result starts the next.
+    for pending in case.obligations.pending().filter(kind__in=RESCREEN_KINDS, trigger_at__lte=at):
         _close(pending, actor, Status.DONE, evidence={"screening": screening.pk})
     created = start_obligations(
         actor=actor, case=case, grant=grant, triggers=fired, at=at, screening=screening
@@ -452,7 +455,7 @@ def record_meeting(
     require(grant, c.Compartment.SAFETY)
     errors: list[FieldError] = []
     if kind not in MeetingKind.values:
-        errors.append(FieldError("kind", f"use one of: {', '.join(MeetingKind.values)}"))
+        errors.append(FieldError("kind", "Select the kind of meeting"))
     at = None
     if held_at is None:
         errors.append(FieldError("held_at", "say when the meeting was held"))

@@ -1,4 +1,5 @@
-"""Page routes for missing and runaway episodes and placements (names in the `web:` namespace)."""
+"""Page routes for missing and runaway episodes, crisis events and placements (names in the
+`web:` namespace)."""
 
 from django.urls import URLPattern, path
 
@@ -13,6 +14,8 @@ urlpatterns: list[URLPattern] = [
     path("missing/<int:episode_id>/return", m.episode_return, name="missing_return"),
     path("missing/<int:episode_id>/debrief", m.episode_debrief, name="missing_debrief"),
     path("cases/<int:case_id>/runaway-prevention/", m.prevention, name="runaway_prevention"),
+    path("cases/<int:case_id>/events/", m.crisis_events, name="crisis_events"),
+    path("cases/<int:case_id>/events/new", m.crisis_event_new, name="crisis_event_new"),
     path("cases/<int:case_id>/placements/", m.placement_history, name="placements"),
     path("cases/<int:case_id>/placements/new", m.placement_new, name="placement_new"),
     path("placements/<int:placement_id>/end", m.placement_end, name="placement_end"),

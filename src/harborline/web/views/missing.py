@@ -18,7 +18,7 @@ from harborline.cases.models import PlacementEnd, PlacementKind
 from harborline.errors import DomainError, FieldError, Forbidden, NotFound
 from harborline.forms import UswdsMixin
 from harborline.instruments import forms as instrument_forms
-from harborline.missing import placements, selectors, services
+from harborline.missing import events, placements, selectors, services
 from harborline.missing.placements import FIT_QUESTIONS, FIT_TEXT, FIT_YES_NO
 from harborline.missing.services import DEBRIEF_LISTS, DEBRIEF_TEXT
 from harborline.protocols.packs import get_pack
@@ -483,4 +483,58 @@ def prevention(request: HttpRequest, case_id: int) -> HttpResponse:
             "error_summary": summary,
         },
         status=status,
+    )
+
+
+# --- Crisis events (decision 0042) -----------------------------------------------------------
+
+
+class EventForm(UswdsMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="What happened",
+        choices=[("", "- Select -"), *events.event_kinds()],
+        error_messages={"required": "Select what happened."},
+        help_text="A runaway is recorded by reporting the youth missing; a placement disruption "
+        "by ending the placement with the reason “disruption”.",
+    )
+    occurred_at = LocalTime(
+        label="When it happened",
+        help_text="The MDT review and the safety reassessment are due from this time.",
+        error_messages={"required": "Say when it happened."},
+    )
+    note = _text("What the MDT should know", events.NOTE_LIMIT, rows=True)
+
+
+@login_required
+def crisis_events(request: HttpRequest, case_id: int) -> HttpResponse:
+    case, rows = events.events_for_case(actor(request), case_id)
+    return render(request, "web/missing/events.html", {"case": case, "events": rows})
+
+
+@login_required
+def crisis_event_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    events.case_for_recording(actor(request), case_id)
+    form = EventForm(request.POST if request.method == "POST" else None)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        _, started = events.record_event(actor=actor(request), case_id=case_id, **data)
+        titles = "; ".join(o.title for o in started)
+        messages.success(
+            request,
+            f"Recorded. Started: {titles}." if started else "Recorded.",
+        )
+        return redirect("web:crisis_events", case_id)
+
+    return form_page(
+        request,
+        form,
+        "web/missing/form.html",
+        {
+            "title": "Record a crisis event",
+            "intro": "A return to the exploiter, a suicide attempt or an arrest brings the MDT "
+            "back together and the youth's safety is assessed again (the protocol's rules).",
+            "cancel": reverse("web:crisis_events", args=[case_id]),
+            "submit": "Record the event",
+        },
+        save=save,
     )
