@@ -49,9 +49,11 @@ from harborline.missing import services as missing
 from harborline.missing.models import MissingEpisode
 from harborline.people import services as people
 from harborline.people.models import User
+from harborline.response import needs as needs
 from harborline.response import plans as plans
 from harborline.response import services as response
 from harborline.response.models import (
+    NeedsAssessment,
     Obligation,
     OutcomeStatus,
     PlanOutcome,
@@ -117,6 +119,7 @@ MODELS: dict[str, Any] = {
     "task_id": PlanTask,
     "outcome_id": PlanOutcome,
     "safety_plan_id": SafetyPlan,
+    "assessment_id": NeedsAssessment,
     "episode_id": MissingEpisode,
     "placement_id": Placement,
 }
@@ -222,6 +225,9 @@ def seed() -> World:
         ],
     )
     safety_plan = plans.record_safety_plan(actor=supervisor, case_id=case_ids[0], answers={})
+    needs_assessment = needs.record_needs_assessment(
+        actor=supervisor, case_id=case_ids[0], answers={}
+    )
     tf = taskforce.create_taskforce(
         actor=coordinator, name="Fuzz Regional", region="", pack="nevada", kind="regional"
     )
@@ -280,6 +286,7 @@ def seed() -> World:
         ),
         "outcome_id": list(service_plan.outcomes.values_list("pk", flat=True)),
         "safety_plan_id": [safety_plan.pk],
+        "assessment_id": [needs_assessment.pk],
         "member": [member.pk],
     }
     return world
@@ -472,6 +479,14 @@ def _safety_plan(body: dict[str, Any], world: World, case: Any) -> None:
         body["changes"] = "Added a trusted contact"
 
 
+def _needs(body: dict[str, Any], world: World, case: Any) -> None:
+    """Needs-assessment answers pass the instrument's schema; a new version says what changed."""
+    body["answers"] = {}
+    if not str(body.get("changes") or "").strip():
+        body["changes"] = "CANS re-rated at 30 days"
+    _not_in_the_future(body, "assessed_at")
+
+
 def _new_outcomes(body: dict[str, Any], world: World, case: Any) -> None:
     """With the plan's active outcomes, at most four (a state the schema cannot say)."""
     plan_id = case.path_parameters.get("plan_id")
@@ -538,6 +553,7 @@ OWNER = "fuzz-cw"
 RULES = {
     "POST /api/v1/cases/{case_id}/safety-assessments": _assessment,
     "POST /api/v1/cases/{case_id}/safety-plans": _safety_plan,
+    "POST /api/v1/cases/{case_id}/needs-assessments": _needs,
     "POST /api/v1/service-plans/{plan_id}/outcomes": _new_outcomes,
     "POST /api/v1/service-plans/{plan_id}/outcomes/{outcome_id}/status": _outcome_status,
     "POST /api/v1/service-plans/{plan_id}/reviews": _review,
