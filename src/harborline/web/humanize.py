@@ -76,10 +76,11 @@ def when(value: datetime | date | str | None, tz_name: str = "UTC") -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if isinstance(value, datetime):
         if timezone.is_naive(value):
             value = value.replace(tzinfo=ZoneInfo(tz_name))
