@@ -245,3 +245,43 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"referral event {self.pk}"
+
+
+class StandardsReview(models.TextChoices):
+    IN_REVIEW = "in_review", "Waiting for review"
+    MET = "vetted", "Standards met"
+    NOT_MET = "not_met", "Standards not met"
+
+
+class ProviderAssessment(models.Model):
+    """A provider's self-assessment against its protocol's standards — Nevada's Standards for
+    CSEC Service Providers (Resource 3-D) or Wisconsin's community resource inventory (the
+    best-practice attributes of each service category), both instruments of their pack — and the
+    directory steward's review, which sets the vetting shown wherever its services are offered.
+    The source recommends the self-assessment every year: one older than a year is stale."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="assessments")
+    pack = models.CharField(max_length=60)
+    instrument = models.CharField(max_length=63)  # provider_standards | resource_inventory
+    response = models.ForeignKey(
+        "instruments.InstrumentResponse", on_delete=models.PROTECT, related_name="+"
+    )
+    evidence = models.TextField(blank=True)  # where the policies and documents are
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=StandardsReview.choices, default=StandardsReview.IN_REVIEW
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"provider assessment {self.pk}"

@@ -9,6 +9,13 @@ urlpatterns: list[URLPattern] = [
     path("directory/", d.directory, name="directory"),
     path("directory/services/<int:pk>/", d.service, name="directory_service"),
     path("directory/services/<int:pk>/facts", d.service_facts, name="directory_service_facts"),
+    path("directory/providers/<int:pk>/", d.provider, name="directory_provider"),
+    path("directory/providers/<int:pk>/assess", d.provider_assess, name="provider_assess"),
+    path(
+        "directory/providers/<int:pk>/assessments/<int:assessment_id>/review",
+        d.assessment_review,
+        name="assessment_review",
+    ),
     path("cases/<int:case_id>/referrals/", r.case_referrals, name="case_referrals"),
     path("cases/<int:case_id>/referrals/to/<int:service_id>", r.refer, name="refer"),
     path("referrals/", r.referral_list, name="referrals"),

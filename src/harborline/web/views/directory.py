@@ -5,22 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.directory import selectors, services
+from harborline.directory import selectors, services, standards
 from harborline.directory.forms import SearchForm, ServiceFactsForm
-from harborline.errors import NotFound
+from harborline.directory.models import Provider
+from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
+from harborline.instruments import forms as instrument_forms
+from harborline.protocols.packs import get_pack
 
 from ._util import actor as _actor
 from ._util import form_page
 
 PER_PAGE = 25
+
+
+def home_pack() -> str:
+    """The installation's pack (HARBORLINE_PACK, Nevada by default)."""
+    return str(getattr(settings, "HARBORLINE_PACK", "") or "nevada")
 
 
 @login_required
@@ -100,3 +109,102 @@ def service_facts(request: HttpRequest, pk: int) -> HttpResponse:
         },
         save=save,
     )
+
+
+# --- provider standards -----------------------------------------------------------------------
+
+
+def _provider(pk: int) -> Provider:
+    provider = Provider.objects.select_related("organization").filter(pk=pk).first()
+    if provider is None:
+        raise NotFound("No such provider.")
+    return provider
+
+
+@login_required
+@require_GET
+def provider(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    found = _provider(pk)
+    return render(
+        request,
+        "web/directory/provider.html",
+        {
+            "provider": found,
+            "services": found.services.order_by("name"),
+            "assessments": found.assessments.select_related("submitted_by", "reviewed_by"),
+            "due_again": standards.due_again(found),
+            "may_submit": standards.may_submit(actor, found),
+            "may_review": standards.may_review(actor),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provider_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pack's standards instrument for the provider's own staff; the engine's messages
+    beside the fields."""
+    actor = _actor(request)
+    found = _provider(pk)
+    if not standards.may_submit(actor, found):
+        raise NotFound("No such provider, or you may not assess it.")
+    pack_name = home_pack()
+    definition = get_pack(pack_name).instrument(standards.instrument_for(pack_name))
+    answers: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    status = 200
+    evidence = request.POST.get("evidence", "")
+    if request.method == "POST":
+        answers = instrument_forms.answers_from(
+            definition,
+            request.POST,
+            time_zone=(found.organization.time_zone if found.organization else "") or "UTC",
+        )
+        try:
+            standards.submit(
+                actor=actor,
+                provider_id=found.pk,
+                pack=pack_name,
+                answers=answers,
+                evidence=evidence,
+            )
+        except DomainError as problem:
+            if isinstance(problem, NotFound):
+                raise
+            status = problem.status
+            errors = problem.errors or [FieldError("", problem.detail)]
+        else:
+            messages.success(request, "Self-assessment submitted for review.")
+            return redirect(reverse("web:directory_provider", args=[found.pk]))
+    sections, summary = instrument_forms.build(definition, answers, errors)
+    return render(
+        request,
+        "web/directory/provider_assess.html",
+        {
+            "provider": found,
+            "instrument": definition,
+            "sections": sections,
+            "error_summary": summary,
+            "evidence": evidence,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def assessment_review(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        standards.review(
+            actor=actor,
+            assessment_id=assessment_id,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+        )
+    except InvalidInput as problem:
+        messages.error(request, "; ".join(e.message for e in problem.errors))
+    else:
+        messages.success(request, "Review recorded; the provider's services show it.")
+    return redirect(reverse("web:directory_provider", args=[pk]))
