@@ -187,3 +187,33 @@ def test_it_is_not_filed_as_a_screening(world):
     assert r.status_code == 422
     assert "needs-assessments" in problem_fields(r)["instrument"]
     assert not Screening.objects.exists()
+
+
+def test_the_cans_part_holds_domain_names_and_ratings_only():
+    """The CANS items are licensed: the pack names the nine domains (L3892-3910) and rates each
+    0-3 with bare numbers — no item text, no anchor descriptions, no free-text clinical notes."""
+    from harborline.protocols.packs import get_pack
+    from harborline.response.needs import INSTRUMENT, cans_domains
+
+    instrument = get_pack("nevada").instrument(INSTRUMENT)
+    assert set(cans_domains(instrument)) == {
+        "cans_trauma_ace",
+        "cans_behavioral_emotional",
+        "cans_life_functioning",
+        "cans_strengths",
+        "cans_cultural_factors",
+        "cans_risk_behaviors",
+        "cans_caregiver_resources_needs",
+        "cans_early_childhood",
+        "cans_transition_to_adulthood",
+    }
+    cans = next(s for s in instrument.sections if s.id == "cans")
+    for item in cans.items:
+        if item.type == "rating":
+            assert [(o.label, o.score) for o in item.options] == [
+                ("0", 0),
+                ("1", 1),
+                ("2", 2),
+                ("3", 3),
+            ]
+    assert [i.id for i in cans.items if i.type in ("text", "long_text")] == ["cans_assessor"]
