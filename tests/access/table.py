@@ -224,8 +224,8 @@ def expected(role: str, org_type: str, relation: str) -> dict[tuple[str, str], b
             )
     cells[(CASE, "open")] = bool(sees)
     # Another organization's privileged notes: their text never; that they exist only when
-    # their holder let the team know, and only to the owner and the case team — never to the
-    # barred organization types.
+    # their holder let the team know, and only to the owner and advocates on the case team —
+    # never to the barred organization types.
     cells[(PRIVILEGED, "others_text")] = False
     cells[(PRIVILEGED, "told_exists")] = (
         bool(sees) and relation in HOLDS_PRIVILEGED and org_type not in PRIVILEGE_BARRED_ORG_TYPES

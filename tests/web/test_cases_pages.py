@@ -56,6 +56,8 @@ class World:
         )
         self.worker = _user("caseworker", self.owner, "worker@washoe.example.org")
         self.supervisor = _user("supervisor", self.owner, "super@washoe.example.org")
+        # Advocate-privileged notes are an advocate's (decision 0043): the owner's mentor-advocate.
+        self.mentor = _user("mentor_advocate", self.owner, "mentor@washoe.example.org")
         self.officer = _user("caseworker", self.police, "officer@reno.example.org")
         self.stranger = _user("caseworker", self.stranger_org, "someone@elko.example.org")
         self.case = case_services.open_case(
@@ -71,7 +73,10 @@ class World:
     def note(self, compartment: str, text: str, n: int = 1) -> None:
         for i in range(n):
             case_services.add_note(
-                actor=self.worker, case_id=self.case.pk, compartment=compartment, text=f"{text} {i}"
+                actor=self.mentor if compartment == "advocate_privileged" else self.worker,
+                case_id=self.case.pk,
+                compartment=compartment,
+                text=f"{text} {i}",
             )
 
     def screen(self, answers: dict[str, Any] | None = None, by: str = "law_enforcement") -> Any:
@@ -114,7 +119,7 @@ def _main(html: str) -> str:
 def test_owner_sees_every_section_with_the_privileged_banner(world):
     world.note("advocate_privileged", "privileged words")
     world.note("medical", "medical words")
-    r = _client(world.worker).get(f"/cases/{world.case.pk}/")
+    r = _client(world.mentor).get(f"/cases/{world.case.pk}/")
     assert r.status_code == 200
     html = r.content.decode()
     assert "Mara Quill" in html
@@ -527,7 +532,7 @@ def test_case_page_queries_do_not_grow_with_notes_screenings_and_meetings(
 ):
     world.note("medical", "one")
     world.screen()
-    client = _client(world.worker)
+    client = _client(world.mentor)  # an advocate: every section, privileged notes too
     with CaptureQueriesContext(connection) as few:
         assert client.get(f"/cases/{world.case.pk}/").status_code == 200
     for compartment in ("medical", "safety", "advocate_privileged", "identity"):

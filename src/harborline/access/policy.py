@@ -22,9 +22,9 @@ Who sees what:
   compartment. Nobody else is offered it: no owner's share of another basis, no break-glass, no
   other role. The grant names the holders whose notes the actor reads (`privileged_holders`).
   That another organization holds privileged notes — never their text — is told only to the
-  owner and the case team's organizations, outside the barred types, and only when the writer
-  ticked "let the team know notes exist" (`Grant.told_of_privileged`; the note's
-  `existence_shown`).
+  owning organization (outside the barred types) and to advocates on the case team, and only
+  when the writer ticked "let the team know notes exist" (`Grant.told_of_privileged`; the
+  note's `existence_shown`).
 
 Who changes what — one answer, `Grant.edits(compartment)` (and `require_edit`, which raises
 Forbidden), asked by every write of the owner's record:
@@ -169,7 +169,8 @@ def _consent_holder(share: Share) -> int | None:
 
 
 def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
-    """The actor's grant on each case, in four queries whatever the number of cases."""
+    """The actor's grant on each case, in two queries whatever the number of cases (three for
+    another organization's advocate: the case team)."""
     member = _member(actor)
     if member is None:
         return {case.pk: Grant() for case in cases}
@@ -192,8 +193,10 @@ def grants_for(actor: User, cases: list[Case]) -> dict[int, Grant]:
             case_id__in=others, user_id=actor.pk, expires_at__gt=now
         ).order_by("opened_at"):
             glasses[glass.case_id] = glass
-        # The case team is cases' (`CaseTeamMember`, related name `team`); it is read through
-        # the cases handed in, so access imports nothing from cases.
+    if others and advocate:
+        # Only an advocate gains anything from the case team. The team is cases'
+        # (`CaseTeamMember`, related name `team`); it is read through the cases handed in, so
+        # access imports nothing from cases.
         on_team = set(
             type(cases[0])
             ._default_manager.filter(pk__in=others, team__organization_id=org_id, team__active=True)

@@ -116,7 +116,8 @@ class CaseOut(Schema):
     privileged_elsewhere: list[PrivilegedHolderOut] = Field(
         default=[],
         description="Organizations holding advocate-privileged notes on the case that let the "
-        "team know they exist (told to the owner and the case team only; never the notes).",
+        "team know they exist (told to the owner and advocates on the case team only; never the "
+        "notes).",
     )
 
 
@@ -165,7 +166,7 @@ def get_case(request: HttpRequest, case_id: int) -> CaseOut:
         ],
         privileged_elsewhere=[
             PrivilegedHolderOut(organization=slug, name=name)
-            for slug, name in case_reads.privileged_elsewhere(case, detail.grant)
+            for slug, name in detail.privileged_elsewhere
         ],
     )
 
@@ -505,7 +506,8 @@ class NoteIn(Strict):
     existence_shown: bool = Field(
         default=False,
         description="Advocate-privileged notes only (ignored elsewhere): let the owner and the "
-        "case team know your organization holds notes on the case (never their text).",
+        "advocates on the case team know your organization holds notes on the case (never "
+        "their text).",
     )
 
 

@@ -165,8 +165,8 @@ class Note(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     existence_shown = models.BooleanField(
         default=False,
-        help_text="Advocate-privileged only: the owner and the case team may see that the "
-        "holding organization has notes on the case (never their text).",
+        help_text="Advocate-privileged only: the owner and the advocates on the case team may "
+        "see that the holding organization has notes on the case (never their text).",
     )
 
     class Meta:

@@ -7,7 +7,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet, TextField, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models import Case as DbCase
 from django.db.models.functions import Cast, RowNumber
 
 from harborline.access import compartments as c
@@ -59,23 +72,35 @@ def case_for(actor: User, case_id: int | str) -> tuple[Case, Grant]:
 @dataclass
 class CaseSections:
     """What the cases app itself holds of one case, one section per compartment the grant sees
-    (screenings and MDT meetings belong to `response`, which adds them: response/casefile.py)."""
+    (screenings and MDT meetings belong to `response`, which adds them: response/casefile.py),
+    and — for an actor the access rule tells (`Grant.told_of_privileged`) — (slug, name) of the
+    other organizations that hold advocate-privileged notes on the case and let the team know
+    (never the notes)."""
 
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     team: list[CaseTeamMember] = field(default_factory=list)
+    privileged_elsewhere: list[tuple[str, str]] = field(default_factory=list)
 
 
-NOTE_FIELDS = ("id", "compartment", "text", "created_at", "author__email", "author_org__name")
+NOTE_FIELDS = ("id", "compartment", "created_at", "author__email", "author_org__name")
 
 
-def _note(n: Note) -> dict[str, Any]:
+def _note(n: Note, text: str) -> dict[str, Any]:
     return {
         "id": n.pk,
-        "text": n.text,
+        "text": text,
         "author": n.author.email,
         "organization": n.author_org.name,
         "created_at": n.created_at,
     }
+
+
+def readable_notes(grant: Grant) -> Q:
+    """The notes `grant` may read, of the compartments it sees: advocate-privileged ones only
+    of the holding organizations it names (access.policy; decision 0043)."""
+    return ~Q(compartment=c.Compartment.ADVOCATE_PRIVILEGED) | Q(
+        author_org_id__in=sorted(grant.privileged_holders)
+    )
 
 
 def case_sections(
@@ -90,7 +115,9 @@ def case_sections(
     the youth's identity, contacts, placement address, external references, notes, and the
     case team. With `notes_per_compartment`, each section holds only its latest notes (all of
     them for the compartment `all_notes_in`) and says how many there are in `notes_total`, in
-    the same single query: a page stays the same size however long the case."""
+    the same single query: a page stays the same size however long the case. The same query
+    finds which other organizations let the team know they hold privileged notes, reading
+    neither their text (it is never decrypted) nor more than one of their rows per holder."""
     seen = [name for name in c.ALL if grant.sees(name)]
     sections: dict[str, dict[str, Any]] = {name: {} for name in seen}
     youth = case.youth
@@ -113,52 +140,56 @@ def case_sections(
         sections[r.compartment].setdefault("references", []).append(
             {"id": r.pk, "kind": r.kind, "value": r.value, "note": r.note}
         )
-    notes = Note.objects.filter(readable_notes(grant), case=case, compartment__in=seen)
+    readable = Q(compartment__in=seen) & readable_notes(grant)
+    wanted = readable
+    if grant.told_of_privileged:
+        wanted |= Q(compartment=c.Compartment.ADVOCATE_PRIVILEGED, existence_shown=True)
+    notes = Note.objects.filter(wanted, case=case).annotate(
+        readable=ExpressionWrapper(readable, output_field=BooleanField()),
+        # The ciphertext of readable notes only: another holder's text is never even read.
+        stored=DbCase(
+            When(readable, then=Cast("text", TextField())),
+            default=Value(""),
+            output_field=TextField(),
+        ),
+    )
     if notes_per_compartment is not None:
         # Each compartment's latest notes and how many it has, ranked in the database: only
-        # the rows shown are read (and decrypted), whatever the length of the case.
+        # the rows shown are read (and decrypted), whatever the length of the case. Another
+        # holder's privileged notes are ranked apart, by holder.
+        apart: list[Any] = [
+            F("compartment"),
+            DbCase(
+                When(readable, then=Value(0)),
+                default=F("author_org_id"),
+                output_field=IntegerField(),
+            ),
+        ]
         notes = notes.annotate(
             row=Window(
                 RowNumber(),
-                partition_by=[F("compartment")],
+                partition_by=apart,
                 order_by=[F("created_at").desc(), F("pk").desc()],
             ),
-            total=Window(Count("pk"), partition_by=[F("compartment")]),
+            total=Window(Count("pk"), partition_by=apart),
         )
         keep = Q(row__lte=notes_per_compartment)
         notes = notes.filter(keep | Q(compartment=all_notes_in) if all_notes_in else keep)
-    shown = notes.select_related("author", "author_org").only(*NOTE_FIELDS)
+    shown = notes.select_related("author", "author_org").only(*NOTE_FIELDS, "author_org__slug")
+    elsewhere: set[tuple[str, str]] = set()
     for n in shown.order_by("-created_at", "-pk"):
+        if not n.readable:
+            elsewhere.add((n.author_org.slug, n.author_org.name))
+            continue
         section = sections[n.compartment]
-        section.setdefault("notes", []).append(_note(n))
+        section.setdefault("notes", []).append(_note(n, decrypt(n.stored)))
         if notes_per_compartment is not None:
             section["notes_total"] = n.total  # type: ignore[attr-defined]  # the window above
-    return CaseSections(sections=sections, team=case_team(case))
-
-
-def readable_notes(grant: Grant) -> Q:
-    """The notes `grant` may read, of the compartments it sees: advocate-privileged ones only
-    of the holding organizations it names (access.policy; decision 0043)."""
-    return ~Q(compartment=c.Compartment.ADVOCATE_PRIVILEGED) | Q(
-        author_org_id__in=grant.privileged_holders
+    return CaseSections(
+        sections=sections,
+        team=case_team(case),
+        privileged_elsewhere=sorted(elsewhere, key=lambda slug_name: slug_name[1]),
     )
-
-
-def privileged_elsewhere(case: Case, grant: Grant) -> list[tuple[str, str]]:
-    """(slug, name) of the organizations that hold advocate-privileged notes on the case and let
-    the team know they exist, other than those whose notes the grant reads — for an actor the
-    access rule tells (`Grant.told_of_privileged`); never the notes themselves."""
-    if not grant.told_of_privileged:
-        return []
-    held = (
-        Note.objects.filter(
-            case=case, compartment=c.Compartment.ADVOCATE_PRIVILEGED, existence_shown=True
-        )
-        .exclude(author_org_id__in=grant.privileged_holders)
-        .values_list("author_org__slug", "author_org__name")
-        .distinct()
-    )
-    return sorted(set(held), key=lambda slug_name: slug_name[1])
 
 
 def case_team(case: Case) -> list[CaseTeamMember]:

@@ -37,6 +37,8 @@ class CaseDetail:
     team: list[CaseTeamMember] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
     pack: Pack | None = None  # the case's protocol pack (None if it is no longer installed)
+    # (slug, name) of other holders of privileged notes who let the team know (cases.selectors)
+    privileged_elsewhere: list[tuple[str, str]] = field(default_factory=list)
 
 
 def case_detail(
@@ -84,6 +86,7 @@ def case_detail(
         team=own.team,
         obligations=rows,
         pack=_pack(case.pack),
+        privileged_elsewhere=own.privileged_elsewhere,
     )
 
 

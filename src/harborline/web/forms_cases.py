@@ -198,6 +198,19 @@ class NoteForm(CasePageForm):
     )
 
 
+class PrivilegedNoteForm(NoteForm):
+    """A note to advocate-privileged notes: it belongs to the writer's organization
+    (decision 0043)."""
+
+    existence_shown = forms.BooleanField(
+        label="Let the team know notes exist",
+        required=False,
+        help_text="The organization that owns the case and the other advocates on the case team "
+        "then see that your organization keeps privileged notes on this case — never what they "
+        "say.",
+    )
+
+
 class ReferenceForm(CasePageForm):
     kind = forms.ChoiceField(label="Kind of number", choices=ReferenceKind.choices)
     value = forms.CharField(label="Number", max_length=100, required=False)

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="existence_shown",
             field=models.BooleanField(
                 default=False,
-                help_text="Advocate-privileged only: the owner and the case team may see that the holding organization has notes on the case (never their text).",
+                help_text="Advocate-privileged only: the owner and the advocates on the case team may see that the holding organization has notes on the case (never their text).",
             ),
         ),
     ]

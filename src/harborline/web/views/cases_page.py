@@ -36,6 +36,7 @@ from ..forms_cases import (
     EditIdentityForm,
     NoteForm,
     PlacementForm,
+    PrivilegedNoteForm,
     ReferenceForm,
     TeamForm,
     WaiveForm,
@@ -182,7 +183,8 @@ def _section_views(detail: casefile.CaseDetail, overrides: dict[str, Any]) -> li
                 name=name,
                 label=c.LABELS[name],
                 data=data,
-                note_form=overrides.get(f"note:{name}") or NoteForm(prefix=f"n-{name}"),
+                note_form=overrides.get(f"note:{name}")
+                or (PrivilegedNoteForm if name == PRIVILEGED else NoteForm)(prefix=f"n-{name}"),
                 privileged=name == PRIVILEGED,
                 confidential=name == CONFIDENTIAL,
             )
@@ -242,6 +244,7 @@ def case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[s
         "grant": grant,
         "sections": _section_views(detail, overrides),
         "hidden": [c.LABELS[n] for n in c.ALL if n not in detail.sections],
+        "privileged_elsewhere": [name for _, name in detail.privileged_elsewhere],
         "team": detail.team,
         "team_labels": dict(TeamRole.choices),
         "obligations": obligations,

@@ -16,7 +16,13 @@ from harborline.access import compartments as c
 from harborline.cases import services as case_services
 from harborline.errors import Conflict, DomainError, Forbidden, NotFound
 
-from ..forms_cases import EditIdentityForm, NoteForm, PlacementForm, ReferenceForm
+from ..forms_cases import (
+    EditIdentityForm,
+    NoteForm,
+    PlacementForm,
+    PrivilegedNoteForm,
+    ReferenceForm,
+)
 from ._util import actor as _actor
 from .cases_page import case_form, render_case
 from .cases_util import case_url
@@ -67,12 +73,17 @@ def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> HttpResponse:
         case_services.add_note(
-            actor=_actor(request), case_id=case_id, compartment=compartment, text=data["text"]
+            actor=_actor(request),
+            case_id=case_id,
+            compartment=compartment,
+            text=data["text"],
+            existence_shown=bool(data.get("existence_shown")),
         )
         messages.success(request, f"Note added to {c.LABELS[compartment]}.")
         return redirect(case_url(case_id, f"section-{compartment}"))
 
-    form = NoteForm(request.POST, prefix=f"n-{compartment}")
+    privileged = compartment == c.Compartment.ADVOCATE_PRIVILEGED
+    form = (PrivilegedNoteForm if privileged else NoteForm)(request.POST, prefix=f"n-{compartment}")
     return case_form(request, case_id, form, f"note:{compartment}", save)
 
 
