@@ -125,6 +125,11 @@ class Service(models.Model):
     lgbtq_affirming = models.BooleanField(default=False)
     vetting = models.CharField(max_length=20, choices=Vetting.choices, default=Vetting.NOT_REVIEWED)
     search = models.TextField(blank=True)  # lower-case words for full-text search
+    # Weekly opening hours of the service and of the locations it is offered at, read from the
+    # HSDS schedules at indexing: [{"days": ["MO", ...], "opens": "09:00", "closes": "17:00"}],
+    # in `time_zone` (the first location's county's), so "open now" needs no schedule rows.
+    hours = models.JSONField(default=list, blank=True)
+    time_zone = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]

@@ -20,7 +20,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from harborline.directory.models import Location, Record, Service
@@ -102,43 +102,31 @@ def search(filters: Filters, *, at: datetime | None = None) -> QuerySet[Service]
 
 
 def open_now_ids(services: QuerySet[Service], at: datetime) -> list[int]:
-    """Services open at `at`: 24/7 ones, and those with a weekly schedule (of the service, or of
-    a location it is offered at) that covers that moment in the location's county's time zone."""
-    chosen = {s.hsds_id: s for s in services.prefetch_related("locations__county")}
-    open_ids = [s.pk for s in chosen.values() if s.always_open]
-    location_ids = {loc.hsds_id: loc for s in chosen.values() for loc in s.locations.all()}
-    schedules = Record.objects.filter(table="schedule").filter(
-        Q(service_key__in=list(chosen)) | Q(location_key__in=list(location_ids))
-    )
-    for data in schedules.values_list("data", flat=True):
-        owner_ids = (
-            [data["service_id"]]
-            if data.get("service_id") in chosen
-            else [
-                s
-                for s, svc in chosen.items()
-                if any(loc.hsds_id == data.get("location_id") for loc in svc.locations.all())
-            ]
-        )
-        location = location_ids.get(str(data.get("location_id", "")))
-        zone = location.county.time_zone if location and location.county else DEFAULT_TZ
-        if _covers(data, at.astimezone(ZoneInfo(zone or DEFAULT_TZ))):
-            open_ids.extend(chosen[o].pk for o in owner_ids if o in chosen)
-    return open_ids
+    """Services open at `at`: 24/7 ones, and those whose weekly hours (their own, or of a
+    location they are offered at; `Service.hours`, indexed from the HSDS schedules) cover that
+    moment in their county's time zone."""
+    found = []
+    zones: dict[str, ZoneInfo] = {}
+    for pk, always, hours, zone in services.values_list("pk", "always_open", "hours", "time_zone"):
+        if always:
+            found.append(pk)
+            continue
+        if not hours:
+            continue
+        name = zone or DEFAULT_TZ
+        local = at.astimezone(zones.setdefault(name, ZoneInfo(name)))
+        if any(_covers(h, local) for h in hours):
+            found.append(pk)
+    return found
 
 
-def _covers(schedule: dict[str, Any], local: datetime) -> bool:
-    opens, closes = schedule.get("opens_at"), schedule.get("closes_at")
-    if not opens or not closes:
-        return False
-    days = str(schedule.get("byday") or "").upper().replace(" ", "").split(",")
-    if str(schedule.get("freq", "WEEKLY")).upper() not in ("WEEKLY", "DAILY"):
-        return False
-    if days != [""] and DAYS[local.weekday()] not in [d[-2:] for d in days]:
+def _covers(hours: dict[str, Any], local: datetime) -> bool:
+    if DAYS[local.weekday()] not in hours.get("days", ()):
         return False
     try:
-        start, end = time.fromisoformat(str(opens)), time.fromisoformat(str(closes))
-    except ValueError:
+        start = time.fromisoformat(str(hours["opens"]))
+        end = time.fromisoformat(str(hours["closes"]))
+    except (KeyError, ValueError):
         return False
     now = local.time().replace(tzinfo=None)
     return start <= now < end if start <= end else (now >= start or now < end)

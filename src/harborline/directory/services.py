@@ -387,9 +387,46 @@ def rebuild_index() -> None:
         [in_county(service_id=s, county_id=c) for s, c in sorted(county_links)],
         batch_size=1000,
     )
+    _index_hours(records, indexed, locations)
+
+
+def _index_hours(
+    records: dict[str, dict[str, dict[str, Any]]],
+    indexed: dict[str, Service],
+    locations: dict[str, Location],
+) -> None:
+    own: dict[str, list[dict[str, Any]]] = {}
+    at_place: dict[str, list[dict[str, Any]]] = {}
+    for schedule in records.get("schedule", {}).values():
+        hours = weekly_hours(schedule)
+        if hours is None:
+            continue
+        if schedule.get("service_id"):
+            own.setdefault(str(schedule["service_id"]), []).append(hours)
+        elif schedule.get("location_id"):
+            at_place.setdefault(str(schedule["location_id"]), []).append(hours)
+    places: dict[str, list[str]] = {}
+    for sal in records.get("service_at_location", {}).values():
+        if sal.get("service_id") and sal.get("location_id"):
+            places.setdefault(str(sal["service_id"]), []).append(str(sal["location_id"]))
+    zones = {c.pk: c.time_zone for c in County.objects.all()}
+    changed = []
+    for hsds_id, service in indexed.items():
+        weekly = list(own.get(hsds_id, []))
+        zone = ""
+        for location_id in places.get(hsds_id, []):
+            weekly += at_place.get(location_id, [])
+            location = locations.get(location_id)
+            if not zone and location is not None and location.county_id is not None:
+                zone = zones.get(location.county_id, "") or ""
+        if service.hours != weekly or service.time_zone != zone:
+            service.hours, service.time_zone = weekly, zone
+            changed.append(service)
+    Service.objects.bulk_update(changed, ["hours", "time_zone"], batch_size=1000)
 
 
 INDEXED_TABLES = (
+    "schedule",
     "organization",
     "location",
     "service",
@@ -418,6 +455,20 @@ SERVICE_FIELDS = [
     "vetting",
     "search",
 ]
+DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def weekly_hours(schedule: dict[str, Any]) -> dict[str, Any] | None:
+    """One HSDS schedule as {"days", "opens", "closes"}, or None when it is not a weekly or
+    daily opening time (a one-off date, no times)."""
+    if str(schedule.get("freq", "WEEKLY")).upper() not in ("WEEKLY", "DAILY"):
+        return None
+    opens, closes = schedule.get("opens_at"), schedule.get("closes_at")
+    if not opens or not closes:
+        return None
+    named = [d.strip().upper()[-2:] for d in str(schedule.get("byday") or "").split(",")]
+    days = [d for d in named if d in DAYS] or list(DAYS)
+    return {"days": days, "opens": str(opens)[:8], "closes": str(closes)[:8]}
 
 
 def search_text(data: dict[str, Any], categories: list[str]) -> str:
