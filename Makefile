@@ -10,11 +10,14 @@ PYTEST_ARGS ?=
 LOAD_USERS ?= 50
 LOAD_DURATION ?= 600
 LOAD_SCALE ?= 1
+# make demo PORT=8080 PACK=washington: the demo's port and state (nevada, washington, wisconsin)
+PORT ?= 8000
+PACK ?= nevada
 
 .PHONY: demo test e2e screenshots bench bench-load bench-faults lint venv clean help
 
 help:
-	@echo "make demo   install, migrate an embedded SQLite database, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make demo   install, migrate an embedded SQLite database, load demo data, serve on http://127.0.0.1:8000 (PORT=8080, PACK=washington|wisconsin)"
 	@echo "make test   the whole test suite on SQLite (browser tests when Debian's chromium is installed)"
 	@echo "make e2e    only the browser tests"
 	@echo "make screenshots  run the browser tests and refresh the user guide's screenshots in docs/screenshots"
@@ -33,7 +36,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 demo: venv
-	$(BIN)/harborline demo
+	$(BIN)/harborline demo --port $(PORT) --pack $(PACK)
 
 test: venv
 	@command -v chromium >/dev/null 2>&1 || echo "NOTICE: Debian's chromium is not installed, so the browser tests (tests/e2e) will be skipped. Install it with: apt-get update && apt-get install -y chromium"

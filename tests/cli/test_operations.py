@@ -255,7 +255,7 @@ def fake_seed(monkeypatch):
     """The synthetic generator is tested with it; here only the demo's use of it matters."""
     calls = []
 
-    def seed(*, scale, seed, progress=None):
+    def seed(*, scale, seed, pack="nevada", progress=None):
         calls.append((scale, seed))
         org = services.create_organization(
             actor=None, slug="demo-cw", name="Demo Child Welfare", type="child_welfare"
@@ -377,3 +377,76 @@ def test_manage_passes_through_to_django(cli, db):
     unknown = cli("manage", "no-such-command")
     assert unknown.code == 1
     assert "Unknown command" in unknown.err
+
+
+@pytest.mark.parametrize("pack", ["nevada", "washington", "wisconsin"])
+def test_demo_builds_each_state_prints_its_logins_and_the_worker_command(
+    cli, tmp_path, monkeypatch, pack, db
+):
+    """`harborline demo --pack P --no-serve` (issue 15's contract): the state's demo, the
+    logins of law enforcement, prosecution, probation and an advocate, what the cases were
+    screened with, and the worker command as it runs."""
+    from harborline.taskforce.categories import categories_for
+    from harborline.taskforce.models import Member, TaskForce
+
+    monkeypatch.setenv("HARBORLINE_VAR_DIR", str(tmp_path / "var"))
+    result = cli("demo", "--pack", pack, "--no-serve")
+    assert result.code == 0, result.err
+    for name in ("law-enforcement", "prosecutor", "probation", "advocate"):
+        assert re.search(rf"{name}@demo\.example\.org\s+caseworker \(", result.out)
+    assert "worker --demo" in result.out
+    if pack == "washington":
+        assert "opened without a screening" in result.out
+    else:
+        assert "cases are screened with" in result.out
+    tf = TaskForce.objects.filter(pack=pack).first()
+    assert tf is not None
+    known = set(categories_for(pack).all)
+    categories = {m.category for m in Member.objects.filter(taskforce=tf)}
+    assert {c for c in categories if not c.startswith("other:")} <= known
+    assert (tmp_path / "var" / "demo-pack").read_text().strip() == pack
+
+
+def test_demo_refuses_another_state_over_an_existing_demo(cli, tmp_path, monkeypatch, db):
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "demo-pack").write_text("nevada\n")
+    monkeypatch.setenv("HARBORLINE_VAR_DIR", str(var))
+    result = cli("demo", "--pack", "wisconsin", "--no-serve")
+    assert result.code == 2
+    assert "holds the nevada demo" in result.err and "wisconsin" in result.err
+
+
+def test_demo_starts_the_worker_beside_the_server_and_stops_it(
+    cli, tmp_path, monkeypatch, fake_seed, no_server, db
+):
+    started, stopped = [], []
+    monkeypatch.setattr(cli_module, "_start_worker", lambda: started.append(1) or "worker")
+    monkeypatch.setattr(cli_module, "_stop_worker", lambda w: stopped.append(w))
+    monkeypatch.setenv("HARBORLINE_VAR_DIR", str(tmp_path / "var"))
+    assert cli("demo", "--port", "8080").code == 0
+    assert no_server[0]["bind"] == "127.0.0.1:8080"
+    assert started == [1] and stopped == ["worker"]
+    assert cli("demo", "--no-worker").code == 0
+    assert started == [1]
+
+
+def test_a_bad_home_pack_stops_startup_with_a_clear_message(cli, settings):
+    settings.HARBORLINE_PACK = "atlantis"
+    result = cli("check")
+    assert result.code == 2
+    assert "HARBORLINE_PACK='atlantis' is not a loaded protocol pack" in result.err
+    assert "nevada" in result.err
+    settings.HARBORLINE_PACK = "county-protocol"
+    assert "has no counties of its own" in cli("check").err
+
+
+def test_the_home_pack_system_check(settings):
+    from harborline.protocols.home import check_home_pack, home_pack_name
+
+    assert home_pack_name() == "nevada" and check_home_pack() == []
+    settings.HARBORLINE_PACK = "washington"
+    assert home_pack_name() == "washington" and check_home_pack() == []
+    settings.HARBORLINE_PACK = "atlantis"
+    (error,) = check_home_pack()
+    assert error.id == "harborline.E001" and "atlantis" in error.msg

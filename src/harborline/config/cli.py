@@ -95,6 +95,10 @@ def _django() -> None:
     if database["ENGINE"] == "django.db.backends.sqlite3" and not name.startswith((":", "file:")):
         # The embedded database lives in var/; make the folder on first use.
         Path(name).parent.mkdir(parents=True, exist_ok=True)
+    # HARBORLINE_PACK must name a loaded state pack; nothing runs on the wrong rules.
+    from harborline.protocols.home import require_home_pack
+
+    require_home_pack()
 
 
 def _load_env_file(path: Path) -> dict[str, str]:
@@ -159,8 +163,22 @@ def _demo_environment(out: IO[str]) -> Path:
 # Commands. Each takes the parsed arguments and returns the exit code.
 
 
+DEMO_PACK = "demo-pack"  # var/demo-pack: the pack the demo in var/ was built for
+WORKER_INTERVAL = 60  # seconds between deadline sweeps of the demo's worker
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    pack = args.pack or os.environ.get("HARBORLINE_PACK", "").strip() or "nevada"
+    # The demo's state is the installation's home pack, before Django reads its settings.
+    os.environ["HARBORLINE_PACK"] = pack
     var = _demo_environment(sys.stdout)
+    built_for = var / DEMO_PACK
+    if built_for.exists() and built_for.read_text(encoding="utf-8").strip() != pack:
+        raise UsageError(
+            f"{var} holds the {built_for.read_text(encoding='utf-8').strip()} demo; delete "
+            f"{var} (or set HARBORLINE_VAR_DIR to another folder) to build the {pack} demo",
+            prog=f"{PROG} demo",
+        )
     _django()
     from harborline.people.models import Organization
     from harborline.synthetic import DEMO_PASSWORD, seed
@@ -171,10 +189,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("Demo data is already loaded; reusing it.")
         logins = _read_logins(logins_file)
     else:
-        print("Loading synthetic demo data (every person in it is made up)...")
-        report = seed(scale="demo", seed=1, progress=None)
-        logins = [(x.email, x.role, x.organization) for x in report.demo_logins]
+        print(f"Loading the {pack} demo's synthetic data (every person in it is made up)...")
+        report = seed(scale="demo", seed=1, pack=pack, progress=None)
+        logins = [
+            (x.email, f"{x.role} ({x.what})" if x.what else x.role, x.organization)
+            for x in report.demo_logins
+        ]
         logins_file.write_text("".join("\t".join(row) + "\n" for row in logins), encoding="utf-8")
+        built_for.write_text(pack + "\n", encoding="utf-8")
     print()
     if logins:
         _print_table(("email", "role", "organization"), logins)
@@ -185,13 +207,77 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "Demo mode: the second-factor (MFA) page shows the current code, so no authenticator "
         "app is needed."
     )
-    print(
-        "Obligation reminders and other background work: run `harborline worker --demo` in a "
-        "second terminal."
-    )
+    print(_screening_line(pack))
     if args.no_serve:
+        print(f"Background work (obligation reminders, deadline sweeps): {_worker_command()}")
         return 0
-    return _serve(host=args.host, port=args.port, workers=1)
+    worker = None if args.no_worker else _start_worker()
+    try:
+        return _serve(host=args.host, port=args.port, workers=1)
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
+
+
+def _screening_line(pack: str) -> str:
+    """What the demo's cases were screened with, in words."""
+    from harborline.protocols.home import screening_instrument
+    from harborline.protocols.packs import get_pack
+
+    found = get_pack(pack)
+    instrument = screening_instrument(found)
+    if not instrument:
+        return (
+            f"The {found.manifest.title} ({pack}) names no screening instrument: the demo's "
+            "cases are opened without a screening."
+        )
+    return f"The demo's cases are screened with {found.instrument(instrument).title} ({pack})."
+
+
+def _worker_command() -> str:
+    """The worker command as a person types it: this installation's own `harborline`, which
+    is often on no PATH (.venv/bin/harborline)."""
+    exe = Path(sys.executable).parent / PROG
+    shown = os.path.relpath(exe) if exe.is_file() else PROG
+    if not shown.startswith((".", "/")) and exe.is_file():
+        shown = f"./{shown}"
+    return f"{shown} worker --demo"
+
+
+def _start_worker() -> Any:
+    """`harborline worker --demo` as a child process beside the server (its own process, so
+    gunicorn's fork never copies a running thread); stopped when the server stops."""
+    import subprocess
+
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from harborline.config.cli import main; sys.exit(main())",
+        "worker",
+        "--demo",
+        "--interval",
+        str(WORKER_INTERVAL),
+    ]
+    worker = subprocess.Popen(command, env=dict(os.environ))  # noqa: S603 - our own command
+    print(
+        f"Started the worker (obligation reminders, deadline sweeps every {WORKER_INTERVAL} s) "
+        f"as process {worker.pid}; it stops with the server. The same by hand: "
+        f"{_worker_command()}"
+    )
+    sys.stdout.flush()
+    return worker
+
+
+def _stop_worker(worker: Any) -> None:
+    import subprocess
+
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=25)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def _read_logins(path: Path) -> list[tuple[str, ...]]:
@@ -1070,6 +1156,7 @@ def _manage(rest: list[str]) -> int:
 
 def build_parser() -> ArgumentParser:
     from harborline.people.roles import OrgType, Role
+    from harborline.synthetic.states import STATES as DEMO_STATES
 
     parser = ArgumentParser(
         prog=PROG,
@@ -1098,6 +1185,18 @@ def build_parser() -> ArgumentParser:
     p = command("demo", cmd_demo, "Set up a demo with synthetic data in var/ and serve it.")
     serving(p)
     p.add_argument("--no-serve", action="store_true", help="set up, print the logins, and stop")
+    p.add_argument(
+        "--pack",
+        choices=sorted(DEMO_STATES),
+        default=None,
+        help="the state whose demo to build: its counties, agencies, task force, training and "
+        "screening (default: HARBORLINE_PACK, else nevada)",
+    )
+    p.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker beside the server (run it yourself)",
+    )
 
     p = command("serve", cmd_serve, "Serve Harborline with gunicorn (refuses without keys).")
     serving(p)

@@ -32,6 +32,10 @@ AUDIT_ANCHOR_PUBLIC_KEYS = env.listing("HARBORLINE_AUDIT_ANCHOR_PUBLIC_KEYS")
 AUDIT_ANCHOR = env.listing("HARBORLINE_AUDIT_ANCHOR")
 AUDIT_ANCHOR_MINUTES = env.integer("HARBORLINE_AUDIT_ANCHOR_MINUTES", 15)
 
+# The home protocol pack: the one whose rules, clocks, categories and wording apply (decision
+# 0046). Checked at startup (protocols.home.check_home_pack): a name no loaded pack has stops it.
+HARBORLINE_PACK = env.text("HARBORLINE_PACK") or "nevada"
+
 ALLOWED_HOSTS = env.listing("HARBORLINE_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env.listing("HARBORLINE_CSRF_TRUSTED_ORIGINS")
 

@@ -21,6 +21,7 @@ from harborline.cases.models import Case, CaseTeamMember
 from harborline.cases.selectors import case_for, case_sections
 from harborline.errors import NotFound
 from harborline.people.models import User
+from harborline.protocols import home
 from harborline.protocols.packs import Pack, get_pack
 
 from .models import ActionItem, MdtMeeting, Obligation, Screening
@@ -152,16 +153,9 @@ def _pack(name: str) -> Pack | None:
 
 
 def screening_instrument(pack: Pack | None) -> str:
-    """The instrument a youth is screened with unless the person picks another: the first the
-    pack's obligation rules name as a screening (`obligations.yaml`, `screening:`) that is about
-    a youth, else the pack's first youth instrument by title ("" when it has none). The words
-    of a case's latest outcome are this instrument's."""
+    """The instrument a youth is screened with unless the person picks another
+    (`protocols.home.screening_instrument`; "" when the pack has none or is not loaded). The
+    words of a case's latest outcome are this instrument's."""
     if pack is None:
         return ""
-    rules = getattr(pack.section("obligations.yaml"), "screening", None) or []
-    for rule in rules:
-        found = pack.instruments.get(rule.instrument)
-        if found is not None and found.about_youth:
-            return found.instrument
-    youth = sorted((i for i in pack.instruments.values() if i.about_youth), key=lambda i: i.title)
-    return youth[0].instrument if youth else ""
+    return home.screening_instrument(pack)

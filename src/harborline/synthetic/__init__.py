@@ -30,25 +30,31 @@ class DemoLogin:
     email: str
     role: str
     organization: str
+    what: str = ""  # "" for the one login per role; else what it shows ("law enforcement")
 
 
 @dataclass
 class SeedReport:
     scale: str
     seed: int
+    pack: str = "nevada"
     counts: dict[str, int] = field(default_factory=dict)
     demo_logins: list[DemoLogin] = field(default_factory=list)
+    screening_instrument: str = ""  # what the demo's cases were screened with ("" = none)
 
 
 def seed(
     *,
     scale: str = "demo",
     seed: int = 1,
+    pack: str = "nevada",
     progress: Callable[[str], None] | None = None,
     _factor: float = 1.0,
 ) -> SeedReport:
     """Load synthetic data into an empty database. `scale` is "demo" (a couple of dozen
     organizations, one login per role) or "state" (Nevada at full size, for benchmarks).
+    `pack` is the demo's state (nevada, washington, wisconsin: states.py): its counties,
+    categories, training courses and screening instrument; state scale is Nevada's only.
     `_factor` shrinks state scale for tests; leave it at 1."""
     from django.db import transaction
 
@@ -61,21 +67,29 @@ def seed(
     from . import agreements, cases, mentoring, missing, people, taskforce, training
     from .base import SCALES, Context
     from .plans import build as build_plans
+    from .states import STATES
 
     if scale not in SCALES:
         raise InvalidInput.field("scale", f"{scale!r} is not one of: {', '.join(SCALES)}")
     if not 0 < _factor <= 1:
         raise InvalidInput.field("_factor", "must be more than 0 and at most 1")
-    ctx = Context(scale=scale, seed=seed, factor=_factor, progress=progress)
-    report = SeedReport(scale=scale, seed=seed)
+    if pack not in STATES:
+        raise InvalidInput.field("pack", f"{pack!r} is not one of: {', '.join(sorted(STATES))}")
+    if scale != "demo" and pack != people.PACK:
+        raise InvalidInput.field("pack", f"state scale is Nevada's; {pack!r} has a demo only")
+    ctx = Context(scale=scale, seed=seed, pack=pack, factor=_factor, progress=progress)
+    report = SeedReport(scale=scale, seed=seed, pack=pack)
     with transaction.atomic():
-        if not County.objects.filter(pack=people.PACK).exists():
-            load_geography(people.PACK)
-            ctx.say(f"geography: loaded the {people.PACK} pack")
+        if not County.objects.filter(pack=pack).exists():
+            load_geography(pack)
+            ctx.say(f"geography: loaded the {pack} pack")
         logins = people.build(ctx)
-        cases.build(ctx)
-        build_plans(ctx)
-        missing.build(ctx)
+        report.screening_instrument = cases.build(ctx)
+        # Safety plans and missing episodes use Nevada's instruments and rules (9-A, 9-B, 9-F).
+        if cases.has_instrument(pack, "safety_assessment"):
+            build_plans(ctx)
+        if cases.has_instrument(pack, "runaway_report"):
+            missing.build(ctx)
         taskforce.build(ctx)
         training.build(ctx)
         agreements.build(ctx)
@@ -89,5 +103,7 @@ def seed(
             actor_email="seed",
         )
     report.counts = dict(ctx.counts)
-    report.demo_logins = [DemoLogin(email=e, role=r, organization=o) for e, r, o in logins]
+    report.demo_logins = [
+        DemoLogin(email=e, role=r, organization=o, what=w) for e, r, o, w in logins
+    ]
     return report

@@ -48,21 +48,21 @@ CHECKLIST = {
 }
 
 
-def _orgs_by_key(names: tuple[str, ...]) -> list[Organization]:
-    """The demo organizations in DEMO_ORGS order, found by the slug prefix people.py gives."""
+def _orgs_by_key(names: tuple[str, ...], pack: str) -> list[Organization]:
+    """The demo organizations in DEMO_ORGS order, found by type and the pack's county."""
     found = []
     for key in names:
-        org_type, county = _key_parts(key)
+        org_type, county = _key_parts(key, pack)
         org = Organization.objects.filter(type=org_type, county__slug=county).order_by("pk").first()
         if org is not None:
             found.append(org)
     return found
 
 
-def _key_parts(key: str) -> tuple[str, str]:
-    from .people import DEMO_ORGS
+def _key_parts(key: str, pack: str) -> tuple[str, str]:
+    from .people import demo_orgs
 
-    for k, org_type, county in DEMO_ORGS:
+    for k, org_type, county in demo_orgs(pack):
         if k == key:
             return org_type, county or ""
     raise KeyError(key)
@@ -150,8 +150,8 @@ def build(ctx: Context) -> None:
     sac = Organization.objects.filter(type=OrgType.STATISTICAL_CENTER).order_by("pk").first()
     made = 0
     if ctx.scale == "demo":
-        northern = _orgs_by_key(NORTHERN_KEYS)
-        southern = _orgs_by_key(SOUTHERN_KEYS)
+        northern = _orgs_by_key(NORTHERN_KEYS, ctx.pack)
+        southern = _orgs_by_key(SOUTHERN_KEYS, ctx.pack)
         if len(northern) >= 2:
             _mou(
                 "MOU-WASHOE-2025-01",

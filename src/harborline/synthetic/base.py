@@ -29,6 +29,7 @@ class Context:
 
     scale: str
     seed: int
+    pack: str = "nevada"  # the demo's state (synthetic/states.py); state scale is Nevada's
     factor: float = 1.0  # shrinks state scale for tests; 1.0 is the real size
     progress: Callable[[str], None] | None = None
     counts: dict[str, int] = field(default_factory=dict)

@@ -60,10 +60,13 @@ from harborline.cases.models import (
     TeamRole,
     Youth,
 )
+from harborline.errors import InvalidInput
 from harborline.instruments.engine import evaluate
 from harborline.instruments.models import InstrumentResponse
+from harborline.instruments.schema import Instrument
 from harborline.people.models import Membership, Organization
 from harborline.people.roles import OrgType, Role, rules_for
+from harborline.protocols.home import screening_instrument
 from harborline.protocols.packs import Pack, get_pack
 from harborline.protocols.sections import Consent as ConsentSection
 from harborline.response.models import (
@@ -77,12 +80,11 @@ from harborline.response.models import (
 from harborline.response.obligations import plan, triggers_for, urgent_by_rule
 
 from .base import PERIOD_END, PERIOD_START, Context, apportion
-from .nevada import TOWNS
-from .people import DEMO_ORGS, FIRST_NAMES, LAST_NAMES, PACK, demo_email
+from .people import FIRST_NAMES, LAST_NAMES, PACK, demo_email, demo_orgs
+from .states import DemoState, demo_state
 
 T = OrgType
 C = Compartment
-INSTRUMENT = "nrit"
 INSERT_BATCH = 1000  # rows per INSERT
 CASES_PER_BATCH = 2000  # state scale: cases generated, written and forgotten together
 
@@ -208,6 +210,9 @@ SETTINGS_BY_TYPE: dict[str, tuple[str, ...]] = {
 DEFAULT_SETTINGS = ("office", "shelter", "field", "home")
 
 # --- Synthetic text --------------------------------------------------------------------------
+# Answer sets of Nevada's screening instrument (the NRIT). A pack screening with another
+# instrument answers it with `_plain_answers` (its required items only); a pack with none opens
+# its cases without a screening.
 ANSWER_SETS: dict[str, dict[str, Any]] = {
     "confirmed_law_enforcement": {"cv_law_enforcement": True, "hr_runaway": True},
     "confirmed_self_report": {"cv_self_report": True},
@@ -252,7 +257,7 @@ NOTE_TEXT: dict[str, tuple[str, ...]] = {
         "Court report submitted; no action needed from the youth this week.",
     ),
     C.SCREENING: (
-        "NRIT completed from records and partner information; results discussed with the MDT.",
+        "Screening completed from records and partner information; results discussed with the MDT.",
         "Re-screening scheduled as the protocol asks for youth found high risk.",
     ),
     C.MEDICAL: (
@@ -595,23 +600,69 @@ def _reminders(o: Obligation, now: datetime) -> list[str]:
 # --- Writing ---------------------------------------------------------------------------------
 
 
+def has_instrument(pack: str, instrument: str) -> bool:
+    return instrument in get_pack(pack).instruments
+
+
+def _plain_answers(definition: Instrument) -> dict[str, Any]:
+    """Answers to an instrument's required items, for a pack whose screening instrument is not
+    the NRIT (Wisconsin's case-management intake): text says it is synthetic, a date is the
+    period's last day, a choice its first option."""
+    answers: dict[str, Any] = {}
+    for item in definition.all_items():
+        if not item.required:
+            continue
+        if item.type in ("text", "long_text", "signature"):
+            answers[item.id] = "Synthetic"
+        elif item.type == "date":
+            answers[item.id] = PERIOD_END.isoformat()
+        elif item.type in ("enum", "rating") and item.options:
+            answers[item.id] = item.options[0].value
+        elif item.type == "multi" and item.options:
+            answers[item.id] = [item.options[0].value]
+        elif item.type == "yes_no":
+            answers[item.id] = "no"
+        elif item.type == "check":
+            answers[item.id] = True
+        elif item.type in ("number", "integer"):
+            answers[item.id] = item.min or 0
+    return answers
+
+
 class _Evaluations:
-    """The NRIT scored once per answer set (the engine is deterministic)."""
+    """The pack's screening instrument scored once per answer set (the engine is deterministic).
+    `instrument` is "" when the pack has none that can be answered: cases get no screening."""
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
-        self.definition = pack.instrument(INSTRUMENT)
+        self.instrument = screening_instrument(pack)
         self._cache: dict[str, tuple[dict[str, Any], dict[str, Any], list[Any]]] = {}
+        self.definition = pack.instrument(self.instrument) if self.instrument else None
+        if self.definition is not None and not self._fits(ANSWER_SETS["none"]):
+            try:
+                self._score("plain", _plain_answers(self.definition))
+            except InvalidInput:  # required items the plain answers cannot satisfy
+                self.instrument, self.definition = "", None
+
+    def _fits(self, answers: dict[str, Any]) -> bool:
+        assert self.definition is not None
+        return set(answers) <= set(self.definition.item_map())
+
+    def _score(self, key: str, answers: dict[str, Any]) -> None:
+        assert self.definition is not None
+        e = evaluate(
+            pack=self.pack.name,
+            version=self.pack.version,
+            instrument=self.definition,
+            answers=answers,
+        )
+        self._cache[key] = (e.answers, e.results, e.actions)
 
     def __call__(self, key: str) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+        if key in ANSWER_SETS and not self._fits(ANSWER_SETS[key]):
+            key = "plain"
         if key not in self._cache:
-            e = evaluate(
-                pack=self.pack.name,
-                version=self.pack.version,
-                instrument=self.definition,
-                answers=ANSWER_SETS[key],
-            )
-            self._cache[key] = (e.answers, e.results, e.actions)
+            self._score(key, ANSWER_SETS[key])
         return self._cache[key]
 
 
@@ -650,7 +701,7 @@ def _write(
                 youth=youth,
                 owner=p.owner,
                 status=CaseStatus.CLOSED if p.closed_at else CaseStatus.OPEN,
-                pack=PACK,
+                pack=pack.name,
                 opened_at=p.opened_at,
                 closed_at=p.closed_at,
                 opened_by_id=p.lead_id,
@@ -684,7 +735,7 @@ def _write(
                 InstrumentResponse(
                     pack=pack.name,
                     pack_version=pack.version,
-                    instrument=INSTRUMENT,
+                    instrument=scoring.instrument,
                     about_youth=True,
                     answers=answers,
                     sealed={"results": results, "actions": actions},
@@ -708,7 +759,7 @@ def _write(
                     response=next(answers_of),
                     pack=pack.name,
                     pack_version=pack.version,
-                    instrument=INSTRUMENT,
+                    instrument=scoring.instrument,
                     outcome=str(scoring(s.answers)[1].get("outcome") or ""),
                     identified_by=s.identified_by,
                     identified_at=s.identified_at,
@@ -731,7 +782,7 @@ def _write(
         for index, (s, screening) in enumerate(zip(p.screenings, mine, strict=True)):
             results = scoring(s.answers)[1]
             fired = triggers_for(
-                pack, instrument=INSTRUMENT, results=results, urgent=screening.urgent
+                pack, instrument=scoring.instrument, results=results, urgent=screening.urgent
             )
             if index > 0 and "first_contact" in fired:
                 fired.remove("first_contact")
@@ -1140,7 +1191,7 @@ def _state_case(
                 (ReferenceKind.LAW_ENFORCEMENT_REPORT, f"SYN-LE-{rng.randint(10000, 99999)}", "")
             )
     if rng.random() < PLACEMENT_SHARE and owner.county is not None:
-        town = rng.choice(TOWNS[owner.county.slug])
+        town = rng.choice(demo_state(PACK).towns[owner.county.slug])
         p.placement_address = f"{rng.randint(100, 9999)} Synthetic Way, {town}, NV (not real)"
     return p
 
@@ -1281,17 +1332,17 @@ DEMO_BREAK_GLASS_REASON = (
 )
 
 
-def _demo_orgs() -> dict[str, Organization]:
+def _demo_orgs(state: DemoState) -> dict[str, Organization]:
     """The demo organizations by their key in people.DEMO_ORGS (type and county identify them)."""
     found: dict[str, Organization] = {}
     orgs = list(Organization.objects.select_related("county", "region").order_by("pk"))
-    for key, org_type, county in DEMO_ORGS:
+    for key, org_type, county in demo_orgs(state.pack):
         for org in orgs:
             if org.type != org_type or org in found.values():
                 continue
             if key == "coalition" and (org.county is not None or org.region is not None):
                 continue
-            if key == "tf-rural" and (org.region is None or org.region.slug != "rural"):
+            if key == "tf-rural" and (org.region is None or org.region.slug != state.rural_region):
                 continue
             if key not in ("coalition", "tf-rural") and (
                 org.county is None or org.county.slug != county
@@ -1305,7 +1356,8 @@ def _demo_orgs() -> dict[str, Organization]:
 def _demo_plans(
     ctx: Context, pools: Pools, rng: random.Random, now: datetime
 ) -> tuple[list[CasePlan], dict[str, Organization]]:
-    orgs = _demo_orgs()
+    state = demo_state(ctx.pack)
+    orgs = _demo_orgs(state)
     logins = dict(
         Membership.objects.filter(user__email__in=[demo_email(r) for r in Role.values]).values_list(
             "role", "user_id"
@@ -1373,8 +1425,10 @@ def _demo_plans(
         if owner.type == T.CHILD_WELFARE:
             p.references.append((ReferenceKind.UNITY, f"SYN{rng.randint(1000000, 9999999)}", ""))
         if owner.county is not None and rng.random() < 0.6:
-            town = rng.choice(TOWNS[owner.county.slug])
-            p.placement_address = f"{rng.randint(100, 9999)} Synthetic Way, {town}, NV (not real)"
+            town = rng.choice(state.towns[owner.county.slug])
+            p.placement_address = (
+                f"{rng.randint(100, 9999)} Synthetic Way, {town}, {state.abbreviation} (not real)"
+            )
         plans.append(p)
     return plans, orgs
 
@@ -1382,14 +1436,18 @@ def _demo_plans(
 # --- Entry point -----------------------------------------------------------------------------
 
 
-def build(ctx: Context) -> None:
-    """Make the youth, cases and everything on them (after people.build)."""
+def build(ctx: Context) -> str:
+    """Make the youth, cases and everything on them (after people.build). Returns the
+    instrument the cases were screened with ("" when the pack has none: no screenings)."""
     rng = ctx.rng("cases")
     pools = Pools.load()
-    scoring = _Evaluations(get_pack(PACK))
+    scoring = _Evaluations(get_pack(ctx.pack))
     if ctx.scale == "demo":
         now = demo_now()
         plans, orgs = _demo_plans(ctx, pools, rng, now)
+        if not scoring.instrument:
+            for p in plans:
+                p.screenings = []
         cases = _write(
             ctx, plans, now=now, rng=rng, pools=pools, settle=_settle_demo(now), scoring=scoring
         )
@@ -1407,7 +1465,7 @@ def build(ctx: Context) -> None:
             )
             _count(ctx, "break_glass", 1)
         ctx.say(f"cases: {ctx.counts.get('cases', 0)} demo cases")
-        return
+        return scoring.instrument
     for batch in _state_plans(ctx, pools, rng):
         _write(
             ctx,
@@ -1422,3 +1480,4 @@ def build(ctx: Context) -> None:
             f"cases: {ctx.counts['cases']} cases, {ctx.counts['notes']} notes, "
             f"{ctx.counts['obligations']} obligations"
         )
+    return scoring.instrument

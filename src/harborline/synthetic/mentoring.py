@@ -28,8 +28,8 @@ from harborline.people.roles import Role
 from harborline.protocols.models import County
 
 from .base import Context
+from .states import demo_state
 
-NEVADA = ZoneInfo("America/Los_Angeles")
 ROUTES = [QualificationRoute.DEGREE, QualificationRoute.EXPERIENCE, QualificationRoute.PEER]
 SURVIVOR_EVERY = 3  # one in three demo mentor-advocates is a survivor mentor-advocate
 
@@ -71,15 +71,18 @@ def build(ctx: Context) -> None:
 
 
 def _demo_schedule(ctx: Context, advocates: list[MentorAdvocate]) -> None:
-    today = timezone.now().astimezone(NEVADA).date()
+    state = demo_state(ctx.pack)
+    local = ZoneInfo(state.time_zone)
+    second = state.county("washoe") or ""
+    today = timezone.now().astimezone(local).date()
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(days=7)
-    counties = {c.slug: c for c in County.objects.filter(slug="washoe")}
+    counties = {c.slug: c for c in County.objects.filter(pack=ctx.pack, slug=second)}
     shifts: list[tuple[datetime, datetime, str | None]] = []
     for day_index in range(28):
         day = first + timedelta(days=day_index)
         for half, (start_h, hours) in enumerate(((8, 12), (20, 12))):
-            starts = datetime.combine(day, time(start_h), tzinfo=NEVADA)
+            starts = datetime.combine(day, time(start_h), tzinfo=local)
             ends = starts + timedelta(hours=hours)
             if day.weekday() == 6 and half == 1:
                 ends = starts + timedelta(hours=6)  # Sunday 02:00-06:00 left uncovered
@@ -87,8 +90,8 @@ def _demo_schedule(ctx: Context, advocates: list[MentorAdvocate]) -> None:
                 shifts.append((ends + timedelta(hours=4), starts + timedelta(hours=12), None))
             else:
                 shifts.append((starts, ends, None))
-            if half == 0:  # Washoe County has its own daytime mentor-advocate as well
-                shifts.append((starts, ends, "washoe"))
+            if half == 0:  # the second county (Washoe) has its own daytime mentor-advocate
+                shifts.append((starts, ends, second))
     rows = []
     for n, (starts, ends, county) in enumerate(shifts):
         advocate = advocates[n % len(advocates)]

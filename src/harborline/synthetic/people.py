@@ -29,16 +29,15 @@ from harborline.protocols.models import County, Region
 from . import DEMO_PASSWORD
 from .base import PERIOD_START, Context, apportion, day_in_period, moment
 from .nevada import (
-    COUNTY_LABEL,
     COUNTY_POPULATION_2020,
     STATE_POPULATION_2020,
     TOWN_TIME_ZONES,
-    TOWNS,
     TRIBAL_COUNTY_WEIGHTS,
 )
+from .states import NEVADA, DemoState, demo_state
 
 T = OrgType
-PACK = "nevada"
+PACK = "nevada"  # state scale; the demo follows Context.pack (synthetic/states.py)
 DEFAULT_TIME_ZONE = "America/Los_Angeles"
 MFA_DEVICE_NAME = "Demo authenticator"
 BATCH = 1000
@@ -143,7 +142,9 @@ ANALYST_SHARE: dict[str, float] = {
 }
 
 # --- Demo scale ------------------------------------------------------------------------------
-# (key, type, county or None for statewide). Every organization type appears at least once.
+# (key, type, place or None for statewide). Every organization type appears at least once. The
+# places are Nevada's counties; another state's demo puts each in one of its own counties
+# (states.py, `demo_orgs`).
 DEMO_ORGS: tuple[tuple[str, str, str | None], ...] = (
     ("coalition", T.TASK_FORCE, None),
     ("tf-southern", T.TASK_FORCE, "clark"),
@@ -191,12 +192,27 @@ DEMO_LOGIN_ORGS: dict[str, str] = {
     Role.ANALYST: "sac",
     Role.SYSTEM_ADMIN: "coalition",
 }
+# Logins beside the one per role, so the demo shows who sees what: law enforcement, the
+# prosecutor and probation (who never see advocate-privileged notes) and a community advocate.
+# (name before the @, role, organization key, what the login is for)
+DEMO_AGENCY_LOGINS: tuple[tuple[str, str, str, str], ...] = (
+    ("law-enforcement", Role.CASEWORKER, "clark-le", "law enforcement"),
+    ("prosecutor", Role.CASEWORKER, "clark-da", "prosecution"),
+    ("probation", Role.CASEWORKER, "clark-probation", "probation"),
+    ("advocate", Role.CASEWORKER, "clark-advocacy", "community advocate"),
+)
 DEMO_EMAIL_DOMAIN = "demo.example.org"
-DEMO_OTHER_USERS = 28  # besides the seven demo logins
+DEMO_OTHER_USERS = 28  # besides the demo logins
 
 
 def demo_email(role: str) -> str:
     return f"{role}@{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_orgs(pack: str = PACK) -> tuple[tuple[str, str, str | None], ...]:
+    """DEMO_ORGS with each place put in the pack's county (key, type, county slug or None)."""
+    state = demo_state(pack)
+    return tuple((key, t, state.county(place)) for key, t, place in DEMO_ORGS)
 
 
 # --- Names -----------------------------------------------------------------------------------
@@ -413,14 +429,12 @@ class OrgPlan:
     roles: list[str] = field(default_factory=list)
 
 
-def core_name(org_type: str, county: str) -> str:
-    place = COUNTY_LABEL[county]
+def core_name(org_type: str, county: str, state: DemoState = NEVADA) -> str:
+    place = state.label(county)
     if org_type == T.CHILD_WELFARE:
-        if county == "clark":
-            return "Clark County Department of Family Services"
-        if county == "washoe":
-            return "Washoe County Human Services Agency"
-        return f"State Child and Family Services, {place} Office"
+        if county in state.child_welfare:
+            return state.child_welfare[county]
+        return f"{state.state_child_welfare}, {place} Office"
     names: dict[str, str] = {
         T.LAW_ENFORCEMENT: f"{place} Sheriff's Office",
         T.PROBATION: f"{place} Juvenile Probation Department",
@@ -432,9 +446,11 @@ def core_name(org_type: str, county: str) -> str:
     return names[org_type]
 
 
-def extra_name(org_type: str, county: str, rng: random.Random, taken: set[str]) -> tuple[str, str]:
+def extra_name(
+    org_type: str, county: str, rng: random.Random, taken: set[str], state: DemoState = NEVADA
+) -> tuple[str, str]:
     """A made-up organization name and the town it is in."""
-    towns = TOWNS[county]
+    towns = state.towns[county]
     nouns = NOUNS[org_type]
     for _ in range(40):
         town = rng.choice(towns)
@@ -574,28 +590,35 @@ def _plan_state_orgs(ctx: Context, rng: random.Random) -> list[OrgPlan]:
     return plans
 
 
-def _plan_demo_orgs(rng: random.Random) -> list[OrgPlan]:
+def _plan_demo_orgs(rng: random.Random, state: DemoState = NEVADA) -> list[OrgPlan]:
     taken: set[str] = set()
     plans = []
-    for key, org_type, county in DEMO_ORGS:
+    for key, org_type, place in DEMO_ORGS:
+        county = state.county(place)
         if key == "coalition":
-            name = "Silver State Coalition Against Youth Exploitation"
+            name = state.coalition
         elif key == "sac":
-            name = "Silver State University Center for Justice Statistics"
+            name = state.statistical_center
         elif key.startswith("tf-"):
-            label = {"clark": "Southern Nevada", "washoe": "Northern Nevada"}.get(
-                county or "", "Rural Nevada"
-            )
+            label = state.task_force_labels.get(place or "", f"Rural {state.name}")
             name = f"{label} Regional Task Force on Youth Exploitation"
         elif key in DEMO_CORE_KEYS and county:
-            name = core_name(org_type, county)
+            name = core_name(org_type, county, state)
         else:
             assert county is not None
-            name, _town = extra_name(org_type, county, rng, taken)
+            name, _town = extra_name(org_type, county, rng, taken, state)
         taken.add(name)
-        region = {"tf-rural": "rural"}.get(key)
+        region = {"tf-rural": state.rural_region}.get(key)
         plans.append(
-            OrgPlan(org_type, None if region else county, name, 1.0, key=key, region=region)
+            OrgPlan(
+                org_type,
+                None if region else county,
+                name,
+                1.0,
+                key=key,
+                time_zone=state.time_zone,
+                region=region,
+            )
         )
     return plans
 
@@ -652,17 +675,22 @@ def _check_empty(ctx: Context) -> None:
             "into an empty database."
         )
     emails = [demo_email(r) for r in Role.values]
+    emails += [demo_email(name) for name, *_ in DEMO_AGENCY_LOGINS]
     if User.objects.filter(email__in=emails).exists():
         raise Conflict(f"Demo logins (…@{DEMO_EMAIL_DOMAIN}) already exist.")
 
 
-def build(ctx: Context) -> list[tuple[str, str, str]]:
-    """Make the organizations and people. Returns the demo logins as (email, role, org name)."""
+def build(ctx: Context) -> list[tuple[str, str, str, str]]:
+    """Make the organizations and people. Returns the demo logins as (email, role, org name,
+    what the login shows: "" for the one login per role)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     _check_empty(ctx)
     rng = ctx.rng("people")
-    plans = _plan_demo_orgs(rng) if ctx.scale == "demo" else _plan_state_orgs(ctx, rng)
+    if ctx.scale != "demo" and ctx.pack != PACK:
+        raise Conflict(f"State-scale data is Nevada's; the {ctx.pack} pack has a demo only.")
+    state = demo_state(ctx.pack)
+    plans = _plan_demo_orgs(rng, state) if ctx.scale == "demo" else _plan_state_orgs(ctx, rng)
     if ctx.scale == "demo":
         _allocate_users(plans, DEMO_OTHER_USERS, 1)
     else:
@@ -671,8 +699,8 @@ def build(ctx: Context) -> list[tuple[str, str, str]]:
         admins = STATE_SYSTEM_ADMINS if plan.key == "coalition" and ctx.scale == "state" else 0
         plan.roles = _roles_for(plan.type, plan.users, system_admins=admins)
 
-    counties = {c.slug: c for c in County.objects.filter(pack=PACK).select_related("region")}
-    regions = {r.slug: r for r in Region.objects.filter(pack=PACK)}
+    counties = {c.slug: c for c in County.objects.filter(pack=ctx.pack).select_related("region")}
+    regions = {r.slug: r for r in Region.objects.filter(pack=ctx.pack)}
     slugs: set[str] = set()
     orgs: list[Organization] = []
     joined: list[date] = []
@@ -703,7 +731,7 @@ def build(ctx: Context) -> list[tuple[str, str, str]]:
     users: list[User] = []
     memberships: list[tuple[User, Organization, str, bool]] = []
     by_key = {plan.key: org for plan, org in zip(plans, orgs, strict=True) if plan.key}
-    logins: list[tuple[str, str, str]] = []
+    logins: list[tuple[str, str, str, str]] = []
     for role in Role.values:
         org = by_key[DEMO_LOGIN_ORGS[role]]
         user = User(
@@ -714,7 +742,19 @@ def build(ctx: Context) -> list[tuple[str, str, str]]:
         )
         users.append(user)
         memberships.append((user, org, role, True))
-        logins.append((user.email, role, org.name))
+        logins.append((user.email, role, org.name, ""))
+    login_rng = ctx.rng("people.logins")  # its own stream: the rows after it stay the same
+    for name, role, key, what in DEMO_AGENCY_LOGINS if ctx.scale == "demo" else ():
+        org = by_key[key]
+        user = User(
+            email=demo_email(name),
+            full_name=f"Demo {what.capitalize()}",
+            password=password,
+            date_joined=moment(PERIOD_START, login_rng),
+        )
+        users.append(user)
+        memberships.append((user, org, role, True))
+        logins.append((user.email, role, org.name, what))
     number = 0
     for plan, org, start in zip(plans, orgs, joined, strict=True):
         domain = "example.net" if plan.type in NONPROFIT_TYPES else "example.org"

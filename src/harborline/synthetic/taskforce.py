@@ -32,7 +32,8 @@ from harborline.taskforce.models import (
 )
 
 from .base import Context
-from .people import demo_email
+from .people import PACK, demo_email
+from .states import demo_state
 
 T = OrgType
 # How an organization's type maps to the nevada pack's task-force member categories (see
@@ -55,6 +56,47 @@ NEVADA_CATEGORY: dict[str, str] = {
     T.TRIBAL: "other: Tribal government",
 }
 SURVIVOR_CATEGORY = "survivors"
+# Washington's demo: the toolkit's member categories (seed 002 L396-410).
+WASHINGTON_CATEGORY: dict[str, str] = {
+    T.LAW_ENFORCEMENT: "local_law_enforcement",
+    T.CHILD_WELFARE: "cps",
+    T.PROBATION: "other: Juvenile probation",
+    T.JUVENILE_COURT: "other: Juvenile court",
+    T.COMMUNITY_ADVOCACY: "community_advocates",
+    T.SYSTEM_ADVOCACY: "community_advocates",
+    T.PUBLIC_DEFENDER: "defense_attorneys",
+    T.PROSECUTOR: "prosecutors",
+    T.MENTAL_HEALTH: "community_mental_health",
+    T.SUBSTANCE_USE: "youth_service_providers",
+    T.MEDICAL: "medical",
+    T.SERVICE_PROVIDER: "youth_service_providers",
+    T.CHILD_ADVOCACY_CENTER: "youth_service_providers",
+    T.EDUCATION: "school_personnel",
+    T.TRIBAL: "tribal_communities",
+}
+# Wisconsin's demo: the community response team's categories (wisconsin/lists.yaml).
+WISCONSIN_CATEGORY: dict[str, str] = {
+    T.LAW_ENFORCEMENT: "government_agencies",
+    T.CHILD_WELFARE: "government_agencies",
+    T.PROBATION: "government_agencies",
+    T.JUVENILE_COURT: "government_agencies",
+    T.PROSECUTOR: "government_agencies",
+    T.PUBLIC_DEFENDER: "government_agencies",
+    T.TRIBAL: "government_agencies",
+    T.COMMUNITY_ADVOCACY: "sex_trafficking_advocates",
+    T.SYSTEM_ADVOCACY: "sex_trafficking_advocates",
+    T.MEDICAL: "health_providers",
+    T.MENTAL_HEALTH: "health_providers",
+    T.SUBSTANCE_USE: "health_providers",
+    T.SERVICE_PROVIDER: "youth_organizations",
+    T.CHILD_ADVOCACY_CENTER: "youth_organizations",
+    T.EDUCATION: "schools",
+}
+CATEGORY_BY_PACK: dict[str, dict[str, str]] = {
+    "nevada": NEVADA_CATEGORY,
+    "washington": WASHINGTON_CATEGORY,
+    "wisconsin": WISCONSIN_CATEGORY,
+}
 
 # King County: people in 11 of the 13 Washington categories (tribal communities and LGBTQ+
 # representatives are left missing, the gaps the toolkit's survey found, seed 002 L129-133).
@@ -168,8 +210,9 @@ def _meetings(
 def _org_members(tf: TaskForce, orgs: list[Organization], since: date) -> list[Member]:
     seen: set[tuple[int, str]] = set()
     out = []
+    categories = CATEGORY_BY_PACK[tf.pack]
     for org in orgs:
-        category = NEVADA_CATEGORY.get(org.type)
+        category = categories.get(org.type)
         if category is None or (org.pk, category) in seen:
             continue
         seen.add((org.pk, category))
@@ -187,7 +230,7 @@ def _demo(ctx: Context, rng: random.Random) -> None:
         kind=Kind.REGIONAL,
         name="Washoe County Regional CSEC Task Force (synthetic)",
         region="northern",
-        pack="nevada",
+        pack=PACK,
         coordinator=coordinator,
         chair=chair,
     )
@@ -301,7 +344,7 @@ def _state(ctx: Context, rng: random.Random) -> None:
             kind=Kind.REGIONAL,
             name=f"{label} Nevada Regional CSEC Task Force (synthetic)",
             region=region,
-            pack="nevada",
+            pack=PACK,
             coordinator=coordinator,
         )
         orgs = list(
@@ -322,9 +365,61 @@ def _state(ctx: Context, rng: random.Random) -> None:
     ctx.counts["taskforce_members"] = member_count
 
 
+def _demo_state(ctx: Context, rng: random.Random) -> None:
+    """Another state's demo: the task force of its big county on its own pack, with the
+    county's organizations and people in the pack's categories (Washington: the King County
+    people above too)."""
+    state = demo_state(ctx.pack)
+    coordinator = User.objects.filter(email=demo_email(Role.COORDINATOR)).first()
+    chair = User.objects.filter(email=demo_email(Role.SUPERVISOR)).first()
+    caseworker = User.objects.filter(email=demo_email(Role.CASEWORKER)).first()
+    owners = [u for u in (coordinator, chair, caseworker) if u is not None]
+    county = state.county("clark") or ""
+    orgs = list(Organization.objects.filter(county__slug=county).order_by("pk"))
+    region = next((o.region.slug for o in orgs if o.region is not None), county)
+    label = state.task_force_labels["clark"]
+    tf = TaskForce.objects.create(
+        kind=Kind.REGIONAL,
+        name=f"{label} CSEC Task Force (synthetic)",
+        region=region,
+        pack=ctx.pack,
+        coordinator=coordinator,
+        chair=chair,
+    )
+    members = _org_members(tf, orgs, date(2024, 9, 1))
+    if ctx.pack == "washington":
+        members += [
+            Member(
+                taskforce=tf,
+                person_name=name,
+                person_email=f"{name.split()[0].lower()}@example.net",
+                category=category,
+                since=date(2024, 1, 1) + timedelta(days=rng.randint(0, 300)),
+            )
+            for name, category in KING_MEMBERS
+        ]
+    members.append(
+        Member(
+            taskforce=tf,
+            person_name="Quinn Evergreen",
+            category=SURVIVOR_CATEGORY,
+            since=date(2024, 6, 1),
+            protected=True,
+        )
+    )
+    Member.objects.bulk_create(members)
+    Subcommittee.objects.bulk_create([Subcommittee(taskforce=tf, name="Training")])
+    Mdt.objects.create(taskforce=tf, name=f"{label} Youth MDT", county=state.label(county))
+    _meetings(ctx, rng, tf, [*PERIOD_MEETINGS, UPCOMING], owners)
+    ctx.counts["taskforces"] = 1
+    ctx.counts["taskforce_members"] = len(members)
+
+
 def build(ctx: Context) -> None:
     rng = ctx.rng("taskforce")
-    if ctx.scale == "demo":
+    if ctx.scale == "demo" and ctx.pack != PACK:
+        _demo_state(ctx, rng)
+    elif ctx.scale == "demo":
         _demo(ctx, rng)
     else:
         _state(ctx, rng)

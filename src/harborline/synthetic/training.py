@@ -29,7 +29,7 @@ from harborline.training.models import (
 
 from .base import PERIOD_END, Context
 
-PACK = "nevada"
+PACK = "nevada"  # state scale; the demo follows Context.pack
 BATCH = 2000
 
 # --- Proportions -----------------------------------------------------------------------------
@@ -104,6 +104,40 @@ def _records(
     return rows
 
 
+# The demo's three events: course, title, hours, level, (days before the period's end, plus
+# this many days per organization). Nevada: CSEC 101B, 102 and a 300-series session.
+NEVADA_EVENTS = (
+    ("101B", "CSEC Introductory Course – In Person", "6", Level.BASIC, (400, -20)),
+    ("102", "CSEC Skill Development for MDT Partners", "4", Level.INTERMEDIATE, (200, -10)),
+    ("300", "Continuing Education – CSEC topics", "1.5", Level.BASIC, (30, 5)),
+)
+
+
+def _demo_courses(pack: str) -> tuple[tuple[str, str, str, str, tuple[int, int]], ...]:
+    """Nevada's three events, or the first three numbered courses of another pack's catalogue:
+    the first at the basic level, the second at the deepest level its minimums ask for (so
+    Washington's two-officer in-depth minimum is met by some agencies and not others)."""
+    if pack == PACK:
+        return NEVADA_EVENTS
+    from harborline.protocols.packs import get_pack
+
+    training = get_pack(pack).section("training.yaml")
+    courses = list(getattr(training, "courses", []))
+    numbered = [c for c in courses if c.tier] or courses
+    levels = {r.level for r in getattr(training, "requirements", [])}
+    deep = next(
+        (lv for lv in (Level.IN_DEPTH, Level.ADVANCED, Level.INTERMEDIATE) if lv in levels),
+        Level.BASIC,
+    )
+    backs = ((400, -20), (200, -10), (30, 5))
+    out = []
+    for index, course in enumerate(numbered[:3]):
+        level = deep if index == 1 else Level.BASIC
+        hours = f"{course.hours:g}" if course.hours else ("6", "4", "2")[index]
+        out.append((course.code, course.title[:200], hours, str(level), backs[index]))
+    return tuple(out)
+
+
 def _demo_events(
     ctx: Context, rng: random.Random, by_org: dict[int, list[tuple[int, str, date]]]
 ) -> tuple[int, int, int]:
@@ -120,20 +154,13 @@ def _demo_events(
         organizer = next(
             u for u, r, _ in people if r in (Role.SUPERVISOR, Role.ORG_ADMIN, Role.COORDINATOR)
         )
-        for course, hours, level, days_before in (
-            ("101B", "6", Level.BASIC, 400 - 20 * n),
-            ("102", "4", Level.INTERMEDIATE, 200 - 10 * n),
-            ("300", "1.5", Level.BASIC, 30 + 5 * n),
-        ):
-            speaker = course == "101B" and n % 2 == 0
+        for index, (course, title, hours, level, back) in enumerate(_demo_courses(ctx.pack)):
+            days_before = back[0] + back[1] * n
+            speaker = index == 0 and n % 2 == 0
             event = TrainingEvent.objects.create(
-                pack=PACK,
+                pack=ctx.pack,
                 course_code=course,
-                title={
-                    "101B": "CSEC Introductory Course – In Person",
-                    "102": "CSEC Skill Development for MDT Partners",
-                    "300": "Continuing Education – CSEC topics",
-                }[course],
+                title=title,
                 organization=org,
                 organizer_id=organizer,
                 starts_on=PERIOD_END - timedelta(days=days_before),
@@ -159,7 +186,7 @@ def _demo_events(
                     rows.append(
                         TrainingRecord(
                             person_id=user_id,
-                            pack=PACK,
+                            pack=ctx.pack,
                             course_code=course,
                             level=level,
                             completed_on=event.starts_on,
