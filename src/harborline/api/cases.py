@@ -18,6 +18,7 @@ from harborline.cases import selectors as case_reads
 from harborline.cases import services as cases
 from harborline.cases.models import TeamRole
 from harborline.people.roles import Role
+from harborline.protocols.home import screening_instrument
 from harborline.response import casefile
 from harborline.response import selectors as response_reads
 from harborline.response import services as response
@@ -65,8 +66,9 @@ class YouthIn(Strict):
 class CaseIn(Strict):
     youth: YouthIn
     pack: str = Field(
-        default="nevada",
-        description="The protocol pack the case follows.",
+        default="",
+        description="The protocol pack the case follows (default: the installation's home "
+        "pack, HARBORLINE_PACK).",
         json_schema_extra=one_of(installed_packs()),
     )
 
@@ -256,7 +258,11 @@ def set_status(request: HttpRequest, case_id: int, payload: StatusIn) -> Version
 
 
 class ScreeningIn(Strict):
-    instrument: str = "nrit"
+    instrument: str = Field(
+        default="",
+        description="The instrument (default: the home pack's screening instrument, e.g. "
+        "Nevada's `nrit`).",
+    )
     answers: dict[str, Any]
     identified_by: str = Field(
         description="The organization type that identified the youth.",
@@ -321,7 +327,7 @@ def screen(request: HttpRequest, case_id: int, payload: ScreeningIn) -> Status[S
     screening, created = response.record_screening(
         actor=caller(request),
         case_id=case_id,
-        instrument=payload.instrument,
+        instrument=payload.instrument or screening_instrument(),
         answers=payload.answers,
         identified_by=payload.identified_by,
         identified_at=payload.identified_at,

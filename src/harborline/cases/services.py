@@ -27,6 +27,7 @@ from harborline.errors import (
 )
 from harborline.people.lookups import NO_ACCOUNT, account_by_email, organization_by_slug
 from harborline.people.models import Organization, User
+from harborline.protocols.home import home_pack_name
 from harborline.protocols.packs import registry
 
 from .models import (
@@ -124,9 +125,11 @@ def _actor_org(actor: User) -> tuple[Organization, str]:
 
 
 @transaction.atomic
-def open_case(*, actor: User, youth: dict[str, Any], pack: str = "nevada") -> Case:
-    """A new youth record and a case owned by the actor's organization."""
+def open_case(*, actor: User, youth: dict[str, Any], pack: str = "") -> Case:
+    """A new youth record and a case owned by the actor's organization, following `pack`
+    (default: the installation's home pack)."""
     org, _ = _actor_org(actor)
+    pack = pack or home_pack_name()
     clean = _clean_identity(youth)
     if pack not in registry():
         raise InvalidInput.field("pack", f"no protocol pack {pack!r}")
