@@ -584,6 +584,9 @@ RULES = {
     "POST /api/v1/missing-episodes/{episode_id}/debrief": (
         lambda body, world, case: _now_after_the_episode(body, "held_at")
     ),
+    "POST /api/v1/cases/{case_id}/events": (
+        lambda body, world, case: _not_in_the_future(body, "occurred_at")
+    ),
     "POST /api/v1/cases/{case_id}/placements": _placement,
     "POST /api/v1/placements/{placement_id}/end": _end_placement,
     # 9-C answers pass the instrument's own schema (GET .../schema); an empty guide does.

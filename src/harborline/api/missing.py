@@ -568,9 +568,12 @@ def list_prevention(request: HttpRequest, case_id: int) -> list[PreventionOut]:
 # --- Crisis events (decision 0042) -----------------------------------------------------------
 
 
-class EventIn(Strict):
+class CrisisEventIn(Strict):
+    # A str, so the service's own message reaches the caller for a runaway or a disruption (it
+    # says where to record them); the schema still lists only the kinds recorded here.
     kind: str = Field(
         max_length=40,
+        json_schema_extra={"enum": [value for value, _ in events.event_kinds()]},
         description="return_to_exploiter, suicide_attempt or arrest. A runaway is a missing "
         "episode (POST /cases/{id}/missing-episodes) and a placement disruption a placement "
         "ended with the reason disruption (POST /placements/{id}/end): both are refused here "
@@ -583,12 +586,12 @@ class EventIn(Strict):
     note: str = Field(default="", max_length=4000, description="What the MDT should know.")
 
 
-class EventCreated(Schema):
+class CrisisEventCreated(Schema):
     id: int
     obligations: list[ObligationOut]
 
 
-class EventOut(Schema):
+class CrisisEventOut(Schema):
     id: int
     kind: str
     label: str
@@ -602,28 +605,32 @@ class EventOut(Schema):
 
 @router.post(
     "/cases/{case_id}/events",
-    response={201: EventCreated, **ERRORS},
+    response={201: CrisisEventCreated, **ERRORS},
     summary="A crisis event (return to the exploiter, suicide attempt, arrest): starts the "
     "pack's review and safety reassessment",
 )
-def add_event(request: HttpRequest, case_id: int, payload: EventIn) -> Status[EventCreated]:
+def add_event(
+    request: HttpRequest, case_id: int, payload: CrisisEventIn
+) -> Status[CrisisEventCreated]:
     event, obligations = events.record_event(
         actor=request.auth,  # type: ignore[attr-defined]
         case_id=case_id,
         **payload.model_dump(),
     )
-    return Status(201, EventCreated(id=event.pk, obligations=[_obligation(o) for o in obligations]))
+    return Status(
+        201, CrisisEventCreated(id=event.pk, obligations=[_obligation(o) for o in obligations])
+    )
 
 
 @router.get(
     "/cases/{case_id}/events",
-    response={200: list[EventOut], **ERRORS},
+    response={200: list[CrisisEventOut], **ERRORS},
     summary="The case's crisis events, newest first, each with the obligations it started",
 )
-def list_events(request: HttpRequest, case_id: int) -> list[EventOut]:
+def list_events(request: HttpRequest, case_id: int) -> list[CrisisEventOut]:
     _, rows = events.events_for_case(request.auth, case_id)  # type: ignore[attr-defined]
     return [
-        EventOut(
+        CrisisEventOut(
             id=e.pk,
             kind=e.kind,
             label=e.get_kind_display(),
