@@ -290,3 +290,50 @@ class ProviderAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"provider assessment {self.pk}"
+
+
+class SurveyRound(models.Model):
+    """One round of Washington's interconnectedness survey for a task force (002 L286-289,
+    L466): each member organization says, of every other member organization, whether it knows
+    of it, communicates with it and refers youth to it."""
+
+    taskforce = models.ForeignKey(
+        "taskforce.TaskForce", on_delete=models.CASCADE, related_name="survey_rounds"
+    )
+    name = models.CharField(max_length=120)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyAnswer(models.Model):
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="answers")
+    respondent = models.ForeignKey(
+        "people.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    about = models.ForeignKey("people.Organization", on_delete=models.PROTECT, related_name="+")
+    knows = models.BooleanField(default=False)
+    communicates = models.BooleanField(default=False)
+    refers = models.BooleanField(default=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "respondent", "about"], name="survey_answer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"survey answer {self.pk}"

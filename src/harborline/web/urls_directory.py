@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from .views import directory as d
+from .views import network as n
 from .views import referrals as r
 
 urlpatterns: list[URLPattern] = [
@@ -21,4 +22,20 @@ urlpatterns: list[URLPattern] = [
     path("referrals/", r.referral_list, name="referrals"),
     path("referrals/<int:referral_id>/", r.referral, name="referral"),
     path("referrals/<int:referral_id>/<str:action>", r.referral_act, name="referral_act"),
+]
+
+urlpatterns += [
+    path(
+        "taskforces/<int:taskforce_id>/interconnectedness/",
+        n.overview,
+        name="interconnectedness",
+    ),
+    path(
+        "taskforces/<int:taskforce_id>/interconnectedness/rounds", n.open_round, name="survey_open"
+    ),
+    path(
+        "taskforces/<int:taskforce_id>/interconnectedness/rounds/<int:round_id>/answer",
+        n.answer,
+        name="survey_answer",
+    ),
 ]
