@@ -38,6 +38,10 @@ class UswdsMixin:
             else:
                 css = "usa-input"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if "invalid_choice" in field.error_messages:
+                # Django's own words echo the value sent ("x_y is not one of the available
+                # choices"): an internal code on screen (issue 13).
+                field.error_messages["invalid_choice"] = "Select one of the options shown"
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]  # a mixin: forms.Form supplies it

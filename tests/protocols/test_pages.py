@@ -201,7 +201,7 @@ def test_nrit_errors_sit_beside_their_fields_with_422(browser):
     assert "There are 2 problems" in page
     assert 'href="#f-no_indicators"' in page and 'href="#f-hr_other_explain"' in page
     assert 'id="f-no_indicators-error">&quot;No indicators&quot; cannot be checked together' in page
-    assert 'id="f-hr_other_explain-error">required here: Explain:</span>' in page
+    assert 'id="f-hr_other_explain-error">Enter \u201cExplain\u201d</span>' in page
     assert 'aria-describedby="f-hr_other_explain-error"' in page
     assert "Results of this preview" not in page
 
@@ -281,10 +281,14 @@ def test_bad_values_are_named_beside_their_fields(browser, sample_pack):
     )
     assert response.status_code == 422
     page = html(response)
-    assert 'id="f-rating_out_of_ten-error">must be a number</span>' in page
-    assert 'id="f-attendees-error">must be at least 1</span>' in page
-    assert 'id="f-email-error">must be an email address</span>' in page
-    assert 'id="f-sessions-0-name-error">required</span>' in page  # the entry with hours only
+    # In words for people (instruments.forms.page_message): the item's label, then the rule.
+    for name, words in (
+        ("rating_out_of_ten", "must be a number"),
+        ("attendees", "must be at least 1"),
+        ("email", "must be an email address"),
+        ("sessions-0-name", "Enter \u201c"),  # the entry with hours only
+    ):
+        assert re.search(rf'id="f-{name}-error">\u201c?[^<]*{words}', page), name
 
 
 def test_non_youth_instruments_can_be_submitted_and_confirmed(browser, worker, sample_pack):
@@ -306,7 +310,7 @@ def test_submit_with_errors_stores_nothing(browser, sample_pack):
     response = browser.post("/protocols/sample/survey/", {"intent": "submit"})
     assert response.status_code == 422
     page = html(response)
-    assert 'id="f-useful-error">required</span>' in page
+    assert re.search(r'id="f-useful-error">(Select|Enter|Tick)[^<]+</span>', page)
     assert 'href="#f-useful-yes"' in page  # a radio group's error links to its first radio
     assert InstrumentResponse.objects.count() == 0
 

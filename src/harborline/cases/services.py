@@ -215,7 +215,7 @@ def add_note(
     flag means nothing for a note of another compartment (the owner's record): it is not kept."""
     case, grant = case_for(actor, case_id)
     if compartment not in c.NAMES:
-        raise InvalidInput.field("compartment", f"use one of: {', '.join(c.ALL)}")
+        raise InvalidInput.field("compartment", "Select which part of the record the note belongs to")
     require(grant, compartment)
     text = text.strip()
     if not text:
@@ -257,7 +257,7 @@ def add_team_member(
     if org is None and not errors:
         errors.append(FieldError("organization", "choose the organization"))
     if role_on_case not in TeamRole.values:
-        errors.append(FieldError("role_on_case", f"use one of: {', '.join(TeamRole.values)}"))
+        errors.append(FieldError("role_on_case", "Select the role this person has on the case team"))
     person = None
     if user_email:
         person = account_by_email(user_email)
@@ -301,7 +301,7 @@ def remove_team_member(*, actor: User, case_id: int, member_id: int) -> CaseTeam
 def add_reference(*, actor: User, case_id: int, kind: str, value: str, note: str = "") -> Any:
     case, grant = case_for(actor, case_id)
     if kind not in ReferenceKind.values:
-        raise InvalidInput.field("kind", f"use one of: {', '.join(ReferenceKind.values)}")
+        raise InvalidInput.field("kind", "Select the kind of reference number")
     ref = ExternalReference(case=case, kind=kind, value=value.strip(), note=note.strip()[:200])
     require_edit(grant, ref.compartment)
     if not ref.value or len(ref.value) > 100:
@@ -322,7 +322,7 @@ def set_status(*, actor: User, case_id: int, version: int, status: str, reason: 
     case, grant = case_for(actor, case_id)
     require_edit(grant)
     if status not in CaseStatus.values:
-        raise InvalidInput.field("status", f"use one of: {', '.join(CaseStatus.values)}")
+        raise InvalidInput.field("status", "Select whether the case is open or closed")
     if status == CaseStatus.CLOSED and len(reason.strip()) < 5:
         raise InvalidInput.field("reason", "say why the case is closed")
     closed_at = timezone.now() if status == CaseStatus.CLOSED else None

@@ -148,6 +148,37 @@ def _error_name(field_name: str) -> str:
     return field_name.replace("[", "-").replace("].", "-").replace("]", "")
 
 
+def page_message(item: Item, message: str) -> str:
+    """An engine message as a sentence for the person at the form (issue 13): the engine's
+    terse words ("required", "must be one of: a, b") name no value a person can act on, and
+    never show an option's internal value; a pack rule's own message is kept as written."""
+    label = item.label.rstrip(" .:?")
+    if message == "required" or message.startswith("required here"):
+        if item.type in ("yes_no", "enum", "rating"):
+            return f"Select an answer for “{label}”"
+        if item.type in ("multi", "check"):
+            return f"Tick what applies for “{label}”"
+        return f"Enter “{label}”"
+    if message.startswith("must be one of") or " not among: " in message:
+        return f"Select one of the answers shown for “{label}”"
+    if message.startswith("must be a date (") or message.startswith("must be a date and time"):
+        return f"Enter “{label}” as a real date" + (" and time" if item.type == "datetime" else "")
+    if message.startswith("must be"):
+        return f"“{label}” {message}"
+    return message
+
+
+def prefill(instrument: Instrument, facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers a new form starts with: each item that names a `prefill` source takes what
+    `facts` holds for it (the youth's name and date of birth, the case, the person completing
+    it, their agency, today), when it holds something. The person can change every one."""
+    return {
+        item.id: facts[item.prefill]
+        for item in instrument.all_items()
+        if item.prefill and facts.get(item.prefill) not in (None, "")
+    }
+
+
 def build(
     instrument: Instrument,
     answers: Mapping[str, Any] | None = None,
@@ -155,7 +186,13 @@ def build(
 ) -> tuple[list[FormSection], list[tuple[FormField | None, str]]]:
     """The sections to render, and the error summary: (field or None, message) in form order
     (errors that name no field of the form come first, with field None)."""
-    placed = {_error_name(e.field): e.message for e in errors or []}
+    items = {i.id: i for i in instrument.all_items()}
+    items.update({sub.id: sub for i in instrument.all_items() for sub in i.items})
+    placed = {}
+    for e in errors or []:
+        name = _error_name(e.field)
+        item = items.get(name.rsplit("-", 1)[-1])
+        placed[name] = page_message(item, e.message) if item else e.message
     sections = [
         FormSection(
             s.id, s.title, s.intro, [_field(i, i.id, answers or {}, placed) for i in s.items]

@@ -60,6 +60,9 @@ class Option(Strict):
     score: float | None = None  # for rating items
 
 
+PrefillSource = Literal["youth_name", "youth_dob", "case", "completer", "agency", "today"]
+
+
 class Item(Strict):
     id: str = Field(pattern=ID)
     type: ItemType
@@ -74,6 +77,9 @@ class Item(Strict):
     items: list[Item] = []  # for groups: the fields of each entry
     min_entries: int = Field(default=0, ge=0)
     max_entries: int = Field(default=50, ge=1, le=500)
+    # What the form fills in from what the case and the session already hold (editable; the
+    # page says so): one of PREFILL_SOURCES (instruments.forms.prefill).
+    prefill: PrefillSource | None = None
     source: str = ""
 
     @field_validator("source")
