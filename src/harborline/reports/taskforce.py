@@ -150,6 +150,20 @@ class AnnualReport:
     def period_label(self) -> str:
         return f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
 
+    def due_status(self, today: date | None = None) -> str:
+        """Where the report stands against its due date, in words: "Past due: ..." once the
+        date has gone by, "Due ... (in N days)" before, "" when the kind has no due date
+        (Washington's is brought to the SCC's annual meeting)."""
+        if self.due is None:
+            return ""
+        today = today or timezone.localdate()
+        days = (self.due - today).days
+        if days < 0:
+            return f"Past due: it was due {self.due:%d %B %Y}, {-days} day(s) ago."
+        if days == 0:
+            return f"Due today, {self.due:%d %B %Y}."
+        return f"Due {self.due:%d %B %Y} (in {days} day(s))."
+
 
 def annual_report(
     *, actor: User, taskforce: TaskForce, kind: str | None = None, year: int | None = None
@@ -310,26 +324,38 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def report_pdf(report: AnnualReport) -> bytes:
-    from fpdf import FPDF
+def report_pdf(report: AnnualReport, today: date | None = None) -> bytes:
+    """The report as a PDF, with what fpdf2 offers for accessibility: the document's language
+    and title (shown by readers instead of the file name), a structure tree with one tagged
+    element per heading and a bookmark outline (`start_section`), and the representation as a
+    real table with a header row (not ticked text boxes). Its state against the due date is
+    said under the title."""
+    from fpdf import FPDF, FontFace, TextStyle
+    from fpdf.prefs import ViewerPreferences
 
     pdf = FPDF(format="Letter")
     pdf.set_title(_latin1(f"{report.title}: {report.taskforce.name} {report.year}"))
     pdf.set_author("Harborline")
+    pdf.set_subject(_latin1(f"{report.title}, {report.period_label}"))
+    pdf.set_lang("en-US")
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.set_section_title_styles(
+        TextStyle(font_family="Helvetica", font_style="B", font_size_pt=16, t_margin=3),
+        TextStyle(font_family="Helvetica", font_style="B", font_size_pt=13, t_margin=3),
+    )
     pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
-    def heading(text: str, size: int = 13) -> None:
-        pdf.ln(3)
-        pdf.set_font("Helvetica", "B", size)
-        pdf.multi_cell(width, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+    def heading(text: str, level: int = 1) -> None:
+        pdf.start_section(_latin1(text), level=level)
         pdf.set_font("Helvetica", "", 10)
 
     def line(text: str) -> None:
         pdf.multi_cell(width, 5.5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
 
-    heading(report.title, 16)
+    heading(report.title, 0)
     line(
         f"{report.taskforce.name} ({report.taskforce.get_kind_display()}, pack "
         f"{report.taskforce.pack})"
@@ -337,6 +363,9 @@ def report_pdf(report: AnnualReport) -> bytes:
     line(f"Reporting period: {report.period_label}")
     if report.due:
         line(f"Due: {report.due:%d %B %Y}")
+        pdf.set_font("Helvetica", "B", 10)
+        line(report.due_status(today))
+        pdf.set_font("Helvetica", "", 10)
     line(f"Prepared {timezone.localdate():%d %B %Y} from the task force's records in Harborline.")
 
     for section, text in report.narrative:
@@ -358,10 +387,20 @@ def report_pdf(report: AnnualReport) -> bytes:
         line(f"- {name}")
     rep = report.representation
     line(f"{rep.list_title}: {len(rep.rows) - len(rep.missing)} of {len(rep.rows)} represented.")
-    for r in rep.rows:
-        line(f"  {'[x]' if r.represented else '[ ]'} {r.label}: {r.members}")
-    for label, n in rep.other:
-        line(f"  [x] {label}: {n}")
+    if rep.rows or rep.other:
+        pdf.ln(1)
+        with pdf.table(
+            col_widths=(3, 1, 1),
+            text_align=("LEFT", "LEFT", "RIGHT"),
+            headings_style=FontFace(emphasis="BOLD"),
+            line_height=5.5,
+        ) as table:
+            table.row(["Category", "Represented", "Members"])
+            for r in rep.rows:
+                table.row([_latin1(r.label), "yes" if r.represented else "no", str(r.members)])
+            for label, n in rep.other:
+                table.row([_latin1(label), "yes", str(n)])
+        pdf.ln(1)
     if report.subcommittees:
         line("Subcommittees: " + ", ".join(report.subcommittees))
     if report.mdts:
