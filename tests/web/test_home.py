@@ -27,14 +27,14 @@ def test_caseworker_home_shows_org_mfa_status_and_recent_sign_ins(as_user, org):
 @pytest.mark.parametrize(
     ("role", "present", "absent"),
     [
-        ("org_admin", ["Manage users", "Open the audit log"], ["Reporting arrives"]),
-        ("system_admin", ["Manage users", "Open the audit log"], ["Reporting arrives"]),
+        ("org_admin", ["Manage users", "Open the audit log"], ["Open the code books"]),
+        ("system_admin", ["Manage users", "Open the audit log"], ["Open the code books"]),
         ("supervisor", ["Open the audit log"], ["Manage users"]),
         ("caseworker", ["Sign-in security"], ["Manage users", "Open the audit log"]),
         ("mentor_advocate", ["Sign-in security"], ["Manage users", "Open the audit log"]),
         (
             "analyst",
-            ["Reporting arrives in a later release"],
+            ["What you can do now", "Open the code books and protocols"],
             ["Manage users", "Open the audit log"],
         ),
     ],

@@ -17,7 +17,7 @@ from harborline.cases.models import Case, CaseTeamMember
 from harborline.cases.selectors import case_for
 from harborline.people.models import User
 
-from .models import Obligation, Status
+from .models import ActionItem, Obligation, Status
 
 DASHBOARD_LIMIT = 100
 # The dashboard shows a youth's name only: the other encrypted fields are not loaded.
@@ -128,3 +128,45 @@ def counts(actor: User, *, scope: str = "mine") -> Counts:
         soon=Count("pk", filter=Q(due_at__gt=now, due_at__lte=now + timedelta(hours=24))),
     )
     return Counts(overdue=row["overdue"] or 0, due_today=row["soon"] or 0)
+
+
+# --- the home page's work queue ---------------------------------------------------------------
+HOME_LIMIT = 5
+
+
+@dataclass
+class HomeQueue:
+    overdue: list[Obligation]  # oldest deadline first, at most HOME_LIMIT
+    due_today: list[Obligation]  # due in the next 24 hours
+    actions: list[ActionItem]  # the actor's open MDT action items, due within 14 days or late
+
+
+def home_queue(actor: User) -> HomeQueue:
+    """What the actor should do first: their overdue obligations and those due in the next 24
+    hours (the cases they are on the team of), and their open MDT action items. Case numbers,
+    the pack's titles and due dates only — no youth data, so not recorded as a read. Two
+    queries (obligations, action items) whatever the number of cases."""
+    from datetime import timedelta
+
+    if not works_cases(actor):
+        return HomeQueue([], [], [])
+    now = timezone.now()
+    near = list(
+        _pending_for(actor, "mine")
+        .only("pk", "case_id", "title", "due_at", "kind")
+        .filter(due_at__lte=now + timedelta(hours=24))
+        .order_by("due_at")[: 20 * HOME_LIMIT]
+    )
+    overdue = [o for o in near if o.due_at <= now][:HOME_LIMIT]
+    soon = [o for o in near if o.due_at > now][:HOME_LIMIT]
+    actions = list(
+        ActionItem.objects.filter(
+            owner=actor,
+            done_at__isnull=True,
+            due_on__lte=timezone.localdate() + timedelta(days=14),
+        )
+        .select_related("meeting")
+        .defer("text")
+        .order_by("due_on")[:HOME_LIMIT]
+    )
+    return HomeQueue(overdue, soon, actions)

@@ -113,3 +113,52 @@ def break_glass_waiting(actor: User) -> int:
     return BreakGlass.objects.filter(
         case__owner_id=membership.organization_id, reviewed_at__isnull=True
     ).count()
+
+
+EXPIRY_NOTICE_DAYS = 14
+
+
+@dataclass
+class Expiring:
+    shares_given: list[Share]  # of the actor's organization's cases, to others
+    shares_received: list[Share]  # to the actor's organization
+    consents: list[Consent]  # on the actor's organization's cases
+
+
+def expiring_soon(actor: User, *, days: int = EXPIRY_NOTICE_DAYS, limit: int = 5) -> Expiring:
+    """Shares and consent records that end within `days`, for the home page: those the actor's
+    organization gave or holds on its cases (for the roles that manage sharing: supervisors and
+    administrators; a caseworker of the owner too) and the shares it was given. Case numbers,
+    organizations and dates only — no youth data. Two queries."""
+    from datetime import timedelta
+
+    from harborline.access.policy import works_cases
+
+    if not works_cases(actor):
+        return Expiring([], [], [])
+    membership = actor.membership_or_none
+    assert membership is not None  # noqa: S101 - works_cases checked it
+    org_id = membership.organization_id
+    now = timezone.now()
+    horizon = now + timedelta(days=days)
+    ending = Share.objects.active(now).filter(expires_at__lte=horizon).order_by("expires_at")
+    from django.db.models import Q
+
+    rows = list(
+        ending.filter(Q(case__owner_id=org_id) | Q(organization_id=org_id))
+        .select_related("organization", "case__owner")
+        .distinct()[: 4 * limit]
+    )
+    given = [s for s in rows if s.case.owner_id == org_id][:limit]
+    received = [s for s in rows if s.organization_id == org_id][:limit]
+    consents = list(
+        Consent.objects.filter(
+            case__owner_id=org_id,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=horizon,
+        )
+        .only("pk", "case_id", "kind", "expires_at")
+        .order_by("expires_at")[:limit]
+    )
+    return Expiring(given, received, consents)

@@ -314,3 +314,14 @@ def meeting_sheet(
 def has_calendar_feed(user: User) -> bool:
     """Whether the person has made a calendar address (the address itself is never stored)."""
     return CalendarFeed.objects.filter(user=user).exists()
+
+
+def my_action_items(actor: User, *, within_days: int = 14, limit: int = 5) -> list[ActionItem]:
+    """The actor's open task-force action items, due within `within_days` or late, soonest
+    first (one query), for the home page's work queue."""
+    horizon = timezone.localdate() + timedelta(days=within_days)
+    return list(
+        ActionItem.objects.filter(owner=actor, done=False, due__lte=horizon)
+        .select_related("taskforce")
+        .order_by("due", "id")[:limit]
+    )

@@ -7,7 +7,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from harborline.access.models import BREAK_GLASS_HOURS
-from harborline.access.policy import REVIEWERS
+from harborline.access.policy import REVIEWERS, works_cases
+from harborline.mentoring.permissions import Do as MentoringDo
+from harborline.mentoring.permissions import scope_for
 from harborline.people.roles import Role
 from harborline.sharing.selectors import break_glass_waiting
 
@@ -27,7 +29,8 @@ class NavItem:
 def _nav(
     request: HttpRequest, role: str, rules: object, waiting: int = 0
 ) -> tuple[list[NavItem], list[NavItem]]:
-    """The main navigation (first list) and the task-force menu (second), for this role."""
+    """The main navigation (first list) and the task-force menu (second), for this role: only
+    links the role can open (tests/web/test_menus_open.py walks them for every role)."""
     match = getattr(request, "resolver_match", None)
     here = match.url_name if match else ""
 
@@ -62,8 +65,12 @@ def _nav(
         item("Task forces", "taskforce_list", "taskforce_"),
         item("Training", "training", "training_"),
         item("Agreements", "agreements", "agreement_", "dsa_"),
-        item("Mentor-advocates", "mentoring", "mentoring_", "on_call", "shift_", "supervision_"),
     ]
+    user = getattr(request, "user", None)
+    if user is not None and scope_for(user, MentoringDo.READ) is not None:
+        taskforce.append(
+            item("Mentor-advocates", "mentoring", "mentoring_", "on_call", "shift_", "supervision_")
+        )
     return main, taskforce
 
 
@@ -89,7 +96,7 @@ def harborline(request: HttpRequest) -> dict[str, object]:
         "nav_ready": verified,
         "is_system_admin": bool(membership and membership.role == Role.SYSTEM_ADMIN),
         "idle_timeout_seconds": settings.IDLE_TIMEOUT_SECONDS,
-        "works_cases": verified and role in CASE_ROLES,
+        "offers_emergency_access": bool(verified and works_cases(user)),  # type: ignore[arg-type]  # signed in: a User
         "break_glass_hours": BREAK_GLASS_HOURS,
         "break_glass_waiting": waiting,
     }

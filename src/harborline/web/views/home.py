@@ -1,4 +1,7 @@
-"""The home page: what each role can do first, with only what exists today."""
+"""The home page: each role's work queue first — overdue and due-today obligations, emergency
+accesses waiting for review, action items, shares and consents about to end, and a warning when
+few recovery codes are left — then what the role can do. Each queue is one selector of its app
+(one query each, no youth data); the view only gathers them."""
 
 from __future__ import annotations
 
@@ -14,8 +17,11 @@ from harborline.audit.models import Action, AuditEvent
 from harborline.people.models import User
 from harborline.people.roles import Role
 from harborline.response import selectors as response_reads
+from harborline.sharing import selectors as sharing_reads
+from harborline.taskforce import selectors as taskforce_reads
 
 RECENT = 8
+FEW_RECOVERY_CODES = 3  # at or below this, the home page asks for new codes
 SIGN_IN_ACTIONS = [
     Action.LOGIN,
     Action.LOGOUT,
@@ -44,6 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
     role = membership.role if membership else ""
     works_cases = policy.works_cases(user)
     due = response_reads.counts(user, scope="mine") if works_cases else None
+    queue = response_reads.home_queue(user)
+    expiring = sharing_reads.expiring_soon(user)
+    tf_actions = taskforce_reads.my_action_items(user)
     return render(
         request,
         "web/home.html",
@@ -58,5 +67,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "works_cases": works_cases,
             "due": due,
             "coordinates": role in (Role.COORDINATOR, Role.SUPERVISOR, Role.ORG_ADMIN),
+            "queue": queue,
+            "expiring": expiring,
+            "tf_actions": tf_actions,
+            "few_codes": has_totp and recovery_left <= FEW_RECOVERY_CODES,
+            "has_work": bool(
+                queue.overdue
+                or queue.due_today
+                or queue.actions
+                or tf_actions
+                or expiring.shares_given
+                or expiring.shares_received
+                or expiring.consents
+            ),
         },
     )
