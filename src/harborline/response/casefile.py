@@ -8,10 +8,9 @@ it showed."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-
-from django.db.models import Prefetch
 
 from harborline.access import compartments as c
 from harborline.access.policy import Grant
@@ -92,54 +91,53 @@ def case_detail(
 
 
 def _screenings(case: Case) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.pk,
-            "instrument": s.instrument,
-            "pack": s.pack,
-            "pack_version": s.pack_version,
-            "outcome": s.outcome,
-            "identified_by": s.identified_by,
-            "identified_at": s.identified_at,
-            "setting": s.setting,
-            "urgent": s.urgent,
-        }
-        for s in Screening.objects.filter(case=case).order_by("-identified_at")
-    ]
+    return list(
+        Screening.objects.filter(case=case)
+        .order_by("-identified_at")
+        .values(
+            "id",
+            "instrument",
+            "pack",
+            "pack_version",
+            "outcome",
+            "identified_by",
+            "identified_at",
+            "setting",
+            "urgent",
+        )
+    )
 
 
 def _meetings(case: Case) -> list[dict[str, Any]]:
-    meetings = (
+    """The case's MDT meetings, latest first, with their attendees (by email) and action items:
+    three queries of plain rows (one when there are no meetings), no model instances."""
+    meetings = list(
         MdtMeeting.objects.filter(case=case)
-        .prefetch_related(
-            Prefetch("attendees", queryset=User.objects.only("id", "email")),
-            Prefetch(
-                "actions",
-                queryset=ActionItem.objects.select_related("owner").only(
-                    "id", "meeting_id", "text", "due_on", "done_at", "owner__email"
-                ),
-            ),
-        )
         .order_by("-held_at")
+        .values("id", "kind", "held_at", "youth_participated", "other_attendees", "decisions")
     )
+    if not meetings:
+        return []
+    ids = [m["id"] for m in meetings]
+    attendees: dict[int, list[str]] = defaultdict(list)
+    through = MdtMeeting.attendees.through.objects.filter(mdtmeeting_id__in=ids)
+    for meeting_id, email in through.order_by("user__email").values_list(
+        "mdtmeeting_id", "user__email"
+    ):
+        attendees[meeting_id].append(email)
+    actions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    items = ActionItem.objects.filter(meeting_id__in=ids).order_by("pk")
+    for meeting_id, text, owner, due_on, done_at in items.values_list(
+        "meeting_id", "text", "owner__email", "due_on", "done_at"
+    ):
+        actions[meeting_id].append(
+            {"text": text, "owner": owner, "due_on": due_on, "done": done_at is not None}
+        )
     return [
         {
-            "id": m.pk,
-            "kind": m.kind,
-            "held_at": m.held_at,
-            "youth_participated": m.youth_participated,
-            "attendees": [u.email for u in m.attendees.all()],
-            "other_attendees": m.other_attendees,
-            "decisions": m.decisions,
-            "actions": [
-                {
-                    "text": a.text,
-                    "owner": a.owner.email,
-                    "due_on": a.due_on,
-                    "done": a.done_at is not None,
-                }
-                for a in m.actions.all()
-            ],
+            **m,
+            "attendees": attendees[m["id"]],
+            "actions": actions[m["id"]],
         }
         for m in meetings
     ]
