@@ -15,6 +15,8 @@ the oracle, so that a new page or endpoint fails here until someone says what it
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import zlib
 from collections.abc import Iterator
@@ -26,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from harborline.access.models import BreakGlass, Share
+from harborline.audit.models import AuditEvent
 from harborline.cases.models import Case, CaseTeamMember, Placement
 from harborline.missing.models import MissingEpisode
 from harborline.response.models import (
@@ -346,14 +349,25 @@ def run(
 
 
 @pytest.mark.django_db
-def test_compartment_table(make_org: Any, make_user: Any) -> None:
+def test_compartment_table(make_org: Any, make_user: Any, caplog: Any) -> None:
     """Every viewer reads the one seeded case: each from an organization of its own, so one
-    viewer's share or break-glass gives another nothing."""
+    viewer's share or break-glass gives another nothing. No log line written meanwhile, and no
+    row of the audit chain, holds any part of a marker (issue 12 item 6: "never ... in any log
+    line")."""
+    caplog.set_level(logging.DEBUG)
     owner, client, case_id = _seed(make_org, make_user)
     mismatches: list[str] = []
     for viewer in oracle.VIEWERS:
         mismatches += run(viewer, make_org, make_user, owner, client, case_id)
     assert not mismatches, "cells that differ from compartment_oracle.py:\n" + "\n".join(mismatches)
+    leaked = [r.getMessage() for r in caplog.records if _found(r.getMessage())]
+    assert not leaked, leaked
+    audited = [
+        e
+        for e in AuditEvent.objects.values()
+        if _found(json.dumps(e, default=str, ensure_ascii=False))
+    ]
+    assert not audited, audited
 
 
 def test_the_oracle_expects_each_marker_somewhere_and_not_everywhere():
