@@ -4,10 +4,11 @@
 
 ROOT is a checkout (this one, or `git archive <rev> | tar -x -C /tmp/before` of an earlier
 revision, which builds its own data set under ROOT/bench/cache). As the lead caseworker of the
-biggest case (bench/run.py's pick_case_users), /session/, /cases/, the small case page and the
-biggest case page are requested in turn, RUNS rounds, through Django's test client in this
-process; medians of the wall time and of this thread's CPU time (time.thread_time: other
-processes' load does not inflate it the way it inflates wall time), and the queries."""
+biggest case (bench/run.py's pick_case_users), /session/, /cases/, the small case page, the
+biggest case page and (when ROOT's run.py picks one) the timeline of a youth with 50+ events
+are requested in turn, RUNS rounds, through Django's test client in this process; medians of
+the wall time and of this thread's CPU time (time.thread_time: other processes' load does not
+inflate it the way it inflates wall time), and the queries."""
 
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ def main() -> int:
         "case_small": f"/cases/{lead.small}/",
         "case_big": f"/cases/{lead.big}/",
     }
+    if getattr(lead, "timeline", 0):  # a ROOT whose bench/run.py picks a timeline case
+        pages["timeline"] = f"/cases/{lead.timeline}/timeline/"
     for path in pages.values():
         assert client.get(path).status_code == 200, path  # noqa: S101 - warm-up
     rows: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
@@ -89,6 +92,7 @@ def main() -> int:
         "as": f"{lead.role} of {lead.organization}",
         "small": [lead.small, lead.small_notes],
         "big": [lead.big, lead.big_notes],
+        "timeline": [getattr(lead, "timeline", 0), getattr(lead, "timeline_events", 0)],
     }
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(result, handle, indent=2)

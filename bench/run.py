@@ -52,6 +52,7 @@ BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 SERVER_THREADS = 4
 WARMUP_PER_USER = 2
+TIMELINE_EVENTS = 50  # the timeline page is measured for a youth with at least this many events
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,14 @@ PAGES = (
     Page("case_list", "/cases/", "session", "case list, first page (50 open cases)", "case", True),
     Page("case_small", "/cases/{small}/", "session", "case page, a small case", "case", True),
     Page("case_big", "/cases/{big}/", "session", "case page, the biggest case", "case", True),
+    Page(
+        "timeline",
+        "/cases/{timeline}/timeline/",
+        "session",
+        f"timeline of a youth with {TIMELINE_EVENTS}+ events",
+        "case",
+        True,
+    ),
     Page("obligations", "/obligations/", "session", "obligations dashboard (mine)", "case", True),
     Page(
         "obligations_org",
@@ -339,7 +348,12 @@ class VirtualUser:
     big: int = 0  # the case with the most notes this user sees
     small_notes: int = 0
     big_notes: int = 0
+    timeline: int = 0  # the case of their organization with the most timeline events they see
+    timeline_events: int = 0
     role: str = "org_admin"
+
+    def path(self, template: str) -> str:
+        return template.format(small=self.small, big=self.big, timeline=self.timeline)
 
 
 def pick_users(count: int) -> list[VirtualUser]:
@@ -462,6 +476,7 @@ def pick_case_users(count: int) -> list[VirtualUser]:
             continue
         virtual.small, virtual.big = small.pk, case.pk
         virtual.small_notes, virtual.big_notes = small.n, row["n"]  # type: ignore[attr-defined]
+        virtual.timeline, virtual.timeline_events = pick_timeline_case(user, case.owner_id)
         chosen.append(virtual)
         seen_users.add(user.pk)
         if len(chosen) == count:
@@ -472,6 +487,46 @@ def pick_case_users(count: int) -> list[VirtualUser]:
             f"no case with {BIG_CASE_NOTES}+ notes whose lead can sign in: is the data set current?"
         )
     return chosen
+
+
+def pick_timeline_case(user: Any, owner_id: int) -> tuple[int, int]:
+    """The case of `owner_id` whose timeline shows `user` the most events, and how many (the
+    synthetic youth who ran away most often: each episode brings its reports, returns and
+    their obligations). Candidates are the organization's cases with the most obligations and
+    episodes; each is counted exactly as the timeline page reads it, without an audit record.
+    Fails the run when none reaches TIMELINE_EVENTS."""
+    from django.db.models import Count
+
+    from harborline.cases.selectors import case_for
+    from harborline.errors import NotFound
+    from harborline.missing.models import MissingEpisode
+    from harborline.missing.timeline import READERS, visible_kinds
+    from harborline.response.models import Obligation
+
+    busy: Counter[int] = Counter()
+    for model in (Obligation, MissingEpisode):
+        rows = (
+            model.objects.filter(case__owner_id=owner_id)
+            .values("case_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "case_id")[:20]
+        )
+        for row in rows:
+            busy[row["case_id"]] += row["n"]
+    best = (0, 0)
+    for case_id, _ in busy.most_common(10):
+        try:
+            case, grant = case_for(user, case_id)
+        except NotFound:
+            continue
+        events = sum(len(list(READERS[kind](case))) for kind in visible_kinds(grant))
+        best = max(best, (events, -case_id))
+    if best[0] < TIMELINE_EVENTS:
+        raise BenchError(
+            f"no case of organization {owner_id} shows {user.email} {TIMELINE_EVENTS}+ timeline "
+            f"events (at most {best[0]}): is the data set current?"
+        )
+    return -best[1], best[0]
 
 
 def dataset_counts() -> dict[str, int]:
@@ -831,7 +886,7 @@ def measure_in_process(user: VirtualUser, pages: list[Page]) -> dict[str, dict[s
     results: dict[str, dict[str, Any]] = {}
     try:
         for page in pages:
-            path = page.path.format(small=user.small, big=user.big)
+            path = user.path(page.path)
             client = clients[page.auth]
             runs = []
             try:
@@ -1083,7 +1138,7 @@ def main(argv: list[str] | None = None) -> int:
         for page in PAGES:
             members, by_auth = groups[page.users]
             targets = [
-                (client, page.path.format(small=user.small, big=user.big))
+                (client, user.path(page.path))
                 for client, user in zip(by_auth[page.auth], members, strict=True)
             ]
             say(f"Measuring {page.path} ({page.note}) for up to {args.duration:g} s...")
@@ -1119,7 +1174,8 @@ def main(argv: list[str] | None = None) -> int:
             "signed_in_as": [f"org_admin of {u.organization} ({u.members} members)" for u in users],
             "case_pages_signed_in_as": [
                 f"{u.role} of {u.organization} ({u.members} members): biggest case {u.big} "
-                f"({u.big_notes} notes), small case {u.small} ({u.small_notes} notes)"
+                f"({u.big_notes} notes), small case {u.small} ({u.small_notes} notes), "
+                f"timeline of case {u.timeline} ({u.timeline_events} events)"
                 for u in case_users
             ],
         },
@@ -1127,6 +1183,7 @@ def main(argv: list[str] | None = None) -> int:
             "as": f"{lead.role} of {lead.organization}",
             "small_case": {"id": lead.small, "notes": lead.small_notes},
             "big_case": {"id": lead.big, "notes": lead.big_notes},
+            "timeline_case": {"id": lead.timeline, "events": lead.timeline_events},
             "runs_per_page": INPROCESS_RUNS,
             "how": "django.test.Client in the benchmark process, same database, no other load; "
             "queries counted with django.test.utils.CaptureQueriesContext",
