@@ -238,9 +238,12 @@ def _worker_command() -> str:
     """The worker command as a person types it: this installation's own `harborline`, which
     is often on no PATH (.venv/bin/harborline)."""
     exe = Path(sys.executable).parent / PROG
-    shown = os.path.relpath(exe) if exe.is_file() else PROG
-    if not shown.startswith((".", "/")) and exe.is_file():
-        shown = f"./{shown}"
+    if not exe.is_file():
+        return f"{PROG} worker --demo"
+    try:  # from the checkout: ./.venv/bin/harborline
+        shown = f"./{exe.relative_to(Path.cwd())}"
+    except ValueError:
+        shown = str(exe)
     return f"{shown} worker --demo"
 
 

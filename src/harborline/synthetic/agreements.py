@@ -25,6 +25,7 @@ from harborline.people.models import Organization
 from harborline.people.roles import OrgType
 
 from .base import Context
+from .states import demo_state
 
 NORTHERN_KEYS = ("washoe-cw", "washoe-le", "washoe-advocacy", "washoe-system-advocacy")
 SOUTHERN_KEYS = ("clark-cw", "clark-le", "clark-advocacy", "clark-mental-health")
@@ -150,12 +151,16 @@ def build(ctx: Context) -> None:
     sac = Organization.objects.filter(type=OrgType.STATISTICAL_CENTER).order_by("pk").first()
     made = 0
     if ctx.scale == "demo":
+        state = demo_state(ctx.pack)
+        # Nevada: Washoe's (Northern Nevada's) and Clark's (Southern Nevada's) agreements.
+        second = (state.county("washoe") or "").upper()
+        main = (state.county("clark") or "").upper()
         northern = _orgs_by_key(NORTHERN_KEYS, ctx.pack)
         southern = _orgs_by_key(SOUTHERN_KEYS, ctx.pack)
         if len(northern) >= 2:
             _mou(
-                "MOU-WASHOE-2025-01",
-                "Northern Nevada MDT memorandum of understanding",
+                f"MOU-{second}-2025-01",
+                f"{state.task_force_labels['washoe']} MDT memorandum of understanding",
                 northern,
                 signed=len(northern),
                 effective=date(2025, 7, 1),
@@ -164,8 +169,8 @@ def build(ctx: Context) -> None:
             made += 1
         if len(southern) >= 2:
             _mou(
-                "MOU-CLARK-2026-01",
-                "Southern Nevada MDT memorandum of understanding",
+                f"MOU-{main}-2026-01",
+                f"{state.task_force_labels['clark']} MDT memorandum of understanding",
                 southern,
                 signed=len(southern) - 1,
                 effective=date(2026, 7, 1),
@@ -173,7 +178,7 @@ def build(ctx: Context) -> None:
             )
             made += 1
         if sac is not None and northern:
-            dsa = _dsa("DSA-WASHOE-2025", northern[0], sac, date(2025, 1, 15), date(2025, 1, 22))
+            dsa = _dsa(f"DSA-{second}-2025", northern[0], sac, date(2025, 1, 15), date(2025, 1, 22))
             DataSubmission.objects.bulk_create(
                 [
                     DataSubmission(
@@ -192,7 +197,7 @@ def build(ctx: Context) -> None:
             )
             made += 1
         if sac is not None and southern:
-            dsa = _dsa("DSA-CLARK-2025", southern[0], sac, date(2025, 3, 3), date(2025, 3, 10))
+            dsa = _dsa(f"DSA-{main}-2025", southern[0], sac, date(2025, 3, 3), date(2025, 3, 10))
             made += 1
     elif sac is not None:
         agencies = Organization.objects.filter(type=OrgType.CHILD_WELFARE).order_by("pk")

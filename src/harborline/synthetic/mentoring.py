@@ -5,9 +5,10 @@ background check on a fixed date and, for one in three, a survivor flag with a r
 
 The one exception to "dates never from the clock": so that the demo always has someone on call
 *now* and a recent supervision history, the demo's on-call schedule and supervision sessions are
-laid out around the week the data is seeded in (Nevada time): 12-hour shifts from a week before
-to three weeks after, statewide plus daytime shifts for Washoe County, with one four-hour gap each
-Sunday night to show what a gap looks like. The number of rows does not depend on the date."""
+laid out around the week the data is seeded in (the demo state's time): 12-hour shifts from a
+week before to three weeks after, statewide plus daytime shifts for Washoe County (or the county
+standing for it, states.py), with one four-hour gap each Sunday night to show what a gap looks
+like. The number of rows does not depend on the date."""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ King County task force on the washington pack, both coordinated by the demo coor
 chaired by the demo supervisor, with member organizations and people across categories (one
 protected survivor member each), subcommittees, an MDT, a year of meetings with attendance and
 action items (some overdue, one upcoming), and the narrative of Washoe's Nevada report for fiscal
-year 2026. State scale: one task force per Nevada region with
+year 2026. Another state's demo (`seed(pack=...)`): one task force of its big county on its own
+pack, members in its categories. State scale: one task force per Nevada region with
 the region's organizations as members and quarterly meetings.
 
 Dates are fixed (never the clock): the meetings fall in Nevada's fiscal year 2026 (July 2025 to

@@ -1,4 +1,5 @@
-"""Synthetic training data: Nevada training events with attendance, and training records.
+"""Synthetic training data: Nevada training events with attendance, and training records
+(another state's demo: events of its own catalogue, `_demo_courses`).
 
 Demo scale: a few events per core organization (CSEC 101B, 102 and a 300-series session), with
 most staff completing them, so that some requirements are met and some are short (people never
