@@ -9,6 +9,7 @@ from django.test import Client
 
 from harborline.response.models import NeedsAssessment
 from tests.factories import give_totp_device, sign_in
+from tests.plans.conftest import share
 from tests.plans.conftest import world as world  # the fixture: a child-welfare case, dob 2010
 
 
@@ -77,3 +78,12 @@ def test_another_organization_gets_404(world, make_org, make_user):
         assert stranger.get(path).status_code == 404, path
     assert stranger.post(f"/cases/{world.case_id}/needs/new", FORM).status_code == 404
     assert NeedsAssessment.objects.count() == 1
+
+
+def test_without_the_safety_compartment_the_page_is_refused(world, make_org, make_user):
+    probation = make_org("probation")
+    share(world, probation, ["identity", "screening"])
+    officer = _client(make_user(probation, "caseworker"))
+    assert officer.get(f"/cases/{world.case_id}/needs/").status_code == 403
+    assert officer.post(f"/cases/{world.case_id}/needs/new", FORM).status_code == 403
+    assert not NeedsAssessment.objects.exists()

@@ -39,6 +39,11 @@ LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
         "AddSafetyAssessment": ("plans_add_assessment", _CASE),
         "AddSafetyPlan": ("plans_add_safety_plan", _CASE),
         "AddServicePlan": ("plans_add_service_plan", _CASE),
+        "AddNeedsAssessment": ("needs_add_needs_assessment", _CASE),
+        "ListNeedsAssessments": ("needs_list_needs_assessments", _CASE),
+    },
+    ("needs_add_needs_assessment", "201"): {
+        "GetNeedsAssessment": ("needs_get_needs_assessment", {"assessment_id": _ID}),
     },
     ("plans_add_service_plan", "201"): {
         "GetServicePlan": ("plans_get_service_plan", {"plan_id": _ID}),

@@ -45,7 +45,6 @@ CANS_PREFIX = "cans_"
 # Age-gated CANS domains (L3892-3910: early childhood 0-6, transition to adulthood 14-21),
 # by the youth's age on the day of the assessment; not checked when the birth date is unknown.
 CANS_AGES = {"cans_early_childhood": (0, 6), "cans_transition_to_adulthood": (14, 21)}
-SECTIONS = ("immediate_needs", "underlying_needs", "strengths", "youth_priorities")
 
 
 def cans_domains(instrument: Instrument) -> dict[str, str]:
@@ -190,12 +189,6 @@ def needs_assessment(*, actor: User, assessment_id: int) -> tuple[NeedsAssessmen
     require(grant, SAFETY)
     audit_case(actor, Action.VIEW, assessment, case, grant, [SAFETY])
     return assessment, get_pack(assessment.pack).instrument(INSTRUMENT)
-
-
-def summary(assessment: NeedsAssessment) -> dict[str, int]:
-    """How many entries each part holds (for lists and the timeline: never the contents)."""
-    answers = assessment.response.answers or {}
-    return {name: len(answers.get(name) or []) for name in SECTIONS}
 
 
 @dataclass
