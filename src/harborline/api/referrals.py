@@ -41,7 +41,7 @@ class ActionIn(Strict):
     version: int | None = None
 
 
-class EventOut(Strict):
+class ReferralEventOut(Strict):
     action: str
     from_status: str
     to_status: str
@@ -65,7 +65,7 @@ class ReferralOut(Strict):
     outcome: dict[str, str]
     allowed_actions: list[str]
     version: int
-    events: list[EventOut]
+    events: list[ReferralEventOut]
 
 
 def _out(referral: Referral) -> ReferralOut:
@@ -86,7 +86,7 @@ def _out(referral: Referral) -> ReferralOut:
         allowed_actions=services.allowed(referral),
         version=referral.version,
         events=[
-            EventOut(
+            ReferralEventOut(
                 action=e.action,
                 from_status=e.from_status,
                 to_status=e.to_status,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,17 +18,13 @@ from harborline.directory.forms import SearchForm, ServiceFactsForm
 from harborline.directory.models import Provider
 from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
 from harborline.instruments import forms as instrument_forms
+from harborline.protocols.home import home_pack_name
 from harborline.protocols.packs import get_pack
 
 from ._util import actor as _actor
 from ._util import form_page
 
 PER_PAGE = 25
-
-
-def home_pack() -> str:
-    """The installation's pack (HARBORLINE_PACK, Nevada by default)."""
-    return str(getattr(settings, "HARBORLINE_PACK", "") or "nevada")
 
 
 @login_required
@@ -149,7 +144,7 @@ def provider_assess(request: HttpRequest, pk: int) -> HttpResponse:
     found = _provider(pk)
     if not standards.may_submit(actor, found):
         raise NotFound("No such provider, or you may not assess it.")
-    pack_name = home_pack()
+    pack_name = home_pack_name()
     definition = get_pack(pack_name).instrument(standards.instrument_for(pack_name))
     answers: dict[str, Any] = {}
     errors: list[FieldError] = []
