@@ -53,7 +53,8 @@ def _meeting(page, case_id: int, kind: str, zone: str, decisions: str) -> None:
     page.get_by_label("Held at").fill(_local(1, zone))
     page.get_by_label("Decisions").fill(decisions)
     page.get_by_role("button", name="Record the meeting").click()
-    page.wait_for_url(re.compile(rf"/cases/{case_id}/"))
+    page.wait_for_url(re.compile(rf"/cases/{case_id}/#section-safety$"))
+    assert decisions in page.locator("#section-safety").inner_text()
 
 
 def _outcome(page, case_id: int, title: str, step: str, changes: str = "") -> None:
@@ -90,7 +91,7 @@ def _report(page, episode_id: int, to: str, number: str, minutes_ago: int, zone:
     page.get_by_label("Report number").fill(number)
     page.get_by_label("When the report was made").fill(_local(minutes_ago, zone))
     page.get_by_role("button", name="Record a report number").click()
-    page.wait_for_url(re.compile(rf"/missing/{episode_id}/"))
+    page.wait_for_url(re.compile(rf"/missing/{episode_id}/(#\w+)?$"))
 
 
 def test_the_nevada_cycle_end_to_end(axe_page, browser):
@@ -116,17 +117,14 @@ def test_the_nevada_cycle_end_to_end(axe_page, browser):
     page.goto(f"/cases/{case_id}/screen")
     _axe(page)
     page.get_by_label("Identified by", exact=True).select_option("law_enforcement")
-    change = page.locator("#identified-at-change")  # the time is folded behind "Change"
-    if change.count() and not change.get_attribute("open"):
-        change.locator("summary").click()
+    page.locator("#identified-at-change summary").click()  # the time is folded behind "Change"
     page.locator("#id_identified_at").fill(_local(90, zone))
     page.get_by_label("Setting", exact=True).select_option("field")
     _click_label(page, "f-cv_law_enforcement")
-    if page.locator("#screen-continue").count():  # check the answers, then confirm
-        page.locator("#screen-continue").click()
-        page.locator("#screen-confirm").click()
-    else:
-        page.get_by_role("button", name="Record the screening").click()
+    page.locator("#screen-continue").click()  # check the answers, then confirm
+    page.locator("#screen-confirm").wait_for()
+    _axe(page)
+    page.locator("#screen-confirm").click()
     page.wait_for_url(re.compile(r"/screenings/\d+$"))
     assert page.locator("[data-outcome]").inner_text() == "Confirmed"
     started = page.locator("#started").inner_text()
@@ -204,16 +202,16 @@ def test_the_nevada_cycle_end_to_end(axe_page, browser):
     _report(page, episode.pk, "ncmec", "NCMEC-0099812", 35, zone)
     reports = page.locator("#reports").inner_text()
     assert "RPD-26-0412" in reports and "NCMEC-0099812" in reports
-    statuses = dict(
-        Obligation.objects.filter(
-            case_id=case_id,
-            kind__in=["missing_report_law_enforcement", "missing_report_ncmec"],
-        ).values_list("kind", "status")
+    made = Obligation.objects.filter(
+        case_id=case_id, kind__in=["missing_report_law_enforcement", "missing_report_ncmec"]
     )
-    assert statuses == {
+    assert {o.kind: o.status for o in made} == {
         "missing_report_law_enforcement": "done",
         "missing_report_ncmec": "done",
     }
+    for o in made:  # due 24 hours after the agency learned, and made before then
+        assert o.due_at == episode.reported_missing_at + timedelta(hours=24), o.kind
+        assert o.completed_at is not None and o.completed_at <= o.due_at, o.kind
 
     # 8. The return, then the debrief led by the adult the youth chose.
     page.get_by_role("link", name="Record the return").click()
@@ -222,7 +220,7 @@ def test_the_nevada_cycle_end_to_end(axe_page, browser):
     page.get_by_label("When the youth returned or was found").fill(_local(25, zone))
     page.get_by_label("Who found the youth").fill("Reno Police")
     page.get_by_role("button", name="Record the return").click()
-    page.wait_for_url(re.compile(rf"/missing/{episode.pk}/"))
+    page.wait_for_url(re.compile(rf"/missing/{episode.pk}/(#\w+)?$"))
     assert "Debrief the youth after a return from runaway" in page.locator("#reports").inner_text()
     page.get_by_role("link", name="Record the debrief").click()
     page.wait_for_url(re.compile(r"/debrief$"))
@@ -232,7 +230,7 @@ def test_the_nevada_cycle_end_to_end(axe_page, browser):
     _click_label(page, "id_chosen_by_youth")
     page.get_by_label("1. Do you feel you are in danger now?").select_option("no")
     page.get_by_role("button", name="Record the debrief").click()
-    page.wait_for_url(re.compile(rf"/missing/{episode.pk}/"))
+    page.wait_for_url(re.compile(rf"/missing/{episode.pk}/(#\w+)?$"))
     assert "Jordan" in page.locator("#debrief").inner_text()
     _axe(page)
 
@@ -274,6 +272,8 @@ def test_the_nevada_cycle_end_to_end(axe_page, browser):
     events = page.locator("#timeline-events").inner_text()
     for summary in (
         "Screening nrit",
+        "Obligation done: Convene a Rapid Response MDT on scene",
+        "Obligation done: Convene the full MDT (72-Hour MDT)",
         "MDT meeting (Rapid Response MDT)",
         "MDT meeting (72-Hour MDT)",
         "Safety plan version 1",
