@@ -143,3 +143,10 @@ def test_vetting_only_by_stewards_and_bad_input_names_the_field(client, world):
     assert r.status_code == 302
     s1.refresh_from_db()
     assert s1.vetting == "vetted"
+
+
+def test_hotlines_from_the_pack_with_verify_flags(client, world):
+    sign_in(client, world["other"])
+    page = client.get("/help/hotlines").content.decode()
+    assert "National Human Trafficking Hotline" in page
+    assert "Verify before use" in page

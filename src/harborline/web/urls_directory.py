@@ -3,10 +3,12 @@
 from django.urls import URLPattern, path
 
 from .views import directory as d
+from .views import help as h
 from .views import network as n
 from .views import referrals as r
 
 urlpatterns: list[URLPattern] = [
+    path("help/hotlines", h.hotlines, name="hotlines"),
     path("directory/", d.directory, name="directory"),
     path("directory/services/<int:pk>/", d.service, name="directory_service"),
     path("directory/services/<int:pk>/facts", d.service_facts, name="directory_service_facts"),
