@@ -162,3 +162,21 @@ def test_reviewers_see_a_count_of_waiting_reviews_in_the_menu(world):
     menu = html.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
     assert re.search(r"Break-glass reviews</span> <span[^>]*data-nav-count>1<", menu)
     assert "data-nav-count" not in _client(worker).get("/").content.decode()
+
+
+# --- the same over the API ---------------------------------------------------------------------
+
+
+def test_the_api_lookup_opens_by_reference_and_answers_alike_when_not_allowed(world):
+    _, worker, _, made, officer = world
+    body = {"reason": REASON, "reference_kind": "ncmec_report", "reference": NCMEC}
+    opened = f.Api(officer).post("/break-glass/lookup", body)
+    assert opened.status_code == 201, opened.content
+    assert [g["case_id"] for g in opened.json()] == [made.pk]
+    assert f.Api(officer).get(f"/cases/{made.pk}").status_code == 200
+    own = f.Api(worker).post("/break-glass/lookup", body)
+    nothing = f.Api(worker).post("/break-glass/lookup", {**body, "reference": "NCMEC-0000-1"})
+    assert own.status_code == nothing.status_code == 404
+    assert own.json() == nothing.json()
+    bad = f.Api(officer).post("/break-glass/lookup", {"reason": REASON, "last_name": "Reyes"})
+    assert bad.status_code == 422 and "dob" in f.problem_fields(bad)

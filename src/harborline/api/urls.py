@@ -20,6 +20,7 @@ from harborline.people.models import User
 
 from .auth import BearerToken, caller
 from .cases import router as cases_router
+from .emergency import router as emergency_router
 from .hsds import router as hsds_router
 from .links import add_links, parameter_enums
 from .missing import router as missing_router
@@ -196,6 +197,7 @@ def update_me(request: HttpRequest, payload: MeUpdate) -> Me:
 
 api.add_router("/", protocols_router)
 api.add_router("/", cases_router)
+api.add_router("/", emergency_router)
 api.add_router("/", missing_router)
 api.add_router("/", plans_router)
 api.add_router("/", needs_router)
