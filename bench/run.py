@@ -220,6 +220,11 @@ def configure_environment(data: DataSet) -> dict[str, str]:
         "HARBORLINE_VAR_DIR": str(CACHE / "var"),
         "HARBORLINE_SECURE_COOKIES": "0",
         "HARBORLINE_SSL_REDIRECT": "0",
+        # The server serves this checkout's code, not whichever tree the virtual environment's
+        # editable install points at (a copy of an earlier revision measures that revision).
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p
+        ),
     }
     os.environ.pop("HARBORLINE_DEMO", None)
     os.environ.update(env)
