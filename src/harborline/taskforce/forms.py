@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from harborline.forms import UswdsMixin
+from harborline.protocols.home import home_pack_name
 from harborline.protocols.packs import registry
 
 from .categories import OTHER_PREFIX, categories_for, suggested_subcommittees
@@ -31,6 +32,7 @@ class TaskForceForm(UswdsMixin, forms.Form):
         self.fields["pack"].choices = [  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             (name, f"{packs[name].manifest.title}") for name in sorted(packs)
         ]
+        self.fields["pack"].initial = home_pack_name()  # the installation's own rules first
 
 
 class MemberForm(UswdsMixin, forms.Form):

@@ -23,6 +23,7 @@ from harborline.audit.services import record
 from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
 from harborline.instruments import forms as instrument_forms
 from harborline.people.models import Organization, User
+from harborline.protocols.home import home_pack_name
 from harborline.protocols.models import County, Region
 from harborline.protocols.packs import get_pack
 from harborline.training import permissions, selectors, services
@@ -48,13 +49,14 @@ def _pack_or_404(pack: str) -> Any:
 
 
 def _default_pack(org: Organization | None) -> str:
-    """The pack of the organization's county or region; else the first pack with training
-    whose geography this installation has loaded; else the first pack with training. The
-    installation's packs decide: no jurisdiction is named here."""
+    """The pack of the organization's county or region; else the installation's home pack;
+    else the first pack with training whose geography this installation has loaded; else the
+    first pack with training. The installation's packs decide: no jurisdiction is named here."""
     packs = training_packs()
     for candidate in (
         org.county.pack if org is not None and org.county_id else "",  # type: ignore[union-attr]  # the foreign key is checked just before
         org.region.pack if org is not None and org.region_id else "",  # type: ignore[union-attr]  # the foreign key is checked just before
+        home_pack_name(),
     ):
         if candidate in packs:
             return candidate
