@@ -450,3 +450,18 @@ def test_the_home_pack_system_check(settings):
     settings.HARBORLINE_PACK = "atlantis"
     (error,) = check_home_pack()
     assert error.id == "harborline.E001" and "atlantis" in error.msg
+
+
+def test_a_screening_without_an_instrument_uses_the_home_packs_or_names_the_field(settings):
+    from harborline.errors import InvalidInput
+    from harborline.protocols.home import default_screening_instrument, screening_instrument
+
+    assert default_screening_instrument() == "nrit"
+    settings.HARBORLINE_PACK = "wisconsin"
+    assert default_screening_instrument() == "case_management_intake"
+    settings.HARBORLINE_PACK = "washington"
+    assert screening_instrument() == ""
+    with pytest.raises(InvalidInput) as refused:
+        default_screening_instrument()
+    assert refused.value.errors[0].field == "instrument"
+    assert "washington pack names no screening instrument" in refused.value.errors[0].message

@@ -18,7 +18,7 @@ from harborline.cases import selectors as case_reads
 from harborline.cases import services as cases
 from harborline.cases.models import TeamRole
 from harborline.people.roles import Role
-from harborline.protocols.home import screening_instrument
+from harborline.protocols.home import default_screening_instrument
 from harborline.response import casefile
 from harborline.response import selectors as response_reads
 from harborline.response import services as response
@@ -327,7 +327,7 @@ def screen(request: HttpRequest, case_id: int, payload: ScreeningIn) -> Status[S
     screening, created = response.record_screening(
         actor=caller(request),
         case_id=case_id,
-        instrument=payload.instrument or screening_instrument(),
+        instrument=payload.instrument or default_screening_instrument(),
         answers=payload.answers,
         identified_by=payload.identified_by,
         identified_at=payload.identified_at,

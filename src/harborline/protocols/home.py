@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from harborline.errors import InvalidInput
+
 from .packs import Pack, get_pack, registry
 
 DEFAULT_PACK = "nevada"
@@ -93,3 +95,16 @@ def screening_instrument(pack: Pack | None = None) -> str:
             return found.instrument
     youth = sorted((i for i in pack.instruments.values() if i.about_youth), key=lambda i: i.title)
     return youth[0].instrument if youth else ""
+
+
+def default_screening_instrument() -> str:
+    """The home pack's screening instrument, for a screening that names none; refused on the
+    `instrument` field when the home pack has none (Washington's), so the person names one."""
+    found = screening_instrument()
+    if not found:
+        raise InvalidInput.field(
+            "instrument",
+            f"The {home_pack_name()} pack names no screening instrument; give the instrument "
+            "to screen with",
+        )
+    return found
