@@ -417,6 +417,19 @@ def test_demo_refuses_another_state_over_an_existing_demo(cli, tmp_path, monkeyp
     assert "holds the nevada demo" in result.err and "wisconsin" in result.err
 
 
+def test_demo_without_pack_reuses_the_state_already_in_var(
+    cli, tmp_path, monkeypatch, fake_seed, no_server, db
+):
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "demo-pack").write_text("wisconsin\n")
+    monkeypatch.setenv("HARBORLINE_VAR_DIR", str(var))
+    result = cli("demo", "--no-serve")
+    assert result.code == 0, result.err
+    assert os.environ["HARBORLINE_PACK"] == "wisconsin"
+    assert "Initial case management intake (wisconsin)" in result.out
+
+
 def test_demo_starts_the_worker_beside_the_server_and_stops_it(
     cli, tmp_path, monkeypatch, fake_seed, no_server, db
 ):

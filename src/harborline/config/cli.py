@@ -168,11 +168,15 @@ WORKER_INTERVAL = 60  # seconds between deadline sweeps of the demo's worker
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    pack = args.pack or os.environ.get("HARBORLINE_PACK", "").strip() or "nevada"
+    from harborline.config.env import var_dir
+
+    built_for = var_dir() / DEMO_PACK
+    existing = built_for.read_text(encoding="utf-8").strip() if built_for.exists() else ""
+    # --pack, else the state of the demo already in var/, else HARBORLINE_PACK, else Nevada.
+    pack = args.pack or existing or os.environ.get("HARBORLINE_PACK", "").strip() or "nevada"
     # The demo's state is the installation's home pack, before Django reads its settings.
     os.environ["HARBORLINE_PACK"] = pack
     var = _demo_environment(sys.stdout)
-    built_for = var / DEMO_PACK
     if built_for.exists() and built_for.read_text(encoding="utf-8").strip() != pack:
         raise UsageError(
             f"{var} holds the {built_for.read_text(encoding='utf-8').strip()} demo; delete "
