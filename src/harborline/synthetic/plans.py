@@ -7,10 +7,10 @@ a safety assessment at first contact and some a later one; about two in three ha
 plan, a third of them revised; about half have a service plan of two to four outcomes with one to
 three steps each, signed by two or three team members and usually the youth, with a few
 revisions and reviews. Every youth with a service plan, and about one in five of the others
-whose case opened a week or more ago, has a holistic needs assessment (the plan is written from it), a
-third of them with a second version (the CANS re-rated). Everything is drawn from the `plans` and
-`needs` random streams, so the rows of other modules never change. No real names: steps,
-resources and people come from the short lists below."""
+whose case opened a week or more ago, has a holistic needs assessment (the plan is written from
+it), a third of them with a second version (the CANS re-rated). Everything is drawn from the
+`plans` and `needs` random streams, so the rows of other modules never change. No real names:
+steps, resources and people come from the short lists below."""
 
 from __future__ import annotations
 
