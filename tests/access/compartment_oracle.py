@@ -200,7 +200,8 @@ CASE_PAGES: tuple[str, ...] = (
     "referrals/<int:referral_id>/<str:action>",
 )
 # Route prefixes of pages that show no case (sign-in, people, protocols, task forces, training,
-# agreements, mentoring); `api/v1/` is the API, enumerated from its router.
+# agreements, mentoring, the service directory, help); `api/v1/` is the API, enumerated from its
+# router.
 NO_CASE_PAGE_PREFIXES: tuple[str, ...] = (
     "healthz",
     "api/v1/",
@@ -217,6 +218,7 @@ NO_CASE_PAGE_PREFIXES: tuple[str, ...] = (
     "agreements/",
     "mentoring/",
     "directory/",
+    "help/",
 )
 # The query strings each surface is read with besides none: the search of the case list, the
 # youth copy in both languages, the timeline filtered by each kind that holds a marker's record.

@@ -1,14 +1,15 @@
 """The compartment table (issue 12): a placement address and a safety plan's contents appear
 exactly where compartment_oracle.py says, for every viewer × every surface that shows a case.
 
-One case is seeded through the API — a placement at the marker address, a 9-A and a safety plan that
-name the marker exploiter, a contact the youth chose, a screening, a service plan, a missing
+One case is seeded through the API — a placement at the marker address, a 9-A and a safety plan
+that name the marker exploiter, a contact the youth chose, a screening, a service plan, a missing
 episode with its return and debrief, a needs assessment — then every viewer (the owner, shares
 with and without each compartment, break-glass, none; each of an organization of its own) reads
-every surface: every API GET and every page of
-the oracle's lists (the resolver and the router are checked to hold no other), with each route's
-parameters filled from the seeded records. Every answer's body is searched, whatever its status;
-a PDF is searched by its text. A failure lists every cell that differs.
+every surface: every API GET and every page of the oracle's lists (the resolver and the router
+are checked to hold no other), with each route's parameters filled from the seeded records.
+Every answer's body is searched, whatever its status; a PDF is searched by its text. The owner
+must open every surface whose record exists (200, or 405 for a POST-only route), so no surface
+passes by answering 404 to everyone. A failure lists every cell that differs.
 
 A separate test checks that every route of the URL resolver and of the API router is declared in
 the oracle, so that a new page or endpoint fails here until someone says what it shows."""
@@ -334,6 +335,11 @@ def run(
             send = api.client if kind == "api" else browser
             r = send.get(url)
             assert r.status_code != 500, (url, r.content[:500])
+            # The owner opens every surface whose record exists (or is told it takes a POST):
+            # a surface that answered 404 to everyone would check nothing.
+            opens = r.status_code in (200, 405)
+            if viewer.relation == "owner" and str(MISSING_ID) not in url and not opens:
+                mismatches.append(f"viewer=owner {url} answered {r.status_code}")
             found = _found(_body(r))
             for marker in oracle.FRAGMENTS:
                 expect = surface in want[marker]
