@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from harborline.access import compartments as c
 from harborline.access.policy import Grant
@@ -91,7 +91,7 @@ def case_detail(
 
 
 def _screenings(case: Case) -> list[dict[str, Any]]:
-    return list(
+    rows = list(
         Screening.objects.filter(case=case)
         .order_by("-identified_at")
         .values(
@@ -106,6 +106,7 @@ def _screenings(case: Case) -> list[dict[str, Any]]:
             "urgent",
         )
     )
+    return cast(list[dict[str, Any]], rows)  # the typed rows of values(), as plain dicts
 
 
 def _meetings(case: Case) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ def usa_field(field: forms.BoundField) -> SafeString:
     )
     messages = (
         f'<span class="usa-error-message" id="{esc(field.auto_id)}_error">'
-        + " ".join(str(esc(e)) for e in errors)
+        + " ".join(str(esc(str(e))) for e in errors)
         + "</span>"
         if errors
         else ""
@@ -40,6 +40,6 @@ def usa_field(field: forms.BoundField) -> SafeString:
         f"{esc(field.label)}</label>\n"
         f"  {hint}\n"
         f"  {messages}\n"
-        f"  {esc(field)}\n"
+        f"  {esc(str(field))}\n"
         "</div>\n"
     )
