@@ -38,17 +38,38 @@ class UswdsMixin:
             else:
                 css = "usa-input"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-            if "invalid_choice" in field.error_messages:
-                # Django's own words echo the value sent ("x_y is not one of the available
-                # choices"): an internal code on screen (issue 13).
-                field.error_messages["invalid_choice"] = "Select one of the options shown"
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]  # a mixin: forms.Form supplies it
+        plain_choice_errors(self)  # type: ignore[arg-type]  # a mixin: self is a forms.Form
         for name in self.errors:  # type: ignore[attr-defined]  # a mixin: forms.Form supplies it
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " usa-input--error"
+
+
+INVALID_CHOICE = "Select one of the options shown"
+
+
+def plain_choice_errors(form: forms.BaseForm) -> None:
+    """Django's "Select a valid choice. <value> is not one of the available choices." echoes
+    the value sent, an internal code on screen (issue 13): say it in words instead. Called by
+    every UswdsMixin form after cleaning, and by web/views/_util.form_page for any other."""
+    errors = getattr(form, "_errors", None)
+    if not errors:
+        return
+    for name, found in list(errors.items()):
+        data = found.as_data()
+        if any(e.code == "invalid_choice" for e in data):
+            errors[name] = form.error_class(
+                [
+                    forms.ValidationError(INVALID_CHOICE, code="invalid_choice")
+                    if e.code == "invalid_choice"
+                    else e
+                    for e in data
+                ],
+                renderer=form.renderer,
+            )
 
 
 def show_domain_error(

@@ -144,7 +144,7 @@ def record_safety_assessment(
     case, grant = case_for(actor, case_id)
     require(grant, SAFETY)
     if point not in AssessmentPoint.values:
-        raise InvalidInput.field("point", f"use one of: {', '.join(AssessmentPoint.values)}")
+        raise InvalidInput.field("point", "Select when safety is being assessed")
     at = _when(assessed_at, case, "assessed_at")
     pack = get_pack(case.pack)
     response = instruments.submit(
@@ -509,7 +509,7 @@ def set_outcome_status(
     plan, case, grant = _plan_for(actor, plan_id)
     require_edit(grant, SAFETY)
     if status not in OutcomeStatus.values:
-        raise InvalidInput.field("status", f"use one of: {', '.join(OutcomeStatus.values)}")
+        raise InvalidInput.field("status", "Select where the outcome stands")
     outcome = PlanOutcome.objects.filter(pk=outcome_id, plan=plan).first()
     if outcome is None:
         raise NotFound("No such outcome in this plan.")
@@ -586,9 +586,9 @@ def review_plan(
             errors.append(FieldError(f"answers.{key}.note", "at most 2000 characters"))
         clean[key] = {"needs_change": value["needs_change"], "note": note}
     if result not in D4_RESULTS:
-        errors.append(FieldError("result", f"use one of: {', '.join(D4_RESULTS)}"))
+        errors.append(FieldError("result", "Select the result of the review"))
     if trigger not in REVIEW_TRIGGERS:
-        errors.append(FieldError("trigger", f"use one of: {', '.join(REVIEW_TRIGGERS)}"))
+        errors.append(FieldError("trigger", "Select what prompted the review"))
     at = None
     try:
         at = _when(held_at, case, "held_at")
@@ -619,7 +619,7 @@ def youth_copy(
     """The youth-safe copy of one safety-plan version (page or PDF: `export`), with no name the
     youth's safety assessments give for the trafficker or associates."""
     if lang not in LANGUAGES:
-        raise InvalidInput.field("lang", f"use one of: {', '.join(LANGUAGES)}")
+        raise InvalidInput.field("lang", "Select a language the copy is available in")
     plan, case = safety_plan(actor=actor, plan_id=plan_id, export=export)
     unsafe: list[str] = []
     for assessment in SafetyAssessment.objects.filter(case=case).select_related("response"):

@@ -94,13 +94,13 @@ def record_consent(
     require_edit(grant)
     errors: list[FieldError] = []
     if kind not in ConsentKind.values:
-        errors.append(FieldError("kind", f"use one of: {', '.join(ConsentKind.values)}"))
+        errors.append(FieldError("kind", "Select whose consent this is"))
     if not given_by.strip():
         errors.append(FieldError("given_by", "say who gave the consent"))
     if not purpose.strip():
         errors.append(FieldError("purpose", "say what the information is shared for"))
     if evidence not in EvidenceKind.values:
-        errors.append(FieldError("evidence", f"use one of: {', '.join(EvidenceKind.values)}"))
+        errors.append(FieldError("evidence", "Select how the consent is on file"))
     elif evidence == EvidenceKind.SIGNED_FORM and not evidence_reference.strip():
         errors.append(FieldError("evidence_reference", "name the signed form (file or form id)"))
     elif evidence == EvidenceKind.ATTESTATION and not attestation.strip():
@@ -261,11 +261,11 @@ def create_share(
         errors.extend(exc.errors)
         names = []
     if role and role not in Role.values:
-        errors.append(FieldError("role", f"use one of: {', '.join(Role.values)} (or none)"))
+        errors.append(FieldError("role", "Select a role in that organization, or none"))
     if not purpose.strip():
         errors.append(FieldError("purpose", "say what the information is shared for"))
     if basis_type not in BasisType.values:
-        errors.append(FieldError("basis.type", f"use one of: {', '.join(BasisType.values)}"))
+        errors.append(FieldError("basis.type", "Select the legal basis for sharing"))
     if not basis_reference.strip() and basis_type != BasisType.CONSENT:
         errors.append(FieldError("basis.reference", "name the report, order or MOU"))
     try:

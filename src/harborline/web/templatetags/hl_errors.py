@@ -7,9 +7,10 @@ described by its own message. `error_items` turns what a page holds into those l
 
 - a Django form: its non-field errors (no link), then each field's errors, linked to the field's
   input (the first option of a radio or checkbox group);
-- an instrument's summary (`instruments.forms.build`): pairs of (field or None, message).
+- an instrument's summary (`instruments.forms.build`): pairs of (field or None, message);
+- lines a view built itself: pairs of (href or "", words).
 
-Usage: ``{% load hl_errors %}{% error_items form other as items %}`` then
+Usage: ``{% load hl_errors %}{% error_items form other as error_lines %}`` then
 ``{% include "web/partials/error_summary.html" %}``."""
 
 from __future__ import annotations
@@ -64,5 +65,9 @@ def error_items(*sources: Any) -> list[tuple[str, str]]:
         if isinstance(source, forms.BaseForm):
             items.extend(_form_items(source))
         elif source:
-            items.extend(_instrument_items(list(source)))
+            for line in source:
+                if isinstance(line, tuple) and all(isinstance(part, str) for part in line):
+                    items.append(line)  # already (href, words), as a view built it
+                else:
+                    items.extend(_instrument_items([line]))
     return items

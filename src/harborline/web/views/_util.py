@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from harborline.errors import DomainError, Forbidden, NotFound
-from harborline.forms import show_domain_error
+from harborline.forms import plain_choice_errors, show_domain_error
 from harborline.response.clocks import event_time
 
 if TYPE_CHECKING:
@@ -53,7 +53,9 @@ def form_page(
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        valid = form.is_valid()
+        plain_choice_errors(form)  # forms without UswdsMixin too
+        if valid:
             try:
                 return save(form.cleaned_data)
             except (NotFound, Forbidden):

@@ -240,7 +240,18 @@ def agreement_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/agreements/checklist.html",
-        {"a": agreement, "items": items, "errors": errors, "general_error": errors.get("_", "")},
+        {
+            "a": agreement,
+            "items": items,
+            "errors": errors,
+            # The one error summary (web/partials/error_summary.html): (link, words) lines.
+            "summary": ([("", errors["_"])] if "_" in errors else [])
+            + [
+                (f"#location-{spec.code}", f"{spec.code}: {errors[spec.code]}")
+                for spec in MOU_ELEMENTS
+                if spec.code in errors
+            ],
+        },
         status=status,
     )
 
