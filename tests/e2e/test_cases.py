@@ -85,11 +85,13 @@ def test_caseworker_screens_shares_and_the_police_see_only_what_is_shared(axe_pa
     _axe(page)
     page.get_by_label("Identified by", exact=True).select_option("law_enforcement")
     identified = (timezone.localtime() - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    page.locator("#identified-at-change summary").click()  # "now", folded behind "Change"
     page.get_by_label("Identified at", exact=True).fill(identified)
     page.get_by_label("Setting", exact=True).select_option("field")
     page.locator('label[for="f-cv_law_enforcement"]').click()
     screenshot(page, "case-screen.png")
-    page.get_by_role("button", name="Record the screening").click()
+    page.locator("#screen-continue").click()  # check your answers, then confirm (issue 13)
+    page.locator("#screen-confirm").click()
     page.wait_for_url(re.compile(r"/screenings/\d+$"))
     assert page.locator("[data-outcome]").inner_text() == "Confirmed"
     started = page.locator("#started").inner_text()
