@@ -178,4 +178,3 @@ def test_every_refused_form_shows_the_summary_and_no_internal_codes(demo):
     assert len(walked) >= 15, sorted(walked)
     assert refusals >= 15
     assert "cases/<int:case_id>/screen" in walked
-
