@@ -16,7 +16,8 @@ CLI_ENV = (
     "DATABASE_URL",
     "HARBORLINE_PACK",
 )
-UNSET = ("HARBORLINE_DEMO", "HARBORLINE_AUDIT_ANCHOR", "HARBORLINE_PACK")  # absent unless the CLI sets them
+# absent unless the CLI sets them
+UNSET = ("HARBORLINE_DEMO", "HARBORLINE_AUDIT_ANCHOR", "HARBORLINE_PACK")
 
 
 @dataclass

@@ -150,3 +150,37 @@ def test_hotlines_from_the_pack_with_verify_flags(client, world):
     page = client.get("/help/hotlines").content.decode()
     assert "National Human Trafficking Hotline" in page
     assert "Verify before use" in page
+
+
+def test_import_from_the_web_previews_then_imports(client, world, tmp_path, settings):
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from harborline.directory.models import Record
+
+    settings.VAR_DIR = tmp_path
+    examples = Path(__file__).parent / "data" / "hsds-examples" / "csv"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for f in examples.iterdir():
+            archive.write(f, f"pkg/{f.name}")
+    sign_in(client, world["other"])
+    assert client.get("/directory/import").status_code == 404  # stewards only
+    sign_in(client, world["coordinator"])
+    before = Record.objects.count()
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "package.zip"
+    page = client.post("/directory/import", {"file": upload})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "What would be imported" in text and "Community Counselling" not in text
+    assert Record.objects.count() == before
+    token = page.context["token"]
+    done = client.post("/directory/import/confirm", {"token": token})
+    assert "Imported" in done.content.decode()
+    assert Service.objects.filter(name="Community Counselling").exists()
+    bad = io.BytesIO(b"hello")
+    bad.name = "notes.txt"
+    refused = client.post("/directory/import", {"file": bad})
+    assert refused.status_code == 400 and "zipped package" in refused.content.decode()

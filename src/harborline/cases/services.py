@@ -215,7 +215,9 @@ def add_note(
     flag means nothing for a note of another compartment (the owner's record): it is not kept."""
     case, grant = case_for(actor, case_id)
     if compartment not in c.NAMES:
-        raise InvalidInput.field("compartment", "Select which part of the record the note belongs to")
+        raise InvalidInput.field(
+            "compartment", "Select which part of the record the note belongs to"
+        )
     require(grant, compartment)
     text = text.strip()
     if not text:
@@ -257,7 +259,9 @@ def add_team_member(
     if org is None and not errors:
         errors.append(FieldError("organization", "choose the organization"))
     if role_on_case not in TeamRole.values:
-        errors.append(FieldError("role_on_case", "Select the role this person has on the case team"))
+        errors.append(
+            FieldError("role_on_case", "Select the role this person has on the case team")
+        )
     person = None
     if user_email:
         person = account_by_email(user_email)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import secrets
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -640,3 +642,41 @@ def update_service(
         detail={"capacity": capacity, "vetting": service.vetting},
     )
     return service
+
+
+# --- import from a page -----------------------------------------------------------------------
+
+UPLOAD_SUFFIXES = (".json", ".zip")
+MAX_UNPACKED = 100 * 1024 * 1024  # a zipped package may hold this much once unpacked
+
+
+def stage_upload(name: str, content: bytes, folder: Path) -> Path:
+    """Keep an uploaded package (HSDS JSON, or a tabular package zipped) in `folder` for the
+    preview and the import that follows; return the path `import_package` reads. A zip is
+    unpacked only when every member is a plain file at its top level (or in one folder) and it
+    unpacks to at most MAX_UNPACKED bytes."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InvalidInput.field(
+            "file", "Choose an HSDS JSON file or a zipped package (datapackage.json and CSVs)"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    if suffix == ".json":
+        target = folder / "package.json"
+        target.write_bytes(content)
+        return target
+    try:
+        archive = zipfile.ZipFile(BytesIO(content))
+    except zipfile.BadZipFile:
+        raise InvalidInput.field("file", "This is not a zip file") from None
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise InvalidInput.field("file", "The package is too large for the page: use the command")
+    unpacked = folder / "package"
+    unpacked.mkdir(exist_ok=True)
+    for member in members:
+        base = Path(member.filename).name
+        if not base or base.startswith(".") or not base.endswith((".csv", ".json")):
+            continue
+        (unpacked / base).write_bytes(archive.read(member))
+    return unpacked

@@ -10,6 +10,8 @@ from .views import referrals as r
 urlpatterns: list[URLPattern] = [
     path("help/hotlines", h.hotlines, name="hotlines"),
     path("directory/", d.directory, name="directory"),
+    path("directory/import", d.import_package, name="directory_import"),
+    path("directory/import/confirm", d.import_confirm, name="directory_import_confirm"),
     path("directory/services/<int:pk>/", d.service, name="directory_service"),
     path("directory/services/<int:pk>/facts", d.service_facts, name="directory_service_facts"),
     path("directory/providers/<int:pk>/", d.provider, name="directory_provider"),

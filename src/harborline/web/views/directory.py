@@ -3,17 +3,22 @@ eligibility kept by those who may (directory.selectors states who). Thin: parse,
 
 from __future__ import annotations
 
+import secrets
+import shutil
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.directory import selectors, services, standards
+from harborline.directory import hsds, selectors, services, standards
 from harborline.directory.forms import SearchForm, ServiceFactsForm
 from harborline.directory.models import Provider
 from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
@@ -203,3 +208,69 @@ def assessment_review(request: HttpRequest, pk: int, assessment_id: int) -> Http
     else:
         messages.success(request, "Review recorded; the provider's services show it.")
     return redirect(reverse("web:directory_provider", args=[pk]))
+
+
+# --- import from the web ----------------------------------------------------------------------
+
+UPLOAD_SALT = "harborline.directory.import"
+
+
+def _staging(token: str) -> Path:
+    return Path(settings.VAR_DIR) / "directory-imports" / token
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_package(request: HttpRequest) -> HttpResponse:
+    """Upload → the import's report without writing (a dry run) → confirm. Directory stewards
+    only; large packages belong to `harborline directory import-hsds`."""
+    actor = _actor(request)
+    if not standards.may_review(actor):
+        raise NotFound("No such page.")
+    context: dict[str, Any] = {"report": None, "token": "", "error": ""}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = "Choose a file to import"
+            status = 400
+        else:
+            token = secrets.token_urlsafe(16)
+            try:
+                path = services.stage_upload(upload.name or "", upload.read(), _staging(token))
+                services.ensure_taxonomies()
+                context["report"] = services.import_package(path, dry_run=True)
+                context["token"] = signing.dumps(
+                    {"token": token, "path": str(path.relative_to(_staging(token)))},
+                    salt=UPLOAD_SALT,
+                )
+            except (InvalidInput, hsds.PackageError) as problem:
+                context["error"] = (
+                    "; ".join(e.message for e in problem.errors)
+                    if isinstance(problem, InvalidInput)
+                    else str(problem)
+                )
+                shutil.rmtree(_staging(token), ignore_errors=True)
+                status = 400
+    return render(request, "web/directory/import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not standards.may_review(actor):
+        raise NotFound("No such page.")
+    try:
+        held = signing.loads(request.POST.get("token", ""), salt=UPLOAD_SALT, max_age=3600)
+    except signing.BadSignature:
+        messages.error(request, "That preview has expired: upload the package again.")
+        return redirect(reverse("web:directory_import"))
+    folder = _staging(str(held["token"]))
+    path = folder / str(held["path"])
+    if not path.exists() or folder not in path.resolve().parents:
+        messages.error(request, "That preview has expired: upload the package again.")
+        return redirect(reverse("web:directory_import"))
+    report = services.import_package(path)
+    shutil.rmtree(folder, ignore_errors=True)
+    return render(request, "web/directory/import.html", {"report": report, "done": True})
