@@ -184,3 +184,33 @@ def test_business_days_skip_weekends_and_holidays():
     friday = datetime(2026, 12, 24, 10, 0, tzinfo=UTC)  # Christmas Eve, a Thursday
     assert referrals.business_days_after(friday, 1).date().isoformat() == "2026-12-28"
     assert referrals.business_days_after(friday, 3).date().isoformat() == "2026-12-30"
+
+
+def test_the_sweep_starts_a_follow_up_for_a_referral_left_unanswered(world):
+    """The worker's sweep (config.cli.run_sweep) starts the pack's `referral_follow_up` once a
+    referral has waited the business days without an answer, once per referral, for the team
+    that sent it; a referral already answered starts nothing."""
+    from datetime import timedelta
+
+    from harborline.config.cli import run_sweep
+    from harborline.directory.models import Referral
+    from harborline.response.models import Obligation
+
+    waiting = _refer(world).json()["id"]
+    answered = _refer(world).json()["id"]
+    assert world["shelter"].post(f"/referrals/{answered}/accept", {}).status_code == 200
+    sent = Referral.objects.get(pk=waiting).requested_at
+    follow_ups = Obligation.objects.filter(case_id=world["case"], kind="referral_follow_up")
+
+    assert run_sweep(now=sent + timedelta(hours=1)).referrals_followed_up == 0
+    assert not follow_ups.exists()
+    later = sent + timedelta(days=10)
+    report = run_sweep(now=later)
+    assert report.referrals_followed_up == 1
+    assert "1 unanswered referrals to follow up" in report.summary()
+    (obligation,) = follow_ups
+    assert obligation.trigger == "referral_unanswered"
+    assert obligation.owner_org.type == "child_welfare"  # the team that referred, not the shelter
+    assert obligation.due_at > obligation.trigger_at > sent
+    assert run_sweep(now=later + timedelta(days=1)).referrals_followed_up == 0
+    assert follow_ups.count() == 1

@@ -25,7 +25,8 @@ def test_check_deadlines_prints_a_one_line_summary(cli, setup):
     assert result.code == 0, result.err
     assert result.out == (
         "Reminders sent: 0 at half time, 0 at nine-tenths, 1 at breach; 1 newly overdue; "
-        "1 escalated to supervisors; 0 shares expired.\n"
+        "1 escalated to supervisors; 0 shares expired; "
+        "0 unanswered referrals to follow up.\n"
     )
     ob.refresh_from_db()
     assert ob.status == Status.OVERDUE

@@ -348,5 +348,5 @@ def test_the_summary_names_every_count(setup):
     report = _sweep(T0 + timedelta(hours=11))
     assert report.summary() == (
         "Reminders sent: 0 at half time, 0 at nine-tenths, 1 at breach; 1 newly overdue; "
-        "1 escalated to supervisors; 0 shares expired."
+        "1 escalated to supervisors; 0 shares expired; 0 unanswered referrals to follow up."
     )

@@ -790,17 +790,20 @@ def cmd_check_deadlines(args: argparse.Namespace) -> int:
 
 
 def run_sweep(now: datetime | None = None) -> SweepReport:
-    """The deadline sweep: response's reminders and escalations, then sharing's expired shares,
-    in one report. Assembled here because the configuration is the one layer that knows both:
-    response sits below sharing and never imports it (docs/decisions/0036)."""
+    """The deadline sweep: response's reminders and escalations, then sharing's expired shares
+    and the directory's unanswered referrals (each starts `referral_follow_up`), in one report.
+    Assembled here because the configuration is the one layer that knows all three: response
+    sits below sharing and the directory and never imports them (docs/decisions/0036)."""
     from django.utils import timezone
 
+    from harborline.directory.referrals import sweep_unanswered
     from harborline.response.deadlines import check_deadlines
     from harborline.sharing.sweep import expire_shares
 
     now = now or timezone.now()
     report = check_deadlines(now=now)
     report.shares_expired = len(expire_shares(now))
+    report.referrals_followed_up = len(sweep_unanswered(now=now))
     return report
 
 

@@ -156,6 +156,7 @@ TRIGGERS = (
     "high_risk_review",  # periodic while a youth remains high risk
     "service_plan",  # a service plan is made or reviewed: the next scheduled review
     "plan_no_movement",  # no outcome of the service plan has moved for the agency's weeks
+    "referral_unanswered",  # a referral has waited the agency's business days with no answer
     "sexual_assault",  # a sexual assault is disclosed or known
     "disclosure_in_custody",  # a disclosure to a medical or mental-health provider in custody
 )

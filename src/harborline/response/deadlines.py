@@ -54,12 +54,14 @@ class SweepReport:
     newly_overdue: int = 0
     escalations: int = 0
     shares_expired: int = 0  # filled in by config's periodic sweep, from sharing.sweep
+    referrals_followed_up: int = 0  # filled in by config's sweep, from directory.referrals
 
     def summary(self) -> str:
         return (
             f"Reminders sent: {self.sent[HALF]} at half time, {self.sent[NINE_TENTHS]} at "
             f"nine-tenths, {self.sent[BREACH]} at breach; {self.newly_overdue} newly overdue; "
-            f"{self.escalations} escalated to supervisors; {self.shares_expired} shares expired."
+            f"{self.escalations} escalated to supervisors; {self.shares_expired} shares expired; "
+            f"{self.referrals_followed_up} unanswered referrals to follow up."
         )
 
 

@@ -6,9 +6,9 @@ rows with `bulk_create` from its own random stream (`base.Context.rng`), and `se
 in dependency order inside one transaction. Today that is `people` (organizations, users,
 memberships, authenticator devices), then `cases` (youth, cases, screenings, obligations,
 shares and consent, notes, MDT meetings, break-glass), `taskforce`, `training`, `agreements` and
-`mentoring`; a new domain adds its module and a call in `seed()` after the modules it depends
-on. The proportions each module uses are named constants at its top, with
-where they come from; Nevada's own figures live in `nevada.py`.
+`mentoring`, then `directory` (the HSDS service directory); a new domain adds its module and a
+call in `seed()` after the modules it depends on. The proportions each module uses are named
+constants at its top, with where they come from; Nevada's own figures live in `nevada.py`.
 
 Same seed, same scale, empty database: the same rows (dates come from a fixed calendar in
 `base.py`, never from the clock) — with two exceptions, so the demo is lively whenever it is
@@ -64,7 +64,7 @@ def seed(
     from harborline.protocols.geography import load_geography
     from harborline.protocols.models import County
 
-    from . import agreements, cases, mentoring, missing, people, taskforce, training
+    from . import agreements, cases, directory, mentoring, missing, people, taskforce, training
     from .base import SCALES, Context
     from .plans import build as build_plans
     from .states import STATES
@@ -94,6 +94,7 @@ def seed(
         training.build(ctx)
         agreements.build(ctx)
         mentoring.build(ctx)
+        directory.build(ctx)
         record(
             actor=None,
             action=Action.CREATE,

@@ -44,6 +44,9 @@ def _nav(
             item("Cases", "case_list", "case_", "share_", "consent_"),
             item("Obligations", "obligations", "obligation_"),
         ]
+    if role:
+        main.append(item("Referrals", "referrals", "referral", "case_referrals", "refer"))
+    main.append(item("Service directory", "directory", "directory_", "provider_", "assessment_"))
     if role in (Role.SUPERVISOR, Role.ORG_ADMIN):
         main.append(
             item(
