@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field
 
+from harborline.api.auth import caller
 from harborline.cases.models import PlacementKind
 from harborline.missing import events, placements, services
 from harborline.missing import selectors as reads
@@ -197,7 +198,7 @@ def add_episode(request: HttpRequest, case_id: int, payload: EpisodeIn) -> Statu
         {**entry.model_dump(), **(entry.model_extra or {})} for entry in payload.social_media
     ]
     episode, obligations = services.record_episode(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         **data,
     )
@@ -212,7 +213,7 @@ def add_episode(request: HttpRequest, case_id: int, payload: EpisodeIn) -> Statu
     summary="The youth's missing episodes: count, frequency and total time missing",
 )
 def list_episodes(request: HttpRequest, case_id: int) -> CaseEpisodesOut:
-    found = reads.episodes_for_case(request.auth, case_id)  # type: ignore[attr-defined]
+    found = reads.episodes_for_case(caller(request), case_id)
     return CaseEpisodesOut(
         summary=_summary(found.summary),
         episodes=[EpisodeOut(**_episode(e)) for e in found.episodes],
@@ -225,7 +226,7 @@ def list_episodes(request: HttpRequest, case_id: int) -> CaseEpisodesOut:
     summary="One episode with its locate efforts, obligations and debrief",
 )
 def get_episode(request: HttpRequest, episode_id: int) -> EpisodeDetailOut:
-    detail = reads.episode_detail(request.auth, episode_id)  # type: ignore[attr-defined]
+    detail = reads.episode_detail(caller(request), episode_id)
     return EpisodeDetailOut(
         **_episode(detail.episode),
         locate_efforts=[_effort(e) for e in detail.efforts],
@@ -255,7 +256,7 @@ class ReportOut(Schema):
 )
 def add_report(request: HttpRequest, episode_id: int, payload: ReportIn) -> ReportOut:
     episode, obligation = services.record_report(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         episode_id=episode_id,
         **payload.model_dump(),
     )
@@ -283,7 +284,7 @@ class EffortCreated(Schema):
 )
 def add_effort(request: HttpRequest, episode_id: int, payload: EffortIn) -> Status[EffortCreated]:
     effort = services.add_locate_effort(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         episode_id=episode_id,
         **payload.model_dump(),
     )
@@ -309,7 +310,7 @@ class ObligationsOut(Schema):
 )
 def add_return(request: HttpRequest, episode_id: int, payload: ReturnIn) -> ObligationsOut:
     episode, obligations = services.record_return(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         episode_id=episode_id,
         **payload.model_dump(),
     )
@@ -372,7 +373,7 @@ def add_debrief(
     request: HttpRequest, episode_id: int, payload: DebriefIn
 ) -> Status[ObligationsOut]:
     debrief, obligations = services.record_debrief(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         episode_id=episode_id,
         **payload.model_dump(),
     )
@@ -456,7 +457,7 @@ def add_placement(
 ) -> Status[PlacementOut]:
     data = payload.model_dump()
     placement = placements.record_placement(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         **data,
     )
@@ -471,7 +472,7 @@ def add_placement(
     tags=["placements"],
 )
 def list_placements(request: HttpRequest, case_id: int) -> list[PlacementOut]:
-    history = placements.placement_history(request.auth, case_id)  # type: ignore[attr-defined]
+    history = placements.placement_history(caller(request), case_id)
     return [_placement(row) for row in history.rows]
 
 
@@ -501,7 +502,7 @@ class EndOut(Schema):
 )
 def end_placement(request: HttpRequest, placement_id: int, payload: EndIn) -> EndOut:
     placement, started = placements.end_placement(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         placement_id=placement_id,
         **payload.model_dump(),
     )
@@ -548,7 +549,7 @@ def add_prevention(
     request: HttpRequest, case_id: int, payload: PreventionIn
 ) -> Status[PreventionOut]:
     made = services.record_prevention(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         answers=payload.answers,
     )
@@ -561,7 +562,7 @@ def add_prevention(
     summary="The runaway-prevention guides completed with the youth, newest first",
 )
 def list_prevention(request: HttpRequest, case_id: int) -> list[PreventionOut]:
-    _, rows = reads.prevention_for_case(request.auth, case_id)  # type: ignore[attr-defined]
+    _, rows = reads.prevention_for_case(caller(request), case_id)
     return [_prevention(p) for p in rows]
 
 
@@ -613,7 +614,7 @@ def add_event(
     request: HttpRequest, case_id: int, payload: CrisisEventIn
 ) -> Status[CrisisEventCreated]:
     event, obligations = events.record_event(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=caller(request),
         case_id=case_id,
         **payload.model_dump(),
     )
@@ -628,7 +629,7 @@ def add_event(
     summary="The case's crisis events, newest first, each with the obligations it started",
 )
 def list_events(request: HttpRequest, case_id: int) -> list[CrisisEventOut]:
-    _, rows = events.events_for_case(request.auth, case_id)  # type: ignore[attr-defined]
+    _, rows = events.events_for_case(caller(request), case_id)
     return [
         CrisisEventOut(
             id=e.pk,

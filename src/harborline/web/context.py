@@ -85,7 +85,7 @@ def harborline(request: HttpRequest) -> dict[str, object]:
     membership = getattr(user, "membership_or_none", None) if signed_in else None
     rules = getattr(user, "rules", None) if membership else None
     # Pages beyond sign-in and MFA only once the second factor is passed (if the role needs it).
-    verified = signed_in and (not user.needs_mfa or user.is_verified())  # type: ignore[union-attr]
+    verified = signed_in and (not user.needs_mfa or user.is_verified())  # type: ignore[union-attr]  # signed in: a User
     role = membership.role if membership else ""
     waiting = break_glass_waiting(user) if verified and role in REVIEWERS else 0  # type: ignore[arg-type]  # signed in: a User
     nav, taskforce_nav = _nav(request, role, rules, waiting) if verified else ([], [])

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET
 
 from harborline.audit import selectors
 from harborline.audit.models import AuditEvent
-from harborline.people.models import Membership, User
+from harborline.people.models import Membership
 
 from .. import humanize
 from ..forms import AuditFilterForm
+from ._util import actor
 from .users import chosen_org
 
 PAGE = 50
@@ -26,7 +27,7 @@ PAGE = 50
 
 def _reader(request: HttpRequest) -> Membership:
     """The membership of someone who may read the organization's audit log, or 404."""
-    user: User = request.user  # type: ignore[assignment]
+    user = actor(request)
     membership = user.membership_or_none
     rules = user.rules
     if membership is None or rules is None or not rules.reads_org_audit:

@@ -14,11 +14,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harborline.access import policy
 from harborline.audit.models import Action, AuditEvent
-from harborline.people.models import User
 from harborline.people.roles import Role
 from harborline.response import selectors as response_reads
 from harborline.sharing import selectors as sharing_reads
 from harborline.taskforce import selectors as taskforce_reads
+
+from ._util import actor
 
 RECENT = 8
 FEW_RECOVERY_CODES = 3  # at or below this, the home page asks for new codes
@@ -36,7 +37,7 @@ SIGN_IN_ACTIONS = [
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = actor(request)
     membership = user.membership_or_none
     # A fixed number of queries whatever the history: the device, the recovery-code count and
     # the newest sign-in events (indexed by actor).
