@@ -53,23 +53,29 @@ INVALID_CHOICE = "Select one of the options shown"
 
 def plain_choice_errors(form: forms.BaseForm) -> None:
     """Django's "Select a valid choice. <value> is not one of the available choices." echoes
-    the value sent, an internal code on screen (issue 13): say it in words instead. Called by
-    every UswdsMixin form after cleaning, and by web/views/_util.form_page for any other."""
+    the value sent, an internal code on screen (issue 13): say it in words instead. A field's own
+    message (one that does not echo the value, such as "Choose one of the listed roles") stays.
+    Called by every UswdsMixin form after cleaning, and by web/views/_util.form_page for any
+    other."""
     errors = getattr(form, "_errors", None)
     if not errors:
         return
     for name, found in list(errors.items()):
         data = found.as_data()
-        if any(e.code == "invalid_choice" for e in data):
+        if any(_echoes_value(e) for e in data):
             errors[name] = form.error_class(
                 [
                     forms.ValidationError(INVALID_CHOICE, code="invalid_choice")
-                    if e.code == "invalid_choice"
+                    if _echoes_value(e)
                     else e
                     for e in data
                 ],
                 renderer=form.renderer,
             )
+
+
+def _echoes_value(error: forms.ValidationError) -> bool:
+    return error.code == "invalid_choice" and "%(value)s" in str(error.message)
 
 
 def show_domain_error(

@@ -49,6 +49,7 @@ from harborline.missing import services as missing
 from harborline.missing.models import MissingEpisode
 from harborline.people import services as people
 from harborline.people.models import User
+from harborline.protocols.geography import load_geography
 from harborline.response import needs as needs
 from harborline.response import plans as plans
 from harborline.response import services as response
@@ -106,6 +107,7 @@ USERS = {
 
 schemathesis.openapi.format("organization-slug", st.sampled_from(sorted(ORGS)))
 schemathesis.openapi.format("user-email", st.sampled_from(sorted(USERS)))
+schemathesis.openapi.format("county", st.sampled_from(["nevada/clark", "nevada/washoe"]))
 
 
 MODELS: dict[str, Any] = {
@@ -152,6 +154,7 @@ class World:
 
 def seed() -> World:
     world = World()
+    load_geography("nevada")  # the counties the `county` format names
     orgs = {
         slug: people.create_organization(actor=None, slug=slug, name=name, type=type_)
         for slug, (name, type_) in ORGS.items()
@@ -549,8 +552,22 @@ def _end_placement(body: dict[str, Any], world: World, case: Any) -> None:
     _not_in_the_future(body, "disrupted_at")
 
 
+def _lookup(body: dict[str, Any], world: World, case: Any) -> None:
+    """Either the last name and date of birth, or a kind of reference and its number; not both
+    (the service checks this, so the schema leaves every field optional)."""
+    if str(body.get("reference", "")).strip():
+        body.update(last_name="", dob="")
+        if body.get("reference_kind") not in ("unity", "ncmec_report", "le_report"):
+            body["reference_kind"] = "unity"
+        if not any(ch.isalnum() for ch in body["reference"]) or len(body["reference"]) > 100:
+            body["reference"] = "UN-2026-0001"
+    else:
+        body.update(last_name="Reyes", dob="2010-05-01", reference_kind="", reference="")
+
+
 OWNER = "fuzz-cw"
 RULES = {
+    "POST /api/v1/break-glass/lookup": _lookup,
     "POST /api/v1/cases/{case_id}/safety-assessments": _assessment,
     "POST /api/v1/cases/{case_id}/safety-plans": _safety_plan,
     "POST /api/v1/cases/{case_id}/needs-assessments": _needs,

@@ -115,6 +115,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     ),
     "safety_reassessment_after_crisis": _by(_CASEWORK),
     "safety_assessment_on_danger": _by(_SAFETY),
+    # A referral left unanswered (issue 14): whoever manages the youth's services follows it up
+    # with the provider (L4929-4934) - the casework disciplines, and mental health, law
+    # enforcement and medical when they carry the case; the task force does not refer.
+    "referral_follow_up": _by(_CASEWORK | {"mental_health", "law_enforcement", "medical"}),
 }
 
 ROLES: dict[str, str] = {kind: "caseworker" for kind in EXPECTED} | {"mdt_72h": "coordinator"}

@@ -33,6 +33,7 @@ ALL_TRIGGERS = [
     "crisis_event",
     "service_plan",
     "plan_no_movement",
+    "referral_unanswered",
 ]
 OWNER = Grant(compartments=frozenset({"screening"}), via="owner", is_owner=True)
 

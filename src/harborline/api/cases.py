@@ -9,11 +9,12 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from harborline.access.compartments import ALL as COMPARTMENTS
 from harborline.api.auth import caller
+from harborline.api.schemas import Strict
 from harborline.cases import selectors as case_reads
 from harborline.cases import services as cases
 from harborline.cases.models import TeamRole
@@ -27,7 +28,8 @@ from harborline.response.services import IDENTIFIERS
 from harborline.sharing import services as access
 
 from .schemas import (
-    NON_BLANK,
+    AT_LEAST_10,
+    ERRORS,
     ORGANIZATION_SLUG,
     USER_EMAIL,
     Instant,
@@ -40,16 +42,7 @@ from .schemas import (
 
 router = Router(tags=["cases"])
 
-ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-# At least 10 characters once stripped: first and last a character Python's strip keeps (NON_BLANK:
-# JSON Schema's \S also matches \x1c-\x1f and NEL, which strip removes).
-AT_LEAST_10 = rf"{NON_BLANK}[\s\S]{{8,}}{NON_BLANK}"
 # A compartment's name (access/compartments.py).
 CompartmentName = Annotated[str, Field(json_schema_extra=one_of(COMPARTMENTS))]
 

@@ -15,7 +15,7 @@ from pydantic import Field
 from harborline.api.auth import caller
 from harborline.sharing import services as sharing
 
-from .schemas import ERRORS, Strict
+from .schemas import AT_LEAST_10, ERRORS, Strict
 
 router = Router(tags=["cases"])
 
@@ -23,11 +23,20 @@ router = Router(tags=["cases"])
 class LookupIn(Strict):
     # The service checks every field (a refusal must be recorded in the audit log, which
     # validation here would skip); the schema only says what is expected.
-    reason: str = Field(description="Why this is an emergency (at least 10 characters).")
+    reason: str = Field(
+        description="Why this is an emergency (at least 10 characters).",
+        json_schema_extra={"maxLength": 2000, "pattern": AT_LEAST_10},
+    )
     last_name: str = Field("", description="The youth's exact last name (with dob).")
-    dob: str = Field("", description="The youth's date of birth, YYYY-MM-DD (with last_name).")
+    dob: str = Field(
+        "",
+        description="The youth's date of birth, YYYY-MM-DD (with last_name).",
+        json_schema_extra={"anyOf": [{"format": "date"}, {"maxLength": 0}]},
+    )
     reference_kind: str = Field(
-        "", description="unity, ncmec_report or le_report (with reference)."
+        "",
+        description="unity, ncmec_report or le_report (with reference).",
+        json_schema_extra={"enum": ["", "unity", "ncmec_report", "le_report"]},
     )
     reference: str = Field("", description="The reference number; spaces and dashes ignored.")
 

@@ -11,11 +11,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.security import HttpBearer, django_auth
+from pydantic import Field
 
 from harborline.directory import publish
 from harborline.directory.services import token_is_valid
 from harborline.people.errors import TokenRejected
 from harborline.people.services import authenticate_token
+
+from .schemas import ERRORS, MAX_ID
 
 
 class DirectoryBearer(HttpBearer):
@@ -34,8 +37,8 @@ router = Router(tags=["directory (HSDS 3.0)"], auth=[DirectoryBearer(), django_a
 
 
 class Paging(Schema):
-    page: int = 1
-    per_page: int = 50
+    page: int = Field(1, ge=1, le=MAX_ID)
+    per_page: int = Field(50, ge=1, le=publish.MAX_PER_PAGE)
 
 
 class ServiceFilters(Paging):
@@ -45,56 +48,86 @@ class ServiceFilters(Paging):
     full: bool = False
 
 
-@router.get("/", summary="About this HSDS API")
+@router.get("/", response={200: dict[str, str], **ERRORS}, summary="About this HSDS API")
 def about(request: HttpRequest) -> dict[str, str]:
     return publish.about()
 
 
-@router.get("/services", summary="Services (HSDS page)")
+@router.get("/services", response={200: dict[str, Any], **ERRORS}, summary="Services (HSDS page)")
 def services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[str, Any]:
     return publish.services(**filters.dict())
 
 
-@router.get("/services/{service_id}", summary="One service, fully nested")
+@router.get(
+    "/services/{service_id}",
+    response={200: dict[str, Any], **ERRORS},
+    summary="One service, fully nested",
+)
 def service(request: HttpRequest, service_id: str) -> dict[str, Any]:
     return publish.service(service_id)
 
 
-@router.get("/organizations", summary="Organizations (HSDS page)")
+@router.get(
+    "/organizations", response={200: dict[str, Any], **ERRORS}, summary="Organizations (HSDS page)"
+)
 def organizations(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     return publish.organizations(**paging.dict())
 
 
-@router.get("/organizations/{organization_id}", summary="One organization")
+@router.get(
+    "/organizations/{organization_id}",
+    response={200: dict[str, Any], **ERRORS},
+    summary="One organization",
+)
 def organization(request: HttpRequest, organization_id: str) -> dict[str, Any]:
     return publish.organization(organization_id)
 
 
-@router.get("/service_at_locations", summary="Services at locations (HSDS page)")
+@router.get(
+    "/service_at_locations",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Services at locations (HSDS page)",
+)
 def service_at_locations(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     return publish.service_at_locations(**paging.dict())
 
 
-@router.get("/service_at_locations/{sal_id}", summary="One service at a location")
+@router.get(
+    "/service_at_locations/{sal_id}",
+    response={200: dict[str, Any], **ERRORS},
+    summary="One service at a location",
+)
 def service_at_location(request: HttpRequest, sal_id: str) -> dict[str, Any]:
     return publish.service_at_location(sal_id)
 
 
-@router.get("/taxonomies", summary="Taxonomies (HSDS page)")
+@router.get(
+    "/taxonomies", response={200: dict[str, Any], **ERRORS}, summary="Taxonomies (HSDS page)"
+)
 def taxonomies(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     return publish.taxonomies(**paging.dict())
 
 
-@router.get("/taxonomies/{taxonomy_id}", summary="One taxonomy")
+@router.get(
+    "/taxonomies/{taxonomy_id}", response={200: dict[str, Any], **ERRORS}, summary="One taxonomy"
+)
 def taxonomy(request: HttpRequest, taxonomy_id: str) -> dict[str, Any]:
     return publish.taxonomy(taxonomy_id)
 
 
-@router.get("/taxonomy_terms", summary="Taxonomy terms (HSDS page)")
+@router.get(
+    "/taxonomy_terms",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Taxonomy terms (HSDS page)",
+)
 def taxonomy_terms(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     return publish.taxonomy_terms(**paging.dict())
 
 
-@router.get("/taxonomy_terms/{term_id}", summary="One taxonomy term")
+@router.get(
+    "/taxonomy_terms/{term_id}",
+    response={200: dict[str, Any], **ERRORS},
+    summary="One taxonomy term",
+)
 def taxonomy_term(request: HttpRequest, term_id: str) -> dict[str, Any]:
     return publish.taxonomy_term(term_id)

@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field
 
 from harborline.api.auth import caller
+from harborline.api.schemas import Strict
 from harborline.cases.models import PlacementKind
 from harborline.missing import events, placements, services
 from harborline.missing import selectors as reads
@@ -26,10 +27,6 @@ from .schemas import ORGANIZATION_SLUG, Instant, Problem, text
 router = Router(tags=["missing"])
 
 ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class SocialMediaIn(BaseModel):

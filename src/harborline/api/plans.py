@@ -10,10 +10,11 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from harborline.api.auth import caller
+from harborline.api.schemas import Strict
 from harborline.response import plans as services
 from harborline.response.models import PlanOutcome, SafetyPlan, ServicePlan
 
@@ -24,10 +25,6 @@ from .schemas import text as required
 router = Router(tags=["plans"])
 
 ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class AssessmentIn(Strict):
@@ -189,7 +186,7 @@ class SignatureOut(Schema):
     signed_at: datetime
 
 
-class VersionOut(Schema):
+class PlanVersionOut(Schema):
     number: int
     changes: str
     recorded_at: datetime
@@ -209,7 +206,7 @@ class ServicePlanOut(Schema):
     version: int
     outcomes: list[OutcomeOut]
     signatures: list[SignatureOut]
-    versions: list[VersionOut]
+    versions: list[PlanVersionOut]
     reviews: list[ReviewOut]
 
 
@@ -251,7 +248,7 @@ def _plan(p: ServicePlan) -> ServicePlanOut:
             for s in p.signatures.all()
         ],
         versions=[
-            VersionOut(number=v.number, changes=v.changes, recorded_at=v.recorded_at)
+            PlanVersionOut(number=v.number, changes=v.changes, recorded_at=v.recorded_at)
             for v in p.versions.all()
         ],
         reviews=[

@@ -4,10 +4,10 @@ move it through the HL7 Gravity states, read it. Thin: the rules are directory.r
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from harborline.api.auth import caller
@@ -16,7 +16,7 @@ from harborline.directory import referrals as services
 from harborline.directory.models import Referral
 
 from .cases import BasisIn, CompartmentName
-from .schemas import ERRORS, Problem, Strict
+from .schemas import COUNTY, ERRORS, NON_BLANK, Problem, Strict
 
 router = Router(tags=["referrals"])
 
@@ -32,7 +32,7 @@ class ReferralIn(Strict):
     draft: bool = False
 
 
-class ActionIn(Strict):
+class ReferralActionIn(Strict):
     reason: str = Field(default="", max_length=1000)
     outcome: str = Field(default="", max_length=2000)
     said_by: str = Field(
@@ -139,9 +139,9 @@ def move(
     request: HttpRequest,
     referral_id: int,
     action: Literal["accept", "reject", "start", "hold", "resume", "complete", "fail", "cancel"],
-    payload: ActionIn | None = None,
+    payload: ReferralActionIn | None = None,
 ) -> ReferralOut:
-    body = payload or ActionIn()
+    body = payload or ReferralActionIn()
     referral = services.act(
         actor=caller(request),
         referral_id=referral_id,
@@ -170,7 +170,7 @@ class MatchOut(Strict):
 def service_matches(
     request: HttpRequest,
     case_id: int,
-    need: str,
+    need: Annotated[str, Query(min_length=1, max_length=100, pattern=NON_BLANK)],
     language: str = "",
     urgent: bool = False,
 ) -> list[MatchOut]:
@@ -211,13 +211,17 @@ class GapsOut(Strict):
     categories: list[GapOut]
 
 
+class GapsQuery(Strict):
+    county: str = Field(description="pack/slug, e.g. nevada/clark", json_schema_extra=COUNTY)
+
+
 @router.get(
     "/directory/gaps",
     response={200: GapsOut, **ERRORS},
     summary="Supply and demand per service category in a county (demand counts under 5 suppressed)",
 )
-def directory_gaps(request: HttpRequest, county: str) -> GapsOut:
-    where, rows = gaps.gaps(caller(request), county)
+def directory_gaps(request: HttpRequest, query: Query[GapsQuery]) -> GapsOut:
+    where, rows = gaps.gaps(caller(request), query.county)
     return GapsOut(
         county=where.qualified,
         county_name=where.name,

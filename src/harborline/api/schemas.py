@@ -20,6 +20,11 @@ NON_BLANK = r"[^\s\x1c-\x1f\x85]"
 # named formats (annotations: no validator enforces them; the services answer 422).
 ORGANIZATION_SLUG: JsonDict = {"format": "organization-slug"}
 USER_EMAIL: JsonDict = {"format": "user-email"}
+COUNTY: JsonDict = {"format": "county"}  # `pack/slug` of a loaded pack's county
+
+# At least 10 characters once stripped: first and last a character Python's strip keeps (NON_BLANK:
+# JSON Schema's \S also matches \x1c-\x1f and NEL, which strip removes).
+AT_LEAST_10 = rf"{NON_BLANK}[\s\S]{{8,}}{NON_BLANK}"
 
 # Ids in paths and bodies are database keys (a 32-bit integer on PostgreSQL).
 MAX_ID = 2_147_483_647
