@@ -156,6 +156,7 @@ CASE_PAGES: tuple[str, ...] = (
     "cases/<int:case_id>/team/<int:member_id>/remove",
     "cases/<int:case_id>/obligations/<int:obligation_id>/complete",
     "cases/<int:case_id>/obligations/<int:obligation_id>/waive",
+    "cases/<int:case_id>/obligations/<int:obligation_id>/assign",
     "cases/<int:case_id>/screen",
     "cases/<int:case_id>/screenings/<int:screening_id>",
     "cases/<int:case_id>/meetings/new",

@@ -205,13 +205,22 @@ def seed() -> World:
             case_id=case.pk,
             organization="fuzz-pd",
             role="",
-            compartments=["identity"],
+            compartments=["identity", "screening"],
             purpose="investigation",
             basis_type="court_order",
             basis_reference="JV-2026-1",
             expires_at=later,
         )
         share_ids.append(share.pk)
+        # The police department is on the team and sees the screening: an obligation can be
+        # handed to it (POST /obligations/{id}/assign).
+        cases.add_team_member(
+            actor=supervisor,
+            case_id=case.pk,
+            organization="fuzz-pd",
+            role_on_case="detective",
+            name="Det. Fuzz",
+        )
     # The first case has a service plan (two outcomes, one task each) and a safety plan.
     service_plan = plans.create_service_plan(
         actor=supervisor,
@@ -565,8 +574,25 @@ def _lookup(body: dict[str, Any], world: World, case: Any) -> None:
         body.update(last_name="Reyes", dob="2010-05-01", reference_kind="", reference="")
 
 
+def _assign(body: dict[str, Any], world: World, case: Any) -> None:
+    """An open obligation a caseworker carries, handed between the owner and the police
+    department on the team (which sees the screening); one carried by a coordinator, or already
+    done, is another path (refused as it should be)."""
+    open_ones = Obligation.objects.filter(
+        pk__in=world.ids["obligation_id"], owner_role="caseworker", status="open"
+    ).order_by("pk")
+    found = open_ones.filter(pk=case.path_parameters.get("obligation_id")).first()
+    if found is None:
+        found = open_ones.first()
+        if found is None:
+            return
+        case.path_parameters["obligation_id"] = found.pk
+    body["organization"] = "fuzz-cw" if found.owner_org.slug == "fuzz-pd" else "fuzz-pd"
+
+
 OWNER = "fuzz-cw"
 RULES = {
+    "POST /api/v1/obligations/{obligation_id}/assign": _assign,
     "POST /api/v1/break-glass/lookup": _lookup,
     "POST /api/v1/cases/{case_id}/safety-assessments": _assessment,
     "POST /api/v1/cases/{case_id}/safety-plans": _safety_plan,

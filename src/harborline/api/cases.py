@@ -393,6 +393,31 @@ def waive(request: HttpRequest, obligation_id: int, payload: WaiveIn) -> Obligat
     return _obligation(o)
 
 
+class AssignIn(Strict):
+    organization: str = Field(
+        min_length=1,
+        max_length=100,
+        description="The short name (slug) of the organization to hand it to.",
+        json_schema_extra=ORGANIZATION_SLUG,
+    )
+    version: int | None = None
+
+
+@router.post(
+    "/obligations/{obligation_id}/assign",
+    response={200: ObligationOut, 409: Problem, **ERRORS},
+    summary="Hand an open obligation to the case owner or a case-team organization",
+)
+def assign(request: HttpRequest, obligation_id: int, payload: AssignIn) -> ObligationOut:
+    o = response.assign_obligation(
+        actor=caller(request),
+        obligation_id=obligation_id,
+        organization=payload.organization,
+        version=payload.version,
+    )
+    return _obligation(o)
+
+
 class ConsentIn(Strict):
     kind: Literal["youth_assent", "parent_guardian", "court"]
     given_by: str = text(200)

@@ -4,7 +4,7 @@ and appends to the audit chain."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from harborline.access import compartments as c
+from harborline.access.models import Share
 from harborline.access.policy import Grant, require
 from harborline.audit.models import Action
 from harborline.audit.services import record
@@ -28,6 +29,7 @@ from harborline.errors import (
     check_bumped,
 )
 from harborline.instruments import services as instruments
+from harborline.people.lookups import organization_by_slug
 from harborline.people.models import Organization, User
 from harborline.people.roles import OrgType
 from harborline.protocols.packs import get_pack
@@ -43,7 +45,14 @@ from .models import (
     Setting,
     Status,
 )
-from .obligations import Candidate, plan, resolve_owner, triggers_for, urgent_by_rule
+from .obligations import (
+    Candidate,
+    plan,
+    resolve_owner,
+    role_fits,
+    triggers_for,
+    urgent_by_rule,
+)
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
@@ -405,6 +414,105 @@ def waive_obligation(
         raise InvalidInput.field("reason", "say why the obligation does not apply (10+ characters)")
     obligation.waived_reason = reason.strip()
     return _finish(actor, obligation, case, grant, Status.WAIVED, version)
+
+
+def may_assign(actor: User, obligation: Obligation) -> bool:
+    """Who may hand an open obligation to another organization: anyone of the organization that
+    carries it (as for marking it done) — the case owner holding one "to assign", or a team
+    organization passing it back. The one answer the service enforces and the case page asks."""
+    membership = actor.membership_or_none
+    return (
+        membership is not None
+        and membership.organization_id == obligation.owner_org_id
+        and obligation.status in (Status.OPEN, Status.OVERDUE)
+    )
+
+
+def assign_candidates(
+    obligation: Obligation, owner: Organization, team: Iterable[Organization]
+) -> list[Organization]:
+    """The organizations an obligation may be handed to: the case owner and the active case
+    team's active organizations that can hold its role, less the one carrying it, by name. The
+    page offers these (from the team it has read); `assign_obligation` checks the same and, on
+    top, that the chosen one sees the case, so the page can say what to share first."""
+    seen: dict[int, Organization] = {}
+    for org in (owner, *team):
+        fits = org.is_active and role_fits(obligation.owner_role, org.type)
+        if fits and org.pk != obligation.owner_org_id:
+            seen[org.pk] = org
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def _sees_obligations(case: Case, organization: Organization, role: str) -> bool:
+    """The organization owns the case, or holds an active share naming the screening compartment
+    (obligations follow from screenings) for every role or for the obligation's role."""
+    if organization.pk == case.owner_id:
+        return True
+    shares = Share.objects.active().filter(
+        case=case, organization=organization, role__in=["", role]
+    )
+    return any(c.Compartment.SCREENING in share.compartments for share in shares)
+
+
+@transaction.atomic
+def assign_obligation(
+    *, actor: User, obligation_id: int, organization: Organization | str, version: int | None = None
+) -> Obligation:
+    """Hand an open obligation to another organization (issue 12: one the protocol's rule could
+    not place is held by the case owner "to assign"). The new carrier is the case owner or an
+    active case-team organization that can hold the obligation's role and sees the case's
+    screening compartment (a share to it), so its people can find it and mark it done; the
+    clock does not restart. InvalidInput naming `organization` otherwise; Conflict for a stale
+    version or a finished obligation; audited with where it went from and to."""
+    obligation, case, grant = _obligation_for(actor, obligation_id)
+    _require_owner(actor, obligation)
+    if obligation.status in (Status.DONE, Status.WAIVED):
+        raise Conflict(f"This obligation is already {obligation.get_status_display().lower()}.")
+    target = organization_by_slug(organization, "organization", active=True)
+    if target is None:
+        raise InvalidInput.field("organization", "Choose the organization to hand this to")
+    if target.pk == obligation.owner_org_id:
+        raise InvalidInput.field("organization", f"{target.name} already carries this obligation")
+    on_team = (
+        target.pk == case.owner_id
+        or CaseTeamMember.objects.filter(case=case, organization=target, active=True).exists()
+    )
+    if not on_team:
+        raise InvalidInput.field(
+            "organization", f"{target.name} is not on the case team: add it to the team first"
+        )
+    if not role_fits(obligation.owner_role, target.type):
+        role = obligation.owner_role.replace("_", " ")
+        raise InvalidInput.field(
+            "organization", f"{target.name} has no {role} to carry this obligation"
+        )
+    if not _sees_obligations(case, target, obligation.owner_role):
+        raise InvalidInput.field(
+            "organization",
+            f"{target.name} cannot see this case's screening and obligations: "
+            "share the screening section with it first",
+        )
+    expected = obligation.version if version is None else version
+    bumped = Obligation.objects.filter(pk=obligation.pk, version=expected).update(
+        version=F("version") + 1
+    )
+    check_bumped(bumped)
+    before = obligation.owner_org_id
+    obligation.version = expected + 1
+    obligation.owner_org = target
+    obligation.to_assign = False
+    obligation.save(update_fields=["owner_org", "to_assign"])  # not reminders_sent: the sweep's
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=obligation,
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        purpose=grant.purpose,
+        legal_basis=grant.legal_basis,
+        detail={"assigned_from": before, "assigned_to": target.pk},
+    )
+    return obligation
 
 
 def _finish(

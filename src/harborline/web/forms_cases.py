@@ -278,6 +278,27 @@ class WaiveForm(CasePageForm):
     )
 
 
+class AssignForm(CasePageForm):
+    """Hand an obligation to another organization; the page sets the organizations offered
+    (`response.services.assign_candidates`) and the service checks the choice."""
+
+    obligation = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    organization = forms.CharField(
+        label="Organization",
+        max_length=100,
+        required=False,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+
+    def offer(self, organizations: list[Any]) -> AssignForm:
+        self.fields["organization"].widget.choices = [
+            ("", "- Choose an organization -"),
+            *((o.slug, o.name) for o in organizations),
+        ]
+        return self
+
+
 URGENT_CHOICES = [
     ("rule", "As the protocol decides"),
     ("yes", "Urgent"),

@@ -46,6 +46,11 @@ urlpatterns: list[URLPattern] = [
         cases_obligations.obligation_waive,
         name="obligation_waive",
     ),
+    path(
+        "cases/<int:case_id>/obligations/<int:obligation_id>/assign",
+        cases_obligations.obligation_assign,
+        name="obligation_assign",
+    ),
     path("cases/<int:case_id>/screen", cases_screening.case_screen, name="case_screen"),
     path(
         "cases/<int:case_id>/screenings/<int:screening_id>",

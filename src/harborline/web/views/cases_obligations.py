@@ -1,4 +1,5 @@
-"""Obligations: marking one done with evidence or waiving it from the case page, and the
+"""Obligations: marking one done with evidence, waiving it or handing it to another organization
+from the case page, and the
 dashboard of what is overdue and due next (the person's cases, or the whole organization's)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from harborline.access.policy import grants_for
 from harborline.response import selectors as response_reads
 from harborline.response import services as response_services
 
-from ..forms_cases import CompleteForm, WaiveForm
+from ..forms_cases import AssignForm, CompleteForm, WaiveForm
 from ._util import actor as _actor
 from .cases_page import case_form
 from .cases_util import case_url, local, time_left
@@ -56,6 +57,23 @@ def obligation_waive(request: HttpRequest, case_id: int, obligation_id: int) -> 
 
     form = WaiveForm(request.POST, prefix=f"w{obligation_id}")
     return case_form(request, case_id, form, f"waive:{obligation_id}", save)
+
+
+@login_required
+@require_POST
+def obligation_assign(request: HttpRequest, case_id: int, obligation_id: int) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        o = response_services.assign_obligation(
+            actor=_actor(request),
+            obligation_id=obligation_id,
+            organization=data["organization"],
+            version=data["version"],
+        )
+        messages.success(request, f"Obligation handed to {o.owner_org.name}.")
+        return redirect(case_url(case_id, "obligations"))
+
+    form = AssignForm(request.POST, prefix=f"a{obligation_id}")
+    return case_form(request, case_id, form, f"assign:{obligation_id}", save)
 
 
 @dataclass

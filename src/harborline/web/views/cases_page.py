@@ -32,6 +32,7 @@ from harborline.sharing import selectors as sharing_reads
 
 from ..forms_cases import (
     IDENTIFIER_LABELS,
+    AssignForm,
     CompleteForm,
     EditIdentityForm,
     NoteForm,
@@ -77,6 +78,8 @@ class ObligationView:
     may_waive: bool
     complete_form: CompleteForm | None
     waive_form: WaiveForm | None
+    to_assign: bool = False
+    assign_form: AssignForm | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
     waived_reason: str = ""
 
@@ -103,6 +106,7 @@ def _obligation_views(
     org_id = membership.organization_id if membership else None
     tz = detail.case.owner.time_zone
     now = timezone.now()
+    team = [m.organization for m in detail.team]
     out = []
     rapid = False
     for o in detail.obligations:
@@ -112,8 +116,16 @@ def _obligation_views(
         left, overdue = time_left(o.due_at, now) if pending else ("", False)
         if pending and o.kind == "rapid_response_mdt":
             rapid = True
-        complete = waive = None
+        complete = waive = assign = None
         if pending and mine:
+            offered = response_services.assign_candidates(o, detail.case.owner, team)
+            if offered:
+                assign = (
+                    overrides.get(f"assign:{o.pk}")
+                    or AssignForm(
+                        initial={"obligation": o.pk, "version": o.version}, prefix=f"a{o.pk}"
+                    )
+                ).offer(offered)
             complete = overrides.get(f"complete:{o.pk}") or CompleteForm(
                 initial={"obligation": o.pk, "version": o.version}, prefix=f"o{o.pk}"
             )
@@ -138,6 +150,8 @@ def _obligation_views(
                 may_waive=waive is not None,
                 complete_form=complete,
                 waive_form=waive,
+                to_assign=pending and o.to_assign,
+                assign_form=assign,
                 evidence=o.evidence if not pending else {},
                 waived_reason=o.waived_reason if o.status == Status.WAIVED else "",
             )
