@@ -40,6 +40,16 @@ def _sign_in_coordinator(page) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
+def _tf_page(page, name: str) -> None:
+    """Follow the task-force menu: a row of buttons on a wide screen, one "Task force pages"
+    disclosure on a phone (opened first)."""
+    nav = page.get_by_role("navigation", name="Task force")
+    toggle = nav.locator("summary")
+    if toggle.is_visible():
+        toggle.click()
+    nav.get_by_role("link", name=name, exact=True).click()
+
+
 def _run_the_month(page, *, check) -> None:
     page.goto("/taskforces/")
     check("taskforce-list.png")
@@ -50,7 +60,7 @@ def _run_the_month(page, *, check) -> None:
     page.wait_for_url(re.compile(r"/taskforces/\d+/$"))
     home = page.url
 
-    page.get_by_role("link", name="Members", exact=True).click()
+    _tf_page(page, "Members")
     for slug, category in (("washoe-le", "local_law_enforcement"), ("washoe-cw", "cps")):
         page.get_by_label("Member is").select_option("organization")
         page.get_by_label("Organization (short name)").fill(slug)
@@ -76,24 +86,25 @@ def _run_the_month(page, *, check) -> None:
     page.wait_for_selector("text=Member changed.")
     assert "30 Jun 2027" in page.locator("#member-table").inner_text()
 
-    page.get_by_role("navigation", name="Task force").get_by_role("link", name="Structure").click()
+    _tf_page(page, "Structure")
     page.get_by_label("Chair's email").fill("judge@example.org")
     page.get_by_role("button", name="Save coordinator and chair").click()
     page.wait_for_selector("text=Coordinator and chair saved.")
     assert "Judge Alma Reyes" in page.locator("#leadership").inner_text()
     check("taskforce-structure.png")
 
-    page.get_by_role("link", name="Meetings", exact=True).click()
+    _tf_page(page, "Meetings")
     page.get_by_label("Title").fill("January task force meeting")
     page.get_by_label("Starts").fill("2026-11-12T09:30")
     page.get_by_label("Location").fill("Reno (synthetic)")
     page.get_by_role("button", name="Schedule meeting").click()
     page.wait_for_selector("text=Meeting scheduled.")
-    selects = page.locator("#attendance-table select")
-    for n, status in enumerate(("present", "absent", "present")):
-        selects.nth(n).select_option(status)
-    page.get_by_role("button", name="Save attendance").click()
+    # One row of choices per member (USWDS hides the radio itself: click its label).
+    page.locator('#attendance-table label[for$="-absent"]').nth(1).click()
+    page.get_by_role("button", name="Mark everyone present").click()
     page.wait_for_selector("text=Attendance saved.")
+    assert page.locator("#attendance-table input:checked").count() == 3
+    assert page.locator('#attendance-table input[value="absent"]').nth(1).is_checked()
     page.get_by_label("Action", exact=True).fill("Circulate the draft MOU")
     page.get_by_label("Due", exact=True).fill("2026-11-20")
     page.get_by_role("button", name="Add action item").click()
@@ -105,7 +116,7 @@ def _run_the_month(page, *, check) -> None:
         "Circulate the draft MOU" in page.content()
     )
     check("taskforce-home.png")
-    page.get_by_role("link", name="Annual report").click()
+    _tf_page(page, "Annual report")
     page.get_by_label("Year the period ends").select_option("2026")
     page.get_by_role("button", name="Show").click()
     page.wait_for_selector("svg[role=img]")

@@ -99,6 +99,30 @@ def test_meeting_attendance_and_action_item(client, tf, coordinator):
     assert "9:30 AM" in page
 
 
+def test_mark_everyone_present_keeps_the_marks_chosen(client, tf, coordinator):
+    c = as_(client, coordinator)
+    for name in ("Avery", "Blair", "Casey"):
+        services.add_member(actor=coordinator, taskforce=tf, person_name=name, category="cps")
+    meeting = services.create_meeting(
+        actor=coordinator, taskforce=tf, title="March", starts_at=timezone.now()
+    )
+    members = list(tf.members.order_by("pk"))
+    page = c.get(f"/taskforces/{tf.pk}/meetings/{meeting.pk}/").content.decode()
+    assert f'type="radio" name="status-{members[0].pk}" value="present"' in page
+    assert "Mark everyone present" in page
+    response = c.post(
+        f"/taskforces/{tf.pk}/meetings/{meeting.pk}/attendance",
+        {
+            "member": [str(m.pk) for m in members],
+            f"status-{members[1].pk}": "excused",
+            "everyone": "present",
+        },
+    )
+    assert response.status_code == 302
+    got = dict(meeting.attendance.values_list("member_id", "status"))
+    assert got == {m.pk: "excused" if m == members[1] else "present" for m in members}
+
+
 def test_import_preview_then_confirm(client, tf, coordinator):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

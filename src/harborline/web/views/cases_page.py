@@ -59,6 +59,19 @@ class SectionView:
     note_form: NoteForm
     privileged: bool = False
     confidential: bool = False
+    folded: bool = False  # only notes, and none yet: one line (issue 13, phone-first)
+
+
+# Sections that hold only notes (the others show the youth's record, screenings, plans or the
+# privileged-note warning, whatever their notes).
+NOTES_ONLY = frozenset(c.ALL) - {
+    "identity",
+    "contact",
+    "placement_address",
+    "screening",
+    "safety",
+    PRIVILEGED,
+}
 
 
 @dataclass
@@ -192,15 +205,20 @@ def _section_views(detail: casefile.CaseDetail, overrides: dict[str, Any]) -> li
             note["at"] = local(note["created_at"], tz)
         for ref in data.get("references", []):
             ref["kind_label"] = ReferenceKind(ref["kind"]).label
+        override = overrides.get(f"note:{name}")
         sections.append(
             SectionView(
                 name=name,
                 label=c.LABELS[name],
                 data=data,
-                note_form=overrides.get(f"note:{name}")
+                note_form=override
                 or (PrivilegedNoteForm if name == PRIVILEGED else NoteForm)(prefix=f"n-{name}"),
                 privileged=name == PRIVILEGED,
                 confidential=name == CONFIDENTIAL,
+                folded=name in NOTES_ONLY
+                and not data.get("notes")
+                and not data.get("references")
+                and override is None,
             )
         )
     return sections

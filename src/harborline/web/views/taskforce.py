@@ -574,6 +574,11 @@ def taskforce_meeting_update(
                     statuses[int(key.removeprefix("status-"))] = value
                 except ValueError:
                     continue
+        if request.POST.get("everyone") == "present":
+            # Everyone on the sheet not marked otherwise in this form (issue 13, item 6).
+            for member in request.POST.getlist("member"):
+                if member.isdigit():
+                    statuses.setdefault(int(member), "present")
         try:
             services.record_attendance(actor=actor, meeting=meeting, statuses=statuses)
         except DomainError as problem:
