@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory, give_totp_device, totp_code
 
-from .conftest import DESKTOP, run_axe, screenshot
+from .conftest import DESKTOP, PHONE, run_axe, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -140,6 +140,8 @@ def test_org_admin_manages_users_with_htmx(axe_page, page):
     axe_page.goto("/org/users")
     assert axe_page.title() == "Users of Washoe Child Welfare | Harborline"
     assert run_axe(axe_page) == []
+    # On a phone each person is a card: nothing scrolls sideways (issue 13, item 6).
+    assert axe_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(axe_page, "org-users-phone.png")
     axe_page.set_viewport_size(DESKTOP)
     axe_page.reload()
