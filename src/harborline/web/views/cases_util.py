@@ -136,7 +136,9 @@ def share_summary(share: Share, tz_name: str, role_label: str = "") -> str:
         who += f" ({role_label} only)"
     what = ", ".join(short_label(n).lower() for n in share.compartments if n in c.NAMES)
     if share.basis_type == BasisType.CONSENT:
-        consents = list(share.consents.all())
+        # In the order they were recorded (a many-to-many has no order of its own: PostgreSQL
+        # returned them either way).
+        consents = sorted(share.consents.all(), key=lambda k: k.pk)
         why = (
             " and ".join(consent_words(k, tz_name) for k in consents)
             if consents
