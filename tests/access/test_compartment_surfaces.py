@@ -256,7 +256,7 @@ def _fill(kind: str, route: str, ids: dict[str, int]) -> list[str]:
     names["plan_id"] = (
         ids["safety_plan_id"] if route.startswith("safety-plans/") else ids["service_plan_id"]
     )
-    slugs = {"what": ("safety-assessment", "safety-plan")}
+    slugs = {"what": ("safety-assessment", "safety-plan"), "step": ("who",)}
     paths = ["/" + route]
     for name, values in slugs.items():
         if f"<slug:{name}>" in route:

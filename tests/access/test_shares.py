@@ -489,3 +489,38 @@ def test_the_grant_is_recorded_in_the_audit_chain_and_defaults_to_off(owner):
     )
     assert r.status_code == 422 and "may_edit" in f.problem_fields(r)
     assert verify().ok
+
+
+def test_a_dry_run_checks_everything_and_writes_nothing(owner):
+    """The sharing wizard asks create_share with dry_run at every step: the same checks, the
+    share returned unsaved, no row and no audit record."""
+    from harborline.sharing.services import create_share
+
+    made = f.case(owner)
+    other = f.org("mental_health")
+    before = _counts()
+    share = create_share(
+        actor=owner,
+        case_id=made.pk,
+        organization=other.slug,
+        compartments=["screening"],
+        purpose="service coordination",
+        basis_type="court_order",
+        basis_reference="24-JV-118",
+        expires_at=timezone.now() + timedelta(days=30),
+        dry_run=True,
+    )
+    assert share.pk is None and share.organization == other
+    assert _counts() == before
+    with pytest.raises(Exception, match="say what the information is shared for"):
+        create_share(
+            actor=owner,
+            case_id=made.pk,
+            organization=other.slug,
+            compartments=["screening"],
+            purpose=" ",
+            basis_type="court_order",
+            basis_reference="24-JV-118",
+            expires_at=timezone.now() + timedelta(days=30),
+            dry_run=True,
+        )

@@ -118,16 +118,35 @@ def test_caseworker_screens_shares_and_the_police_see_only_what_is_shared(axe_pa
     _axe(page)
     screenshot(page, "obligations.png")
 
-    # Share screening and safety with the police on a court order.
+    # Share screening and safety with the police on a court order, through the wizard.
     page.goto(f"/cases/{case_id}/sharing")
     _axe(page)
+    page.get_by_role("link", name="Share with another organization").click()
+    page.wait_for_url(re.compile(r"/sharing/new/$"))
+    _axe(page)
     page.get_by_label("Share with", exact=True).select_option("reno-pd")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/sharing/new/what$"))
+    _axe(page)
     page.locator('label[for="id_share-compartments_3"]').click()  # screening
     page.locator('label[for="id_share-compartments_4"]').click()  # safety
-    page.get_by_label("Purpose", exact=True).first.fill("Investigation and MDT coordination")
-    page.get_by_label("Legal basis", exact=True).select_option("court_order")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/sharing/new/why$"))
+    page.get_by_role("button", name="Continue").click()  # nothing filled in: every problem at once
+    assert page.locator(".hl-error-summary li").count() == 4
+    _axe(page)
+    page.get_by_label("Purpose", exact=True).fill("Investigation and MDT coordination")
+    page.locator('label[for="id_share-basis_type_2"]').click()  # court order
     page.get_by_label("Reference", exact=True).fill("24-JV-118")
     page.get_by_label("Until (inclusive)").fill("2027-03-03")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/sharing/new/confirm$"))
+    assert page.locator("#share-sentence").inner_text() == (
+        "Reno Police Department will be able to see: screening, safety — until 3 March 2027, "
+        "because: court order 24-JV-118."
+    )
+    _axe(page)
+    screenshot(page, "case-share-confirm.png")
     page.get_by_role("button", name="Share", exact=True).click()
     page.wait_for_url(re.compile(r"/sharing#shares$"))
     summary = page.locator("[data-summary]").inner_text()

@@ -627,19 +627,50 @@ def test_sharing_summary_is_plain_language(world):
     assert "14 to 17: the youth&#x27;s own assent AND a parent" in html or "14 to 17" in html
 
 
-def test_share_created_from_the_page_and_ended(world):
+def _share(client, case_id, data, *, stop_at: str | None = None):
+    """Walk the sharing wizard (issue 13, item 8) with `data` (the form's share-* fields): who,
+    what, why, the consent step when the basis is consent, then confirm. Returns the first answer
+    that is not a step forward (a 422 with the step's problems), else the confirmation's."""
+    base = f"/cases/{case_id}/sharing/new/"
+    assert client.get(base).status_code == 200
+    steps = {
+        "who": ("organization", "role"),
+        "what": ("compartments", "may_edit"),
+        "why": ("purpose", "basis_type", "basis_reference", "expires_on"),
+    }
+    for step, names in steps.items():
+        if step == stop_at:
+            return client.get(base + step)
+        body = {f"share-{n}": data[f"share-{n}"] for n in names if f"share-{n}" in data}
+        r = client.post(base + step, body)
+        if r.status_code != 302:
+            return r
+    if data.get("share-basis_type") == "consent":
+        r = client.post(base + "consent", {"action": "continue"})
+        if r.status_code != 302:
+            return r
+    if stop_at == "confirm":
+        return client.get(base + "confirm")
+    return client.post(base + "confirm")
+
+
+def test_share_created_through_the_wizard_and_ended_after_a_confirmation(world):
     client = _client(world.worker)
-    r = client.post(
-        f"/cases/{world.case.pk}/sharing/shares",
-        {
-            "share-organization": "reno-pd",
-            "share-compartments": ["screening", "safety"],
-            "share-purpose": "investigation",
-            "share-basis_type": "mandated_report",
-            "share-basis_reference": "R-1",
-            "share-expires_on": "2027-03-03",
-        },
-    )
+    data = {
+        "share-organization": "reno-pd",
+        "share-compartments": ["screening", "safety"],
+        "share-purpose": "investigation",
+        "share-basis_type": "mandated_report",
+        "share-basis_reference": "R-1",
+        "share-expires_on": "2027-03-03",
+    }
+    check = _share(client, world.case.pk, data, stop_at="confirm").content.decode()
+    assert (
+        "Reno Police will be able to see: screening, safety — until 3 March 2027, because: "
+        "mandated report R-1"
+    ) in check
+    assert not Share.objects.exists()  # nothing shared before the last step
+    r = _share(client, world.case.pk, data)
     assert r.status_code == 302
     share = Share.objects.get()
     assert share.compartments == ["screening", "safety"]
@@ -648,6 +679,10 @@ def test_share_created_from_the_page_and_ended(world):
         "Reno Police can see: screening, safety — until 3 March 2027, because: mandated report R-1"
         in html
     )
+    confirm = client.get(f"/cases/{world.case.pk}/sharing/shares/{share.pk}/end")
+    assert "Reno Police loses access to screening, safety at once." in confirm.content.decode()
+    share.refresh_from_db()
+    assert share.ended_at is None  # asking is not ending
     r = client.post(f"/cases/{world.case.pk}/sharing/shares/{share.pk}/end")
     assert r.status_code == 302
     share.refresh_from_db()
@@ -661,7 +696,9 @@ def test_letting_a_shared_organization_change_the_record_is_a_plain_checkbox_off
     sharing page says who may change what, and the other organization's case page offers the
     change forms only with that grant."""
     client = _client(world.worker)
-    page = client.get(f"/cases/{world.case.pk}/sharing").content.decode()
+    client.get(f"/cases/{world.case.pk}/sharing/new/")
+    client.post(f"/cases/{world.case.pk}/sharing/new/who", {"share-organization": "reno-pd"})
+    page = client.get(f"/cases/{world.case.pk}/sharing/new/what").content.decode()
     box = re.search(r'<input class="usa-checkbox__input" id="id_share-may_edit"[^>]*>', page)
     assert box and "checked" not in box.group(0)
     assert "They may also change what they can see" in page
@@ -673,9 +710,8 @@ def test_letting_a_shared_organization_change_the_record_is_a_plain_checkbox_off
         "share-basis_reference": "24-JV-7",
         "share-expires_on": "2027-03-03",
     }
-    r = client.post(
-        f"/cases/{world.case.pk}/sharing/shares",
-        {**common, "share-compartments": ["identity", "placement_address"]},
+    r = _share(
+        client, world.case.pk, {**common, "share-compartments": ["identity", "placement_address"]}
     )
     assert r.status_code == 302
     officer = _client(world.officer)
@@ -692,8 +728,9 @@ def test_letting_a_shared_organization_change_the_record_is_a_plain_checkbox_off
     assert Case.objects.get(pk=world.case.pk).version == before
     Share.objects.update(ended_at=timezone.now())
 
-    r = client.post(
-        f"/cases/{world.case.pk}/sharing/shares",
+    r = _share(
+        client,
+        world.case.pk,
         {**common, "share-compartments": ["identity", "placement_address"], "share-may_edit": "on"},
     )
     assert r.status_code == 302
@@ -711,24 +748,89 @@ def test_letting_a_shared_organization_change_the_record_is_a_plain_checkbox_off
     assert Case.objects.get(pk=world.case.pk).placement_address == "12 Synthetic Court"
 
 
-def test_share_with_bad_input_says_why_beside_each_field(world):
-    r = _client(world.worker).post(
-        f"/cases/{world.case.pk}/sharing/shares",
-        {
-            "share-organization": "reno-pd",
-            "share-compartments": ["advocate_privileged"],
-            "share-purpose": "",
-            "share-basis_type": "court_order",
-            "share-basis_reference": "",
-        },
-    )
+def test_each_wizard_step_says_every_problem_of_its_fields_at_once(world):
+    client = _client(world.worker)
+    base = f"/cases/{world.case.pk}/sharing/new/"
+    client.get(base)
+    r = client.post(base + "who", {"share-organization": ""})
+    assert r.status_code == 422 and 'id="id_share-organization_error"' in r.content.decode()
+    assert client.post(base + "who", {"share-organization": "reno-pd"}).status_code == 302
+    r = client.post(base + "what", {"share-compartments": ["advocate_privileged"]})
+    assert r.status_code == 422
+    assert "never shared with law enforcement" in r.content.decode()
+    assert client.post(base + "what", {"share-compartments": ["screening"]}).status_code == 302
+    r = client.post(base + "why", {"share-purpose": "", "share-basis_type": "court_order"})
     assert r.status_code == 422
     html = r.content.decode()
     assert 'id="id_share-purpose_error"' in html
     assert "say what the information is shared for" in html
-    assert "never shared with law enforcement" in html
+    assert "name the report, order or MOU" in html
     assert "give the date and time the access ends" in html
+    # A later step opened early goes back to the first one that does not hold yet.
+    assert client.get(base + "confirm")["Location"].endswith("/sharing/new/why")
     assert not Share.objects.exists()
+
+
+def test_the_wizard_records_the_consent_a_share_needs_right_there(world):
+    """Sharing on consent: the consent step says what the pack's rule needs for the youth's age,
+    records each consent in place (filled in from the share), refuses to go on while one is
+    missing, and the confirmation names the consents the share will rest on."""
+    client = _client(world.worker)
+    base = f"/cases/{world.case.pk}/sharing/new/"
+    client.get(base)
+    client.post(base + "who", {"share-organization": "reno-pd"})
+    client.post(base + "what", {"share-compartments": ["screening"]})
+    r = client.post(
+        base + "why",
+        {
+            "share-purpose": "investigation",
+            "share-basis_type": "consent",
+            "share-expires_on": "2027-03-03",
+        },
+    )
+    assert r["Location"].endswith("/consent")
+    page = client.get(base + "consent").content.decode()
+    assert 'id="consents-missing"' in page and "own assent or consent" in page
+    assert 'value="reno-pd" checked' in page  # the consent form is filled in from the share
+    assert 'value="screening" checked' in page
+    refused = client.post(base + "consent", {"action": "continue"})
+    assert refused.status_code == 422
+    assert "Record the consent still needed" in refused.content.decode()
+    for kind, who in (("youth_assent", "Mara Quill"), ("parent_guardian", "Ana Quill")):
+        r = client.post(
+            base + "consent",
+            {
+                "action": "record",
+                "consent-kind": kind,
+                "consent-given_by": who,
+                "consent-recipients": ["reno-pd"],
+                "consent-compartments": ["screening"],
+                "consent-purpose": "investigation",
+                "consent-evidence": "signed_form",
+                "consent-evidence_reference": "form-7",
+            },
+        )
+        assert r.status_code == 302, r.content.decode()[:2000]
+    page = client.get(base + "consent").content.decode()
+    assert 'id="consent-met"' in page
+    assert client.post(base + "consent", {"action": "continue"})["Location"].endswith("/confirm")
+    check = client.get(base + "confirm").content.decode()
+    assert "Reno Police will be able to see: screening — until 3 March 2027" in check
+    assert "because: consent of the youth recorded" in check
+    assert "and consent of a parent or guardian recorded" in check
+    assert not Share.objects.exists()
+    done = client.post(base + "confirm", follow=True).content.decode()
+    assert "Shared. Reno Police can see: screening — until 3 March 2027" in done
+    share = Share.objects.get()
+    assert share.basis_type == "consent" and share.consents.count() == 2
+
+
+def test_sharing_offers_organizations_grouped_by_what_they_do(world):
+    client = _client(world.worker)
+    client.get(f"/cases/{world.case.pk}/sharing/new/")
+    page = client.get(f"/cases/{world.case.pk}/sharing/new/who").content.decode()
+    assert '<optgroup label="Law enforcement">' in page
+    assert "Washoe Child Welfare</option>" not in page  # not the owner itself
 
 
 def test_consent_recorded_then_revoked_ends_its_shares(world):
@@ -747,8 +849,9 @@ def test_consent_recorded_then_revoked_ends_its_shares(world):
             },
         )
         assert r.status_code == 302, r.content.decode()[:3000]
-    r = client.post(
-        f"/cases/{world.case.pk}/sharing/shares",
+    r = _share(
+        client,
+        world.case.pk,
         {
             "share-organization": "reno-pd",
             "share-compartments": ["screening"],

@@ -6,6 +6,7 @@ rule and the rows they write stay in `access`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -182,18 +183,36 @@ def revoke_consent(*, actor: User, consent_id: int, reason: str = "") -> Consent
     return consent
 
 
-def consent_covering(
-    case: Case, recipient: Organization, compartments: list[str], purpose: str
-) -> list[Consent]:
-    """The active consent records that together satisfy the pack's age rule for sharing these
-    compartments with this recipient; InvalidInput (field basis.reference) when they do not."""
+@dataclass
+class ConsentNeeds:
+    """What the pack's consent rule asks for sharing some compartments with a recipient, and
+    which active consent records on file answer it: `on_file` the records that would be used,
+    `missing` each consent still needed, in words ("youth assent", "parent or guardian or court
+    order"); `rule` the rule's id and words, `age` the youth's age (None: unknown)."""
+
+    on_file: list[Consent]
+    missing: list[str]
+    rule: str = ""
+    rule_words: str = ""
+    age: int | None = None
+
+    @property
+    def met(self) -> bool:
+        return not self.missing
+
+
+def consent_needs(case: Case, recipient: Organization, compartments: list[str]) -> ConsentNeeds:
+    """The one reading of the pack's consent rule for a share (decision 0009): asked by
+    create_share (through consent_covering) and by the sharing wizard's consent step."""
     from harborline.protocols.packs import get_pack
     from harborline.protocols.sections import Consent as ConsentRules
 
     now = timezone.now()
     candidates = [
         k
-        for k in case.consents.filter(revoked_at__isnull=True).prefetch_related("recipients")
+        for k in case.consents.filter(revoked_at__isnull=True)
+        .prefetch_related("recipients")
+        .order_by("pk")
         if k.active(now)
         and recipient in k.recipients.all()
         and set(compartments) <= set(k.compartments)
@@ -203,12 +222,7 @@ def consent_covering(
     rules = pack.sections.get("consent.yaml")
     rule = rules.rule_for(age) if isinstance(rules, ConsentRules) else None
     if rule is None:
-        if candidates:
-            return candidates
-        raise InvalidInput.field(
-            "basis.reference",
-            f"no active consent names {recipient.name} for: {', '.join(compartments)}",
-        )
+        return ConsentNeeds(candidates, [] if candidates else ["a consent record"], age=age)
     used: list[Consent] = []
     missing: list[str] = []
     for group in rule.requires:
@@ -217,14 +231,29 @@ def consent_covering(
             missing.append(" or ".join(ConsentKind(kind).label.lower() for kind in group))
         else:
             used.append(match)
-    if missing:
-        who = "age unknown" if age is None else f"age {age}"
+    return ConsentNeeds(used, missing, rule=rule.id, rule_words=rule.note, age=age)
+
+
+def consent_covering(
+    case: Case, recipient: Organization, compartments: list[str], purpose: str
+) -> list[Consent]:
+    """The active consent records that together satisfy the pack's age rule for sharing these
+    compartments with this recipient; InvalidInput (field basis.reference) when they do not."""
+    needs = consent_needs(case, recipient, compartments)
+    if needs.met:
+        return needs.on_file
+    if not needs.rule:
         raise InvalidInput.field(
             "basis.reference",
-            f"for a youth of {who} sharing {', '.join(compartments)} with {recipient.name} "
-            f"needs: {'; and '.join(missing)} (consent rule {rule.id!r} of the {pack.name} pack)",
+            f"no active consent names {recipient.name} for: {', '.join(compartments)}",
         )
-    return used
+    who = "age unknown" if needs.age is None else f"age {needs.age}"
+    raise InvalidInput.field(
+        "basis.reference",
+        f"for a youth of {who} sharing {', '.join(compartments)} with {recipient.name} "
+        f"needs: {'; and '.join(needs.missing)} (consent rule {needs.rule!r} of the "
+        f"{case.pack} pack)",
+    )
 
 
 # --- shares ----------------------------------------------------------------------------------
@@ -241,10 +270,13 @@ def create_share(
     expires_at: datetime | None,
     role: str = "",
     may_edit: bool = False,
+    dry_run: bool = False,
 ) -> Share:
     """Share compartments of a case with another organization (or one role in it). The other
     organization reads them and adds notes; `may_edit` — the owner's explicit grant, off by
-    default — also lets its case managers change the records in them (policy.Grant.edits)."""
+    default — also lets its case managers change the records in them (policy.Grant.edits).
+    With `dry_run`, every check runs and the share is returned unsaved, nothing written (the
+    sharing wizard asks at each step, so its rules are these)."""
     case, grant = case_for(actor, case_id)
     require_edit(grant)
     errors: list[FieldError] = []
@@ -302,7 +334,7 @@ def create_share(
             compartments=names,
             purpose=purpose.strip(),
         )
-    share = Share.objects.create(
+    share = Share(
         case=case,
         organization=recipient,
         role=role,
@@ -314,6 +346,9 @@ def create_share(
         expires_at=expires,
         created_by=actor,
     )
+    if dry_run:
+        return share
+    share.save()
     if consents:
         share.consents.set(consents)
     _audit(

@@ -379,11 +379,25 @@ class ShareForm(UswdsMixin, forms.Form):
         "of birth, contact details, placement address and reference numbers in what you share.",
     )
 
-    def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organizations: list[Any],
+        only: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        """`organizations`: (slug, name) pairs, or (group label, [(slug, name), ...]) to show
+        them grouped; `only`: the fields of one step of the sharing wizard (the rest removed)."""
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.ChoiceField)  # noqa: S101
-        field.choices = [("", "- Select -"), *organizations]
+        for name in [n for n in self.fields if only and n not in only]:
+            del self.fields[name]
+        field = self.fields.get("organization")
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "- Select -"), *organizations]
+        basis = self.fields.get("basis_type")
+        if isinstance(basis, forms.ChoiceField):  # the legal bases as choices, each explained
+            basis.choices = BasisType.choices
+            basis.widget = forms.RadioSelect(choices=BasisType.choices)
 
 
 class ConsentForm(UswdsMixin, forms.Form):

@@ -10,6 +10,7 @@ from .views import (
     cases_page,
     cases_record,
     cases_screening,
+    cases_share_wizard,
     cases_sharing,
     cases_team,
 )
@@ -59,7 +60,16 @@ urlpatterns: list[URLPattern] = [
     ),
     path("cases/<int:case_id>/meetings/new", cases_meetings.case_meeting, name="case_meeting"),
     path("cases/<int:case_id>/sharing", cases_sharing.sharing, name="case_sharing"),
-    path("cases/<int:case_id>/sharing/shares", cases_sharing.share_create, name="share_create"),
+    path(
+        "cases/<int:case_id>/sharing/new/",
+        cases_share_wizard.share_wizard_start,
+        name="share_wizard_start",
+    ),
+    path(
+        "cases/<int:case_id>/sharing/new/<slug:step>",
+        cases_share_wizard.share_wizard,
+        name="share_wizard",
+    ),
     path(
         "cases/<int:case_id>/sharing/shares/<int:share_id>/end",
         cases_sharing.share_end,

@@ -1,6 +1,7 @@
-"""Sharing and consent on a case: who can see what, until when and why, in plain words; create
-and end shares; record and revoke consent. Only the case's managers (policy.CASE_MANAGERS of the
-owning organization); anyone else who sees the case gets 403, anyone who does not gets 404."""
+"""Sharing and consent on a case: who can see what, until when and why, in plain words; end
+shares (after a confirmation saying who loses access); record and revoke consent. New shares go
+through the sharing wizard (cases_share_wizard). Only the case's managers (policy.CASE_MANAGERS
+of the owning organization); anyone else who sees the case gets 403, anyone who does not 404."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from harborline.protocols.sections import Consent as ConsentRules
 from harborline.sharing import selectors as access_reads
 from harborline.sharing import services as access_services
 
-from ..forms_cases import ConsentForm, ShareForm, place_errors
+from ..forms_cases import ConsentForm, place_errors
 from ._util import actor as _actor
 from .cases_util import consent_words, local, long_date, share_summary, short_label
 
@@ -83,7 +84,6 @@ def _context(
     case: Case,
     grant: Grant,
     *,
-    share_form: ShareForm | None = None,
     consent_form: ConsentForm | None = None,
 ) -> dict[str, Any]:
     tz = case.owner.time_zone
@@ -94,6 +94,7 @@ def _context(
             "id": s.pk,
             "summary": share_summary(s, tz, str(role_labels.get(s.role, "")) if s.role else ""),
             "purpose": s.purpose,
+            "organization": s.organization.name,
         }
         for s in state.shares
     ]
@@ -129,7 +130,6 @@ def _context(
         ],
         "consents": consents,
         "rule": consent_rule_words(case),
-        "share_form": share_form or ShareForm(organizations=orgs, prefix="share"),
         "consent_form": consent_form or ConsentForm(organizations=orgs, prefix="consent"),
         "basis_words": BASIS_WORDS,
         "tz": tz,
@@ -172,46 +172,29 @@ def _sharing_url(case_id: int, anchor: str = "") -> str:
 
 
 @login_required
-@require_POST
-def share_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def share_end(request: HttpRequest, case_id: int, share_id: int) -> HttpResponse:
+    """GET: confirm, saying who loses access to what, at once; POST: end the share."""
     actor = _actor(request)
     case, grant = _managed(actor, case_id)
-    form = ShareForm(request.POST, organizations=_orgs(case), prefix="share")
-    status = 422
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            access_services.create_share(
-                actor=actor,
-                case_id=case.pk,
-                organization=data["organization"],
-                compartments=data["compartments"],
-                purpose=data["purpose"],
-                basis_type=data["basis_type"],
-                basis_reference=data["basis_reference"],
-                expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
-                role=data["role"],
-                may_edit=data["may_edit"],
-            )
-        except DomainError as problem:
-            place_errors(form, problem)
-            status = problem.status
-        else:
-            messages.success(request, "Shared.")
-            return redirect(_sharing_url(case.pk, "shares"))
-    return render(
-        request,
-        "web/cases/sharing.html",
-        _context(actor, case, grant, share_form=form),
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def share_end(request: HttpRequest, case_id: int, share_id: int) -> HttpResponse:
-    actor = _actor(request)
-    case, _ = _managed(actor, case_id)
+    if request.method == "GET":
+        state = access_reads.sharing_state(actor=actor, case=case, grant=grant)
+        share = next((s for s in state.shares if s.pk == share_id), None)
+        if share is None:
+            raise Http404
+        role = dict(Role.choices).get(share.role, "") if share.role else ""
+        who = share.organization.name + (f" ({role} only)" if role else "")
+        return render(
+            request,
+            "web/cases/share_end.html",
+            {
+                "case": case,
+                "share": share,
+                "who": who,
+                "what": ", ".join(short_label(n).lower() for n in share.compartments),
+                "summary": share_summary(share, case.owner.time_zone, str(role)),
+            },
+        )
     try:
         share = access_services.end_share(actor=actor, share_id=share_id)
     except NotFound:
@@ -220,7 +203,9 @@ def share_end(request: HttpRequest, case_id: int, share_id: int) -> HttpResponse
         raise PermissionDenied from None
     if share.case_id != case.pk:
         raise Http404
-    messages.success(request, "The share has ended.")
+    messages.success(
+        request, f"The share has ended: {share.organization.name} no longer sees this record."
+    )
     return redirect(_sharing_url(case.pk, "shares"))
 
 

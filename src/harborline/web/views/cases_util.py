@@ -128,9 +128,12 @@ def consent_words(consent: Consent, tz_name: str) -> str:
     )
 
 
-def share_summary(share: Share, tz_name: str, role_label: str = "") -> str:
+def share_summary(
+    share: Share, tz_name: str, role_label: str = "", *, consents: list[Consent] | None = None
+) -> str:
     """'Washoe County Juvenile Services can see: screening, safety — until 3 March 2027,
-    because: court order 24-JV-118' ('can see and change' when the share lets them edit)."""
+    because: court order 24-JV-118' ('can see and change' when the share lets them edit).
+    `consents`: the records a share on consent rests on, for one not saved yet (the wizard)."""
     who = share.organization.name
     if role_label:
         who += f" ({role_label} only)"
@@ -138,7 +141,9 @@ def share_summary(share: Share, tz_name: str, role_label: str = "") -> str:
     if share.basis_type == BasisType.CONSENT:
         # In the order they were recorded (a many-to-many has no order of its own: PostgreSQL
         # returned them either way).
-        consents = sorted(share.consents.all(), key=lambda k: k.pk)
+        if consents is None:
+            consents = list(share.consents.all())
+        consents = sorted(consents, key=lambda k: k.pk)
         why = (
             " and ".join(consent_words(k, tz_name) for k in consents)
             if consents

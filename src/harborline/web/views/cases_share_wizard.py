@@ -1,0 +1,324 @@
+"""The sharing wizard (issue 13, item 8): who → what → why (the legal basis) → consent on file,
+recorded right there when it is missing → check and share, ending with the plain sentence of
+what the other organization can now see and until when.
+
+Each step asks `sharing.services.create_share` with `dry_run=True`, so the wizard's rules are the
+service's: a step shows every problem of its own fields at once (and sends the person back to an
+earlier step whose answer no longer holds). The consent step reads the pack's rule through
+`sharing.services.consent_needs`, the one reading `create_share` uses too. The draft lives in the
+session, per case, until it is shared or started again; nothing is written before the last step
+but the consent records the person chooses to record."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from harborline.access.models import BasisType, Consent, Share
+from harborline.cases.models import Case
+from harborline.errors import DomainError, FieldError, InvalidInput
+from harborline.people.models import Organization, User
+from harborline.people.roles import OrgType, Role
+from harborline.sharing import services as access_services
+
+from ..forms_cases import ConsentForm, ShareForm, place_errors
+from ._util import actor as _actor
+from .cases_sharing import BASIS_WORDS, _end_of_day, _managed, _orgs, consent_rule_words
+from .cases_util import share_summary
+
+STEPS = ("who", "what", "why", "consent", "confirm")
+TITLES = {
+    "who": "Who you share with",
+    "what": "What they can see",
+    "why": "Why: the purpose and legal basis",
+    "consent": "Consent on file",
+    "confirm": "Check and share",
+}
+FIELDS: dict[str, tuple[str, ...]] = {
+    "who": ("organization", "role"),
+    "what": ("compartments", "may_edit"),
+    "why": ("purpose", "basis_type", "basis_reference", "expires_on"),
+    "consent": ("basis_reference",),
+}
+# The service's field names, as the wizard's forms call them.
+FORM_FIELD = {
+    "basis.type": "basis_type",
+    "basis.reference": "basis_reference",
+    "expires_at": "expires_on",
+}
+
+
+def _key(case_id: int) -> str:
+    return f"share-draft-{case_id}"
+
+
+def _steps(draft: dict[str, Any]) -> list[str]:
+    """The steps this draft goes through: the consent step only for a share resting on consent."""
+    consent = draft.get("basis_type") == BasisType.CONSENT
+    return [s for s in STEPS if s != "consent" or consent]
+
+
+def _url(case_id: int, step: str) -> str:
+    return reverse("web:share_wizard", args=[case_id, step])
+
+
+def _grouped_orgs(case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every other active organization, grouped by its type (not one flat list of hundreds)."""
+    labels = dict(OrgType.choices)
+    orgs = (
+        Organization.objects.filter(is_active=True)
+        .exclude(pk=case.owner_id)
+        .order_by("type", "name")
+        .values_list("type", "slug", "name")
+    )
+    return [
+        (str(labels.get(kind, kind)), [(slug, name) for _, slug, name in rows])
+        for kind, rows in groupby(orgs, key=lambda row: row[0])
+    ]
+
+
+def _try(actor: User, case: Case, draft: dict[str, Any]) -> tuple[Share | None, list[FieldError]]:
+    """The draft as the service would take it: the unsaved share, or the problems by field."""
+    expires = draft.get("expires_on")
+    try:
+        share = access_services.create_share(
+            actor=actor,
+            case_id=case.pk,
+            organization=draft.get("organization", ""),
+            compartments=draft.get("compartments", []),
+            purpose=draft.get("purpose", ""),
+            basis_type=draft.get("basis_type", ""),
+            basis_reference=draft.get("basis_reference", ""),
+            expires_at=_end_of_day(date.fromisoformat(expires), case.owner.time_zone)
+            if expires
+            else None,
+            role=draft.get("role", ""),
+            may_edit=bool(draft.get("may_edit")),
+            dry_run=True,
+        )
+    except InvalidInput as problem:
+        return None, list(problem.errors)
+    except DomainError as problem:
+        return None, [FieldError("basis_reference", problem.detail)]
+    return share, []
+
+
+def _step_of(field: str, draft: dict[str, Any]) -> str:
+    name = FORM_FIELD.get(field) or re.split(r"[.\[]", field)[0]
+    if name == "basis_reference" and draft.get("basis_type") == BasisType.CONSENT:
+        return "consent"
+    return next((step for step, names in FIELDS.items() if name in names), "why")
+
+
+def _first_problem(draft: dict[str, Any], errors: list[FieldError], upto: str) -> str | None:
+    """The earliest step, up to and including `upto`, that one of the problems belongs to."""
+    order = _steps(draft)
+    steps = {_step_of(e.field, draft) for e in errors}
+    return next((s for s in order[: order.index(upto) + 1] if s in steps), None)
+
+
+def _sentence(
+    case: Case, share: Share, consents: list[Consent] | None, *, now: bool = False
+) -> str:
+    role = str(dict(Role.choices).get(share.role, "")) if share.role else ""
+    text = share_summary(share, case.owner.time_zone, role, consents=consents)
+    return text if now else text.replace(" can see", " will be able to see", 1)
+
+
+@login_required
+@require_http_methods(["GET"])
+def share_wizard_start(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Start again: a fresh draft, and the first step."""
+    actor = _actor(request)
+    case, _ = _managed(actor, case_id)
+    request.session[_key(case_id)] = {}
+    return _form_step(request, actor, case, {}, "who")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share_wizard(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
+    actor = _actor(request)
+    case, _ = _managed(actor, case_id)
+    draft: dict[str, Any] = dict(request.session.get(_key(case_id)) or {})
+    steps = _steps(draft)
+    if step not in steps:
+        raise Http404
+    # A later step opened before an earlier one holds goes back to the earliest that does not.
+    if step != "who":
+        _, errors = _try(actor, case, draft)
+        back = _first_problem(draft, errors, steps[steps.index(step) - 1])
+        if back is not None:
+            return redirect(_url(case_id, back))
+    if step == "consent":
+        return _consent_step(request, actor, case, draft)
+    if step == "confirm":
+        return _confirm_step(request, actor, case, draft)
+    return _form_step(request, actor, case, draft, step)
+
+
+def _form_step(
+    request: HttpRequest, actor: User, case: Case, draft: dict[str, Any], step: str
+) -> HttpResponse:
+    orgs = _grouped_orgs(case)
+    only = FIELDS[step]
+    if request.method == "POST":
+        form = ShareForm(request.POST, organizations=orgs, only=only, prefix="share")
+        status = 422
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if "expires_on" in data:
+                data["expires_on"] = data["expires_on"].isoformat() if data["expires_on"] else ""
+            trial = {**draft, **data}
+            _, errors = _try(actor, case, trial)
+            mine = [e for e in errors if _step_of(e.field, trial) == step]
+            if not mine:
+                request.session[_key(case.pk)] = trial
+                steps = _steps(trial)
+                return redirect(_url(case.pk, steps[steps.index(step) + 1]))
+            place_errors(form, InvalidInput.fields(mine))
+    else:
+        initial = {k: v for k, v in draft.items() if k in only}
+        if "may_edit" in only:
+            initial.setdefault("may_edit", False)
+        form = ShareForm(initial=initial, organizations=orgs, only=only, prefix="share")
+        status = 200
+    return _render(request, case, draft, step, {"form": form}, status)
+
+
+def _render(
+    request: HttpRequest,
+    case: Case,
+    draft: dict[str, Any],
+    step: str,
+    extra: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    steps = _steps(draft)
+    return render(
+        request,
+        "web/cases/share_wizard.html",
+        {
+            "case": case,
+            "step": step,
+            "title": TITLES[step],
+            "number": steps.index(step) + 1,
+            "count": len(steps),
+            "indicator": [(TITLES[s], steps.index(s) - steps.index(step)) for s in steps],
+            "back": _url(case.pk, steps[steps.index(step) - 1]) if step != "who" else "",
+            "basis_words": BASIS_WORDS,
+            **extra,
+        },
+        status=status,
+    )
+
+
+def _recipient(draft: dict[str, Any]) -> Organization:
+    return Organization.objects.get(slug=draft["organization"], is_active=True)
+
+
+def _consent_step(
+    request: HttpRequest, actor: User, case: Case, draft: dict[str, Any]
+) -> HttpResponse:
+    recipient = _recipient(draft)
+    compartments = list(draft.get("compartments", []))
+    status = 200
+    initial = {
+        "recipients": [recipient.slug],
+        "compartments": compartments,
+        "purpose": draft.get("purpose", ""),
+        "expires_on": draft.get("expires_on") or None,
+    }
+    form = ConsentForm(initial=initial, organizations=_orgs(case), prefix="consent")
+    if request.method == "POST" and request.POST.get("action") == "record":
+        form = ConsentForm(request.POST, organizations=_orgs(case), prefix="consent")
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                access_services.record_consent(
+                    actor=actor,
+                    case_id=case.pk,
+                    kind=data["kind"],
+                    given_by=data["given_by"],
+                    recipients=data["recipients"],
+                    compartments=data["compartments"],
+                    purpose=data["purpose"],
+                    evidence=data["evidence"],
+                    evidence_reference=data["evidence_reference"],
+                    attestation=data["attestation"],
+                    expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
+                )
+            except DomainError as problem:
+                place_errors(form, problem)
+                status = problem.status
+            else:
+                messages.success(request, "Consent recorded.")
+                return redirect(_url(case.pk, "consent"))
+    needs = access_services.consent_needs(case, recipient, compartments)
+    go_on = request.method == "POST" and request.POST.get("action") == "continue"
+    if go_on and needs.met:
+        return redirect(_url(case.pk, "confirm"))
+    return _render(
+        request,
+        case,
+        draft,
+        "consent",
+        {
+            "needs": needs,
+            "recipient": recipient,
+            "rule": consent_rule_words(case),
+            "consent_form": form,
+            "not_yet": go_on,
+        },
+        422 if go_on else status,
+    )
+
+
+def _confirm_step(
+    request: HttpRequest, actor: User, case: Case, draft: dict[str, Any]
+) -> HttpResponse:
+    share, errors = _try(actor, case, draft)
+    if share is None:  # the earlier steps were checked on the way in: a change since
+        return redirect(_url(case.pk, _first_problem(draft, errors, "confirm") or "who"))
+    consents: list[Consent] | None = None  # the records a share on consent will rest on
+    if share.basis_type == BasisType.CONSENT:
+        needs = access_services.consent_needs(case, share.organization, share.compartments)
+        consents = needs.on_file
+    if request.method == "POST":
+        expires = draft.get("expires_on")
+        saved = access_services.create_share(
+            actor=actor,
+            case_id=case.pk,
+            organization=draft["organization"],
+            compartments=draft["compartments"],
+            purpose=draft["purpose"],
+            basis_type=draft["basis_type"],
+            basis_reference=draft.get("basis_reference", ""),
+            expires_at=_end_of_day(date.fromisoformat(expires), case.owner.time_zone)
+            if expires
+            else None,
+            role=draft.get("role", ""),
+            may_edit=bool(draft.get("may_edit")),
+        )
+        request.session.pop(_key(case.pk), None)
+        messages.success(
+            request, "Shared. " + _sentence(case, saved, list(saved.consents.all()), now=True) + "."
+        )
+        return redirect(reverse("web:case_sharing", args=[case.pk]) + "#shares")
+    return _render(
+        request,
+        case,
+        draft,
+        "confirm",
+        {"sentence": _sentence(case, share, consents), "share": share, "draft": draft},
+    )
