@@ -108,3 +108,70 @@ def test_only_planning_roles_and_a_real_county(world):
     )
     r = world["analyst"].get("/directory/gaps?county=atlantis")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "county"
+
+
+def _pdf_text(body: bytes) -> str:
+    """The text of an fpdf2 PDF (its page streams are deflated)."""
+    import re
+    import zlib
+
+    text = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
+        try:
+            text.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            text.append(stream.decode("latin-1"))
+    return "".join(text)
+
+
+def test_the_response_plan_page_and_pdf(client, world):
+    from tests.factories import sign_in
+
+    _refer(world, 3)
+    sign_in(client, world["analyst"].user)
+    url = f"/directory/gaps/?county={world['county'].qualified}"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<h1>Gaps in services: Washoe County</h1>" in html or "Gaps in services: Washoe" in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'id="gaps-table"' in html
+    row = html[html.index("Mental health") : html.index("</tr>", html.index("Mental health"))]
+    assert "fewer than 5" in row  # three referrals: suppressed on the page as in the API
+    assert ">3<" not in row
+    listing = client.get("/directory/").content.decode()
+    assert "Gaps in services by county" in listing
+    pdf = client.get(url + "&format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    text = _pdf_text(pdf.content)
+    assert "Where services fall short" in text or "Where services fall short" in pdf.content.decode(
+        "latin-1"
+    )
+    assert "fewer than 5" in text
+
+
+def test_the_response_plan_is_not_for_caseworkers(client, world):
+    from tests.factories import give_totp_device, sign_in
+
+    give_totp_device(world["worker"])
+    sign_in(client, world["worker"])
+    assert client.get(f"/directory/gaps/?county={world['county'].qualified}").status_code == 404
+    assert "Gaps in services by county" not in client.get("/directory/").content.decode()
+
+
+def test_what_falls_short_in_words():
+    from harborline.directory.gap_report import plan, shortfalls
+    from harborline.directory.gaps import CategoryGap, Figure
+
+    none = CategoryGap("a", "Housing", 0, 0, 0, 0, Figure(None, True), Figure(0), None)
+    full = CategoryGap("b", "Crisis", 2, 0, 1, 0, Figure(7), Figure(5), 4.5)
+    fine = CategoryGap("c", "Legal", 3, 1, 0, 2, Figure(0), Figure(0), None)
+    assert shortfalls(none) == ["no service offered in the county"]
+    assert shortfalls(full) == [
+        "no service with space now",
+        "no vetted provider",
+        "referrals declined: 5",
+        "a median 4.5 days to acceptance",
+    ]
+    assert shortfalls(fine) == []
+    assert [label for label, _ in plan([fine, full, none])] == ["Housing", "Crisis"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from harborline.agreements.selectors import summary_for
 from harborline.errors import InvalidInput
+from harborline.pdf import document, latin1
 from harborline.people.models import User
 from harborline.taskforce import services
 from harborline.taskforce.models import (
@@ -316,44 +317,28 @@ def attendance_svg(report: AnnualReport) -> str:
 # --- PDF -------------------------------------------------------------------------------------
 
 
-def _latin1(text: str) -> str:
-    """fpdf2's core fonts speak Latin-1; replace what they cannot draw."""
-    swaps = {"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "·": "-"}
-    for a, b in swaps.items():
-        text = text.replace(a, b)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def report_pdf(report: AnnualReport, today: date | None = None) -> bytes:
     """The report as a PDF, with what fpdf2 offers for accessibility: the document's language
     and title (shown by readers instead of the file name), a structure tree with one tagged
     element per heading and a bookmark outline (`start_section`), and the representation as a
     real table with a header row (not ticked text boxes). Its state against the due date is
     said under the title."""
-    from fpdf import FPDF, FontFace, TextStyle
-    from fpdf.prefs import ViewerPreferences
+    from fpdf import FontFace
 
-    pdf = FPDF(format="Letter")
-    pdf.set_title(_latin1(f"{report.title}: {report.taskforce.name} {report.year}"))
-    pdf.set_author("Harborline")
-    pdf.set_subject(_latin1(f"{report.title}, {report.period_label}"))
-    pdf.set_lang("en-US")
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_section_title_styles(
-        TextStyle(font_family="Helvetica", font_style="B", font_size_pt=16, t_margin=3),
-        TextStyle(font_family="Helvetica", font_style="B", font_size_pt=13, t_margin=3),
+    pdf = document(
+        title=f"{report.title}: {report.taskforce.name} {report.year}",
+        subject=f"{report.title}, {report.period_label}",
     )
     pdf.add_page()
     pdf.set_font("Helvetica", "", 10)
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def heading(text: str, level: int = 1) -> None:
-        pdf.start_section(_latin1(text), level=level)
+        pdf.start_section(latin1(text), level=level)
         pdf.set_font("Helvetica", "", 10)
 
     def line(text: str) -> None:
-        pdf.multi_cell(width, 5.5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
     heading(report.title, 0)
     line(
@@ -397,9 +382,9 @@ def report_pdf(report: AnnualReport, today: date | None = None) -> bytes:
         ) as table:
             table.row(["Category", "Represented", "Members"])
             for r in rep.rows:
-                table.row([_latin1(r.label), "yes" if r.represented else "no", str(r.members)])
+                table.row([latin1(r.label), "yes" if r.represented else "no", str(r.members)])
             for label, n in rep.other:
-                table.row([_latin1(label), "yes", str(n)])
+                table.row([latin1(label), "yes", str(n)])
         pdf.ln(1)
     if report.subcommittees:
         line("Subcommittees: " + ", ".join(report.subcommittees))

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from harborline.pdf import latin1
+
 LANGUAGES = ("en", "es")
 
 TEXT: dict[str, dict[str, str]] = {
@@ -200,13 +202,6 @@ def build(content: dict[str, Any], *, number: int, lang: str, unsafe_names: list
     return copy
 
 
-def _latin1(text: str) -> str:
-    swaps = {"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."}
-    for a, b in swaps.items():
-        text = text.replace(a, b)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def pdf(copy: YouthCopy) -> bytes:
     """The copy as a one- or two-page PDF (fpdf2, as the annual reports are made). Uncompressed:
     small, and what it says can be checked."""
@@ -214,7 +209,7 @@ def pdf(copy: YouthCopy) -> bytes:
 
     doc = FPDF(format="Letter")
     doc.set_compression(False)
-    doc.set_title(_latin1(copy.title))
+    doc.set_title(latin1(copy.title))
     doc.set_author("")
     doc.set_creator("")
     doc.set_auto_page_break(auto=True, margin=18)
@@ -223,7 +218,7 @@ def pdf(copy: YouthCopy) -> bytes:
 
     def write(text: str, size: int = 11, style: str = "") -> None:
         doc.set_font("Helvetica", style, size)
-        doc.multi_cell(width, size * 0.55, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(width, size * 0.55, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
     write(copy.title, 18, "B")
     write(copy.intro)

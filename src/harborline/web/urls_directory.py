@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("help/hotlines", h.hotlines, name="hotlines"),
     path("directory/", d.directory, name="directory"),
     path("directory/import", d.import_package, name="directory_import"),
+    path("directory/gaps/", d.gap_analysis, name="directory_gaps"),
     path("directory/import/confirm", d.import_confirm, name="directory_import_confirm"),
     path("directory/services/<int:pk>/", d.service, name="directory_service"),
     path("directory/services/<int:pk>/facts", d.service_facts, name="directory_service_facts"),

@@ -16,14 +16,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.directory import hsds, selectors, services, standards
+from harborline.directory import gap_report, gaps, hsds, selectors, services, standards
 from harborline.directory.forms import SearchForm, ServiceFactsForm
 from harborline.directory.models import Provider
 from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
 from harborline.instruments import forms as instrument_forms
 from harborline.protocols.home import home_pack_name
+from harborline.protocols.models import County
 from harborline.protocols.packs import get_pack
 
 from ._util import actor as _actor
@@ -53,7 +55,45 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/directory/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_read_gaps": gaps.may_read(_actor(request)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def gap_analysis(request: HttpRequest) -> HttpResponse:
+    """Supply against demand per service category in one county, and its response plan (page,
+    or PDF with ?format=pdf). Readers: directory.gaps.may_read; anyone else: not found."""
+    actor = _actor(request)
+    if not gaps.may_read(actor):
+        raise NotFound("No such page or record, or you do not have access to it.")
+    counties = list(County.objects.filter(pack=home_pack_name()).order_by("name"))
+    chosen = request.GET.get("county") or (counties[0].qualified if counties else "")
+    where, rows = gaps.gaps(actor, chosen)
+    if request.GET.get("format") == "pdf":
+        return HttpResponse(
+            gap_report.pdf(where, rows),
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="response-plan-{where.slug}.pdf"'},
+        )
+    return render(
+        request,
+        "web/directory/gaps.html",
+        {
+            "where": where,
+            "counties": counties,
+            "rows": [
+                (r, gap_report.shown(r.referrals), gap_report.shown(r.declined)) for r in rows
+            ],
+            "plan": gap_report.plan(rows),
+            "chart": mark_safe(gap_report.svg(rows)),  # noqa: S308 - built with escape()
+            "small_cell": gaps.SMALL_CELL,
+        },
     )
 
 
