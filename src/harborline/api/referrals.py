@@ -173,8 +173,18 @@ def service_matches(
     need: Annotated[str, Query(min_length=1, max_length=100, pattern=NON_BLANK)],
     language: str = "",
     urgent: bool = False,
+    near: Annotated[
+        str,
+        Query(
+            max_length=10,
+            pattern=r"^([0-9]{5}(-[0-9]{4})?)?$",
+            description="A ZIP code: rank by distance from it",
+        ),
+    ] = "",
 ) -> list[MatchOut]:
-    found = matching.matches(caller(request), case_id, need, language=language, urgent=urgent)
+    found = matching.matches(
+        caller(request), case_id, need, language=language, urgent=urgent, near=near
+    )
     return [
         MatchOut(
             service=m.service.hsds_id,

@@ -90,6 +90,12 @@ class FindForm(UswdsMixin, forms.Form):
     need = forms.ChoiceField(label="Need")
     language = forms.CharField(label="Language (code, e.g. es)", required=False, max_length=10)
     urgent = forms.BooleanField(label="Urgent: 24/7 or open now first", required=False)
+    near = forms.CharField(
+        label="Near ZIP code (optional)",
+        required=False,
+        max_length=10,
+        help_text="Where the youth is now: services are ranked by how far they are. Not stored.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,8 +4,10 @@ A service is a candidate when it offers the need's category and is active. It is
 the youth is outside its ages or genders, or when it is a prevention-only program: the protocol
 does not place youth with a history of exploitation in prevention programs with youth at risk
 (a case in Harborline is such a history). The rest are ranked by plain facts, each of which is
-also the reason shown: in the case's county, capacity, vetting, language, 24/7 or open now when
-the response is urgent, LGBTQ+-affirming. The youth's age and gender are used only when the
+also the reason shown: in the case's county, how far from the ZIP code the worker gives (its
+nearest location that is not a confidential site: a shelter's distance from a known place would
+help find it), capacity, vetting, language, 24/7 or open now when the response is urgent,
+LGBTQ+-affirming. The youth's age and gender are used only when the
 viewer's grant sees the `identity` compartment; otherwise the result says so.
 """
 
@@ -17,7 +19,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from harborline.cases.selectors import case_for
-from harborline.directory import selectors
+from harborline.directory import geo, selectors
 from harborline.directory.models import Capacity, Service, Vetting
 from harborline.errors import InvalidInput
 from harborline.people.models import User
@@ -57,6 +59,7 @@ def matches(
     *,
     language: str = "",
     urgent: bool = False,
+    near: str = "",
     at: datetime | None = None,
     limit: int = 25,
 ) -> list[Match]:
@@ -64,13 +67,17 @@ def matches(
     need = need.strip()
     if not need:
         raise InvalidInput.field("need", "Choose the need to find services for")
+    near = near.strip()
+    if near and not geo.ZIP.match(near):
+        raise InvalidInput.field("near", "Give a five-digit US ZIP code, e.g. 89501")
+    origin = geo.zip_centre(near) if near else None  # a ZIP code not in the data: no distance
     at = at or timezone.now()
     sees_identity = grant.sees("identity")
     age = case.youth.age_on(timezone.localdate(at)) if sees_identity else None
     genders = _genders(case.youth.gender) if sees_identity else set()
     county = case.owner.county_id
     candidates = list(
-        selectors.search(selectors.Filters(category=need)).prefetch_related("counties")
+        selectors.search(selectors.Filters(category=need)).prefetch_related("counties", "locations")
     )
     open_ids = (
         set(selectors.open_now_ids(Service.objects.filter(pk__in=[s.pk for s in candidates]), at))
@@ -99,6 +106,10 @@ def matches(
         if county is not None and any(c.pk == county for c in s.counties.all()):
             score += 2
             reasons.append("in the case's county")
+        if origin is not None:
+            score += _distance(s, origin, reasons)
+        elif near:
+            reasons.append(f"distance not known (ZIP code {near} not found)")
         score += {Capacity.OPEN: 2, Capacity.WAITLIST: 0.5, Capacity.FULL: -3}.get(
             Capacity(s.capacity), 0
         )
@@ -137,3 +148,20 @@ def matches(
         found.append(Match(s, score, reasons))
     found.sort(key=lambda m: (-m.score, m.service.name, m.service.pk))
     return found[:limit]
+
+
+def _distance(service: Service, origin: tuple[float, float], reasons: list[str]) -> float:
+    """Points for nearness, and the reason: the nearest location that is not a confidential
+    site. Within 10 miles 2, within 25 miles 1, farther 0."""
+    places = list(service.locations.all())
+    public = [loc for loc in places if not loc.confidential and loc.latitude is not None]
+    if not public:
+        hidden = any(loc.confidential for loc in places)
+        reasons.append("distance not shown (confidential site)" if hidden else "distance not known")
+        return 0.0
+    nearest = min(
+        geo.miles(origin, (loc.latitude, loc.longitude))  # type: ignore[arg-type]  # filtered: not None
+        for loc in public
+    )
+    reasons.append(f"{nearest:.0f} mile{'' if round(nearest) == 1 else 's'} away")
+    return 2.0 if nearest <= 10 else 1.0 if nearest <= 25 else 0.0

@@ -81,6 +81,11 @@ class Location(models.Model):
     county = models.ForeignKey(
         "protocols.County", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Where it is, for "how far" in matching: the location's own HSDS coordinates, else the
+    # centre of its address's ZIP code. Never shown or exported; matching never says how far a
+    # confidential site is.
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name or self.hsds_id

@@ -26,7 +26,7 @@ from django.utils import timezone
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.directory import extensions as ext
-from harborline.directory import hsds
+from harborline.directory import geo, hsds
 from harborline.directory.models import (
     TOKEN_PREFIX,
     Capacity,
@@ -323,15 +323,33 @@ def rebuild_index() -> None:
 
     providers = sync(Provider, "organization", fill_provider, ["name", "description"])
 
+    postal = {
+        str(a.get("location_id", "")): str(a.get("postal_code", ""))
+        for a in records.get("address", {}).values()
+        if a.get("postal_code")
+    }
+
     def fill_location(loc: Location, data: dict[str, Any], mine: dict[str, list[str]]) -> None:
         loc.name = str(data.get("name", ""))[:300]
         loc.provider = providers.get(str(data.get("organization_id", "")))
         loc.confidential = "true" in [v.lower() for v in mine.get("confidential_site", [])]
         if mine.get("county"):
             loc.county = counties.get(mine["county"][0])
+        point = geo.point(data.get("latitude"), data.get("longitude"))
+        loc.latitude, loc.longitude = (
+            point
+            or geo.zip_centre(postal.get(loc.hsds_id, ""))
+            or (
+                None,
+                None,
+            )
+        )
 
     locations = sync(
-        Location, "location", fill_location, ["name", "provider", "confidential", "county"]
+        Location,
+        "location",
+        fill_location,
+        ["name", "provider", "confidential", "county", "latitude", "longitude"],
     )
 
     languages: dict[str, set[str]] = {}
@@ -428,6 +446,7 @@ def _index_hours(
 
 
 INDEXED_TABLES = (
+    "address",
     "schedule",
     "organization",
     "location",

@@ -19,7 +19,8 @@ from harborline.directory import matching
 from harborline.directory import referrals as services
 from harborline.directory.forms import ActForm, FindForm, ReferralForm
 from harborline.directory.models import Referral, Service
-from harborline.errors import DomainError, NotFound
+from harborline.errors import DomainError, InvalidInput, NotFound
+from harborline.forms import show_domain_error
 from harborline.response.models import PlanTask
 
 from ._util import actor as _actor
@@ -44,15 +45,26 @@ def case_referrals(request: HttpRequest, case_id: int) -> HttpResponse:
     found = list(services.referrals_of_case(actor, case_id))
     form = FindForm(request.GET or None)
     results: list[matching.Match] = []
+    status = 200
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        results = matching.matches(
-            actor, case_id, data["need"], language=data["language"], urgent=data["urgent"]
-        )
+        try:
+            results = matching.matches(
+                actor,
+                case_id,
+                data["need"],
+                language=data["language"],
+                urgent=data["urgent"],
+                near=data["near"],
+            )
+        except InvalidInput as problem:
+            show_domain_error(form, problem)
+            status = problem.status
     return render(
         request,
         "web/directory/case_referrals.html",
         {"case_id": case_id, "referrals": found, "form": form, "results": results},
+        status=status,
     )
 
 
