@@ -18,11 +18,9 @@ TAX = "nevada.holistic_service_network"
 COURT = {"basis_type": "court_order", "basis_reference": "JV-1"}
 
 
-@pytest.fixture
-def world(make_org, make_user):  # noqa: F811
-    load_geography("nevada")
-    services.ensure_taxonomies()
-    county = County.objects.get(pack="nevada", slug="washoe")
+def directory_rows(county: County, service_ids: tuple[str, ...]) -> list[tuple[str, dict]]:
+    """One provider with one location in `county` offering a mental-health service per id
+    (the browser test of the response plan builds the same)."""
     rows = [
         ("organization", {"id": "o1", "name": "Harbor Health", "description": "x"}),
         ("location", {"id": "l1", "organization_id": "o1", "location_type": "physical"}),
@@ -37,7 +35,7 @@ def world(make_org, make_user):  # noqa: F811
             },
         ),
     ]
-    for sid in ("s1", "s2"):
+    for sid in service_ids:
         rows += [
             ("service", {"id": sid, "organization_id": "o1", "name": sid, "status": "active"}),
             ("service_at_location", {"id": f"sal-{sid}", "service_id": sid, "location_id": "l1"}),
@@ -51,7 +49,15 @@ def world(make_org, make_user):  # noqa: F811
                 },
             ),
         ]
-    services.save_rows(rows)
+    return rows
+
+
+@pytest.fixture
+def world(make_org, make_user):  # noqa: F811
+    load_geography("nevada")
+    services.ensure_taxonomies()
+    county = County.objects.get(pack="nevada", slug="washoe")
+    services.save_rows(directory_rows(county, ("s1", "s2")))
     Service.objects.filter(hsds_id="s1").update(capacity="open", always_open=True)
     owner_org = make_org("child_welfare")
     Organization.objects.filter(pk=owner_org.pk).update(county=county)

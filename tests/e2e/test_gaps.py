@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from harborline.directory import extensions as ext
 from harborline.directory import services
 from harborline.protocols.geography import load_geography
 from harborline.protocols.models import County
+from tests.directory.test_gaps import directory_rows
 from tests.factories import OrganizationFactory, UserFactory, give_totp_device
 
 from .conftest import DESKTOP, run_axe, screenshot
@@ -23,35 +23,7 @@ def test_an_analyst_reads_the_gaps_of_a_county(axe_page):
     load_geography("nevada")
     services.ensure_taxonomies()
     county = County.objects.get(pack="nevada", slug="washoe")
-    rows = [
-        ("organization", {"id": "o1", "name": "Harbor Health", "description": "x"}),
-        ("location", {"id": "l1", "organization_id": "o1", "location_type": "physical"}),
-        (
-            "attribute",
-            {
-                "id": "c1",
-                "link_id": "l1",
-                "link_entity": "location",
-                "taxonomy_term_id": ext.term_id(ext.HARBORLINE, "county"),
-                "value": county.qualified,
-            },
-        ),
-        (
-            "service",
-            {"id": "s1", "organization_id": "o1", "name": "Counselling", "status": "active"},
-        ),
-        ("service_at_location", {"id": "sal-s1", "service_id": "s1", "location_id": "l1"}),
-        (
-            "attribute",
-            {
-                "id": "a-s1",
-                "link_id": "s1",
-                "link_entity": "service",
-                "taxonomy_term_id": ext.term_id("nevada.holistic_service_network", "mental_health"),
-            },
-        ),
-    ]
-    services.save_rows(rows)
+    services.save_rows(directory_rows(county, ("s1",)))
     org = OrganizationFactory(slug="nn-tf", name="Northern Nevada Task Force", type="task_force")
     give_totp_device(UserFactory(role="analyst", org=org, email="ana@example.org"))
     _sign_in(page, "ana@example.org")

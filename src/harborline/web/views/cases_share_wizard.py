@@ -32,7 +32,14 @@ from harborline.sharing import services as access_services
 
 from ..forms_cases import ConsentForm, ShareForm, place_errors
 from ._util import actor as _actor
-from .cases_sharing import BASIS_WORDS, _end_of_day, _managed, _orgs, consent_rule_words
+from .cases_sharing import (
+    BASIS_WORDS,
+    _end_of_day,
+    _managed,
+    _orgs,
+    consent_rule_words,
+    record_consent_form,
+)
 from .cases_util import share_summary
 
 STEPS = ("who", "what", "why", "consent", "confirm")
@@ -86,30 +93,33 @@ def _grouped_orgs(case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+def _create(actor: User, case: Case, draft: dict[str, Any], *, dry_run: bool) -> Share:
+    expires = draft.get("expires_on")
+    return access_services.create_share(
+        actor=actor,
+        case_id=case.pk,
+        organization=draft.get("organization", ""),
+        compartments=draft.get("compartments", []),
+        purpose=draft.get("purpose", ""),
+        basis_type=draft.get("basis_type", ""),
+        basis_reference=draft.get("basis_reference", ""),
+        expires_at=_end_of_day(date.fromisoformat(expires), case.owner.time_zone)
+        if expires
+        else None,
+        role=draft.get("role", ""),
+        may_edit=bool(draft.get("may_edit")),
+        dry_run=dry_run,
+    )
+
+
 def _try(actor: User, case: Case, draft: dict[str, Any]) -> tuple[Share | None, list[FieldError]]:
     """The draft as the service would take it: the unsaved share, or the problems by field."""
-    expires = draft.get("expires_on")
     try:
-        share = access_services.create_share(
-            actor=actor,
-            case_id=case.pk,
-            organization=draft.get("organization", ""),
-            compartments=draft.get("compartments", []),
-            purpose=draft.get("purpose", ""),
-            basis_type=draft.get("basis_type", ""),
-            basis_reference=draft.get("basis_reference", ""),
-            expires_at=_end_of_day(date.fromisoformat(expires), case.owner.time_zone)
-            if expires
-            else None,
-            role=draft.get("role", ""),
-            may_edit=bool(draft.get("may_edit")),
-            dry_run=True,
-        )
+        return _create(actor, case, draft, dry_run=True), []
     except InvalidInput as problem:
         return None, list(problem.errors)
     except DomainError as problem:
         return None, [FieldError("basis_reference", problem.detail)]
-    return share, []
 
 
 def _step_of(field: str, draft: dict[str, Any]) -> str:
@@ -240,30 +250,10 @@ def _consent_step(
     }
     form = ConsentForm(initial=initial, organizations=_orgs(case), prefix="consent")
     if request.method == "POST" and request.POST.get("action") == "record":
-        form = ConsentForm(request.POST, organizations=_orgs(case), prefix="consent")
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                access_services.record_consent(
-                    actor=actor,
-                    case_id=case.pk,
-                    kind=data["kind"],
-                    given_by=data["given_by"],
-                    recipients=data["recipients"],
-                    compartments=data["compartments"],
-                    purpose=data["purpose"],
-                    evidence=data["evidence"],
-                    evidence_reference=data["evidence_reference"],
-                    attestation=data["attestation"],
-                    expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
-                )
-            except DomainError as problem:
-                place_errors(form, problem)
-                status = problem.status
-            else:
-                messages.success(request, "Consent recorded.")
-                return redirect(_url(case.pk, "consent"))
+        form, recorded = record_consent_form(request, actor, case)
+        if recorded is None:
+            return redirect(_url(case.pk, "consent"))
+        status = recorded
     needs = access_services.consent_needs(case, recipient, compartments)
     go_on = request.method == "POST" and request.POST.get("action") == "continue"
     if go_on and needs.met:
@@ -295,21 +285,7 @@ def _confirm_step(
         needs = access_services.consent_needs(case, share.organization, share.compartments)
         consents = needs.on_file
     if request.method == "POST":
-        expires = draft.get("expires_on")
-        saved = access_services.create_share(
-            actor=actor,
-            case_id=case.pk,
-            organization=draft["organization"],
-            compartments=draft["compartments"],
-            purpose=draft["purpose"],
-            basis_type=draft["basis_type"],
-            basis_reference=draft.get("basis_reference", ""),
-            expires_at=_end_of_day(date.fromisoformat(expires), case.owner.time_zone)
-            if expires
-            else None,
-            role=draft.get("role", ""),
-            may_edit=bool(draft.get("may_edit")),
-        )
+        saved = _create(actor, case, draft, dry_run=False)
         request.session.pop(_key(case.pk), None)
         messages.success(
             request, "Shared. " + _sentence(case, saved, list(saved.consents.all()), now=True) + "."

@@ -209,35 +209,45 @@ def share_end(request: HttpRequest, case_id: int, share_id: int) -> HttpResponse
     return redirect(_sharing_url(case.pk, "shares"))
 
 
+def record_consent_form(
+    request: HttpRequest, actor: User, case: Case
+) -> tuple[ConsentForm, int | None]:
+    """Record the consent posted in `request` (the sharing page's form, or the sharing wizard's
+    consent step): the bound form, and None when it was recorded, else the status to answer
+    with (its problems placed beside its fields)."""
+    form = ConsentForm(request.POST, organizations=_orgs(case), prefix="consent")
+    if not form.is_valid():
+        return form, 422
+    data = form.cleaned_data
+    try:
+        access_services.record_consent(
+            actor=actor,
+            case_id=case.pk,
+            kind=data["kind"],
+            given_by=data["given_by"],
+            recipients=data["recipients"],
+            compartments=data["compartments"],
+            purpose=data["purpose"],
+            evidence=data["evidence"],
+            evidence_reference=data["evidence_reference"],
+            attestation=data["attestation"],
+            expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
+        )
+    except DomainError as problem:
+        place_errors(form, problem)
+        return form, problem.status
+    messages.success(request, "Consent recorded.")
+    return form, None
+
+
 @login_required
 @require_POST
 def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = _actor(request)
     case, grant = _managed(actor, case_id)
-    form = ConsentForm(request.POST, organizations=_orgs(case), prefix="consent")
-    status = 422
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            access_services.record_consent(
-                actor=actor,
-                case_id=case.pk,
-                kind=data["kind"],
-                given_by=data["given_by"],
-                recipients=data["recipients"],
-                compartments=data["compartments"],
-                purpose=data["purpose"],
-                evidence=data["evidence"],
-                evidence_reference=data["evidence_reference"],
-                attestation=data["attestation"],
-                expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
-            )
-        except DomainError as problem:
-            place_errors(form, problem)
-            status = problem.status
-        else:
-            messages.success(request, "Consent recorded.")
-            return redirect(_sharing_url(case.pk, "consents"))
+    form, status = record_consent_form(request, actor, case)
+    if status is None:
+        return redirect(_sharing_url(case.pk, "consents"))
     return render(
         request,
         "web/cases/sharing.html",
