@@ -51,7 +51,13 @@ IDENTITY_FIELDS = ("first_name", "last_name", "dob", "gender", "pronouns", "alia
 
 
 def audit_case(
-    actor: User, action: str, obj: Any, case: Case, grant: Grant, compartments: Iterable[str]
+    actor: User,
+    action: str,
+    obj: Any,
+    case: Case,
+    grant: Grant,
+    compartments: Iterable[str],
+    detail: dict[str, Any] | None = None,
 ) -> None:
     record(
         actor=actor,
@@ -62,6 +68,7 @@ def audit_case(
         compartments=compartments,
         purpose=grant.purpose,
         legal_basis=grant.legal_basis,
+        detail=detail,
     )
 
 

@@ -502,14 +502,13 @@ def assign_obligation(
     obligation.owner_org = target
     obligation.to_assign = False
     obligation.save(update_fields=["owner_org", "to_assign"])  # not reminders_sent: the sweep's
-    record(
-        actor=actor,
-        action=Action.UPDATE,
-        obj=obligation,
-        owner_org=case.owner,
-        youth_id=case.youth_id,
-        purpose=grant.purpose,
-        legal_basis=grant.legal_basis,
+    audit_case(
+        actor,
+        Action.UPDATE,
+        obligation,
+        case,
+        grant,
+        [],
         detail={"assigned_from": before, "assigned_to": target.pk},
     )
     return obligation
