@@ -121,3 +121,22 @@ def test_a_shift_for_a_county_several_packs_have_is_saved_for_the_one_chosen(pro
     )
     assert response.status_code == 302, response.content
     assert OnCallShift.objects.get().county == clark
+
+
+def test_county_lists_show_the_installations_counties_once(program, db):
+    """Issue 15: with every pack's geography loaded, the on-call page and the shift form listed
+    three "Clark County" entries (Nevada, Washington, Wisconsin); they list the home pack's."""
+    import re
+
+    from harborline.protocols.geography import available_packs, load_geography
+
+    for pack in available_packs():
+        load_geography(pack)
+    _, supervisor, _, _ = program
+    client = client_for(supervisor)
+    on_call = client.get(reverse("web:on_call")).content.decode()
+    assert len(re.findall(r">Clark County</option>", on_call)) == 1
+    assert 'value="nevada/clark"' in on_call and "Spokane County" not in on_call
+    form = client.get(reverse("web:shift_add")).content.decode()
+    assert len(re.findall(r">Clark County</option>", form)) == 1
+    assert "Dane County" not in form

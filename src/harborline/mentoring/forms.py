@@ -17,6 +17,7 @@ from harborline.mentoring.models import (
 )
 from harborline.mentoring.permissions import Do, may_on
 from harborline.people.models import Organization, User
+from harborline.protocols.home import home_pack_name
 from harborline.protocols.models import County, Region
 
 
@@ -84,7 +85,7 @@ class ShiftForm(forms.Form):
     starts_at = forms.DateTimeField(widget=DATETIME, input_formats=DATETIME_FORMATS, label="Starts")
     ends_at = forms.DateTimeField(widget=DATETIME, input_formats=DATETIME_FORMATS, label="Ends")
     county = forms.ModelChoiceField(
-        queryset=County.objects.all(),
+        queryset=County.objects.all(),  # narrowed to the home pack's in __init__
         required=False,
         label="County covered",
         help_text="Choose one of county, region or organization; none means statewide.",
@@ -109,3 +110,6 @@ class ShiftForm(forms.Form):
         self.fields["advocate"].queryset = MentorAdvocate.objects.filter(  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             pk__in=allowed
         ).select_related("user")
+        home = home_pack_name()  # one state's counties: Clark County is in three packs
+        self.fields["county"].queryset = County.objects.filter(pack=home).order_by("name")  # type: ignore[attr-defined]  # django-stubs type form fields as Field
+        self.fields["region"].queryset = Region.objects.filter(pack=home).order_by("name")  # type: ignore[attr-defined]  # django-stubs type form fields as Field

@@ -25,6 +25,7 @@ from harborline.mentoring.models import (
     MentorAdvocate,
 )
 from harborline.mentoring.permissions import Do, may_on, scope_for
+from harborline.protocols.home import home_pack_name
 from harborline.protocols.models import County
 
 from ._util import actor as _actor
@@ -221,7 +222,9 @@ def on_call(request: HttpRequest) -> HttpResponse:
             "now_list": now_list,
             "week": week,
             "county": county or "",
-            "counties": County.objects.all(),
+            # The installation's own counties, by their qualified name: a name several packs
+            # have (Clark County) would otherwise be listed three times and be ambiguous.
+            "counties": County.objects.filter(pack=home_pack_name()).order_by("name"),
             "county_error": error,
             "prev_week": (start - timedelta(days=7)).isoformat(),
             "next_week": (start + timedelta(days=7)).isoformat(),
