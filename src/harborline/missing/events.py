@@ -1,5 +1,8 @@
 """Crisis events on a case (issue 12, item 4; decision 0042): a runaway, a return to the
-exploiter, a suicide attempt, a placement disruption, an arrest. Each is kept as a record and
+exploiter, a suicide attempt, a placement disruption, an arrest — and the concern and
+disclosures that start a pack's clocks where no screening or episode does (issue 15): reasonable
+cause to believe the youth is abused or neglected, a sexual assault, a disclosure in custody.
+Each is kept as a record and
 starts the obligations the pack's `events` rule for its kind names — in Nevada the MDT's review
 of the safety plan and the service plan (`event_review`) and a safety reassessment
 (`safety_reassessment_after_crisis`) — due from when the event happened. Which obligations an

@@ -120,7 +120,12 @@ class RunawayPrevention(models.Model):
 
 
 class EventKind(models.TextChoices):
-    """The crisis events of the protocol (E3; seed 001 L1881-1884, L5017-5019). The kinds are
+    """The events of a case that start a pack's clocks: the crisis events of the protocol (E3;
+    seed 001 L1881-1884, L5017-5019), and the concern and disclosures that no screening or
+    episode records — reasonable cause to believe the youth is abused or neglected (the report
+    clocks of packs without a screening instrument: Washington's 48 hours, Wisconsin's
+    "immediately"), a sexual assault (the 120-hour medical window) and a disclosure in custody
+    (the county protocol's rape-crisis referral); issue 15. The kinds are
     protocols.sections.EVENT_KINDS, which the pack's `events` rules name."""
 
     RUNAWAY = "runaway", "Ran away (a missing episode)"
@@ -128,6 +133,15 @@ class EventKind(models.TextChoices):
     SUICIDE_ATTEMPT = "suicide_attempt", "Suicide attempt"
     PLACEMENT_DISRUPTION = "placement_disruption", "Placement disruption"
     ARREST = "arrest", "Arrest"
+    REASONABLE_CAUSE = (
+        "reasonable_cause",
+        "Reasonable cause to believe the youth is abused or neglected (a concern to report)",
+    )
+    SEXUAL_ASSAULT = "sexual_assault", "A sexual assault, disclosed or known"
+    DISCLOSURE_IN_CUSTODY = (
+        "disclosure_in_custody",
+        "A disclosure of exploitation to a medical or mental-health provider while in custody",
+    )
 
 
 class CrisisEvent(models.Model):

@@ -247,6 +247,9 @@ EVENT_KINDS = (
     "suicide_attempt",
     "placement_disruption",
     "arrest",
+    "reasonable_cause",  # a concern: reasonable cause to believe a youth is abused or neglected
+    "sexual_assault",  # a sexual assault, disclosed or known
+    "disclosure_in_custody",  # a disclosure to a medical or mental-health provider in custody
 )
 
 
