@@ -101,7 +101,8 @@ def _sign_in(page, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/(mfa/verify)?$"))
+    # The home page, or the second factor (with ?next= when the server remembers where to go).
+    page.wait_for_url(re.compile(r"/(mfa/verify(\?.*)?)?$"))
     if "/mfa/verify" in page.url:
         device = User.objects.get(email=email).totpdevice_set.get()
         page.get_by_label(CODE_LABEL).fill(totp_code(device))
