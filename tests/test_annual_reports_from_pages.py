@@ -230,9 +230,14 @@ def enter_a_year(state: State) -> Year:
     )
     meeting = f"{base}/meetings/{meeting_id}"
     sheet = c.get(f"{meeting}/").content.decode()
+    # Each member's row: a hidden member id, then one group of choices named after the member.
     member_ids = {
         html.unescape(name): int(pk)
-        for pk, name in re.findall(r'for="status-(\d+)">Status of ([^(<]+?) \(', sheet)
+        for pk, name in re.findall(
+            r'name="member" value="(\d+)">\s*<fieldset[^>]*>\s*'
+            r'<legend class="usa-sr-only">Status of ([^(<]+?) \(',
+            sheet,
+        )
     }
     posted(
         c.post(
