@@ -135,6 +135,7 @@ NO_CASE_API: tuple[str, ...] = (
     "/taxonomy_terms",
     "/taxonomy_terms/{term_id}",
     "/directory/gaps",
+    "/reports/tables/{table}",
 )
 # Every page that shows a case, its records, a list or search of cases, or the audit of them.
 # Pages that only take a POST are read with GET too: their answer (405, a form, an error) must

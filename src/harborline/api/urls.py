@@ -29,6 +29,7 @@ from .plans import router as plans_router
 from .problems import CONTENT_TYPE, from_domain_error, problem
 from .protocols import router as protocols_router
 from .referrals import router as referrals_router
+from .reports import router as reports_router
 from .schemas import Me, MeUpdate, Problem
 from .taskforce import router as taskforce_router
 from .timeline import router as timeline_router
@@ -206,3 +207,4 @@ api.add_router("/", training_router)
 api.add_router("/", timeline_router)
 api.add_router("/hsds/", hsds_router)
 api.add_router("/", referrals_router)
+api.add_router("/", reports_router)

@@ -23,17 +23,15 @@ from harborline.directory.extensions import CATEGORY_LISTS
 from harborline.directory.models import Capacity, Record, Referral, ReferralStatus, Service, Vetting
 from harborline.errors import InvalidInput, NotFound
 from harborline.people.models import User
-from harborline.people.roles import Role
+from harborline.people.roles import reads_aggregates
 from harborline.protocols.geography import find_county
 from harborline.protocols.models import County
 
 SMALL_CELL = 5
-READERS = (Role.COORDINATOR, Role.ANALYST, Role.SUPERVISOR, Role.ORG_ADMIN, Role.SYSTEM_ADMIN)
 
 
 def may_read(user: User) -> bool:
-    membership = user.membership_or_none
-    return membership is not None and membership.is_active and membership.role in READERS
+    return reads_aggregates(user)
 
 
 @dataclass

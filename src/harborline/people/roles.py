@@ -4,6 +4,7 @@ command line: keep them stable."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 
@@ -63,3 +64,16 @@ ROLE_RULES: dict[str, RoleRules] = {
 
 def rules_for(role: str) -> RoleRules:
     return ROLE_RULES[Role(role)]
+
+
+# Who reads aggregate figures that carry no youth data — the gap analysis, the disclosure-
+# controlled report tables: those who plan services and run the task force or the organization.
+AGGREGATE_READERS = frozenset(
+    {Role.COORDINATOR, Role.ANALYST, Role.SUPERVISOR, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}
+)
+
+
+def reads_aggregates(user: Any) -> bool:
+    """The one answer to "may this person read aggregate figures" (gaps, report tables)."""
+    membership = user.membership_or_none
+    return membership is not None and membership.is_active and membership.role in AGGREGATE_READERS
