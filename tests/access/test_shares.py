@@ -13,6 +13,7 @@ from harborline.access.models import Consent, Share
 from harborline.audit.chain import verify
 from harborline.audit.models import AuditEvent
 from harborline.cases.models import Case
+from harborline.errors import InvalidInput
 
 from . import factories as f
 from .table import COMPARTMENTS, ORG_TYPES, PRIVILEGE_BARRED_ORG_TYPES
@@ -499,28 +500,20 @@ def test_a_dry_run_checks_everything_and_writes_nothing(owner):
     made = f.case(owner)
     other = f.org("mental_health")
     before = _counts()
-    share = create_share(
-        actor=owner,
-        case_id=made.pk,
-        organization=other.slug,
-        compartments=["screening"],
-        purpose="service coordination",
-        basis_type="court_order",
-        basis_reference="24-JV-118",
-        expires_at=timezone.now() + timedelta(days=30),
-        dry_run=True,
-    )
+    ask = {
+        "actor": owner,
+        "case_id": made.pk,
+        "organization": other.slug,
+        "compartments": ["screening"],
+        "purpose": "service coordination",
+        "basis_type": "court_order",
+        "basis_reference": "24-JV-118",
+        "expires_at": timezone.now() + timedelta(days=30),
+        "dry_run": True,
+    }
+    share = create_share(**ask)
     assert share.pk is None and share.organization == other
     assert _counts() == before
-    with pytest.raises(Exception, match="say what the information is shared for"):
-        create_share(
-            actor=owner,
-            case_id=made.pk,
-            organization=other.slug,
-            compartments=["screening"],
-            purpose=" ",
-            basis_type="court_order",
-            basis_reference="24-JV-118",
-            expires_at=timezone.now() + timedelta(days=30),
-            dry_run=True,
-        )
+    with pytest.raises(InvalidInput, match="purpose"):
+        create_share(**{**ask, "purpose": " "})
+    assert _counts() == before

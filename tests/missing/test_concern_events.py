@@ -77,9 +77,9 @@ def test_every_pack_names_the_event_that_starts_its_report_clock():
         section = pack.sections["obligations.yaml"]
         waited = {rule.trigger for rule in section.obligations}
         fired = set(fired_by_system)
-        for rule in getattr(section, "screening", []):
+        for rule in section.screening:
             for t in rule.triggers:
-                fired |= set(t.fire) if hasattr(t, "fire") else {getattr(t, "trigger", "")}
+                fired |= set(t.fire)
         for rule in section.events:
             fired |= set(event_triggers(pack, kind=rule.kind))
         assert waited <= fired, (name, waited - fired)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from harborline.audit.models import AuditEvent
 from harborline.cases import services as cases
 from harborline.protocols.geography import load_geography
 from harborline.protocols.models import County
@@ -91,6 +92,9 @@ def test_the_table_counts_and_suppresses(world):
             assert v is None or v == 0 or v >= 11
     for line in [*grid, *zip(*grid, strict=True)]:
         assert sum(v is None for v in line) != 1
+    release = AuditEvent.objects.get(object_type="reports.table")
+    assert release.object_id == "screenings_by_county_result"
+    assert release.detail["year"] == 2026 and release.detail["suppressed"] >= 2
 
 
 def test_a_region_and_bad_input(world):

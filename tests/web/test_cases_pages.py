@@ -813,6 +813,8 @@ def test_the_wizard_records_the_consent_a_share_needs_right_there(world):
         assert r.status_code == 302, r.content.decode()[:2000]
     page = client.get(base + "consent").content.decode()
     assert 'id="consent-met"' in page
+    reads = AuditEvent.objects.filter(object_type="access.sharing", action="view")
+    assert reads.filter(detail__recipient="reno-pd").exists()  # the consents shown: a read
     assert client.post(base + "consent", {"action": "continue"})["Location"].endswith("/confirm")
     check = client.get(base + "confirm").content.decode()
     assert "Reno Police will be able to see: screening — until 3 March 2027" in check

@@ -52,7 +52,7 @@ from .models import BasisType, BreakGlass, Share
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
-    from harborline.people.models import User
+    from harborline.people.models import Organization, User
 
 NOT_FOUND = "No such case, or you do not have access to it."
 
@@ -292,6 +292,23 @@ def visible_cases(actor: User, cases: QuerySet[Case]) -> QuerySet[Case]:
         team = cases.model._default_manager.filter(team__organization_id=org_id, team__active=True)
         seen |= Q(pk__in=team.values("pk"))
     return cases.filter(seen)
+
+
+def organization_sees(case: Case, organization: Organization, role: str, compartment: str) -> bool:
+    """Whether people of `organization` in `role` would see `compartment` of the case: it owns
+    the case, or holds an active share naming the compartment, to every role or to that one —
+    the rule above, asked for an organization rather than a person (handing an obligation to
+    another organization asks it). Break-glass and the team are a person's, not asked here;
+    advocate-privileged notes belong to their holder, not the owner, so the answer for them is
+    no (ask `grant_for` for a person)."""
+    if compartment == c.Compartment.ADVOCATE_PRIVILEGED:
+        return False
+    if organization.pk == case.owner_id:
+        return True
+    shares = Share.objects.active().filter(
+        case=case, organization=organization, role__in=["", role]
+    )
+    return any(compartment in share.compartments for share in shares)
 
 
 def grant_for(actor: User, case: Case) -> Grant:

@@ -46,6 +46,11 @@ def plan(rows: list[CategoryGap]) -> list[tuple[str, list[str]]]:
     return [(r.label, s) for r, s in sorted(short, key=lambda x: (x[0].services, x[0].label)) if s]
 
 
+def _most(rows: list[CategoryGap]) -> int:
+    """The longest bar's value (services or referrals), at least 1."""
+    return max([1, *(r.services for r in rows), *((r.referrals.value or 0) for r in rows)])
+
+
 def svg(rows: list[CategoryGap]) -> str:
     """Services offered (supply) and referrals made (demand) per category, horizontal bars; a
     suppressed count is drawn as no bar and labelled. Presentation attributes only (the page's
@@ -55,7 +60,7 @@ def svg(rows: list[CategoryGap]) -> str:
     label_w, bar_w, row_h, top = 260, 330, 30, 28
     height = top + row_h * len(rows) + 10
     width = label_w + bar_w + 60
-    most = max([1, *(r.services for r in rows), *((r.referrals.value or 0) for r in rows)])
+    most = _most(rows)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         'aria-labelledby="gaps-chart-title" class="width-full" focusable="false">',
@@ -170,7 +175,7 @@ def _bars(doc: Any, rows: list[CategoryGap]) -> None:
     label_w, row_h = 70.0, 6.0
     left = doc.l_margin + label_w
     bar_w = doc.w - doc.r_margin - left - 12
-    most = max([1, *(r.services for r in rows), *((r.referrals.value or 0) for r in rows)])
+    most = _most(rows)
     doc.set_font("Helvetica", "", 7)
     for r in rows:
         if doc.get_y() + row_h > doc.h - doc.b_margin:

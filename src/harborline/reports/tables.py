@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from harborline.audit.models import Action
+from harborline.audit.services import record
 from harborline.errors import InvalidInput, NotFound
 from harborline.people.models import User
 from harborline.people.roles import reads_aggregates
@@ -106,7 +108,18 @@ TABLES = {"screenings_by_county_result": screenings_by_county_result}
 
 
 def table(actor: User, name: str, *, year: int, region: str = "") -> Table:
+    """A table by name, its release recorded in the audit log (who, which table, which
+    parameters, how many values were suppressed) — the log a differencing check will read."""
     build = TABLES.get(name)
     if build is None:
         raise NotFound(f"No report table {name!r}. Tables: {', '.join(TABLES)}.")
-    return build(actor, year=year, region=region)
+    made = build(actor, year=year, region=region)
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="reports.table",
+        object_id=name,
+        purpose="aggregate report",
+        detail={"year": year, "region": region, "suppressed": made.rules.get("suppressed")},
+    )
+    return made

@@ -13,8 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from harborline.access import compartments as c
-from harborline.access.models import Share
-from harborline.access.policy import Grant, require
+from harborline.access.policy import Grant, organization_sees, require
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.cases.models import CaseTeamMember
@@ -443,17 +442,6 @@ def assign_candidates(
     return sorted(seen.values(), key=lambda o: o.name)
 
 
-def _sees_obligations(case: Case, organization: Organization, role: str) -> bool:
-    """The organization owns the case, or holds an active share naming the screening compartment
-    (obligations follow from screenings) for every role or for the obligation's role."""
-    if organization.pk == case.owner_id:
-        return True
-    shares = Share.objects.active().filter(
-        case=case, organization=organization, role__in=["", role]
-    )
-    return any(c.Compartment.SCREENING in share.compartments for share in shares)
-
-
 @transaction.atomic
 def assign_obligation(
     *, actor: User, obligation_id: int, organization: Organization | str, version: int | None = None
@@ -486,7 +474,8 @@ def assign_obligation(
         raise InvalidInput.field(
             "organization", f"{target.name} has no {role} to carry this obligation"
         )
-    if not _sees_obligations(case, target, obligation.owner_role):
+    # Obligations follow from screenings: the new carrier must see the screening compartment.
+    if not organization_sees(case, target, obligation.owner_role, c.Compartment.SCREENING):
         raise InvalidInput.field(
             "organization",
             f"{target.name} cannot see this case's screening and obligations: "

@@ -234,6 +234,28 @@ def consent_needs(case: Case, recipient: Organization, compartments: list[str]) 
     return ConsentNeeds(used, missing, rule=rule.id, rule_words=rule.note, age=age)
 
 
+def consents_on_file(
+    *, actor: User, case: Case, grant: Grant, recipient: Organization, compartments: list[str]
+) -> ConsentNeeds:
+    """`consent_needs` for a person deciding on a share (the sharing wizard): for the case's
+    managers only, and recorded as a read of the case's consent records, whose "given by" names
+    the youth or a parent."""
+    require_edit(grant)
+    needs = consent_needs(case, recipient, compartments)
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="access.sharing",
+        object_id=f"case:{case.pk}",
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        purpose="sharing and consent",
+        legal_basis=grant.legal_basis,
+        detail={"consents": [k.pk for k in needs.on_file], "recipient": recipient.slug},
+    )
+    return needs
+
+
 def consent_covering(
     case: Case, recipient: Organization, compartments: list[str], purpose: str
 ) -> list[Consent]:

@@ -103,6 +103,7 @@ FIELD_ALIASES = {
     "evidence.note": "note",
     "evidence": "note",
     "user": "user_email",
+    "expires_at": "expires_on",  # shares and consents end on a day in the forms
 }
 
 

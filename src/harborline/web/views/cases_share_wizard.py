@@ -5,9 +5,9 @@ what the other organization can now see and until when.
 Each step asks `sharing.services.create_share` with `dry_run=True`, so the wizard's rules are the
 service's: a step shows every problem of its own fields at once (and sends the person back to an
 earlier step whose answer no longer holds). The consent step reads the pack's rule through
-`sharing.services.consent_needs`, the one reading `create_share` uses too. The draft lives in the
-session, per case, until it is shared or started again; nothing is written before the last step
-but the consent records the person chooses to record."""
+`sharing.services.consents_on_file` (an audited read), over the one reading `create_share` uses
+too. The draft lives in the session, per case, until it is shared or started again; nothing is
+written before the last step but the consent records the person chooses to record."""
 
 from __future__ import annotations
 
@@ -24,13 +24,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from harborline.access.models import BasisType, Consent, Share
+from harborline.access.policy import Grant
 from harborline.cases.models import Case
 from harborline.errors import DomainError, FieldError, InvalidInput
+from harborline.people.lookups import organization_by_slug
 from harborline.people.models import Organization, User
-from harborline.people.roles import OrgType, Role
+from harborline.people.roles import OrgType
 from harborline.sharing import services as access_services
 
-from ..forms_cases import ConsentForm, ShareForm, place_errors
+from ..forms_cases import ConsentForm, ShareForm, field_name, place_errors
 from ._util import actor as _actor
 from .cases_sharing import (
     BASIS_WORDS,
@@ -55,12 +57,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "what": ("compartments", "may_edit"),
     "why": ("purpose", "basis_type", "basis_reference", "expires_on"),
     "consent": ("basis_reference",),
-}
-# The service's field names, as the wizard's forms call them.
-FORM_FIELD = {
-    "basis.type": "basis_type",
-    "basis.reference": "basis_reference",
-    "expires_at": "expires_on",
 }
 
 
@@ -123,7 +119,7 @@ def _try(actor: User, case: Case, draft: dict[str, Any]) -> tuple[Share | None, 
 
 
 def _step_of(field: str, draft: dict[str, Any]) -> str:
-    name = FORM_FIELD.get(field) or re.split(r"[.\[]", field)[0]
+    name = re.split(r"[.\[]", field_name(field))[0]  # compartments[1] -> compartments
     if name == "basis_reference" and draft.get("basis_type") == BasisType.CONSENT:
         return "consent"
     return next((step for step, names in FIELDS.items() if name in names), "why")
@@ -139,8 +135,7 @@ def _first_problem(draft: dict[str, Any], errors: list[FieldError], upto: str) -
 def _sentence(
     case: Case, share: Share, consents: list[Consent] | None, *, now: bool = False
 ) -> str:
-    role = str(dict(Role.choices).get(share.role, "")) if share.role else ""
-    text = share_summary(share, case.owner.time_zone, role, consents=consents)
+    text = share_summary(share, case.owner.time_zone, consents=consents)
     return text if now else text.replace(" can see", " will be able to see", 1)
 
 
@@ -158,7 +153,7 @@ def share_wizard_start(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def share_wizard(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     actor = _actor(request)
-    case, _ = _managed(actor, case_id)
+    case, grant = _managed(actor, case_id)
     draft: dict[str, Any] = dict(request.session.get(_key(case_id)) or {})
     steps = _steps(draft)
     if step not in steps:
@@ -170,9 +165,9 @@ def share_wizard(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
         if back is not None:
             return redirect(_url(case_id, back))
     if step == "consent":
-        return _consent_step(request, actor, case, draft)
+        return _consent_step(request, actor, case, grant, draft)
     if step == "confirm":
-        return _confirm_step(request, actor, case, draft)
+        return _confirm_step(request, actor, case, grant, draft)
     return _form_step(request, actor, case, draft, step)
 
 
@@ -233,11 +228,14 @@ def _render(
 
 
 def _recipient(draft: dict[str, Any]) -> Organization:
-    return Organization.objects.get(slug=draft["organization"], is_active=True)
+    found = organization_by_slug(draft.get("organization", ""), "organization", active=True)
+    if found is None:  # the step before checked it: gone since
+        raise InvalidInput.field("organization", "choose the organization")
+    return found
 
 
 def _consent_step(
-    request: HttpRequest, actor: User, case: Case, draft: dict[str, Any]
+    request: HttpRequest, actor: User, case: Case, grant: Grant, draft: dict[str, Any]
 ) -> HttpResponse:
     recipient = _recipient(draft)
     compartments = list(draft.get("compartments", []))
@@ -254,7 +252,9 @@ def _consent_step(
         if recorded is None:
             return redirect(_url(case.pk, "consent"))
         status = recorded
-    needs = access_services.consent_needs(case, recipient, compartments)
+    needs = access_services.consents_on_file(
+        actor=actor, case=case, grant=grant, recipient=recipient, compartments=compartments
+    )
     go_on = request.method == "POST" and request.POST.get("action") == "continue"
     if go_on and needs.met:
         return redirect(_url(case.pk, "confirm"))
@@ -275,15 +275,20 @@ def _consent_step(
 
 
 def _confirm_step(
-    request: HttpRequest, actor: User, case: Case, draft: dict[str, Any]
+    request: HttpRequest, actor: User, case: Case, grant: Grant, draft: dict[str, Any]
 ) -> HttpResponse:
     share, errors = _try(actor, case, draft)
     if share is None:  # the earlier steps were checked on the way in: a change since
         return redirect(_url(case.pk, _first_problem(draft, errors, "confirm") or "who"))
     consents: list[Consent] | None = None  # the records a share on consent will rest on
     if share.basis_type == BasisType.CONSENT:
-        needs = access_services.consent_needs(case, share.organization, share.compartments)
-        consents = needs.on_file
+        consents = access_services.consents_on_file(
+            actor=actor,
+            case=case,
+            grant=grant,
+            recipient=share.organization,
+            compartments=share.compartments,
+        ).on_file
     if request.method == "POST":
         saved = _create(actor, case, draft, dry_run=False)
         request.session.pop(_key(case.pk), None)

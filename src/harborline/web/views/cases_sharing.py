@@ -24,7 +24,6 @@ from harborline.cases.models import Case
 from harborline.cases.selectors import case_for
 from harborline.errors import DomainError, Forbidden, NotFound
 from harborline.people.models import Organization, User
-from harborline.people.roles import Role
 from harborline.protocols.packs import get_pack
 from harborline.protocols.sections import Consent as ConsentRules
 from harborline.sharing import selectors as access_reads
@@ -32,7 +31,15 @@ from harborline.sharing import services as access_services
 
 from ..forms_cases import ConsentForm, place_errors
 from ._util import actor as _actor
-from .cases_util import consent_words, local, long_date, share_summary, short_label
+from .cases_util import (
+    consent_words,
+    local,
+    long_date,
+    share_summary,
+    share_what,
+    share_who,
+    short_label,
+)
 
 
 def _managed(actor: User, case_id: int) -> tuple[Case, Grant]:
@@ -88,11 +95,10 @@ def _context(
 ) -> dict[str, Any]:
     tz = case.owner.time_zone
     state = access_reads.sharing_state(actor=actor, case=case, grant=grant)
-    role_labels = dict(Role.choices)
     shares = [
         {
             "id": s.pk,
-            "summary": share_summary(s, tz, str(role_labels.get(s.role, "")) if s.role else ""),
+            "summary": share_summary(s, tz),
             "purpose": s.purpose,
             "organization": s.organization.name,
         }
@@ -182,17 +188,15 @@ def share_end(request: HttpRequest, case_id: int, share_id: int) -> HttpResponse
         share = next((s for s in state.shares if s.pk == share_id), None)
         if share is None:
             raise Http404
-        role = dict(Role.choices).get(share.role, "") if share.role else ""
-        who = share.organization.name + (f" ({role} only)" if role else "")
         return render(
             request,
             "web/cases/share_end.html",
             {
                 "case": case,
                 "share": share,
-                "who": who,
-                "what": ", ".join(short_label(n).lower() for n in share.compartments),
-                "summary": share_summary(share, case.owner.time_zone, str(role)),
+                "who": share_who(share),
+                "what": share_what(share),
+                "summary": share_summary(share, case.owner.time_zone),
             },
         )
     try:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from harborline.access import compartments as c
 from harborline.access.models import BasisType, Consent, Share
 from harborline.errors import InvalidInput, NotFound
+from harborline.people.roles import Role
 from harborline.response.models import Status
 from harborline.response.services import OUTCOME_RESULT
 
@@ -128,16 +129,23 @@ def consent_words(consent: Consent, tz_name: str) -> str:
     )
 
 
-def share_summary(
-    share: Share, tz_name: str, role_label: str = "", *, consents: list[Consent] | None = None
-) -> str:
+def share_who(share: Share) -> str:
+    """'Reno Police Department', or 'Reno Police Department (Caseworker only)' for a share to
+    one role there."""
+    if not share.role:
+        return share.organization.name
+    return f"{share.organization.name} ({Role(share.role).label} only)"
+
+
+def share_what(share: Share) -> str:
+    return ", ".join(short_label(n).lower() for n in share.compartments if n in c.NAMES)
+
+
+def share_summary(share: Share, tz_name: str, *, consents: list[Consent] | None = None) -> str:
     """'Washoe County Juvenile Services can see: screening, safety — until 3 March 2027,
     because: court order 24-JV-118' ('can see and change' when the share lets them edit).
     `consents`: the records a share on consent rests on, for one not saved yet (the wizard)."""
-    who = share.organization.name
-    if role_label:
-        who += f" ({role_label} only)"
-    what = ", ".join(short_label(n).lower() for n in share.compartments if n in c.NAMES)
+    who, what = share_who(share), share_what(share)
     if share.basis_type == BasisType.CONSENT:
         # In the order they were recorded (a many-to-many has no order of its own: PostgreSQL
         # returned them either way).
