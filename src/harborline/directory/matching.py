@@ -77,7 +77,10 @@ def matches(
     genders = _genders(case.youth.gender) if sees_identity else set()
     county = case.owner.county_id
     candidates = list(
-        selectors.search(selectors.Filters(category=need)).prefetch_related("counties", "locations")
+        selectors.search(selectors.Filters(category=need)).prefetch_related(
+            "counties",
+            *(("locations",) if origin is not None else ()),  # read only for distance
+        )
     )
     open_ids = (
         set(selectors.open_now_ids(Service.objects.filter(pk__in=[s.pk for s in candidates]), at))
