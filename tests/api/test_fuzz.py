@@ -41,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from harborline.access.models import Consent, Share
+from harborline.api.schemas import MAX_ID
 from harborline.cases import services as cases
 from harborline.cases.models import Case, Placement
 from harborline.errors import InvalidInput
@@ -431,7 +432,7 @@ def _member(body: dict[str, Any], world: World, case: Any) -> None:
         body["person_name"] = "Jordan Lee"
     if keep != "person_name":
         body.pop("person_email", None)
-    tf = TaskForce.objects.filter(pk=case.path_parameters.get("taskforce_id")).first()
+    tf = TaskForce.objects.filter(pk=_path_id(case, "taskforce_id")).first()
     try:
         check_category(tf.pack if tf else "nevada", body.get("category", ""))
     except InvalidInput:
@@ -454,7 +455,7 @@ def _taskforce_meeting(body: dict[str, Any], world: World, case: Any) -> None:
 
 def _attendance(body: dict[str, Any], world: World, case: Any) -> None:
     """A member of this task force (a task force created in the scenario gets one)."""
-    tf = TaskForce.objects.filter(pk=case.path_parameters.get("taskforce_id")).first()
+    tf = TaskForce.objects.filter(pk=_path_id(case, "taskforce_id")).first()
     if tf is None:
         return  # 404, as it should
     member = tf.members.first()
@@ -499,9 +500,16 @@ def _needs(body: dict[str, Any], world: World, case: Any) -> None:
     _not_in_the_future(body, "assessed_at")
 
 
+def _path_id(case: Any, name: str) -> int | None:
+    """A path id the rules may look up: None for one no row can have (negative, or past a
+    database key - SQLite cannot even take a number past 64 bits); the API answers those 404."""
+    value = (case.path_parameters or {}).get(name)
+    return value if isinstance(value, int) and 0 < value <= MAX_ID else None
+
+
 def _new_outcomes(body: dict[str, Any], world: World, case: Any) -> None:
     """With the plan's active outcomes, at most four (a state the schema cannot say)."""
-    plan_id = case.path_parameters.get("plan_id")
+    plan_id = _path_id(case, "plan_id")
     active = PlanOutcome.objects.filter(plan_id=plan_id, status=OutcomeStatus.ACTIVE).count()
     body["outcomes"] = body["outcomes"][: max(1, 4 - active)]
     if active >= 4:
@@ -540,7 +548,7 @@ def _now_after_the_episode(body: dict[str, Any], name: str) -> None:
 def _placement(body: dict[str, Any], world: World, case: Any) -> None:
     """A placement starts between 1990 and a year from now, not before the current one."""
     current = (
-        Placement.objects.filter(case_id=case.path_parameters.get("case_id"), ended_on=None)
+        Placement.objects.filter(case_id=_path_id(case, "case_id"), ended_on=None)
         .order_by("-started_on")
         .first()
     )
@@ -551,7 +559,7 @@ def _placement(body: dict[str, Any], world: World, case: Any) -> None:
 
 def _end_placement(body: dict[str, Any], world: World, case: Any) -> None:
     """A placement ends after it started, by a year from now; the version is the current one."""
-    placement = Placement.objects.filter(pk=case.path_parameters.get("placement_id")).first()
+    placement = Placement.objects.filter(pk=_path_id(case, "placement_id")).first()
     if placement is None:
         return
     if not (placement.started_on.isoformat() <= body["ended_on"] <= NOW.date().isoformat()):
@@ -581,7 +589,7 @@ def _assign(body: dict[str, Any], world: World, case: Any) -> None:
     open_ones = Obligation.objects.filter(
         pk__in=world.ids["obligation_id"], owner_role="caseworker", status="open"
     ).order_by("pk")
-    found = open_ones.filter(pk=case.path_parameters.get("obligation_id")).first()
+    found = open_ones.filter(pk=_path_id(case, "obligation_id")).first()
     if found is None:
         found = open_ones.first()
         if found is None:
