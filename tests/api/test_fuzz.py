@@ -443,12 +443,16 @@ def _member(body: dict[str, Any], world: World, case: Any) -> None:
 
 
 def _taskforce_meeting(body: dict[str, Any], world: World, case: Any) -> None:
-    """A meeting starts between 2000 and 2100 and ends after it starts."""
-    if not ("2000" <= body["starts_at"][:4] <= "2099"):
+    """A meeting starts between 2000 and 2100 (in UTC: 2000-01-01T00:00+00:11 is 1999) and ends
+    after it starts."""
+
+    def in_range(value: str) -> bool:
+        return "2000" <= value[:4] <= "2099" and 2000 <= _parse(value).astimezone(UTC).year <= 2099
+
+    if not in_range(body["starts_at"]):
         body["starts_at"] = SOON
     if body.get("ends_at") and (
-        not ("2000" <= body["ends_at"][:4] <= "2099")
-        or _parse(body["ends_at"]) <= _parse(body["starts_at"])
+        not in_range(body["ends_at"]) or _parse(body["ends_at"]) <= _parse(body["starts_at"])
     ):
         body["ends_at"] = None
 
