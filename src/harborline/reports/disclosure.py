@@ -18,8 +18,17 @@ totals. Every entry — a cell or a total — is published or suppressed (None).
    grand total are at least the entry. A row or column therefore never holds exactly one
    suppressed entry.
 
+3. **Rounding** (optional, `rounding=b`): every published entry is then rounded to the nearest
+   multiple of b (halves up), totals separately, so a published row may not add up to its total;
+   b is at most the threshold, so a published non-zero count stays non-zero and zero stays zero.
+   Suppression is decided on the exact counts, so rounding never changes which entries are hidden.
+4. **Rates** (`rate`): a rate is computed from the published (rounded) counts, so it says nothing
+   the counts do not; a rate whose count or base is suppressed is suppressed, and so is one whose
+   base is zero.
+
 `tests/reports/test_disclosure.py` proves it with hypothesis against an independent oracle that
-enumerates every table consistent with what is published."""
+enumerates every table consistent with what is published; `test_rates_rounding.py` proves
+rounding and rates."""
 
 from __future__ import annotations
 
@@ -115,15 +124,47 @@ def _bridges(hidden: set[Entry]) -> set[Entry]:
     return found
 
 
-def control(counts: list[list[int]], *, threshold: int = DEFAULT_THRESHOLD) -> Controlled:
+def round_to(value: int, base: int) -> int:
+    """`value` to the nearest multiple of `base`, halves up (base 1: unchanged)."""
+    return (2 * value + base) // (2 * base) * base
+
+
+def rounding_rule(base: int) -> str:
+    if base <= 1:
+        return "none"
+    return (
+        f"published counts are rounded to the nearest multiple of {base} (halves up), totals "
+        "separately, so a row may not add up to its published total"
+    )
+
+
+RATE_RULE = (
+    "a rate is computed from the published counts; it is suppressed when its count or its base "
+    "is suppressed or its base is zero"
+)
+
+
+def rate(count: int | None, base: int | None, *, digits: int = 1) -> float | None:
+    """`count` as a percentage of `base`, or None (suppressed) when either is suppressed or the
+    base is zero. Give it published values only (`Controlled`'s), never the exact counts."""
+    if count is None or base is None or base == 0:
+        return None
+    return round(100 * count / base, digits)
+
+
+def control(
+    counts: list[list[int]], *, threshold: int = DEFAULT_THRESHOLD, rounding: int = 1
+) -> Controlled:
     """The table as it may be published, with the rules it applied."""
     if threshold < 2:
         raise ValueError("threshold: at least 2")
+    if not 1 <= rounding <= threshold:
+        raise ValueError("rounding: a base from 1 (none) to the threshold")
     grid = augmented(counts)
     hidden = suppress(grid, threshold) if counts and counts[0] else set()
 
     def shown(i: int, j: int) -> int | None:
-        return None if (i, j) in hidden else grid[i][j]
+        return None if (i, j) in hidden else round_to(grid[i][j], rounding)
 
     rows, cols = len(grid) - 1, len(grid[0]) - 1
     return Controlled(
@@ -138,7 +179,8 @@ def control(counts: list[list[int]], *, threshold: int = DEFAULT_THRESHOLD) -> C
                 "further entries are suppressed until no suppressed entry can be worked out "
                 "from the published cells and totals"
             ),
-            "rounding": "none",
+            "rounding": rounding_rule(rounding),
+            "rates": RATE_RULE,
             "suppressed": len(hidden),
         },
     )
