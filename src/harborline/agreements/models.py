@@ -56,6 +56,24 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+class ScreeningRule(models.TextChoices):
+    """Which of a youth's screenings counts for a reporting year (issue 16, item 1)."""
+
+    LATEST = "latest", "The latest screening in the year"
+    FIRST = "first", "The first screening in the year"
+    CONFIRMED = "confirmed", "Ever confirmed: the first confirmed screening, else the latest"
+
+
+class VariableSet(models.TextChoices):
+    """Which code-book variables a submission carries (Resource 3-A's sharing columns, DSA-02)."""
+
+    CRITICAL = "critical", "Critical to share with the SAC (the minimum)"
+    RECOMMENDED = "recommended", "Critical and recommended (the 3-A table)"
+
+
+DEFAULT_DISCLOSURE_THRESHOLD = 11  # the DSA gives none (DSA-16); decision 0048
+
+
 class Agreement(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     reference = models.CharField(
@@ -97,6 +115,17 @@ class Agreement(models.Model):
     )
     disposition = models.CharField(max_length=10, choices=Disposition.choices, blank=True)
     certificate_received_on = models.DateField(null=True, blank=True)
+    # What a submission under this DSA carries and how its aggregates are protected (issue 16).
+    screening_rule = models.CharField(
+        max_length=10, choices=ScreeningRule.choices, default=ScreeningRule.LATEST
+    )
+    variable_set = models.CharField(
+        max_length=12, choices=VariableSet.choices, default=VariableSet.RECOMMENDED
+    )
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        default=DEFAULT_DISCLOSURE_THRESHOLD,
+        help_text="The smallest count published (k); smaller counts are suppressed.",
+    )
 
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(

@@ -38,7 +38,9 @@ from .models import (
     Disposition,
     Kind,
     MouElement,
+    ScreeningRule,
     Status,
+    VariableSet,
     add_years,
 )
 from .permissions import Do, Scope, may_on, scope_for
@@ -585,6 +587,69 @@ def record_submission(
     _bump(agreement, [])
     _audit(actor, Action.UPDATE, agreement, changed=["submission"], due_year=due_year)
     return sub
+
+
+MIN_THRESHOLD, MAX_THRESHOLD = 3, 100
+
+
+@transaction.atomic
+def set_reporting_terms(
+    *,
+    actor: User,
+    agreement: Agreement,
+    version: int | None,
+    screening_rule: str | None = None,
+    variable_set: str | None = None,
+    disclosure_threshold: int | None = None,
+    client_level: bool | None = None,
+    aggregate: bool | None = None,
+) -> Agreement:
+    """What a DSA's submissions carry (DSA-02, DSA-03), which screening counts for the year, and
+    the smallest count its aggregates publish (DSA-16). Set by a party's administrator; each
+    later submission states the terms it was made under."""
+    agreement = _lock(agreement)
+    _require(actor, Do.EDIT, agreement)
+    _require_dsa(agreement)
+    _check_version(agreement, version)
+    errors: list[FieldError] = []
+    if screening_rule is not None and screening_rule not in ScreeningRule.values:
+        errors.append(
+            FieldError("screening_rule", f"choose one of: {', '.join(ScreeningRule.values)}")
+        )
+    if variable_set is not None and variable_set not in VariableSet.values:
+        errors.append(FieldError("variable_set", f"choose one of: {', '.join(VariableSet.values)}"))
+    if disclosure_threshold is not None and (
+        isinstance(disclosure_threshold, bool)
+        or not isinstance(disclosure_threshold, int)
+        or not MIN_THRESHOLD <= disclosure_threshold <= MAX_THRESHOLD
+    ):
+        errors.append(
+            FieldError(
+                "disclosure_threshold",
+                f"give a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}",
+            )
+        )
+    level = (
+        agreement.client_level if client_level is None else client_level,
+        agreement.aggregate if aggregate is None else aggregate,
+    )
+    if not any(level):
+        errors.append(FieldError("aggregate", "a submission is client-level, aggregate or both"))
+    if errors:
+        raise InvalidInput.fields(errors)
+    changed = {
+        "screening_rule": screening_rule,
+        "variable_set": variable_set,
+        "disclosure_threshold": disclosure_threshold,
+        "client_level": client_level,
+        "aggregate": aggregate,
+    }
+    fields = [name for name, value in changed.items() if value is not None]
+    for name in fields:
+        setattr(agreement, name, changed[name])
+    _bump(agreement, fields)
+    _audit(actor, Action.UPDATE, agreement, changed=fields)
+    return agreement
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from harborline.people.models import User
 
 from .auth import BearerToken, caller
 from .cases import router as cases_router
+from .codebook import router as codebook_router
 from .emergency import router as emergency_router
 from .hsds import router as hsds_router
 from .links import add_links, parameter_enums
@@ -208,3 +209,4 @@ api.add_router("/", timeline_router)
 api.add_router("/hsds/", hsds_router)
 api.add_router("/", referrals_router)
 api.add_router("/", reports_router)
+api.add_router("/", codebook_router)

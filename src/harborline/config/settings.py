@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "harborline.agreements",
     "harborline.mentoring",
     "harborline.directory",
+    "harborline.reports",
     "harborline.api",
     "harborline.web",
 ]
