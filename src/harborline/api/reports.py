@@ -23,6 +23,14 @@ router = Router(tags=["reports"])
 class TableQuery(Strict):
     year: int = Field(default_factory=lambda: timezone.now().year, ge=2000, le=2100)
     region: str = Field("", max_length=60, description="A region of the home pack (slug).")
+    period: str = Field(
+        "calendar",
+        max_length=10,
+        description="calendar (January-December) or fiscal (Nevada's July-June, ending in year).",
+    )
+    rounding: int = Field(
+        1, ge=1, le=11, description="Round published counts to this base (1: no rounding)."
+    )
 
 
 class TableOut(Strict):
@@ -34,6 +42,10 @@ class TableOut(Strict):
     column_totals: list[int | None]
     grand_total: int | None
     rules: dict[str, Any]
+    title: str
+    rate_label: str
+    rates: list[float | None]
+    total_rate: float | None
 
 
 @router.get(
@@ -42,5 +54,12 @@ class TableOut(Strict):
     summary="A report table with disclosure control (null: suppressed)",
 )
 def report_table(request: HttpRequest, table: str, query: Query[TableQuery]) -> TableOut:
-    found = tables.table(caller(request), table, year=query.year, region=query.region)
+    found = tables.table(
+        caller(request),
+        table,
+        year=query.year,
+        region=query.region,
+        period=query.period,
+        rounding=query.rounding,
+    )
     return TableOut(**asdict(found))
