@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from harborline.config import cli_directory
+from harborline.config import cli_directory, cli_linkage
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -1382,6 +1382,7 @@ def build_parser() -> ArgumentParser:
     command("check", cmd_check, "Run Django's system checks and check the keys.")
 
     cli_directory.add_commands(command, _no_handler, _django, UsageError)
+    cli_linkage.add_commands(command, _no_handler)
 
     p = command(
         "check-deadlines",

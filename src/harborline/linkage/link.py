@@ -1,0 +1,554 @@
+"""Linking at the statistical center, on encodings only (decision 0054).
+
+1. Candidates: pairs of records from different files that share a blocking token (the SQL in
+   `BLOCKING_SQL`, run on embedded DuckDB here and on Spark SQL in the bench's test); a token
+   shared by more than `max_block` pairs is skipped and counted (a hot key would make the run
+   quadratic).
+2. Comparison: each field's similarity is 1 - Hamming distance / length of the two balanced
+   filters; a name takes the better of its two salted encodings; given name and surname are
+   compared crosswise too, and a pair whose names agree only crosswise is scored swapped.
+   Similarities are cut into levels (`LEVELS`); a missing field is its own level and weighs 0.
+3. Model: Fellegi-Sunter. u (how often a level occurs between records that do not match) from
+   random pairs, m (the same among matches) and the share of matches among candidates by
+   expectation-maximisation on the candidates - no labels, as Splink does. A pair's match weight
+   is the sum of its fields' log2(m/u) plus the prior's; its probability follows.
+4. Resolution: pairs at or above the threshold, best first, join clusters that hold at most one
+   record per file - between two files that is a one-to-one matching; across many files, clusters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from harborline.linkage.encode import BLOCK_COLUMNS, FILTER_COLUMNS, FILTERS, check_ids
+from harborline.linkage.problems import LinkageProblems, Warnings
+
+FIELDS = ("first_name", "last_name", "dob", "zip", "city")
+# Similarity cut-offs per field, lowest first: level 1 below the first, ..., top level above
+# the last; level 0 = missing on either side.
+LEVELS: dict[str, tuple[float, ...]] = {
+    "first_name": (0.78, 0.85, 0.93),
+    "last_name": (0.78, 0.85, 0.93),
+    "dob": (0.70, 0.80, 0.93),
+    "zip": (0.78, 0.85, 0.93),
+    "city": (0.78, 0.85, 0.93),
+}
+N_LEVELS = 5  # 0 (missing) and four
+MAX_BLOCK = 10_000  # pairs one blocking token may generate between two files
+RANDOM_PAIRS = 100_000
+_CHUNK = 400_000
+
+# The candidate pairs of two files, as portable SQL (DuckDB here; Spark SQL runs the same text
+# in the benchmark's test). tokens_l and tokens_r: (row, key, token), one row per record and
+# blocking key that has a token.
+BLOCKING_SQL = """
+WITH counts_l AS (SELECT key, token, COUNT(*) AS n FROM tokens_l GROUP BY key, token),
+     counts_r AS (SELECT key, token, COUNT(*) AS n FROM tokens_r GROUP BY key, token),
+     oversized AS (
+         SELECT cl.key, cl.token
+         FROM counts_l cl JOIN counts_r cr ON cl.key = cr.key AND cl.token = cr.token
+         WHERE cl.n * cr.n > {max_block}
+     )
+SELECT DISTINCT l.row AS row_l, r.row AS row_r
+FROM tokens_l l
+JOIN tokens_r r ON l.key = r.key AND l.token = r.token
+LEFT JOIN oversized o ON l.key = o.key AND l.token = o.token
+WHERE o.key IS NULL
+"""
+OVERSIZED_SQL = """
+SELECT COUNT(*) FROM
+    (SELECT key, token, COUNT(*) AS n FROM tokens_l GROUP BY key, token) cl
+    JOIN (SELECT key, token, COUNT(*) AS n FROM tokens_r GROUP BY key, token) cr
+    ON cl.key = cr.key AND cl.token = cr.token
+WHERE cl.n * cr.n > {max_block}
+"""
+
+
+@dataclass
+class EncodedFile:
+    source: str
+    ids: list[str]
+    filters: dict[str, np.ndarray]  # column -> (n, words) uint64
+    present: dict[str, np.ndarray]  # column -> (n,) bool
+    tokens: np.ndarray  # (n, blocking keys) int64, 0 = no token
+
+
+def _filter_bytes(column: str) -> tuple[int, int]:
+    """(bytes of the filter, bytes as written: padded to a multiple of 3)."""
+    bits, _ = FILTERS[column.removeprefix("bf_")]
+    nbytes = 2 * bits // 8
+    return nbytes, nbytes + (-nbytes % 3)
+
+
+def _decode_column(
+    values: list[str], column: str, warnings: Warnings
+) -> tuple[np.ndarray, np.ndarray]:
+    nbytes, padded = _filter_bytes(column)
+    width = padded * 4 // 3
+    blank = "A" * width
+    present = np.fromiter((len(v) == width for v in values), dtype=bool, count=len(values))
+    for n, v in enumerate(values, start=2):
+        if v and len(v) != width:
+            warnings.add(f"{column} unreadable, taken as missing", n)
+    joined = "".join(v if len(v) == width else blank for v in values)
+    try:
+        raw = base64.b64decode(joined, validate=True)
+    except (binascii.Error, ValueError):
+        parts = []
+        for n, v in enumerate(values, start=2):
+            try:
+                parts.append(base64.b64decode(v if len(v) == width else blank, validate=True))
+            except (binascii.Error, ValueError):
+                warnings.add(f"{column} unreadable, taken as missing", n)
+                present[n - 2] = False
+                parts.append(bytes(padded))
+        raw = b"".join(parts)
+    matrix = np.frombuffer(raw, dtype=np.uint8).reshape(len(values), padded)[:, :nbytes]
+    return np.ascontiguousarray(matrix).view(np.uint64), present
+
+
+def _decode_tokens(values: list[str], column: str, warnings: Warnings) -> np.ndarray:
+    out = np.zeros(len(values), dtype=np.uint64)
+    for n, v in enumerate(values):
+        if not v:
+            continue
+        try:
+            out[n] = int(v, 16) or 1
+        except ValueError:
+            warnings.add(f"{column} unreadable, taken as missing", n + 2)
+    return out.view(np.int64)
+
+
+def read_encoded(path: Path, warnings: Warnings) -> EncodedFile:
+    problems: list[str] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = [h.strip() for h in next(reader, [])]
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise LinkageProblems([f"{path.name}: the file cannot be read: {exc}"]) from exc
+    if not header:
+        raise LinkageProblems([f"{path.name}, row 1: the file is empty (no header, no rows)"])
+    if not rows:
+        raise LinkageProblems([f"{path.name}, row 2: the file has a header but no rows"])
+    index = {h: i for i, h in enumerate(header)}
+    id_col = index.get("id")
+    dicts = [{"id": r[id_col] if id_col is not None and id_col < len(r) else ""} for r in rows]
+    problems += check_ids(path, header, dicts)
+    for column in FILTER_COLUMNS + BLOCK_COLUMNS:
+        if column not in index:
+            problems.append(
+                f"{path.name}, row 1, column {column}: missing (not a file written by "
+                "`harborline linkage encode`)"
+            )
+    if problems:
+        raise LinkageProblems(problems)
+
+    def values(name: str) -> list[str]:
+        i = index[name]
+        return [r[i].strip() if i < len(r) else "" for r in rows]
+
+    filters, present = {}, {}
+    for name in FILTER_COLUMNS:
+        filters[name], present[name] = _decode_column(values(name), name, warnings)
+    tokens = np.stack([_decode_tokens(values(c), c, warnings) for c in BLOCK_COLUMNS], axis=1)
+    return EncodedFile(
+        source=path.stem,
+        ids=[d["id"].strip() for d in dicts],
+        filters=filters,
+        present=present,
+        tokens=tokens,
+    )
+
+
+def check_sources(files: Sequence[Path]) -> list[str]:
+    seen: dict[str, Path] = {}
+    problems = []
+    for path in files:
+        if path.stem in seen:
+            problems.append(
+                f"{path}: its name without extension ({path.stem}) is already the source of "
+                f"{seen[path.stem]}; sources must differ"
+            )
+        seen[path.stem] = path
+    return problems
+
+
+# --- candidates -------------------------------------------------------------------------
+
+
+def _long_tokens(tokens: np.ndarray) -> dict[str, np.ndarray]:
+    rows, keys = np.nonzero(tokens)
+    return {
+        "row": rows.astype(np.int64),
+        "key": keys.astype(np.int64),
+        "token": tokens[rows, keys].astype(np.int64),
+    }
+
+
+def candidate_pairs(
+    left: EncodedFile, right: EncodedFile, *, max_block: int = MAX_BLOCK
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(rows of left, rows of right, blocking tokens skipped as oversized), via DuckDB."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        con.register("tokens_l", _long_tokens(left.tokens))
+        con.register("tokens_r", _long_tokens(right.tokens))
+        result = con.sql(BLOCKING_SQL.format(max_block=int(max_block))).fetchnumpy()
+        oversized = con.execute(OVERSIZED_SQL.format(max_block=int(max_block))).fetchone()
+    finally:
+        con.close()
+    return (
+        np.asarray(result["row_l"], dtype=np.int64),
+        np.asarray(result["row_r"], dtype=np.int64),
+        int(oversized[0]) if oversized else 0,
+    )
+
+
+# --- comparison -------------------------------------------------------------------------
+
+
+@dataclass
+class Records:
+    """All files' records end to end; a record's global row is its file's offset + row."""
+
+    files: list[EncodedFile]
+    filters: dict[str, np.ndarray] = field(init=False)
+    present: dict[str, np.ndarray] = field(init=False)
+    offsets: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.filters = {
+            c: np.concatenate([f.filters[c] for f in self.files]) for c in FILTER_COLUMNS
+        }
+        self.present = {
+            c: np.concatenate([f.present[c] for f in self.files]) for c in FILTER_COLUMNS
+        }
+        self.offsets = list(np.cumsum([0] + [len(f.ids) for f in self.files]))
+
+
+def _sim(records: Records, col_l: str, col_r: str, gl: np.ndarray, gr: np.ndarray) -> np.ndarray:
+    a, b = records.filters[col_l][gl], records.filters[col_r][gr]
+    bits = a.shape[1] * 64
+    s = 1.0 - np.bitwise_count(a ^ b).sum(axis=1, dtype=np.int64) / bits
+    ok = records.present[col_l][gl] & records.present[col_r][gr]
+    return np.where(ok, s, np.nan).astype(np.float32)
+
+
+def _best(*sims: np.ndarray) -> np.ndarray:
+    stacked = np.stack(sims)
+    all_nan = np.isnan(stacked).all(axis=0)
+    filled = np.where(np.isnan(stacked), -1.0, stacked).max(axis=0)
+    return np.where(all_nan, np.nan, filled).astype(np.float32)
+
+
+def similarities(
+    records: Records, gl: np.ndarray, gr: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each field's similarity for the pairs (NaN = missing), and which pairs were scored with
+    given name and surname swapped."""
+    out: dict[str, np.ndarray] = {}
+
+    def name(a: str, b: str) -> np.ndarray:
+        return _best(*(_sim(records, f"bf_{a}_{s}", f"bf_{b}_{s}", gl, gr) for s in "dzc"))
+
+    first, last = name("first_name", "first_name"), name("last_name", "last_name")
+    cross1, cross2 = name("first_name", "last_name"), name("last_name", "first_name")
+    straight = np.nan_to_num(first, nan=0.0) + np.nan_to_num(last, nan=0.0)
+    crossed = np.nan_to_num(cross1, nan=0.0) + np.nan_to_num(cross2, nan=0.0)
+    top = LEVELS["first_name"][-1]
+    swapped = (crossed > straight + 0.1) & (cross1 >= top) & (cross2 >= top)
+    out["first_name"] = np.where(swapped, cross1, first)
+    out["last_name"] = np.where(swapped, cross2, last)
+    for f in ("dob", "zip", "city"):
+        out[f] = _sim(records, f"bf_{f}", f"bf_{f}", gl, gr)
+    return out, swapped
+
+
+def levels(sims: dict[str, np.ndarray]) -> np.ndarray:
+    """(pairs, fields) int8: 0 missing, 1..4 by the field's cut-offs."""
+    n = len(next(iter(sims.values())))
+    out = np.zeros((n, len(FIELDS)), dtype=np.int8)
+    for j, f in enumerate(FIELDS):
+        s = sims[f]
+        lvl = 1 + sum((s >= t).astype(np.int8) for t in LEVELS[f])
+        out[:, j] = np.where(np.isnan(s), 0, lvl)
+    return out
+
+
+def compare(records: Records, gl: np.ndarray, gr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Levels and swapped flags for many pairs, in chunks (memory stays bounded)."""
+    lv = np.zeros((len(gl), len(FIELDS)), dtype=np.int8)
+    sw = np.zeros(len(gl), dtype=bool)
+    for s in range(0, len(gl), _CHUNK):
+        sims, swapped = similarities(records, gl[s : s + _CHUNK], gr[s : s + _CHUNK])
+        lv[s : s + _CHUNK] = levels(sims)
+        sw[s : s + _CHUNK] = swapped
+    return lv, sw
+
+
+# --- the model --------------------------------------------------------------------------
+
+
+@dataclass
+class Model:
+    """m and u per field and level (level 0, missing, is 1 and 1: weight 0), and the prior
+    probability that a candidate pair matches."""
+
+    m: np.ndarray  # (fields, levels)
+    u: np.ndarray
+    prior: float
+    iterations: int = 0
+
+    def weights(self) -> np.ndarray:
+        return np.log2(self.m / self.u)
+
+    def describe(self) -> dict[str, object]:
+        w = self.weights()
+        return {
+            "prior": self.prior,
+            "iterations": self.iterations,
+            "fields": {
+                f: {
+                    "m": [round(float(x), 5) for x in self.m[j, 1:]],
+                    "u": [round(float(x), 7) for x in self.u[j, 1:]],
+                    "weight": [round(float(x), 2) for x in w[j, 1:]],
+                }
+                for j, f in enumerate(FIELDS)
+            },
+        }
+
+
+def _level_shares(lv: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    w = np.ones(len(lv)) if weights is None else weights
+    out = np.ones((len(FIELDS), N_LEVELS))
+    for j in range(len(FIELDS)):
+        totals = np.bincount(lv[:, j], weights=w, minlength=N_LEVELS)
+        seen = totals[1:].sum()
+        out[j, 1:] = (totals[1:] + 1e-3) / (seen + 1e-3 * (N_LEVELS - 1)) if seen else 0.25
+    return out
+
+
+def estimate_u(
+    records: Records, pairs_of_files: list[tuple[int, int]], seed: int = 0
+) -> np.ndarray:
+    """u from random pairs between the files (almost all of them are non-matches)."""
+    rng = np.random.default_rng(seed)
+    per = max(RANDOM_PAIRS // max(len(pairs_of_files), 1), 1)
+    gls, grs = [], []
+    for i, j in pairs_of_files:
+        n_i = records.offsets[i + 1] - records.offsets[i]
+        n_j = records.offsets[j + 1] - records.offsets[j]
+        gls.append(records.offsets[i] + rng.integers(0, n_i, per))
+        grs.append(records.offsets[j] + rng.integers(0, n_j, per))
+    lv, _ = compare(records, np.concatenate(gls), np.concatenate(grs))
+    return _level_shares(lv)
+
+
+def estimate(lv: np.ndarray, u: np.ndarray, *, max_iterations: int = 200) -> Model:
+    """m and the prior by EM over the candidates' level patterns, u fixed."""
+    base = N_LEVELS ** np.arange(len(FIELDS))
+    codes = lv.astype(np.int64) @ base
+    uniq, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    patterns = lv[first].astype(np.int64)
+    counts = counts.astype(np.float64)
+    m = np.ones_like(u)
+    m[:, 1:] = np.array([0.05, 0.05, 0.1, 0.8])
+    prior = 0.3
+    cols = np.arange(len(FIELDS))
+    iterations = 0
+    for iteration in range(1, max_iterations + 1):
+        iterations = iteration
+        lm = np.log(prior) + np.log(m[cols, patterns]).sum(axis=1)
+        lu = np.log(1 - prior) + np.log(u[cols, patterns]).sum(axis=1)
+        post = 1.0 / (1.0 + np.exp(np.clip(lu - lm, -700, 700)))
+        w = post * counts
+        new_prior = float(np.clip(w.sum() / counts.sum(), 1e-9, 1 - 1e-9))
+        new_m = np.ones_like(m)
+        for j in range(len(FIELDS)):
+            totals = np.bincount(patterns[:, j], weights=w, minlength=N_LEVELS)
+            seen = totals[1:].sum()
+            new_m[j, 1:] = (totals[1:] + 1e-6) / (seen + 4e-6) if seen else 0.25
+        delta = max(abs(new_prior - prior), float(np.abs(new_m - m).max()))
+        m, prior = new_m, new_prior
+        if delta < 1e-6:
+            break
+    return Model(m=m, u=u, prior=prior, iterations=iterations)
+
+
+def score(model: Model, lv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Probability per pair and each field's match weight (bits)."""
+    w = model.weights()
+    contributions = w[np.arange(len(FIELDS)), lv.astype(np.int64)]
+    total = contributions.sum(axis=1) + math.log2(model.prior / (1 - model.prior))
+    probability = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
+    return probability, contributions
+
+
+# --- resolution -------------------------------------------------------------------------
+
+
+def resolve(
+    gl: np.ndarray, gr: np.ndarray, probability: np.ndarray, source_of: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Indexes of the pairs kept: best first, a pair joins two clusters only when no file has a
+    record in both (between two files: one-to-one). Returns them in the order kept."""
+    order = np.argsort(-probability, kind="stable")
+    order = order[probability[order] >= threshold]
+    parent: dict[int, int] = {}
+    sources: dict[int, set[int]] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    kept = []
+    for k in order.tolist():
+        a, b = find(int(gl[k])), find(int(gr[k]))
+        if a == b:
+            kept.append(k)  # already in one cluster: the pair is consistent with it
+            continue
+        sa = sources.get(a) or {int(source_of[a])}
+        sb = sources.get(b) or {int(source_of[b])}
+        if sa & sb:
+            continue
+        parent[b] = a
+        sources[a] = sa | sb
+        sources.pop(b, None)
+        kept.append(k)
+    return np.asarray(kept, dtype=np.int64)
+
+
+@dataclass
+class LinkResult:
+    records: Records
+    gl: np.ndarray
+    gr: np.ndarray
+    probability: np.ndarray
+    contributions: np.ndarray
+    swapped: np.ndarray
+    kept: np.ndarray
+    model: Model
+    candidates: int
+    oversized_blocks: int
+    warnings: Warnings
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def source_and_id(self, g: int) -> tuple[str, str]:
+        i = int(np.searchsorted(self.records.offsets, g, side="right")) - 1
+        f = self.records.files[i]
+        return f.source, f.ids[g - self.records.offsets[i]]
+
+
+def link_files(
+    files: list[EncodedFile], *, threshold: float = 0.5, max_block: int = MAX_BLOCK
+) -> LinkResult:
+    import time
+
+    t0 = time.perf_counter()
+    records = Records(files)
+    warnings = Warnings()
+    pairs_of_files = [(i, j) for i in range(len(files)) for j in range(i + 1, len(files))]
+    gls, grs = [], []
+    oversized = 0
+    for i, j in pairs_of_files:
+        rl, rr, skipped = candidate_pairs(files[i], files[j], max_block=max_block)
+        gls.append(rl + records.offsets[i])
+        grs.append(rr + records.offsets[j])
+        oversized += skipped
+    gl = np.concatenate(gls) if gls else np.zeros(0, dtype=np.int64)
+    gr = np.concatenate(grs) if grs else np.zeros(0, dtype=np.int64)
+    t1 = time.perf_counter()
+    lv, swapped = compare(records, gl, gr)
+    u = estimate_u(records, pairs_of_files)
+    t2 = time.perf_counter()
+    model = estimate(lv, u) if len(lv) else Model(m=np.ones_like(u), u=u, prior=0.5)
+    probability, contributions = score(model, lv)
+    source_of = np.repeat(np.arange(len(files)), [len(f.ids) for f in files])
+    kept = resolve(gl, gr, probability, source_of, threshold)
+    t3 = time.perf_counter()
+    return LinkResult(
+        records=records,
+        gl=gl,
+        gr=gr,
+        probability=probability,
+        contributions=contributions,
+        swapped=swapped,
+        kept=kept,
+        model=model,
+        candidates=len(gl),
+        oversized_blocks=oversized,
+        warnings=warnings,
+        seconds={"blocking": t1 - t0, "comparing": t2 - t1, "model_and_resolution": t3 - t2},
+    )
+
+
+def write_pairs(path: Path, result: LinkResult, *, explain: bool = False) -> None:
+    header = ["id_l", "id_r", "source_l", "source_r", "probability"]
+    if explain:
+        header += [f"weight_{f}" for f in FIELDS] + ["names_swapped"]
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        for k in result.kept.tolist():
+            sl, il = result.source_and_id(int(result.gl[k]))
+            sr, ir = result.source_and_id(int(result.gr[k]))
+            row = [il, ir, sl, sr, f"{result.probability[k]:.6f}"]
+            if explain:
+                row += [f"{w:.2f}" for w in result.contributions[k]]
+                row.append("yes" if result.swapped[k] else "no")
+            writer.writerow(row)
+    tmp.replace(path)
+
+
+def link_paths(
+    paths: Sequence[Path],
+    output: Path,
+    *,
+    threshold: float = 0.5,
+    explain: bool = False,
+    max_block: int = MAX_BLOCK,
+) -> LinkResult:
+    """The `link` command: reads and checks every file first (LinkageProblems: nothing
+    written), links, writes PAIRS.csv."""
+    problems = check_sources(paths)
+    warnings = Warnings()
+    files = []
+    per_file: list[tuple[str, Warnings]] = []
+    for path in paths:
+        w = Warnings()
+        try:
+            files.append(read_encoded(path, w))
+        except LinkageProblems as exc:
+            problems += exc.problems
+        per_file.append((path.name, w))
+    if problems:
+        raise LinkageProblems(problems)
+    result = link_files(files, threshold=threshold, max_block=max_block)
+    for name, w in per_file:
+        for kind, n in w.counts.items():
+            warnings.counts[f"{name}: {kind}"] = n
+            warnings.rows[f"{name}: {kind}"] = w.rows[kind]
+    if result.oversized_blocks:
+        warnings.counts["blocking tokens skipped as oversized"] = result.oversized_blocks
+        warnings.rows["blocking tokens skipped as oversized"] = []
+    result.warnings = warnings
+    write_pairs(output, result, explain=explain)
+    return result
