@@ -32,6 +32,7 @@ from .protocols import router as protocols_router
 from .referrals import router as referrals_router
 from .reports import router as reports_router
 from .schemas import Me, MeUpdate, Problem
+from .submissions import router as submissions_router
 from .taskforce import router as taskforce_router
 from .timeline import router as timeline_router
 from .training import router as training_router
@@ -210,3 +211,4 @@ api.add_router("/hsds/", hsds_router)
 api.add_router("/", referrals_router)
 api.add_router("/", reports_router)
 api.add_router("/", codebook_router)
+api.add_router("/", submissions_router)

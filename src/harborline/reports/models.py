@@ -99,3 +99,25 @@ class Submission(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise Conflict("Submissions are kept: the log is immutable.")
+
+
+class SubmissionReminder(models.Model):
+    """A January 31 reminder sent for one agreement, reporting year and threshold (30 or 7
+    days before), so each goes out once."""
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveIntegerField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year", "days_before"], name="submission_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.year} ({self.days_before} days)"

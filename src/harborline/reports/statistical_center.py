@@ -1,0 +1,140 @@
+"""The statistical center's reports (issue 16, item 3; DSA-08): agency, regional and statewide
+tables from the submissions it received for a year, every figure through disclosure control
+(DSA-14 to DSA-16) at the strictest threshold any contributing agreement names.
+
+Only the center's analysts read them (`submissions.SAC_READERS`; DSA-09, DSA-11), and each
+report is recorded in the audit chain with the submissions it read (DSA-06). Each agency counts
+its own youth, so the statewide count is **not unduplicated**: the report says so until the
+same-youth linkage supplies linkage; it never guesses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harborline.audit.models import Action
+from harborline.audit.services import record
+from harborline.errors import InvalidInput, NotFound
+from harborline.people.models import User
+from harborline.people.roles import OrgType
+
+from .disclosure import DEFAULT_THRESHOLD, control
+from .models import Submission, SubmissionStatus
+from .submissions import RESULT_LABELS, SAC_READERS, active_membership
+from .tables import Table
+
+LEVELS = ("statewide", "regional", "agency")
+NO_REGION = "Region not recorded"
+OUTCOME_ITEMS = (
+    "immediate_crisis_plan",
+    "ref_medical_assessment",
+    "ref_medical_services",
+    "ref_mh_assessment",
+    "ref_mh_services",
+    "substance_abuse_screening",
+    "placement_plan",
+    "legal_advocacy",
+    "skills_development",
+)
+YES = "1"
+UNDUPLICATED_NOTE = (
+    "Not unduplicated: each agency counts the youth it serves, so a youth served by several "
+    "agencies is counted by each until the same-youth linkage supplies linkage."
+)
+
+
+@dataclass
+class Report:
+    year: int
+    level: str
+    threshold: int
+    agencies: int
+    submissions: list[int]
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _rows_key(sub: Submission, level: str) -> str:
+    org = sub.organization
+    if level == "agency":
+        return org.name
+    return org.region.name if org.region is not None else NO_REGION
+
+
+def sac_report(actor: User, *, year: int, level: str = "statewide") -> Report:
+    membership = active_membership(actor)
+    if (
+        membership is None
+        or membership.organization.type != OrgType.STATISTICAL_CENTER
+        or membership.role not in SAC_READERS
+    ):
+        raise NotFound("No such page or record, or you do not have access to it.")
+    if level not in LEVELS:
+        raise InvalidInput.field("level", f"choose one of: {', '.join(LEVELS)}")
+    subs = list(
+        Submission.objects.filter(
+            receiver=membership.organization, year=year, status=SubmissionStatus.SUBMITTED
+        )
+        .select_related("organization__region")
+        .order_by("organization__name")
+    )
+    subs = [s for s in subs if s.aggregate]
+    threshold = max(
+        [int(s.parameters.get("threshold", DEFAULT_THRESHOLD)) for s in subs] or [DEFAULT_THRESHOLD]
+    )
+    keys = sorted({_rows_key(s, level) for s in subs}) if level != "statewide" else ["Statewide"]
+    position = {k: i for i, k in enumerate(keys)}
+    results = list(RESULT_LABELS.values())
+    by_result = [[0] * len(results) for _ in keys]
+    outcomes = [[0] * len(keys) for _ in OUTCOME_ITEMS]
+    for sub in subs:
+        row = position[_rows_key(sub, level) if level != "statewide" else "Statewide"]
+        for label, n in sub.aggregate.get("screening_result", {}).items():
+            if label in results:
+                by_result[row][results.index(label)] += int(n)
+        variables = sub.aggregate.get("variables", {})
+        for i, name in enumerate(OUTCOME_ITEMS):
+            outcomes[i][row] += int(variables.get(name, {}).get(YES, 0))
+    common = {
+        "year": year,
+        "level": level,
+        "unduplicated": False,
+        "note": UNDUPLICATED_NOTE,
+        "submissions": len(subs),
+    }
+    tables = []
+    for name, rows, columns, counts in (
+        ("youth_by_screening_result", keys, results, by_result),
+        ("outcomes_yes", list(OUTCOME_ITEMS), keys, outcomes),
+    ):
+        published = control(counts, threshold=threshold) if counts and counts[0] else None
+        if published is None:
+            continue
+        tables.append(
+            Table(
+                table=name,
+                rows=rows,
+                columns=columns,
+                cells=published.cells,
+                row_totals=published.row_totals,
+                column_totals=published.column_totals,
+                grand_total=published.grand_total,
+                rules={**published.rules, **common},
+            )
+        )
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="reports.statistical_center",
+        object_id=f"{year}-{level}",
+        purpose="statistical reporting",
+        detail={"submissions": [s.pk for s in subs], "threshold": threshold},
+    )
+    return Report(
+        year=year,
+        level=level,
+        threshold=threshold,
+        agencies=len({s.organization_id for s in subs}),
+        submissions=[s.pk for s in subs],
+        tables=tables,
+        notes=[UNDUPLICATED_NOTE],
+    )
