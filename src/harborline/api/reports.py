@@ -43,6 +43,7 @@ class TableOut(Strict):
     grand_total: int | None
     rules: dict[str, Any]
     title: str
+    row_header: str
     rate_label: str
     rates: list[float | None]
     total_rate: float | None

@@ -21,6 +21,10 @@ so).
 - `referral_completion_by_region`: referrals requested in the period by where the referring
   organization is: completed, ended without completion (declined, did not work out, cancelled),
   still open; the rate is the share completed.
+- `outcomes_33_53`: the recommended outcomes of the code book (Nevada's items 33-53) over the
+  cases open at some time in the period, each case's code-book record (`reports.codebook`, its
+  latest screening) as Harborline holds it: Yes, No or not recorded; for a date item, Yes is "a
+  date is recorded". The rate is the share Yes.
 - `training_compliance`: the home pack's training requirements for the active organizations (of
   the region), met or not, as they stood at the end of the period. These count organizations and
   staff, not youth: they are published without suppression, and the rules say so."""
@@ -35,8 +39,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from harborline.agreements.models import ScreeningRule
 from harborline.audit.models import Action
 from harborline.audit.services import record
+from harborline.cases.models import Case
 from harborline.directory.models import Referral, ReferralStatus
 from harborline.errors import InvalidInput, NotFound
 from harborline.missing.models import MissingEpisode
@@ -47,6 +53,7 @@ from harborline.protocols.models import County, Region
 from harborline.response.models import Obligation, Screening, Status
 from harborline.training.selectors import compliance_for
 
+from .codebook import NOT_RECORDED, YES, codebook_of, derive_item, load_facts
 from .disclosure import DEFAULT_THRESHOLD, RATE_RULE, control, rate, rounding_rule
 
 OUTCOME_RESULT = "outcome"
@@ -111,6 +118,7 @@ class Table:
     grand_total: int | None
     rules: dict[str, Any] = field(default_factory=dict)
     title: str = ""
+    row_header: str = ""  # what the rows are: County, Region, Month, ...
     # A rate per row and for the totals, in percent (None: suppressed), when the table has one.
     rate_label: str = ""
     rates: list[float | None] = field(default_factory=list)
@@ -185,8 +193,11 @@ def _publish(
     *,
     rate_of: int | None = None,
     rate_label: str = "",
+    row_header: str = "Region",
 ) -> Table:
     published = control(counts, threshold=scope.threshold, rounding=scope.rounding)
+    if not counts:  # nothing to count: no rows, and every column's total is zero
+        published.column_totals = [0] * len(columns)
     rates = (
         [
             rate(row[rate_of], total)
@@ -218,6 +229,7 @@ def _publish(
             "unduplicated": False,
             "note": NOT_DEDUPLICATED,
         },
+        row_header=row_header,
         rate_label=rate_label,
         rates=rates,
         total_rate=total_rate,
@@ -284,6 +296,7 @@ def _screenings_by_county(scope: Scope) -> Table:
         columns,
         counts,
         COUNTED_SCREENINGS,
+        row_header="County",
     )
 
 
@@ -319,6 +332,7 @@ def _screenings_by_month(scope: Scope) -> Table:
         [label for _, label in outcomes],
         counts,
         COUNTED_SCREENINGS + ", in the month (UTC) it was identified",
+        row_header="Month",
     )
 
 
@@ -358,6 +372,7 @@ def _obligations_on_time(scope: Scope) -> Table:
         "obligations due in the period and already due, by kind; waived ones are left out",
         rate_of=0,
         rate_label="Percent on time",
+        row_header="Obligation",
     )
 
 
@@ -431,6 +446,52 @@ def _referral_completion(scope: Scope) -> Table:
     )
 
 
+# --- Outcomes (code-book items 33-53) --------------------------------------------------------
+
+OUTCOME_ITEMS = range(33, 54)
+
+
+def _outcomes_33_53(scope: Scope) -> Table:
+    pack = home_pack_name()
+    places = _org_places()
+    variables = [v for v in codebook_of(pack).variables if v.number in OUTCOME_ITEMS]
+    cases = [
+        case
+        for case in Case.objects.filter(pack=pack, opened_at__lt=scope.period.until)
+        .exclude(closed_at__lt=scope.period.since)
+        .select_related("youth", "owner")
+        .order_by("pk")
+        if _in_region(scope, places.get(case.owner_id, (None, None))[1])
+    ]
+    facts = load_facts(cases, rule=ScreeningRule.LATEST, year=None)
+    counts = [[0, 0, 0] for _ in variables]
+    for fact in facts.values():
+        for i, variable in enumerate(variables):
+            item = derive_item(variable, fact)
+            if item.value == NOT_RECORDED or item.code is None and variable.type != "date":
+                counts[i][2] += 1
+            elif variable.type == "date" or item.code == YES:
+                counts[i][0] += 1
+            else:
+                counts[i][1] += 1
+    return _publish(
+        "outcomes_33_53",
+        "Outcomes (code-book items 33-53)",
+        scope,
+        [
+            f"{v.number}. {v.label}" + (" (a date is recorded)" if v.type == "date" else "")
+            for v in variables
+        ],
+        ["Yes", "No", "Not recorded"],
+        counts,
+        "cases open at some time in the period, each case's code-book record (its latest "
+        "screening) as Harborline holds it",
+        rate_of=0,
+        rate_label="Percent yes",
+        row_header="Item",
+    )
+
+
 # --- Training compliance ---------------------------------------------------------------------
 
 
@@ -455,6 +516,7 @@ def _training_compliance(scope: Scope) -> Table:
     return Table(
         table="training_compliance",
         title="Training compliance",
+        row_header="Requirement",
         rows=[labels[i] for i in ids],
         columns=["Met", "Not met"],
         cells=cells,
@@ -492,6 +554,7 @@ BUILDERS: dict[str, Callable[[Scope], Table]] = {
     "obligations_on_time_by_kind": _obligations_on_time,
     "runaway_recurrence_by_region": _runaway_recurrence,
     "referral_completion_by_region": _referral_completion,
+    "outcomes_33_53": _outcomes_33_53,
     "training_compliance": _training_compliance,
 }
 TABLES = tuple(BUILDERS)

@@ -10,7 +10,7 @@ from harborline.access.models import BREAK_GLASS_HOURS
 from harborline.access.policy import REVIEWERS, works_cases
 from harborline.mentoring.permissions import Do as MentoringDo
 from harborline.mentoring.permissions import scope_for
-from harborline.people.roles import Role
+from harborline.people.roles import AGGREGATE_READERS, Role
 from harborline.sharing.selectors import break_glass_waiting
 
 CASE_ROLES = frozenset(
@@ -47,6 +47,8 @@ def _nav(
     if role:
         main.append(item("Referrals", "referrals", "referral", "case_referrals", "refer"))
     main.append(item("Service directory", "directory", "directory_", "provider_", "assessment_"))
+    if role in AGGREGATE_READERS:
+        main.append(item("Dashboards", "dashboards", "dashboard_"))
     if role in (Role.SUPERVISOR, Role.ORG_ADMIN):
         main.append(
             item(

@@ -2,14 +2,16 @@ from django.urls import path
 
 from .urls_agreements import urlpatterns as agreements_patterns
 from .urls_cases import urlpatterns as cases_patterns
+from .urls_codebook import urlpatterns as codebook_patterns
 from .urls_directory import urlpatterns as directory_patterns
 from .urls_missing import urlpatterns as missing_patterns
 from .urls_needs import urlpatterns as needs_patterns
 from .urls_plans import urlpatterns as plans_patterns
+from .urls_reports import urlpatterns as reports_patterns
 from .urls_taskforce import urlpatterns as taskforce_patterns
 from .urls_timeline import urlpatterns as timeline_patterns
 from .urls_training import urlpatterns as training_patterns
-from .views import audit, auth, home, mfa, protocols, session, users
+from .views import audit, auth, home, mfa, organizations, protocols, session, users
 
 app_name = "web"
 urlpatterns = [
@@ -30,6 +32,8 @@ urlpatterns = [
     path("org/users/<int:user_id>/unlock", users.user_unlock, name="user_unlock"),
     path("org/users/<int:user_id>/reset-mfa", users.user_reset_mfa, name="user_reset_mfa"),
     path("org/audit", audit.org_audit, name="org_audit"),
+    path("organizations/", organizations.organization_list, name="organizations"),
+    path("organizations/new", organizations.organization_new, name="organization_new"),
     path("audit/youth/<int:youth_id>", audit.youth_audit, name="youth_audit"),
     path("protocols/", protocols.browser, name="protocols"),
     path("protocols/<slug:pack>/<slug:instrument>/", protocols.preview, name="protocol_preview"),
@@ -44,3 +48,5 @@ urlpatterns += plans_patterns + needs_patterns
 urlpatterns += missing_patterns
 urlpatterns += timeline_patterns
 urlpatterns += directory_patterns
+urlpatterns += reports_patterns
+urlpatterns += codebook_patterns

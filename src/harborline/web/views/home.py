@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harborline.access import policy
 from harborline.audit.models import Action, AuditEvent
-from harborline.people.roles import Role
+from harborline.people.roles import Role, reads_aggregates
 from harborline.response import selectors as response_reads
 from harborline.sharing import selectors as sharing_reads
 from harborline.taskforce import selectors as taskforce_reads
@@ -64,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "role": role,
             "org_tz": membership.organization.time_zone if membership else "UTC",
             "is_analyst": role == Role.ANALYST,
+            "reads_aggregates": reads_aggregates(user),
             "is_admin": role in (Role.ORG_ADMIN, Role.SYSTEM_ADMIN),
             "works_cases": works_cases,
             "due": due,

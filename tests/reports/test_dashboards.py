@@ -1,0 +1,180 @@
+"""The outcome dashboards (issue 16, item 5): every section's table after disclosure control, with
+its SVG chart and its data table, CSV and XLSX exports carrying the same figures and naming their
+rules, the rates suppressed with their counts, and bad input answered 4xx naming the field."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from harborline.audit.models import AuditEvent
+from harborline.missing.models import MissingEpisode
+from harborline.protocols.geography import load_geography
+from harborline.protocols.models import County
+from harborline.reports import charts, dashboards, tables
+from harborline.response.models import Obligation, Status
+from tests.access import factories as f
+from tests.factories import give_totp_device, sign_in
+
+from .test_tables import CONFIRMED, HIGH_RISK, _screen
+
+pytestmark = pytest.mark.django_db
+AT = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+PAGE = "/reports/dashboards/"
+
+
+@pytest.fixture
+def world():
+    load_geography("nevada")
+    workers = {}
+    for slug in ("washoe", "clark"):
+        county = County.objects.get(pack="nevada", slug=slug)
+        org = f.org("child_welfare")
+        org.county, org.region = county, county.region
+        org.save(update_fields=["county", "region"])
+        workers[slug] = f.user(org, "caseworker")
+    clark = [_screen(workers["clark"], CONFIRMED, AT) for _ in range(12)]
+    for _ in range(2):
+        _screen(workers["clark"], HIGH_RISK, AT)
+    # Runaway episodes: 12 Clark cases ran once, one of them three more times.
+    for n, case in enumerate(clark):
+        times = 4 if n == 0 else 1
+        for k in range(times):
+            at = AT + timedelta(days=10 + k)
+            MissingEpisode.objects.create(
+                case=case,
+                last_seen_at=at,
+                reported_missing_at=at,
+                recorded_by=workers["clark"],
+                recorded_by_org=case.owner,
+            )
+    analyst = f.user(f.org("statistical_center"), "analyst")
+    return {"analyst": analyst, "workers": workers, "clark": clark}
+
+
+def _client(user) -> Client:
+    if user.rules.sees_youth_data:
+        give_totp_device(user)
+    return sign_in(Client(), user)
+
+
+def _scope(**kw) -> tables.Scope:
+    return dashboards.scope_from(year=2026, **kw)
+
+
+def test_the_page_shows_every_section_with_chart_table_rules_and_exports(world):
+    html = _client(world["analyst"]).get(f"{PAGE}?year=2026").content.decode()
+    for section in dashboards.SECTIONS:
+        assert f'id="{section.slug}-heading"' in html, section.slug
+        for name in section.tables:
+            assert f'id="data-{name}"' in html, name
+            assert f"/reports/dashboards/{name}/export?" in html
+    assert html.count("<svg") >= len(tables.TABLES) - 1  # a table with no rows draws nothing
+    assert html.count("<caption>") == len(tables.TABLES)
+    assert "threshold k = 11" in html and "Threshold (k)" in html
+    assert "suppressed" in html  # the 2 high-risk screenings
+    releases = AuditEvent.objects.filter(object_type="reports.table")
+    assert {e.object_id for e in releases} == set(tables.TABLES)
+
+
+def test_exports_carry_the_page_figures_and_the_rules(world):
+    client = _client(world["analyst"])
+    scope = _scope()
+    made = tables.build("screenings_by_region_result", scope)
+    answer = client.get(
+        "/reports/dashboards/screenings_by_region_result/export?year=2026&format=csv"
+    )
+    assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Region", *made.columns, "Total"]
+    body = {r[0]: r[1:] for r in rows[1:] if r and r[0]}
+    for label, cells, total in zip(made.rows, made.cells, made.row_totals, strict=True):
+        assert body[label] == [dashboards.shown(v) for v in [*cells, total]]
+    assert body["Rule: Threshold (k)"][0] == "11"
+    assert "Rule: Complementary suppression" in body and "Rule: Rounding" in body
+    xlsx = client.get(
+        "/reports/dashboards/obligations_on_time_by_kind/export?year=2026&format=xlsx"
+    )
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0][-1] == "Percent on time (%)"
+    assert any(row[0] == "Rule: Rates" for row in values)
+
+
+def test_bad_input_names_the_field(world):
+    client = _client(world["analyst"])
+    for query, field in [
+        ("year=abc", "year"),
+        ("year=1800", "year"),
+        ("period=lunar", "period"),
+        ("region=atlantis", "region"),
+        ("rounding=12", "rounding"),
+        ("rounding=x", "rounding"),
+    ]:
+        answer = client.get(f"{PAGE}?{query}")
+        assert answer.status_code in (400, 422), query
+        assert field in answer.content.decode(), query
+    bad = client.get("/reports/dashboards/screenings_by_region_result/export?format=pdf")
+    assert bad.status_code in (400, 422) and "format" in bad.content.decode()
+    assert client.get("/reports/dashboards/horoscopes/export?format=csv").status_code == 404
+
+
+def test_the_recurrence_table(world):
+    made = tables.build("runaway_recurrence_by_region", _scope())
+    southern = made.rows.index("Southern Nevada") if "Southern Nevada" in made.rows else None
+    assert made.rate_label == "Percent with more than one episode"
+    # 11 cases ran once and 1 more than once: the 1 is suppressed, so is its rate.
+    assert made.column_totals[1] is None and made.total_rate is None
+    if southern is not None:
+        assert made.rates[southern] is None
+    assert all(v is None or v == 0 or v >= 11 for row in made.cells for v in row)
+
+
+def test_obligations_on_time(world):
+    case = world["clark"][0]
+    due = Obligation.objects.filter(case=case).order_by("due_at").first()
+    assert due is not None  # the screening's clocks
+    now = datetime.now(UTC)
+    scope = _scope()
+    made = tables.build("obligations_on_time_by_kind", scope)
+    assert made.columns == [tables.ON_TIME, tables.LATE, tables.NOT_DONE]
+    assert made.row_header == "Obligation" and len(made.rates) == len(made.rows)
+    for pct, cells, total in zip(made.rates, made.cells, made.row_totals, strict=True):
+        if cells[0] is None or total is None:
+            assert pct is None
+    # Done on time moves a count between columns, never the row total.
+    before = made.grand_total
+    Obligation.objects.filter(case__in=world["clark"], kind=due.kind).update(
+        status=Status.DONE, completed_at=due.due_at - timedelta(minutes=1)
+    )
+    after = tables.build("obligations_on_time_by_kind", scope)
+    assert after.grand_total == before
+    assert now.year >= 2026
+
+
+def test_a_chart_is_svg_with_a_title_and_marks_suppressed_rows():
+    made = tables.Table(
+        table="demo",
+        title="Demo <table>",
+        row_header="Region",
+        rows=["North & South"],
+        columns=["Yes", "No"],
+        cells=[[12, None]],
+        row_totals=[None],
+        column_totals=[12, None],
+        grand_total=None,
+    )
+    drawn = charts.svg(made)
+    assert drawn.startswith("<svg") and 'role="img"' in drawn
+    assert "Demo &lt;table&gt;" in drawn and "North &amp; South" in drawn
+    assert "includes suppressed counts" in drawn and "suppressed*" in drawn
+    made.rate_label, made.rates = "Percent yes", [None]
+    assert "rate suppressed" in charts.svg(made)
+    made.rows, made.cells, made.rates = [], [], []
+    assert charts.svg(made) == ""
