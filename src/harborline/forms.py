@@ -29,6 +29,10 @@ class UswdsMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._style_fields()
+
+    def _style_fields(self) -> None:
+        """Give every field its USWDS class (again, for fields a form adds in __init__)."""
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.Select):
@@ -37,7 +41,8 @@ class UswdsMixin:
                 css = "usa-checkbox__input"
             else:
                 css = "usa-input"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if css not in widget.attrs.get("class", "").split():
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]  # a mixin: forms.Form supplies it

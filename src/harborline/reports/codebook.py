@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from harborline.access import compartments as c
-from harborline.access.policy import require_edit
+from harborline.access.policy import grants_for, require_edit
 from harborline.agreements.models import ScreeningRule
 from harborline.audit.models import Action
 from harborline.audit.services import record
@@ -669,3 +669,46 @@ def set_coding(
             detail={"changed": sorted(clean)},
         )
     return coding
+
+
+def organization_records(
+    actor: User, *, rule: str = "", year: int
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """(columns, rows) of the code-book records of every case the actor's organization owns,
+    open in the year, that the actor may see — each item as far as their grant allows ("" where
+    not recorded or withheld). One audit event per case read."""
+    rule, year = check_rule(rule), check_year(year) or year
+    membership = actor.membership_or_none
+    if membership is None:
+        raise NotFound("No such page or record, or you do not have access to it.")
+    org = membership.organization
+    zone = org.time_zone or "UTC"
+    cases = organization_cases(org.pk, year, zone)
+    grants = grants_for(actor, cases)
+    cases = [case for case in cases if grants.get(case.pk)]
+    facts = load_facts(cases, rule=rule, year=year, zone=zone)
+    columns: list[str] = ["case"]
+    rows = []
+    for case in cases:
+        book = codebook_of(case.pack)
+        if columns == ["case"]:
+            columns += [v.name for v in book.variables]
+        grant = grants[case.pk]
+        made = derive_record(book, facts[case.pk], rule=rule, year=year, sees=grant.compartments)
+        row: dict[str, Any] = {"case": case.pk}
+        for item in made.items:
+            shown = item.status in ("derived", "hand_coded")
+            row[item.name] = (item.code if item.code is not None else item.value) if shown else ""
+        rows.append(row)
+        record(
+            actor=actor,
+            action=Action.EXPORT,
+            obj=case,
+            owner_org=case.owner,
+            youth_id=case.youth_id,
+            compartments=sorted(grant.compartments),
+            purpose="code-book export",
+            legal_basis=grant.via,
+            detail={"rule": rule, "year": year},
+        )
+    return columns, rows
