@@ -5,7 +5,11 @@ force's annual report to the Statewide Coordinating Committee (seed 002 L477-481
 
 `annual_report()` is the one data function; the page (template + `attendance_svg`) and the PDF
 (`report_pdf`, fpdf2) both render what it returns, including the narrative sections the
-coordinator and the chair write (models.NARRATIVE_SECTIONS, decision 0031).
+coordinator and the chair write (models.NARRATIVE_SECTIONS, decision 0031), and the figures from
+the cases (issue 16, item 6): screenings by region and result, the code book's outcomes,
+obligations met on time and runaway recurrence, the very tables of the outcome dashboards
+(`reports.tables.build`) for the report's period (Nevada's: the state fiscal year) and the task
+force's region, after the same disclosure control (decision 0060).
 
 The report and the task-force dashboard's `training_compliance` and `agreements_summary` compose
 `taskforce` with `training` and `agreements`, which build on task forces: so they live here,
@@ -24,6 +28,8 @@ from harborline.agreements.selectors import summary_for
 from harborline.errors import InvalidInput
 from harborline.pdf import document, latin1
 from harborline.people.models import User
+from harborline.protocols.home import home_pack_name
+from harborline.protocols.models import Region
 from harborline.taskforce import services
 from harborline.taskforce.models import (
     NARRATIVE_SECTIONS,
@@ -40,6 +46,17 @@ from harborline.taskforce.selectors import (
     representation,
 )
 from harborline.training.selectors import compliance_summary
+
+from . import tables
+from .tables import Period, Scope, Table
+
+# The dashboards' tables the Coalition's annual report carries (issue 16, item 6).
+DATA_TABLES = (
+    "screenings_by_region_result",
+    "outcomes_33_53",
+    "obligations_on_time_by_kind",
+    "runaway_recurrence_by_region",
+)
 
 # --- Training and agreements, for a task force ----------------------------------------------
 
@@ -141,6 +158,10 @@ class AnnualReport:
     narrative_version: int = 0  # 0: nobody has written it yet
     narrative_updated_by: str = ""
     narrative_updated_at: datetime | None = None
+    # The figures from the cases, after disclosure control (none when the task force follows
+    # another pack than the installation's: the tables count the home pack's cases).
+    data_scope: Scope | None = None
+    data: list[Table] = field(default_factory=list)
 
     @property
     def average_attendance(self) -> float | None:
@@ -223,6 +244,13 @@ def annual_report(
         for section in NARRATIVE_SECTIONS[kind]
     ]
     by = written.updated_by if written else None
+    scope = data_scope(taskforce, kind, year)
+    data: list[Table] = []
+    if scope is not None:
+        for name in DATA_TABLES:
+            made = tables.build(name, scope)
+            tables.released(actor, made, scope, fmt="annual report")
+            data.append(made)
     return AnnualReport(
         kind=kind,
         title=KINDS[kind],
@@ -248,6 +276,23 @@ def annual_report(
         narrative_version=written.version if written else 0,
         narrative_updated_by=(by.full_name or by.email) if by else "",
         narrative_updated_at=written.updated_at if written else None,
+        data_scope=scope,
+        data=data,
+    )
+
+
+def data_scope(taskforce: TaskForce, kind: str, year: int) -> Scope | None:
+    """The dashboards' scope the report's figures use: its period (Nevada: the state fiscal year
+    ending in `year`; Washington: the calendar year) and the task force's region when it names
+    one of the home pack's regions (else the whole state); None when the task force follows
+    another pack."""
+    pack = home_pack_name()
+    if taskforce.pack != pack:
+        return None
+    known = Region.objects.filter(pack=pack, slug=taskforce.region, kind="").exists()
+    return Scope(
+        Period.of("fiscal" if kind == "nevada" else "calendar", year),
+        region=taskforce.region if known and taskforce.region else "",
     )
 
 
@@ -431,6 +476,9 @@ def report_pdf(report: AnnualReport, today: date | None = None) -> bytes:
     for item in report.agreements.items:
         line(f"- {item}")
 
+    heading("Figures from the cases")
+    _pdf_figures(pdf, report, line, width)
+
     heading("Gaps")
     if not report.gaps:
         line("None found in the records.")
@@ -467,3 +515,72 @@ def _pdf_bars(pdf: Any, report: AnnualReport) -> None:
             pdf.text(x, base + 4, _short(m, tz))
     pdf.set_y(base + 7)
     pdf.set_font("Helvetica", "", 10)
+
+
+def figure_text(value: int | float | None, suffix: str = "") -> str:
+    return "suppressed" if value is None else f"{value:g}{suffix}"
+
+
+def rules_sentence(table: Table) -> str:
+    """The rules a table applied, in one paragraph (the PDF; the page lists them)."""
+    r = table.rules
+    return (
+        f"Threshold k = {r.get('threshold')}: {r.get('primary')}; {r.get('complementary')}. "
+        f"Rates: {r.get('rates')}. Rounding: {r.get('rounding')}. Entries suppressed: "
+        f"{r.get('suppressed')}. Counted: {r.get('counted')}. {r.get('note', '')}"
+    ).strip()
+
+
+def _pdf_figures(pdf: Any, report: AnnualReport, line: Any, width: float) -> None:
+    """The dashboards' tables for the report's period, as real tables with a header row;
+    "suppressed" where disclosure control hid a count."""
+    from fpdf import FontFace
+
+    scope = report.data_scope
+    if scope is None:
+        line(
+            "The figures come from the cases of the installation's protocol pack; this task "
+            "force follows another pack, so none are shown."
+        )
+        return
+    where = f"region {scope.region}" if scope.region else "the whole state"
+    line(
+        f"Counts from the cases for the {scope.period.label}, {where}, after disclosure control: "
+        f"counts from 1 to {scope.threshold - 1} and any count that could be worked out from the "
+        "totals are suppressed, and a rate with its count. The same figures as the outcome "
+        "dashboards for the same period."
+    )
+    for table in report.data:
+        pdf.ln(2)
+        pdf.set_font("Helvetica", "B", 10)
+        line(table.title)
+        pdf.set_font("Helvetica", "", 8)
+        header = [table.row_header, *table.columns, "Total"]
+        if table.rate_label:
+            header.append(table.rate_label)
+        widths = (3, *([1] * (len(header) - 1)))
+        with pdf.table(
+            col_widths=widths,
+            text_align=("LEFT", *(["RIGHT"] * (len(header) - 1))),
+            headings_style=FontFace(emphasis="BOLD"),
+            line_height=4.5,
+        ) as grid:
+            grid.row([latin1(h) for h in header])
+            rows = list(zip(table.rows, table.cells, table.row_totals, strict=True))
+            for i, (label, cells, total) in enumerate(rows):
+                pct = [figure_text(table.rates[i], "%")] if table.rate_label else []
+                grid.row(
+                    [latin1(label), *(figure_text(v) for v in cells), figure_text(total), *pct]
+                )
+            pct = [figure_text(table.total_rate, "%")] if table.rate_label else []
+            grid.row(
+                [
+                    "Total",
+                    *(figure_text(v) for v in table.column_totals),
+                    figure_text(table.grand_total),
+                    *pct,
+                ]
+            )
+        pdf.set_font("Helvetica", "", 8)
+        line(rules_sentence(table))
+        pdf.set_font("Helvetica", "", 10)

@@ -3,6 +3,8 @@ charts are reports.dashboards'. Readers: reports.dashboards.may_read; anyone els
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,10 +15,37 @@ from harborline.errors import NotFound
 from harborline.protocols.home import home_pack_name
 from harborline.protocols.models import Region
 from harborline.reports import dashboards
+from harborline.reports.tables import Table
 
 from ._util import actor
 
 ROUNDINGS = ((1, "No rounding"), (5, "To the nearest 5"), (10, "To the nearest 10"))
+
+
+def table_context(table: Table, chart: str) -> dict[str, Any]:
+    """What web/reports/_table.html shows of one controlled table: its chart, its rows with
+    every figure as text ("suppressed" for a hidden one), its totals and its rules."""
+    return {
+        "t": table,
+        "chart": mark_safe(chart),  # noqa: S308 - built with escape() (reports.charts)
+        "rows": [
+            (
+                label,
+                _pairs(table.columns, cells),
+                dashboards.shown(total),
+                dashboards.shown(table.rates[i], "%") if table.rates else "",
+            )
+            for i, (label, cells, total) in enumerate(
+                zip(table.rows, table.cells, table.row_totals, strict=True)
+            )
+        ],
+        "totals": (
+            _pairs(table.columns, table.column_totals),
+            dashboards.shown(table.grand_total),
+            dashboards.shown(table.total_rate, "%") if table.rate_label else "",
+        ),
+        "rules": dashboards.rule_lines(table),
+    }
 
 
 def _pairs(columns: list[str], values: list[int | None]) -> list[tuple[str, str]]:
@@ -42,33 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     made = dashboards.dashboard(user, scope)
     sections = [
-        (
-            section,
-            [
-                {
-                    "t": s.table,
-                    "chart": mark_safe(s.chart),  # noqa: S308 - built with escape() (reports.charts)
-                    "rows": [
-                        (
-                            label,
-                            _pairs(s.table.columns, cells),
-                            dashboards.shown(total),
-                            dashboards.shown(s.table.rates[i], "%") if s.table.rates else "",
-                        )
-                        for i, (label, cells, total) in enumerate(
-                            zip(s.table.rows, s.table.cells, s.table.row_totals, strict=True)
-                        )
-                    ],
-                    "totals": (
-                        _pairs(s.table.columns, s.table.column_totals),
-                        dashboards.shown(s.table.grand_total),
-                        dashboards.shown(s.table.total_rate, "%") if s.table.rate_label else "",
-                    ),
-                    "rules": dashboards.rule_lines(s.table),
-                }
-                for s in shown
-            ],
-        )
+        (section, [table_context(s.table, s.chart) for s in shown])
         for section, shown in made.sections
     ]
     query = request.GET.copy()

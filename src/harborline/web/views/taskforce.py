@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from harborline.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from harborline.people.models import User
+from harborline.reports import charts, dashboards
 from harborline.reports import taskforce as reports
 from harborline.taskforce import ical, imports, selectors, services
 from harborline.taskforce.forms import (
@@ -48,6 +49,7 @@ from harborline.taskforce.services import Do
 
 from ._util import actor as _actor
 from ._util import form_page, show_domain_error
+from .reports_dashboards import table_context
 
 
 def _load(request: HttpRequest, taskforce_id: int) -> tuple[User, TaskForce]:
@@ -696,6 +698,8 @@ def _report_page(
             narrative_form=narrative_form if may_write else None,
             narrative_asks=NARRATIVE_ASKS.get(report.kind, ""),
             conflict=conflict,
+            figures=[table_context(t, charts.svg(t)) for t in report.data],
+            reads_dashboards=dashboards.may_read(actor),
         ),
         status=status,
     )
