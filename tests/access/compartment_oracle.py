@@ -203,8 +203,8 @@ CASE_PAGES: tuple[str, ...] = (
     "referrals/<int:referral_id>/<str:action>",
 )
 # Route prefixes of pages that show no case (sign-in, people, protocols, task forces, training,
-# agreements, mentoring, the service directory, help); `api/v1/` is the API, enumerated from its
-# router.
+# agreements, mentoring, the service directory, help, the dashboards); `api/v1/` is the API,
+# enumerated from its router.
 NO_CASE_PAGE_PREFIXES: tuple[str, ...] = (
     "healthz",
     "api/v1/",
@@ -222,6 +222,7 @@ NO_CASE_PAGE_PREFIXES: tuple[str, ...] = (
     "mentoring/",
     "directory/",
     "help/",
+    "reports/",  # the outcome dashboards: counts after disclosure control, never a case
 )
 # The query strings each surface is read with besides none: the search of the case list, the
 # youth copy in both languages, the timeline filtered by each kind that holds a marker's record.
