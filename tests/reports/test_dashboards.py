@@ -178,3 +178,17 @@ def test_a_chart_is_svg_with_a_title_and_marks_suppressed_rows():
     assert "rate suppressed" in charts.svg(made)
     made.rows, made.cells, made.rates = [], [], []
     assert charts.svg(made) == ""
+
+
+def test_case_access_does_not_lift_disclosure_control(world):
+    """A supervisor of the organization that owns every counted Clark case sees the same
+    controlled figures as an analyst who sees no case (decision 0060)."""
+    clark_org = world["clark"][0].owner
+    supervisor = f.user(clark_org, "supervisor")
+    scope = _scope(region="southern")
+    theirs = dashboards.dashboard(supervisor, scope)
+    ours = dashboards.dashboard(world["analyst"], scope)
+    mine = [s.table for _, shown in theirs.sections for s in shown]
+    assert mine == [s.table for _, shown in ours.sections for s in shown]
+    screenings = next(t for t in mine if t.table == "screenings_by_county_result")
+    assert None in screenings.cells[0]  # the 2 high-risk Clark screenings stay hidden
