@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from harborline.directory import referrals, services
+from harborline.directory import services
 from harborline.directory.models import Provider
+from harborline.response.clocks import business_days_after
 from tests.cases.conftest import Api, make_org, make_user, open_case  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -182,8 +183,8 @@ def test_bad_input_names_the_field_and_writes_nothing(world):
 
 def test_business_days_skip_weekends_and_holidays():
     friday = datetime(2026, 12, 24, 10, 0, tzinfo=UTC)  # Christmas Eve, a Thursday
-    assert referrals.business_days_after(friday, 1).date().isoformat() == "2026-12-28"
-    assert referrals.business_days_after(friday, 3).date().isoformat() == "2026-12-30"
+    assert business_days_after(friday, 1).date().isoformat() == "2026-12-28"
+    assert business_days_after(friday, 3).date().isoformat() == "2026-12-30"
 
 
 def test_the_sweep_starts_a_follow_up_for_a_referral_left_unanswered(world):

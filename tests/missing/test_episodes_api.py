@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from harborline.audit.models import AuditEvent
 from harborline.missing.models import LocateEffort, MissingEpisode
+from harborline.response.clocks import business_days_after
 from harborline.response.models import Obligation
 
 from .conftest import ago, report_missing
@@ -136,7 +137,10 @@ def test_the_return_starts_the_debrief_the_rescreen_and_the_safety_reassessment(
     obligations = r.json()["obligations"]
     kinds = {o["kind"] for o in obligations}
     assert {"return_debrief", "rescreen_on_return", "safety_reassessment_on_return"} <= kinds
-    assert _due(obligations, "rescreen_on_return") == returned + timedelta(hours=48)
+    # Two business days in Nevada's calendar, counted where the case owner is (decision 0057).
+    owner_tz = MissingEpisode.objects.get(pk=episode_id).case.owner.time_zone
+    rescreen_due = business_days_after(returned, 2, "US-NV", owner_tz)
+    assert _due(obligations, "rescreen_on_return") == rescreen_due
     assert _due(obligations, "return_debrief") == returned
     again = world.client.post(
         f"/missing-episodes/{episode_id}/return", {"returned_at": returned.isoformat()}

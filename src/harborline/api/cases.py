@@ -283,6 +283,12 @@ class ObligationOut(Schema):
     to_assign: bool = False  # no organization the rule names is on the case (decision 0038)
     trigger: str
     trigger_at: datetime
+    # Which rule set due_at (decision 0057): the pack it comes from, the clock in words
+    # ("48 hours", "2 business days (weekends and US-NV public holidays skipped)"), and whether
+    # the pack's rule or the agency's policy set it.
+    pack: str = ""
+    clock: str = ""
+    clock_set_by: str = "pack"
     version: int
 
 
@@ -307,6 +313,9 @@ def _obligation(o: Obligation) -> ObligationOut:
         to_assign=o.to_assign,
         trigger=o.trigger,
         trigger_at=o.trigger_at,
+        pack=o.pack,
+        clock=o.clock,
+        clock_set_by=o.clock_set_by,
         version=o.version,
     )
 

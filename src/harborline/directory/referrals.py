@@ -17,17 +17,17 @@ makes and checks like any other; the share ends when the referral ends (declined
 failed or cancelled), so the receiver loses access then.
 
 **Follow-up.** A requested referral with no answer after `HARBORLINE_REFERRAL_ANSWER_DAYS`
-business days (default 3; weekends and the state's public holidays do not count) starts the
+business days (default 3; weekends and the public holidays of the case's state do not count:
+response.clocks.business_days_after, the one business-day count) starts the
 pack's `referral_follow_up` obligation for the case (`sweep_unanswered`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-import holidays
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -43,8 +43,9 @@ from harborline.directory.models import Referral, ReferralEvent, Service
 from harborline.directory.models import ReferralStatus as S
 from harborline.errors import Conflict, FieldError, InvalidInput, NotFound, check_version
 from harborline.people.models import User
+from harborline.response.clocks import business_days_after
 from harborline.response.models import PlanTask
-from harborline.response.services import start_obligations
+from harborline.response.services import case_calendar, start_obligations
 from harborline.sharing.services import create_share
 
 OPEN = (S.DRAFT, S.REQUESTED, S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD)
@@ -78,19 +79,6 @@ TRIGGER = "referral_unanswered"  # the pack's rule for it: `referral_follow_up`
 
 def answer_days() -> int:
     return int(getattr(settings, "HARBORLINE_REFERRAL_ANSWER_DAYS", 3))
-
-
-def business_days_after(start: datetime, days: int, subdivision: str = "") -> datetime:
-    """`start` plus `days` business days (no weekends, no public holidays of the US or of the
-    state `subdivision`), at the same time of day."""
-    calendar = holidays.country_holidays("US", subdiv=subdivision or None)
-    at, left = start, days
-    while left > 0:
-        at += timedelta(days=1)
-        day: date = at.date()
-        if day.weekday() < 5 and day not in calendar:
-            left -= 1
-    return at
 
 
 def _service(value: Any) -> Service:
@@ -337,7 +325,11 @@ def sweep_unanswered(*, now: datetime | None = None) -> list[int]:
     )
     for referral in waiting:
         assert referral.requested_at is not None  # noqa: S101 - requested ones have it
-        due = business_days_after(referral.requested_at, answer_days())
+        case = referral.case
+        calendar = case_calendar(case)
+        due = business_days_after(
+            referral.requested_at, answer_days(), calendar, case.owner.time_zone
+        )
         if due > now:
             continue
         with transaction.atomic():

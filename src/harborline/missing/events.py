@@ -6,7 +6,8 @@ Each is kept as a record and
 starts the obligations the pack's `events` rule for its kind names — in Nevada the MDT's review
 of the safety plan and the service plan (`event_review`) and a safety reassessment
 (`safety_reassessment_after_crisis`) — due from when the event happened. Which obligations an
-event starts is the pack's to say (response.obligations.event_triggers), not this module's.
+event starts is the pack's to say (response.obligations.event_triggers; with the packs the
+case owner's county adopted, response.services.case_event_triggers), not this module's.
 
 A runaway is recorded as a missing episode (services.record_episode, which also starts the
 reports to law enforcement and NCMEC) and a placement disruption as a placement ended with the
@@ -29,11 +30,9 @@ from harborline.cases.selectors import case_for
 from harborline.cases.services import audit_case
 from harborline.errors import FieldError, InvalidInput
 from harborline.people.models import User
-from harborline.protocols.packs import get_pack
 from harborline.response import services as response
 from harborline.response.clocks import event_time
 from harborline.response.models import Obligation
-from harborline.response.obligations import event_triggers
 
 from .models import COMPARTMENT, CrisisEvent, EventKind, MissingEpisode
 
@@ -93,7 +92,7 @@ def record_crisis(
         recorded_by=actor,
         recorded_by_org=membership.organization,
     )
-    triggers = event_triggers(get_pack(case.pack), kind=kind)
+    triggers = response.case_event_triggers(case, kind)
     created = response.start_obligations(
         actor=actor, case=case, grant=grant, triggers=triggers, at=due_from or at
     )
@@ -107,8 +106,7 @@ def record_crisis(
 
 
 def _kinds_for(case: Case, triggers: list[str]) -> set[str]:
-    section = get_pack(case.pack).sections.get("obligations.yaml")
-    return {rule.id for rule in getattr(section, "obligations", []) if rule.trigger in triggers}
+    return response.case_rule_kinds(case, triggers)
 
 
 @transaction.atomic

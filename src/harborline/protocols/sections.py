@@ -50,6 +50,26 @@ class Manifest(Strict):
     source: SourceDocument
     sources: list[SourceDocument] = []  # further documents, when a pack draws on several
     time_zone: str = "America/Los_Angeles"
+    # The public-holiday calendar business-day clocks skip (decision 0057): a country and an
+    # optional subdivision as the `holidays` library names them, `US-NV`; "" for a pack a
+    # county adopts, which counts by the adopting county's state.
+    holidays: str = Field(default="", pattern=r"^([A-Z]{2}(-[A-Z0-9]{1,3})?)?$")
+
+    @field_validator("holidays")
+    @classmethod
+    def _calendar(cls, value: str) -> str:
+        if value:
+            import holidays as library
+
+            country, _, subdivision = value.partition("-")
+            try:
+                library.country_holidays(country, subdiv=subdivision or None)
+            except NotImplementedError:
+                raise ValueError(
+                    f"{value!r} is not a holiday calendar the holidays library knows "
+                    "(a country code, optionally -subdivision: US-NV)"
+                ) from None
+        return value
 
 
 # --- geography -------------------------------------------------------------------------------
@@ -165,15 +185,20 @@ TRIGGERS = (
 class Due(Strict):
     """When the obligation falls due, counted from the trigger event's time."""
 
-    hours: float | None = Field(default=None, gt=0)
+    hours: float | None = Field(default=None, gt=0)  # elapsed clock hours
+    # business days: weekends and the pack's state holidays skipped (response.clocks)
+    business_days: int | None = Field(default=None, gt=0, le=60)
     immediately: bool = False  # statute says "immediately": due at the event, overdue at once
     at_event: bool = False  # at the triggering contact itself (e.g. at first contact)
     note: str = ""  # the law's own words, e.g. "at the first opportunity"
 
     @model_validator(mode="after")
     def _one(self) -> Due:
-        if sum([self.hours is not None, self.immediately, self.at_event]) != 1:
-            raise ValueError("give exactly one of: hours, immediately: true, at_event: true")
+        given = [self.hours is not None, self.business_days is not None]
+        if sum([*given, self.immediately, self.at_event]) != 1:
+            raise ValueError(
+                "give exactly one of: hours, business_days, immediately: true, at_event: true"
+            )
         return self
 
 

@@ -65,6 +65,11 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
         return self.filter(status__in=[Status.OPEN, Status.OVERDUE])
 
 
+class ClockSetBy(models.TextChoices):
+    PACK = "pack", "the protocol pack's rule"
+    AGENCY = "agency", "the agency's policy"
+
+
 class Obligation(models.Model):
     """A duty with a clock, created from a pack rule: due `due_at` (computed from the event's
     time, `trigger_at`, never from data entry), carried by `owner_org` and `owner_role`."""
@@ -79,6 +84,12 @@ class Obligation(models.Model):
     trigger = models.CharField(max_length=40)
     trigger_at = models.DateTimeField()
     due_at = models.DateTimeField()
+    # Which rule set `due_at`, in words ("48 hours", "2 business days (weekends and US-NV public
+    # holidays skipped)", "immediately"), and whose: the pack's or the agency's (decision 0057).
+    clock = models.CharField(max_length=200, blank=True, default="")
+    clock_set_by = models.CharField(
+        max_length=10, choices=ClockSetBy.choices, default=ClockSetBy.PACK
+    )
     owner_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     owner_role = models.CharField(max_length=40)
     # No organization the rule names is on the case: the case owner holds it until it is

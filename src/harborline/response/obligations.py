@@ -1,7 +1,11 @@
 """Turning a pack's obligation rules into obligations on a case: which triggers a screening fires
 (the pack's `screening` rules over the instrument's results), which a crisis event fires (the pack's
 `events` rules by the event's kind), whether the identification is urgent (the pack's `urgent` rule,
-or a user's override), and the obligations those triggers start with their due times."""
+or a user's override), and the obligations those triggers start with their due times.
+
+The rules that apply to a case are its own pack's and those of every pack the case owner's county
+has adopted (the county protocol: `applicable_packs`); each obligation records the pack whose rule
+started it and, in words, the clock that set its time (`Planned.clock`, decision 0057)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from harborline.instruments.conditions import holds
 from harborline.people.grants import ORG_TYPES
 from harborline.protocols.packs import Pack
 
-from .clocks import due_at
+from .clocks import DEFAULT_CALENDAR, describe, due_at
 
 if TYPE_CHECKING:
     from harborline.protocols.sections import Obligation as Rule
@@ -26,6 +30,8 @@ class Planned:
     trigger: str
     trigger_at: datetime
     due_at: datetime
+    pack: str = ""  # the pack whose rule started it
+    clock: str = ""  # the clock in words: "48 hours", "2 business days (...)", "immediately"
 
 
 def urgent_by_rule(pack: Pack, *, identified_by: str, setting: str) -> bool:
@@ -63,13 +69,37 @@ def event_triggers(pack: Pack, *, kind: str) -> list[str]:
     return []
 
 
-def plan(pack: Pack, *, triggers: list[str], at: datetime) -> list[Planned]:
-    """The obligations the triggers start, each due by its rule's clock from `at`."""
+def holiday_calendar(pack: Pack, state_pack: Pack | None = None) -> str:
+    """The public holidays a business-day clock of `pack` skips: the pack's own (`holidays` in
+    its manifest, `US-NV`), else those of the state pack whose county adopted it (the county
+    protocol names no state), else the federal ones."""
+    if pack.manifest.holidays:
+        return pack.manifest.holidays
+    if state_pack is not None and state_pack.manifest.holidays:
+        return state_pack.manifest.holidays
+    return DEFAULT_CALENDAR
+
+
+def plan(
+    pack: Pack,
+    *,
+    triggers: list[str],
+    at: datetime,
+    calendar: str = "",
+    tz_name: str = "",
+) -> list[Planned]:
+    """The obligations the triggers start, each due by its rule's clock from `at`: business
+    days in the holidays of `calendar` (default: the pack's) by the dates of `tz_name` (default:
+    the pack's time zone; give the case owner's)."""
     section = pack.sections.get("obligations.yaml")
+    calendar = calendar or holiday_calendar(pack)
+    tz_name = tz_name or pack.manifest.time_zone
     planned = []
     for rule in getattr(section, "obligations", []):
         if rule.trigger in triggers:
-            planned.append(Planned(rule, rule.trigger, at, due_at(at, rule.due)))
+            due = due_at(at, rule.due, calendar, tz_name)
+            clock = describe(rule.due, calendar)
+            planned.append(Planned(rule, rule.trigger, at, due, pack.name, clock))
     return planned
 
 

@@ -31,12 +31,14 @@ from harborline.instruments import services as instruments
 from harborline.people.lookups import organization_by_slug
 from harborline.people.models import Organization, User
 from harborline.people.roles import OrgType
-from harborline.protocols.packs import get_pack
+from harborline.protocols.models import Adoption
+from harborline.protocols.packs import Pack, get_pack, registry
 
 from .clocks import event_time
 from .models import (
     FULFILS,
     ActionItem,
+    ClockSetBy,
     MdtMeeting,
     MeetingKind,
     Obligation,
@@ -46,6 +48,8 @@ from .models import (
 )
 from .obligations import (
     Candidate,
+    event_triggers,
+    holiday_calendar,
     plan,
     resolve_owner,
     role_fits,
@@ -220,6 +224,48 @@ def _regional(case: Case) -> Callable[[str], Candidate | None]:
     return find
 
 
+def applicable_packs(case: Case) -> list[tuple[Pack, str]]:
+    """The packs whose rules apply to the case, each with the holiday calendar its business-day
+    clocks skip: the case's own pack, then every pack the case owner's county has adopted (the
+    county protocol, adopted with `harborline protocols adopt`), which counts business days by
+    the county's state."""
+    own = get_pack(case.pack)
+    county = case.owner.county
+    loaded = registry()
+    state = loaded.get(county.pack) if county is not None else None
+    packs = [own]
+    if county is not None:
+        adopted = Adoption.objects.filter(county_id=county.pk).order_by("pack")
+        for name in adopted.values_list("pack", flat=True):
+            if name != own.name and name in loaded:
+                packs.append(loaded[name])
+    return [(pack, holiday_calendar(pack, state)) for pack in packs]
+
+
+def case_calendar(case: Case) -> str:
+    """The public holidays the case's own business-day clocks skip (its pack's state)."""
+    return applicable_packs(case)[0][1]
+
+
+def case_event_triggers(case: Case, kind: str) -> list[str]:
+    """The triggers an event of `kind` on the case fires: the `events` rules of every pack that
+    applies to it (`applicable_packs`), in order, without repeats."""
+    fired: list[str] = []
+    for pack, _ in applicable_packs(case):
+        fired.extend(t for t in event_triggers(pack, kind=kind) if t not in fired)
+    return fired
+
+
+def case_rule_kinds(case: Case, triggers: list[str]) -> set[str]:
+    """The obligation ids the applicable packs' rules start on `triggers`."""
+    return {
+        rule.id
+        for pack, _ in applicable_packs(case)
+        for rule in getattr(pack.section("obligations.yaml"), "obligations", [])
+        if rule.trigger in triggers
+    }
+
+
 def start_obligations(
     *,
     actor: User | None,
@@ -235,25 +281,33 @@ def start_obligations(
     is recorded as received. The caller has checked access and holds the transaction; this
     appends the audit record of what it created. Other event sources (missing episodes,
     returns, placements) call this too."""
-    pack = get_pack(case.pack)
     pending_kinds = set(case.obligations.pending().values_list("kind", flat=True))
     team = _team(case)
     regional = _regional(case)
     me = Candidate(case.owner_id, case.owner.type)
+    tz = case.owner.time_zone
     created = []
-    for planned in plan(pack, triggers=triggers, at=at):
+    planned_all = [
+        planned
+        for pack, calendar in applicable_packs(case)
+        for planned in plan(pack, triggers=triggers, at=at, calendar=calendar, tz_name=tz)
+    ]
+    for planned in planned_all:
         if planned.rule.id in pending_kinds:
             continue
+        pending_kinds.add(planned.rule.id)
         owner = resolve_owner(planned.rule, case_owner=me, team=team, regional=regional)
         obligation = Obligation(
             case=case,
             screening=screening,
-            pack=pack.name,
+            pack=planned.pack,
             kind=planned.rule.id,
             title=planned.rule.title,
             trigger=planned.trigger,
             trigger_at=planned.trigger_at,
             due_at=planned.due_at,
+            clock=planned.clock,
+            clock_set_by=ClockSetBy.PACK,
             owner_org_id=owner.org_id,
             owner_role=owner.role,
             to_assign=owner.to_assign,

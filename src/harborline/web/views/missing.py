@@ -532,7 +532,9 @@ def crisis_event_new(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "title": "Record a crisis event",
             "intro": "A return to the exploiter, a suicide attempt or an arrest brings the MDT "
-            "back together and the youth's safety is assessed again (the protocol's rules).",
+            "back together and the youth's safety is assessed again; reasonable cause to believe "
+            "the youth is abused or neglected, a sexual assault or a disclosure in custody starts "
+            "the report, the medical window or the referral the protocol sets (its rules).",
             "cancel": reverse("web:crisis_events", args=[case_id]),
             "submit": "Record the event",
         },
