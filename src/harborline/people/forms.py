@@ -8,10 +8,12 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from harborline.forms import UswdsMixin
+from harborline.protocols.home import home_pack_name
+from harborline.protocols.models import County
 
 from . import grants
 from .models import Organization, User
-from .roles import Role
+from .roles import OrgType, Role
 
 
 def assignable_roles(actor: User, organization: Organization) -> list[tuple[str, str]]:
@@ -102,3 +104,49 @@ class RoleForm(UswdsMixin, forms.Form):
         self.fields["role"].choices = assignable_roles(  # type: ignore[attr-defined]  # django-stubs type form fields as Field
             actor, organization
         )
+
+
+class OrganizationForm(UswdsMixin, forms.Form):
+    """Registering an agency (a system administrator): its name, short name, what it does and
+    its county, one of the home pack's counties by its qualified name (`washington/spokane`),
+    so Clark County in three packs is never a guess. `people.services.create_organization`
+    checks everything again and gives the organization its region and time zone."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the agency's name."},
+    )
+    slug = forms.CharField(
+        label="Short name",
+        max_length=60,
+        help_text="Lower-case letters, digits and hyphens, e.g. spokane-sheriff. It cannot change.",
+        error_messages={"required": "Enter a short name."},
+    )
+    type = forms.ChoiceField(
+        label="What the agency does",
+        choices=[("", "- Choose one -"), *OrgType.choices],
+        error_messages={
+            "required": "Choose what the agency does.",
+            "invalid_choice": "Choose one of the listed kinds of agency.",
+        },
+    )
+    county = forms.ChoiceField(
+        label="County",
+        required=False,
+        help_text="Its region and time zone follow from the county. Leave empty for a statewide "
+        "agency.",
+        error_messages={"invalid_choice": "Choose one of the listed counties."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        home = home_pack_name()  # the installation's counties only (decision 0046)
+        counties = County.objects.filter(pack=home).order_by("name")
+        self.fields["county"].choices = [  # type: ignore[attr-defined]  # django-stubs type form fields as Field
+            ("", "- No county (statewide) -"),
+            *((c.qualified, c.name) for c in counties),
+        ]
+
+    def clean_slug(self) -> str:
+        return self.cleaned_data["slug"].strip().lower()

@@ -45,6 +45,13 @@ def create_organization(
     time_zone: str = "",
     actor_email: str = "",
 ) -> Organization:
+    """Register an organization (an agency): a system administrator on the pages, the operator
+    on the command line (`actor=None`). Its county gives it its region and default time zone."""
+    membership = actor.membership_or_none if actor is not None else None
+    if actor is not None and (
+        membership is None or not membership.is_active or membership.role != Role.SYSTEM_ADMIN
+    ):
+        raise Forbidden("Only a system administrator can register an organization.")
     errors = []
     if not SLUG.match(slug or ""):
         errors.append(FieldError("slug", "use 1-60 lower-case letters, digits and hyphens"))
