@@ -121,12 +121,18 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
     ]
 
 
-def screenshot(page: Any, name: str) -> None:
+def screenshot(page: Any, name: str, *, height: int | None = None) -> None:
     """Every run takes the screenshot (so a page that cannot render fails here); the user
     guide's copies in docs/screenshots are replaced only by `make screenshots`, so an ordinary
-    test run leaves the working tree clean."""
+    test run leaves the working tree clean. `height`: only the top of a long page, so many
+    pixels high."""
     folder = SCREENSHOTS if os.environ.get("HARBORLINE_SCREENSHOTS") == "1" else _scratch()
     folder.mkdir(parents=True, exist_ok=True)
+    if height is not None:
+        width = page.evaluate("document.documentElement.clientWidth")
+        clip = {"x": 0, "y": 0, "width": width, "height": height}
+        page.screenshot(path=str(folder / name), full_page=True, clip=clip)
+        return
     page.screenshot(path=str(folder / name), full_page=True)
 
 

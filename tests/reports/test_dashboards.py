@@ -30,6 +30,13 @@ PAGE = "/reports/dashboards/"
 
 @pytest.fixture
 def world():
+    return make_world()
+
+
+def make_world():
+    """Two child-welfare agencies (Washoe, Clark); 12 confirmed and 2 high-risk screenings in
+    Clark in March 2026; the 12 confirmed ran away once each, one of them four times; and an
+    analyst of the statistical center."""
     load_geography("nevada")
     workers = {}
     for slug in ("washoe", "clark"):

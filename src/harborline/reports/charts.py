@@ -37,7 +37,8 @@ def _open(table: Table, height: int, what: str) -> list[str]:
     ident = escape(table.table)
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="chart-{ident}-title chart-{ident}-desc" class="width-full hl-chart" '
+        f'aria-labelledby="chart-{ident}-title chart-{ident}-desc" '
+        'class="width-full maxw-mobile-lg hl-chart" '
         'focusable="false">',
         f'<title id="chart-{ident}-title">{escape(table.title or table.table)}: {escape(what)}'
         "</title>",
@@ -111,8 +112,10 @@ def _stacked(table: Table) -> str:
             f'<rect x="{x:.1f}" y="{y}" width="14" height="14" fill="{COLOURS[j % len(COLOURS)]}"/>'
         )
         parts.append(_text(x + 20, y + 12, column))
+    # One scale for every row: the largest published row total (or drawn sum), so a row whose
+    # counts are partly suppressed is not stretched to look like the largest.
     sums = [sum(v or 0 for v in row) for row in table.cells]
-    scale = max([*sums, 1])
+    scale = max([*sums, *(t for t in table.row_totals if t is not None), 1])
     for i, (label, row) in enumerate(zip(table.rows, table.cells, strict=True)):
         y = legend_h + TOP + i * ROW - 22
         parts.append(_text(left, y + 14, _short(label)))
