@@ -4,24 +4,15 @@ in the audit chain. The number of queries does not grow with the size of the cas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    BooleanField,
-    Count,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-    Window,
-)
-from django.db.models import Case as DbCase
-from django.db.models.functions import Cast, RowNumber
+from django.db import connection
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from harborline.access import compartments as c
 from harborline.access import policy
@@ -31,7 +22,7 @@ from harborline.crypto.fields import blind_index, decrypt
 from harborline.errors import NotFound
 from harborline.people.models import User
 
-from .models import Case, CaseTeamMember, ExternalReference, Note
+from .models import Case, CaseTeamMember, ExternalReference
 
 PAGE_SIZE = 50
 # What a list shows of a case and its youth. The name is not among them: `case_list` reads it
@@ -82,25 +73,115 @@ class CaseSections:
     privileged_elsewhere: list[tuple[str, str]] = field(default_factory=list)
 
 
-NOTE_FIELDS = ("id", "compartment", "created_at", "author__email", "author_org__name")
-
-
-def _note(n: Note, text: str) -> dict[str, Any]:
-    return {
-        "id": n.pk,
-        "text": text,
-        "author": n.author.email,
-        "organization": n.author_org.name,
-        "created_at": n.created_at,
-    }
-
-
-def readable_notes(grant: Grant) -> Q:
-    """The notes `grant` may read, of the compartments it sees: advocate-privileged ones only
-    of the holding organizations it names (access.policy; decision 0043)."""
-    return ~Q(compartment=c.Compartment.ADVOCATE_PRIVILEGED) | Q(
-        author_org_id__in=sorted(grant.privileged_holders)
+def readable_notes(grant: Grant) -> tuple[str, list[Any]]:
+    """The notes `grant` may read, of the compartments it sees — advocate-privileged ones only
+    of the holding organizations it names (access.policy; decision 0043) — as a condition on
+    `cases_note` in SQL with its parameters (`_notes` reads notes in one statement)."""
+    seen = [name for name in c.ALL if grant.sees(name)]
+    if not seen:
+        return "1 = 0", []
+    marks = ", ".join(["%s"] * len(seen))
+    holders = sorted(grant.privileged_holders)
+    if not holders:
+        return f"(compartment IN ({marks}) AND compartment <> %s)", [*seen, PRIVILEGED]
+    held = ", ".join(["%s"] * len(holders))
+    return (
+        f"(compartment IN ({marks}) AND (compartment <> %s OR author_org_id IN ({held})))",
+        [*seen, PRIVILEGED, *holders],
     )
+
+
+PRIVILEGED = c.Compartment.ADVOCATE_PRIVILEGED.value
+
+
+@dataclass(frozen=True)
+class _NoteRow:
+    id: int
+    compartment: str
+    created_at: datetime
+    stored: str  # the ciphertext, "" for a note the grant may not read
+    readable: bool
+    author: str
+    organization: str
+    organization_slug: str
+    total: int
+
+
+def _notes(
+    case: Case, grant: Grant, *, notes_per_compartment: int | None, all_notes_in: str
+) -> list[_NoteRow]:
+    """The notes `case_sections` shows, latest first, in one SQL statement: those the grant
+    reads (`readable_notes`) and, for a grant told of them, one row per other holder of
+    advocate-privileged notes that let the team know (ranked apart, by holder; their text is
+    never read). With `notes_per_compartment`, only each compartment's latest notes (and every
+    note of `all_notes_in`), each row carrying how many its compartment has, ranked in the
+    database by window functions (SQLite 3.25+ and PostgreSQL), so the rows read do not grow
+    with the case.
+
+    Written in SQL rather than through the ORM because this is the case page's one costly
+    read: building and compiling the window query was ~4 ms of Python per request, running
+    it ~0.1 ms (docs/benchmarks.md, third round). tests/cases/test_case_notes_sql.py checks it
+    against the same read through the ORM for every kind of reader."""
+    readable, readable_params = readable_notes(grant)
+    wanted, wanted_params = readable, list(readable_params)
+    if grant.told_of_privileged:
+        wanted = f"({readable} OR (compartment = %s AND existence_shown = %s))"
+        wanted_params += [PRIVILEGED, True]
+    # The partition: a compartment, and another holder's privileged notes apart, by holder.
+    apart = f"compartment, CASE WHEN {readable} THEN 0 ELSE author_org_id END"
+    # Fixed SQL and %s placeholders only: every value below is a parameter.
+    ranked = (
+        "SELECT id, compartment, created_at, author_id, author_org_id, "  # noqa: S608
+        f"CASE WHEN {readable} THEN text ELSE '' END AS stored, "
+        f"CASE WHEN {readable} THEN 1 ELSE 0 END AS readable, "
+        f"ROW_NUMBER() OVER (PARTITION BY {apart} ORDER BY created_at DESC, id DESC) AS row_no, "
+        f"COUNT(*) OVER (PARTITION BY {apart}) AS total "
+        f'FROM "cases_note" WHERE case_id = %s AND {wanted}'
+    )
+    params: list[Any] = [
+        *readable_params,  # stored
+        *readable_params,  # readable
+        *readable_params,  # row_no's partition
+        *readable_params,  # total's partition
+        case.pk,
+        *wanted_params,
+    ]
+    # Of another holder's notes, one row says enough: that they exist.
+    keep = "WHERE (n.readable = 1 OR n.row_no = 1)"
+    if notes_per_compartment is not None:
+        keep += " AND (n.row_no <= %s"
+        params.append(notes_per_compartment)
+        if all_notes_in:
+            keep += " OR n.compartment = %s"
+            params.append(all_notes_in)
+        keep += ")"
+    sql = (
+        "SELECT n.id, n.compartment, n.created_at, n.stored, n.readable, u.email, o.name, "  # noqa: S608
+        f"o.slug, n.total FROM ({ranked}) n "
+        'INNER JOIN "people_user" u ON u.id = n.author_id '
+        'INNER JOIN "people_organization" o ON o.id = n.author_org_id '
+        f"{keep} ORDER BY n.created_at DESC, n.id DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        _NoteRow(pk, name, _utc(at), stored or "", bool(ok), email, org, slug, total)
+        for pk, name, at, stored, ok, email, org, slug, total in rows
+    ]
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A timestamp read by raw SQL as the ORM gives it: aware, in UTC (SQLite hands back text
+    through a subquery, PostgreSQL an aware datetime)."""
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError(value)
+        value = parsed
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def case_sections(
@@ -140,51 +221,25 @@ def case_sections(
         sections[r.compartment].setdefault("references", []).append(
             {"id": r.pk, "kind": r.kind, "value": r.value, "note": r.note}
         )
-    readable = Q(compartment__in=seen) & readable_notes(grant)
-    wanted = readable
-    if grant.told_of_privileged:
-        wanted |= Q(compartment=c.Compartment.ADVOCATE_PRIVILEGED, existence_shown=True)
-    notes = Note.objects.filter(wanted, case=case).annotate(
-        readable=ExpressionWrapper(readable, output_field=BooleanField()),
-        # The ciphertext of readable notes only: another holder's text is never even read.
-        stored=DbCase(
-            When(readable, then=Cast("text", TextField())),
-            default=Value(""),
-            output_field=TextField(),
-        ),
-    )
-    if notes_per_compartment is not None:
-        # Each compartment's latest notes and how many it has, ranked in the database: only
-        # the rows shown are read (and decrypted), whatever the length of the case. Another
-        # holder's privileged notes are ranked apart, by holder.
-        apart: list[Any] = [
-            F("compartment"),
-            DbCase(
-                When(readable, then=Value(0)),
-                default=F("author_org_id"),
-                output_field=IntegerField(),
-            ),
-        ]
-        notes = notes.annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=apart,
-                order_by=[F("created_at").desc(), F("pk").desc()],
-            ),
-            total=Window(Count("pk"), partition_by=apart),
-        )
-        keep = Q(row__lte=notes_per_compartment)
-        notes = notes.filter(keep | Q(compartment=all_notes_in) if all_notes_in else keep)
-    shown = notes.select_related("author", "author_org").only(*NOTE_FIELDS, "author_org__slug")
     elsewhere: set[tuple[str, str]] = set()
-    for n in shown.order_by("-created_at", "-pk"):
+    for n in _notes(
+        case, grant, notes_per_compartment=notes_per_compartment, all_notes_in=all_notes_in
+    ):
         if not n.readable:
-            elsewhere.add((n.author_org.slug, n.author_org.name))
+            elsewhere.add((n.organization_slug, n.organization))
             continue
         section = sections[n.compartment]
-        section.setdefault("notes", []).append(_note(n, decrypt(n.stored)))
+        section.setdefault("notes", []).append(
+            {
+                "id": n.id,
+                "text": decrypt(n.stored),
+                "author": n.author,
+                "organization": n.organization,
+                "created_at": n.created_at,
+            }
+        )
         if notes_per_compartment is not None:
-            section["notes_total"] = n.total  # type: ignore[attr-defined]  # the window above
+            section["notes_total"] = n.total
     return CaseSections(
         sections=sections,
         team=case_team(case),
