@@ -199,3 +199,20 @@ def test_case_access_does_not_lift_disclosure_control(world):
     assert mine == [s.table for _, shown in ours.sections for s in shown]
     screenings = next(t for t in mine if t.table == "screenings_by_county_result")
     assert None in screenings.cells[0]  # the 2 high-risk Clark screenings stay hidden
+
+
+def test_the_queries_do_not_grow_with_the_cases(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scope = _scope(region="southern")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            dashboards.dashboard(world["analyst"], scope)
+        return len(seen.captured_queries)
+
+    before = queries()
+    for _ in range(3):
+        _screen(world["workers"]["clark"], CONFIRMED, AT)
+    assert queries() == before

@@ -177,8 +177,9 @@ def _by_region(scope: Scope) -> tuple[list[int | None], list[str]]:
     return [*(r.pk for r in regions), None], [*(r.name for r in regions), NO_REGION]
 
 
-def _in_region(scope: Scope, org_region: int | None) -> bool:
-    where = _region(scope.region)
+def _in_region(where: Region | None, org_region: int | None) -> bool:
+    """Whether an organization's region is inside the one asked for (`_region`, resolved once
+    per table)."""
     return where is None or org_region == where.pk
 
 
@@ -262,11 +263,10 @@ def _latest_screenings(
 
 def _screenings_by_place(scope: Scope, by: str) -> tuple[list[str], list[str], list[list[int]]]:
     outcomes, latest = _latest_screenings(scope)
-    places = _org_places()
+    places, where = _org_places(), _region(scope.region)
     column = {value: j for j, (value, _) in enumerate(outcomes)}
     if by == "county":
         counties = County.objects.filter(pack=home_pack_name())
-        where = _region(scope.region)
         if where is not None:
             counties = counties.filter(region=where)
         keys: list[int | None] = [c.pk for c in counties.order_by("name")]
@@ -281,7 +281,7 @@ def _screenings_by_place(scope: Scope, by: str) -> tuple[list[str], list[str], l
     for _, outcome, owner in latest:
         county, region = places.get(owner, (None, None))
         key = county if by == "county" else region
-        if key in position and outcome in column and _in_region(scope, region):
+        if key in position and outcome in column and _in_region(where, region):
             counts[position[key]][column[outcome]] += 1
     return labels, [label for _, label in outcomes], counts
 
@@ -315,14 +315,14 @@ def _screenings_by_region(scope: Scope) -> Table:
 
 def _screenings_by_month(scope: Scope) -> Table:
     outcomes, latest = _latest_screenings(scope)
-    places = _org_places()
+    places, where = _org_places(), _region(scope.region)
     months = scope.period.months()
     position = {m: i for i, m in enumerate(months)}
     column = {value: j for j, (value, _) in enumerate(outcomes)}
     counts = [[0] * len(outcomes) for _ in months]
     for at, outcome, owner in latest:
         at = at.astimezone(UTC)
-        if outcome in column and _in_region(scope, places.get(owner, (None, None))[1]):
+        if outcome in column and _in_region(where, places.get(owner, (None, None))[1]):
             counts[position[(at.year, at.month)]][column[outcome]] += 1
     return _publish(
         "screenings_by_month_result",
@@ -343,7 +343,7 @@ ON_TIME, LATE, NOT_DONE = "Done on time", "Done late", "Not done by the due time
 
 def _obligations_on_time(scope: Scope) -> Table:
     now = timezone.now()
-    places = _org_places()
+    places, where = _org_places(), _region(scope.region)
     found = Obligation.objects.filter(
         case__pack=home_pack_name(),
         due_at__gte=scope.period.since,
@@ -354,7 +354,7 @@ def _obligations_on_time(scope: Scope) -> Table:
     for kind, title, status, due, done_at, owner in found.values_list(
         "kind", "title", "status", "due_at", "completed_at", "case__owner_id"
     ):
-        if not _in_region(scope, places.get(owner, (None, None))[1]):
+        if not _in_region(where, places.get(owner, (None, None))[1]):
             continue
         titles.setdefault(kind, title)
         if status == Status.DONE and done_at is not None:
@@ -453,7 +453,7 @@ OUTCOME_ITEMS = range(33, 54)
 
 def _outcomes_33_53(scope: Scope) -> Table:
     pack = home_pack_name()
-    places = _org_places()
+    places, where = _org_places(), _region(scope.region)
     variables = [v for v in codebook_of(pack).variables if v.number in OUTCOME_ITEMS]
     cases = [
         case
@@ -461,7 +461,7 @@ def _outcomes_33_53(scope: Scope) -> Table:
         .exclude(closed_at__lt=scope.period.since)
         .select_related("youth", "owner")
         .order_by("pk")
-        if _in_region(scope, places.get(case.owner_id, (None, None))[1])
+        if _in_region(where, places.get(case.owner_id, (None, None))[1])
     ]
     facts = load_facts(cases, rule=ScreeningRule.LATEST, year=None)
     counts = [[0, 0, 0] for _ in variables]
@@ -496,11 +496,11 @@ def _outcomes_33_53(scope: Scope) -> Table:
 
 
 def _training_compliance(scope: Scope) -> Table:
-    places = _org_places()
+    places, where = _org_places(), _region(scope.region)
     orgs = [
         o
         for o in Organization.objects.filter(is_active=True)
-        if _in_region(scope, places.get(o.pk, (None, None))[1])
+        if _in_region(where, places.get(o.pk, (None, None))[1])
     ]
     at = min(scope.period.end, timezone.localdate())
     labels: dict[str, str] = {}
