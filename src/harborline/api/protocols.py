@@ -1,6 +1,6 @@
 """Protocol packs over the API: the packs, an instrument's definition and the JSON Schema of
 its answers, and evaluating answers without storing anything (a dry run: nothing is written,
-so nothing is audited)."""
+so nothing is audited); an agency's own policy within a pack (decision 0058)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from pydantic import ConfigDict, Field
 from harborline.instruments.answer_schema import answers_schema
 from harborline.instruments.engine import evaluate
 from harborline.protocols.packs import get_pack, registry
+from harborline.response import policy as agency_policy
 
-from .schemas import Problem
+from .auth import caller
+from .schemas import ERRORS, Problem
 
 router = Router(tags=["protocols"])
 
@@ -131,3 +133,91 @@ def evaluate_answers(
         answers=payload.answers,
     )
     return evaluation.as_dict()
+
+
+# --- an agency's policy within a pack (decision 0058) ---------------------------------------
+
+
+class PolicyRuleOut(Schema):
+    id: str
+    title: str
+    pack_clock: str = Field(description="the pack's clock in words")
+    rescreen: bool = Field(description="a re-screening trigger the agency may turn off")
+    agency: dict[str, Any] = Field(
+        description="the agency's choice: {} (the pack's clock), {\"hours\": n}, "
+        '{"business_days": n} or {"off": true}'
+    )
+    source: str
+
+
+class PolicyOut(Schema):
+    organization: str
+    pack: str
+    rules: list[PolicyRuleOut]
+    screeners: list[str] = Field(description="roles that complete the screening tool; [] = any")
+    version: int
+
+
+class PolicyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    clocks: dict[str, Any] = Field(
+        default_factory=dict,
+        description='obligation id -> {"hours": n}, {"business_days": n} or {"off": true} '
+        "(re-screening triggers only); shorter than the pack's, never longer",
+    )
+    screeners: list[Any] = Field(default_factory=list)
+    version: int | None = None
+
+
+def _policy_out(view: agency_policy.PolicyView) -> PolicyOut:
+    return PolicyOut(
+        organization=view.organization.slug,
+        pack=view.pack.name,
+        rules=[
+            PolicyRuleOut(
+                id=r.id,
+                title=r.title,
+                pack_clock=r.pack_clock,
+                rescreen=r.rescreen,
+                agency=r.entry,
+                source=r.source,
+            )
+            for r in view.rules
+        ],
+        screeners=view.screeners,
+        version=view.version,
+    )
+
+
+@router.get(
+    "/protocols/{pack}/agency-policy",
+    response={200: PolicyOut, **ERRORS},
+    summary="Your organization's own policy within the pack",
+    description="For an organization's administrator (a system administrator names another "
+    "organization with ?org=<slug>); 404 for everyone else.",
+)
+def get_policy(request: HttpRequest, pack: str, org: str = "") -> PolicyOut:
+    return _policy_out(agency_policy.view(caller(request), pack, org))
+
+
+@router.put(
+    "/protocols/{pack}/agency-policy",
+    response={200: PolicyOut, 409: Problem, **ERRORS},
+    summary="Set your organization's clocks, re-screening triggers and screeners",
+    description="Within the pack's agency_configurable obligations: a clock may be shorter than "
+    "the pack's, never longer; only re-screening triggers can be turned off. A 422 names "
+    "clocks.<obligation> or screeners.",
+)
+def put_policy(request: HttpRequest, pack: str, payload: PolicyIn, org: str = "") -> PolicyOut:
+    actor = caller(request)
+    organization = agency_policy.organization_for(actor, org)
+    agency_policy.set_policy(
+        actor=actor,
+        organization=organization,
+        pack=pack,
+        clocks=payload.clocks,
+        screeners=payload.screeners,
+        version=payload.version,
+    )
+    return _policy_out(agency_policy.view(actor, pack, organization.slug))

@@ -370,3 +370,34 @@ class NeedsAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"needs assessment {self.pk}"
+
+
+class AgencyPolicy(models.Model):
+    """An organization's own rules within a pack (Nevada's Resource 8-B asks each agency to decide
+    who screens, when, and when to re-screen; decision 0058): shorter clocks for the pack's
+    `agency_configurable` obligations, which re-screening triggers it uses, and which roles
+    complete the screening tool. Written only by `response.policy.set_policy`.
+
+    `clocks` maps an obligation id to `{"hours": n}`, `{"business_days": n}` or `{"off": true}`
+    (a re-screening trigger the agency does not use); `screeners` lists people.roles.Role slugs
+    ([] = anyone who may screen)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="agency_policies"
+    )
+    pack = models.CharField(max_length=60)
+    clocks = models.JSONField(default=dict, blank=True)
+    screeners = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "pack"], name="agency_policy_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"agency policy {self.pk}"

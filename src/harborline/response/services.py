@@ -34,10 +34,13 @@ from harborline.people.roles import OrgType
 from harborline.protocols.models import Adoption
 from harborline.protocols.packs import Pack, get_pack, registry
 
+from . import clocks
+from . import policy as agency_policy
 from .clocks import event_time
 from .models import (
     FULFILS,
     ActionItem,
+    AgencyPolicy,
     ClockSetBy,
     MdtMeeting,
     MeetingKind,
@@ -118,6 +121,7 @@ def record_screening(
     case, grant = case_for(actor, case_id)
     require(grant, c.Compartment.SCREENING)
     pack = get_pack(case.pack)
+    agency_policy.require_screener(actor, pack.name)  # who completes the tool (decision 0058)
     errors: list[FieldError] = []
     if identified_by not in IDENTIFIERS:
         errors.append(FieldError("identified_by", "Select who identified the youth"))
@@ -287,16 +291,32 @@ def start_obligations(
     me = Candidate(case.owner_id, case.owner.type)
     tz = case.owner.time_zone
     created = []
+    packs = applicable_packs(case)
+    calendars = {pack.name: calendar for pack, calendar in packs}
     planned_all = [
         planned
-        for pack, calendar in applicable_packs(case)
+        for pack, calendar in packs
         for planned in plan(pack, triggers=triggers, at=at, calendar=calendar, tz_name=tz)
     ]
+    policies: dict[tuple[int, str], AgencyPolicy | None] = {}
     for planned in planned_all:
         if planned.rule.id in pending_kinds:
             continue
-        pending_kinds.add(planned.rule.id)
         owner = resolve_owner(planned.rule, case_owner=me, team=team, regional=regional)
+        # The carrying organization's own policy may shorten the clock or turn off a
+        # re-screening trigger, within what the pack allows (decision 0058).
+        key = (owner.org_id, planned.pack)
+        if key not in policies:
+            policies[key] = agency_policy.policy_for(*key)
+        chosen = agency_policy.choice(policies[key], planned.rule)
+        if chosen.off:
+            continue
+        pending_kinds.add(planned.rule.id)
+        due_at, clock, set_by = planned.due_at, planned.clock, ClockSetBy.PACK
+        if chosen.due is not None:
+            calendar = calendars[planned.pack]
+            due_at = clocks.due_at(planned.trigger_at, chosen.due, calendar, tz)
+            clock, set_by = clocks.describe(chosen.due, calendar), ClockSetBy.AGENCY
         obligation = Obligation(
             case=case,
             screening=screening,
@@ -305,9 +325,9 @@ def start_obligations(
             title=planned.rule.title,
             trigger=planned.trigger,
             trigger_at=planned.trigger_at,
-            due_at=planned.due_at,
-            clock=planned.clock,
-            clock_set_by=ClockSetBy.PACK,
+            due_at=due_at,
+            clock=clock,
+            clock_set_by=set_by,
             owner_org_id=owner.org_id,
             owner_role=owner.role,
             to_assign=owner.to_assign,

@@ -11,7 +11,7 @@ from .urls_reports import urlpatterns as reports_patterns
 from .urls_taskforce import urlpatterns as taskforce_patterns
 from .urls_timeline import urlpatterns as timeline_patterns
 from .urls_training import urlpatterns as training_patterns
-from .views import audit, auth, home, mfa, organizations, protocols, session, users
+from .views import agency_policy, audit, auth, home, mfa, organizations, protocols, session, users
 
 app_name = "web"
 urlpatterns = [
@@ -34,6 +34,7 @@ urlpatterns = [
     path("org/audit", audit.org_audit, name="org_audit"),
     path("organizations/", organizations.organization_list, name="organizations"),
     path("organizations/new", organizations.organization_new, name="organization_new"),
+    path("org/policy", agency_policy.agency_policy_page, name="agency_policy"),
     path("audit/youth/<int:youth_id>", audit.youth_audit, name="youth_audit"),
     path("protocols/", protocols.browser, name="protocols"),
     path("protocols/<slug:pack>/<slug:instrument>/", protocols.preview, name="protocol_preview"),
