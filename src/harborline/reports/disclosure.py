@@ -26,12 +26,24 @@ totals. Every entry — a cell or a total — is published or suppressed (None).
    the counts do not; a rate whose count or base is suppressed is suppressed, and so is one whose
    base is zero.
 
+5. **Differencing** (`earlier`): a release must not give away, by subtraction from an earlier
+   release of the same table, what either release hides. Given the exact counts and the hidden
+   entries of each earlier release (`Earlier`), an entry whose count has not changed since is
+   *known* if an earlier release published it (it is published again: nothing new) and *stays
+   hidden* if one hid it; an entry published before whose count changed by 1 to
+   `threshold - 1` is hidden (the difference would count fewer people than the threshold); and
+   complementary suppression then runs with the known entries counted as published, choosing
+   its rectangles among entries that are not known. So an earlier release loses nothing it hid,
+   and the new one's hidden entries are not determined by the two together (proved with the
+   linear-programming oracle over both releases at once, `test_differencing.py`).
+
 `tests/reports/test_disclosure.py` proves it with hypothesis against an independent oracle that
 enumerates every table consistent with what is published; `test_rates_rounding.py` proves
 rounding and rates."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,32 +69,178 @@ def augmented(counts: list[list[int]]) -> list[list[int]]:
     return [*rows, [*totals, sum(totals)]]
 
 
-def suppress(grid: list[list[int]], threshold: int) -> set[Entry]:
-    """The entries of an augmented grid to withhold: primary, then complementary until no
-    suppressed entry is a bridge."""
-    hidden = {(i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if 0 < v < threshold}
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier release of the same table: the exact augmented grid it was made from (same
+    rows and columns, in the same order) and the entries it withheld."""
+
+    grid: list[list[int]]
+    hidden: frozenset[Entry]
+
+
+def _entries(grid: list[list[int]]) -> list[Entry]:
+    return [(i, j) for i in range(len(grid)) for j in range(len(grid[0]))]
+
+
+def _history(
+    grid: list[list[int]], threshold: int, earlier: tuple[Earlier, ...] | list[Earlier]
+) -> tuple[set[Entry], set[Entry]]:
+    """(known, to hide) from earlier releases, by rule 5 of the module's docstring."""
+    known: set[Entry] = set()
+    hide: set[Entry] = set()
+    for before in earlier:
+        if len(before.grid) != len(grid) or len(before.grid[0]) != len(grid[0]):
+            raise ValueError("earlier: a release of the same table has the same shape")
+        for i, j in _entries(grid):
+            then, now = before.grid[i][j], grid[i][j]
+            if then == now:
+                (hide if (i, j) in before.hidden else known).add((i, j))
+            elif (i, j) not in before.hidden and 0 < abs(now - then) < threshold:
+                hide.add((i, j))
+    return known, hide - known
+
+
+def suppress(
+    grid: list[list[int]], threshold: int, earlier: tuple[Earlier, ...] | list[Earlier] = ()
+) -> set[Entry]:
+    """The entries of an augmented grid to withhold: primary (and what earlier releases ask),
+    then complementary until no suppressed entry outside the known ones is a bridge; then, with
+    earlier releases, more until the releases together determine nothing any of them hides."""
+    known, hide = _history(grid, threshold, earlier)
+    primary = {e for e in _entries(grid) if 0 < grid[e[0]][e[1]] < threshold}
+    hidden = _complement(grid, (primary | hide) - known, known)
+    if not earlier:
+        return hidden
+    everything = {e for e in _entries(grid) if grid[e[0]][e[1]] and e not in known}
+    while True:
+        leaks = determined([*earlier, Earlier(grid=grid, hidden=frozenset(hidden))])
+        if not leaks:
+            return hidden
+        cross = {
+            (a, b)
+            for i, j in leaks
+            for a, b in _entries(grid)
+            if (a == i or b == j) and (a, b) in everything
+        }
+        grow = (cross - hidden) or (everything - hidden)
+        if not grow:
+            return hidden | everything  # nothing more this release can withhold
+        hidden = _complement(grid, hidden | grow, known)
+
+
+def _complement(grid: list[list[int]], hidden: set[Entry], known: set[Entry]) -> set[Entry]:
     while True:
         exposed = sorted(_bridges(hidden))
         if not exposed:
             return hidden
         i, j = exposed[0]
-        hidden |= _cheapest_rectangle(grid, hidden, i, j)
+        more = _cheapest_rectangle(grid, hidden, i, j, known)
+        if more is None:  # nothing left to hide that is not public already: publish no entry
+            return set(_entries(grid)) - known
+        hidden |= more
 
 
-def _cheapest_rectangle(grid: list[list[int]], hidden: set[Entry], i: int, j: int) -> set[Entry]:
+PRIME = (1 << 61) - 1  # exact rank over the rationals with overwhelming probability
+
+
+def determined(releases: list[Earlier]) -> set[Entry]:
+    """The positions of the hidden entries that the releases together determine: each release's
+    rows and columns add up, and an entry whose count is the same in two releases is one unknown
+    (the worst case: the reader knows it did not change). An unknown is determined exactly when
+    the unit vector is in the row space of the equations (every hidden count is positive, so
+    non-negativity adds nothing); the row space is found by elimination modulo a large prime."""
+    parent: dict[tuple[int, Entry], tuple[int, Entry]] = {}
+
+    def find(node: tuple[int, Entry]) -> tuple[int, Entry]:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    grid0 = releases[-1].grid
+    for r, a in enumerate(releases):
+        for s in range(r):
+            b = releases[s]
+            for e in _entries(grid0):
+                if a.grid[e[0]][e[1]] == b.grid[e[0]][e[1]]:
+                    parent[find((r, e))] = find((s, e))
+    public = {
+        find((r, e))
+        for r, rel in enumerate(releases)
+        for e in _entries(grid0)
+        if e not in rel.hidden
+    }
+    unknowns: dict[tuple[int, Entry], int] = {}
+    for r, rel in enumerate(releases):
+        for e in sorted(rel.hidden):
+            root = find((r, e))
+            if root not in public:
+                unknowns.setdefault(root, len(unknowns))
+    if not unknowns:
+        return set()
+    height, width = len(grid0), len(grid0[0])
+    rows: list[dict[int, int]] = []
+    for r in range(len(releases)):
+        lines = [[(i, j) for j in range(width)] for i in range(height)]
+        lines += [[(i, j) for i in range(height)] for j in range(width)]
+        for line in lines:
+            row: dict[int, int] = {}
+            for n, e in enumerate(line):
+                k = unknowns.get(find((r, e)))
+                if k is not None:
+                    row[k] = (row.get(k, 0) + (-1 if n == len(line) - 1 else 1)) % PRIME
+            row = {k: v for k, v in row.items() if v}
+            if row:
+                rows.append(row)
+    pivots: dict[int, dict[int, int]] = {}  # pivot column -> its row (reduced)
+    for row in rows:
+        for col, row_ in list(pivots.items()):
+            if col in row:
+                factor = row[col]
+                for k, v in row_.items():
+                    row[k] = (row.get(k, 0) - factor * v) % PRIME
+                row = {k: v for k, v in row.items() if v}
+        if not row:
+            continue
+        col = min(row)
+        inverse = pow(row[col], PRIME - 2, PRIME)
+        row = {k: v * inverse % PRIME for k, v in row.items()}
+        for other in pivots.values():
+            if col in other:
+                factor = other[col]
+                for k, v in row.items():
+                    other[k] = (other.get(k, 0) - factor * v) % PRIME
+                for k in [k for k, v in other.items() if not v]:
+                    del other[k]
+        pivots[col] = row
+    solved = {col for col, row in pivots.items() if len(row) == 1}
+    found: set[Entry] = set()
+    for r, rel in enumerate(releases):
+        for e in rel.hidden:
+            if unknowns.get(find((r, e))) in solved:
+                found.add(e)
+    return found
+
+
+def _cheapest_rectangle(
+    grid: list[list[int]],
+    hidden: set[Entry],
+    i: int,
+    j: int,
+    known: AbstractSet[Entry] = frozenset(),
+) -> set[Entry] | None:
     best: tuple[int, int, int, set[Entry]] | None = None
     for i2 in range(len(grid)):
         for j2 in range(len(grid[0])):
             if i2 == i or j2 == j:
                 continue
             corners = {(i, j2), (i2, j), (i2, j2)}
-            if any(grid[a][b] == 0 for a, b in corners):
+            if any(grid[a][b] == 0 or (a, b) in known for a, b in corners):
                 continue
             cost = sum(grid[a][b] for a, b in corners - hidden)
             if best is None or (cost, i2, j2) < best[:3]:
                 best = (cost, i2, j2, corners)
-    assert best is not None  # noqa: S101 - the totals' rectangle always qualifies (see above)
-    return best[3]
+    # Without earlier releases the totals' rectangle always qualifies (see above).
+    return best[3] if best is not None else None
 
 
 def _bridges(hidden: set[Entry]) -> set[Entry]:
@@ -153,15 +311,20 @@ def rate(count: int | None, base: int | None, *, digits: int = 1) -> float | Non
 
 
 def control(
-    counts: list[list[int]], *, threshold: int = DEFAULT_THRESHOLD, rounding: int = 1
+    counts: list[list[int]],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    rounding: int = 1,
+    earlier: tuple[Earlier, ...] | list[Earlier] = (),
 ) -> Controlled:
-    """The table as it may be published, with the rules it applied."""
+    """The table as it may be published, with the rules it applied; `earlier`: the earlier
+    releases of the same table (rule 5)."""
     if threshold < 2:
         raise ValueError("threshold: at least 2")
     if not 1 <= rounding <= threshold:
         raise ValueError("rounding: a base from 1 (none) to the threshold")
     grid = augmented(counts)
-    hidden = suppress(grid, threshold) if counts and counts[0] else set()
+    hidden = suppress(grid, threshold, earlier) if counts and counts[0] else set()
 
     def shown(i: int, j: int) -> int | None:
         return None if (i, j) in hidden else round_to(grid[i][j], rounding)
@@ -181,6 +344,12 @@ def control(
             ),
             "rounding": rounding_rule(rounding),
             "rates": RATE_RULE,
+            "differencing": (
+                f"checked against {len(earlier)} earlier release(s) of this table: no entry "
+                "either hides can be worked out from the two together"
+                if earlier
+                else "no earlier release of this table"
+            ),
             "suppressed": len(hidden),
         },
     )

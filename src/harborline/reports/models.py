@@ -121,3 +121,24 @@ class SubmissionReminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.year} ({self.days_before} days)"
+
+
+class Release(models.Model):
+    """One release of a controlled table (issue 16, item 4): the exact counts it was made from
+    (encrypted: small counts are sensitive) and the entries it withheld, so that the next
+    release of the same table and parameters is checked against it (differencing). A release
+    is recorded only when its exact counts differ from the last one's."""
+
+    table = models.CharField(max_length=80)
+    key = models.CharField(max_length=300)  # the parameters: year, period, region, level, ...
+    labels = models.JSONField(default=dict)  # {"rows": [...], "columns": [...]}
+    grid = EncryptedJSONField()  # the exact augmented grid (cells with their totals)
+    hidden = models.JSONField(default=list)  # [[i, j], ...] withheld
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["released_at", "pk"]
+        indexes = [models.Index(fields=["table", "key"])]
+
+    def __str__(self) -> str:
+        return f"release of {self.table} ({self.key})"

@@ -17,8 +17,9 @@ from harborline.errors import InvalidInput, NotFound
 from harborline.people.models import User
 from harborline.people.roles import OrgType
 
-from .disclosure import DEFAULT_THRESHOLD, control
+from .disclosure import DEFAULT_THRESHOLD
 from .models import Submission, SubmissionStatus
+from .releases import publish
 from .submissions import RESULT_LABELS, SAC_READERS, active_membership
 from .tables import Table
 
@@ -106,9 +107,16 @@ def sac_report(actor: User, *, year: int, level: str = "statewide") -> Report:
         ("youth_by_screening_result", keys, results, by_result),
         ("outcomes_yes", list(OUTCOME_ITEMS), keys, outcomes),
     ):
-        published = control(counts, threshold=threshold) if counts and counts[0] else None
-        if published is None:
+        if not counts or not counts[0]:
             continue
+        published = publish(
+            f"statistical_center.{name}",
+            f"receiver={membership.organization_id};year={year};level={level};k={threshold}",
+            rows,
+            columns,
+            counts,
+            threshold=threshold,
+        )
         tables.append(
             Table(
                 table=name,
