@@ -225,7 +225,7 @@ def _section_views(detail: casefile.CaseDetail, overrides: dict[str, Any]) -> li
 
 
 def team_orgs(case: Case, grant: Grant) -> list[tuple[str, str]]:
-    return [(o.slug, o.name) for o in sharing_reads.team_organizations(case=case, grant=grant)]
+    return sharing_reads.team_organizations(case=case, grant=grant)
 
 
 def case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[str, Any]:
