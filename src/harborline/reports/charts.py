@@ -16,7 +16,8 @@ holds every figure: screen readers read the table (`<table>` with its caption), 
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+import re
+from xml.sax.saxutils import escape as _escape
 
 from .tables import Table
 
@@ -48,6 +49,13 @@ def _open(table: Table, height: int, what: str) -> list[str]:
 
 
 LABEL_CHARS = 50
+# What XML 1.0 cannot hold at all (C0 controls but tab and line ends, surrogates, U+FFFE/F).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Text for the picture: escaped, and without the characters XML cannot hold."""
+    return _escape(NOT_XML.sub("", text))
 
 
 def _short(label: str) -> str:

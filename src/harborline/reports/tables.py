@@ -468,7 +468,7 @@ def _outcomes_33_53(scope: Scope) -> Table:
     for fact in facts.values():
         for i, variable in enumerate(variables):
             item = derive_item(variable, fact)
-            if item.value == NOT_RECORDED or item.code is None and variable.type != "date":
+            if item.value == NOT_RECORDED or (item.code is None and variable.type != "date"):
                 counts[i][2] += 1
             elif variable.type == "date" or item.code == YES:
                 counts[i][0] += 1
