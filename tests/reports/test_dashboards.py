@@ -112,6 +112,8 @@ def test_exports_carry_the_page_figures_and_the_rules(world):
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     assert values[0][-1] == "Percent on time (%)"
     assert any(row[0] == "Rule: Rates" for row in values)
+    total = next(row for row in values if row[0] == "Total")
+    assert all(isinstance(v, int | float) or v == "suppressed" for v in total[1:])
 
 
 def test_bad_input_names_the_field(world):

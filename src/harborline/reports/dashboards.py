@@ -173,11 +173,15 @@ def export_rows(table: Table) -> tuple[list[str], list[dict[str, Any]]]:
     if table.rate_label:
         columns.append(f"{table.rate_label} (%)")
 
+    def figure(value: int | float | None) -> int | float | str:
+        # Numbers stay numbers (a spreadsheet can add them up); a hidden one says so.
+        return "suppressed" if value is None else value
+
     def line(label: str, cells: list[int | None], total: int | None, pct: float | None) -> dict:
-        row: dict[str, Any] = {first: label, "Total": shown(total)}
-        row.update({c: shown(v) for c, v in zip(table.columns, cells, strict=True)})
+        row: dict[str, Any] = {first: label, "Total": figure(total)}
+        row.update({c: figure(v) for c, v in zip(table.columns, cells, strict=True)})
         if table.rate_label:
-            row[columns[-1]] = shown(pct)
+            row[columns[-1]] = figure(pct)
         return row
 
     rows = [
