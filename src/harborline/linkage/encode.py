@@ -24,6 +24,8 @@ import base64
 import csv
 import hashlib
 import hmac
+import multiprocessing
+import os
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -75,6 +77,12 @@ BLOCKING_KEYS = (
 )
 FILTER_COLUMNS = tuple(f"bf_{name}" for name in FILTERS)
 BLOCK_COLUMNS = tuple(f"bk_{name}" for name in BLOCKING_KEYS)
+# Keyed tokens of the names' salts (date of birth, ZIP code, city): the linking compares two
+# names only under a salt both records share, and learns how often names agree by chance
+# among records that share one. They tell the center no more than the date, ZIP and city
+# filters do already (which records share a date, a ZIP code, a city).
+SALT_COLUMNS = ("st_d", "st_z", "st_c")
+ALL_COLUMNS = FILTER_COLUMNS + BLOCK_COLUMNS + SALT_COLUMNS
 INPUT_COLUMNS = ("id", "first_name", "last_name", "dob", "sex", "zip", "city")
 REQUIRED_FIELDS = ("first_name", "last_name", "dob", "zip")
 K_GRAM = 8  # hash positions per bigram or token (each a 16-bit word of its digest)
@@ -212,7 +220,9 @@ class Encoder:
         # Soundex of the whole name, parts joined ("matthe ws" is "matthews").
         sx_last = soundex("".join(p.last))
         sx_first = soundex(p.formal or "".join(p.first))
-        names = "|".join(sorted((sx_first, sx_last))) if sx_first and sx_last else ""
+        # Both names as written, in either order: a swapped pair shares these keys.
+        sx_raw = soundex("".join(p.first))
+        names = "|".join(sorted((sx_raw, sx_last))) if sx_raw and sx_last else ""
         year = str(p.dob.year) if p.dob.year else ""
         values = {
             "dob_last": f"{dob}|{sx_last}" if dob and sx_last else "",
@@ -226,7 +236,11 @@ class Encoder:
             "first_zip": f"{sx_first}|{p.zip}" if sx_first and p.zip else "",
             "last_zip": f"{sx_last}|{p.zip}" if sx_last and p.zip else "",
         }
-        return {f"bk_{k}": self.block_token(k, v) for k, v in values.items()}
+        out = {f"bk_{k}": self.block_token(k, v) for k, v in values.items()}
+        out["st_d"] = self.block_token("salt_d", dob)
+        out["st_z"] = self.block_token("salt_z", p.zip)
+        out["st_c"] = self.block_token("salt_c", p.city)
+        return out
 
     def _digests_of(self, p: Person) -> dict[str, bytes | None]:
         """Each filter's token digests joined (None: the field is missing)."""
@@ -269,7 +283,7 @@ class Encoder:
     def encode_people(self, people: list[Person]) -> dict[str, list[str]]:
         """Column -> one value per person: base64 filters ("" when the field is missing) and
         hex blocking tokens ("" when a part of the key is missing)."""
-        columns: dict[str, list[str]] = {c: [] for c in FILTER_COLUMNS + BLOCK_COLUMNS}
+        columns: dict[str, list[str]] = {c: [] for c in ALL_COLUMNS}
         for start in range(0, len(people), _CHUNK):
             chunk = people[start : start + _CHUNK]
             digests = [self._digests_of(p) for p in chunk]
@@ -379,7 +393,7 @@ def encode_file(
         raise LinkageProblems(problems)
     people = [prepare(r) for r in rows]
     warnings = dirty(header, rows, people)
-    columns = Encoder(secret, flip=flip).encode_people(people)
+    columns = encode_parallel(secret, people, flip=flip)
     ids = [r["id"].strip() for r in rows]
     tmp = output_path.with_name(output_path.name + ".part")
     with tmp.open("w", encoding="utf-8", newline="") as f:
@@ -390,7 +404,7 @@ def encode_file(
 
 def write_encoded(f: IO[str], ids: list[str], columns: dict[str, list[str]]) -> None:
     writer = csv.writer(f, lineterminator="\n")
-    names = list(FILTER_COLUMNS + BLOCK_COLUMNS)
+    names = list(ALL_COLUMNS)
     writer.writerow(["id", *names])
     writer.writerows(_rows(ids, [columns[n] for n in names]))
 
@@ -406,6 +420,35 @@ def encode_rows(
     *,
     flip: float = FLIP,
     rng: np.random.Generator | None = None,
+    processes: int | None = None,
 ) -> dict[str, list[str]]:
     """Encodes rows already in memory (tests, the benchmark)."""
-    return Encoder(secret, flip=flip, rng=rng).encode_people([prepare(r) for r in rows])
+    people = [prepare(r) for r in rows]
+    if rng is not None:
+        return Encoder(secret, flip=flip, rng=rng).encode_people(people)
+    return encode_parallel(secret, people, flip=flip, processes=processes)
+
+
+_PARALLEL_FROM = 50_000  # rows; below this a second process costs more than it saves
+
+
+def _encode_part(args: tuple[bytes, float, list[Person]]) -> dict[str, list[str]]:
+    secret, flip, people = args
+    return Encoder(secret, flip=flip).encode_people(people)  # fresh noise in each process
+
+
+def encode_parallel(
+    secret: bytes, people: list[Person], *, flip: float = FLIP, processes: int | None = None
+) -> dict[str, list[str]]:
+    """Encodes in several processes when there are many rows (one per core, at most 4)."""
+    workers = processes or min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(people) < _PARALLEL_FROM:
+        return Encoder(secret, flip=flip).encode_people(people)
+    size = -(-len(people) // workers)
+    parts = [(secret, flip, people[i : i + size]) for i in range(0, len(people), size)]
+    columns: dict[str, list[str]] = {c: [] for c in ALL_COLUMNS}
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        for part in pool.map(_encode_part, parts):
+            for c, values in part.items():
+                columns[c] += values
+    return columns

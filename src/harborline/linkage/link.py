@@ -28,7 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
-from harborline.linkage.encode import BLOCK_COLUMNS, FILTER_COLUMNS, FILTERS, check_ids
+from harborline.linkage.encode import (
+    ALL_COLUMNS,
+    BLOCK_COLUMNS,
+    FILTER_COLUMNS,
+    FILTERS,
+    SALT_COLUMNS,
+    check_ids,
+)
 from harborline.linkage.problems import LinkageProblems, Warnings
 
 FIELDS = ("first_name", "last_name", "dob", "zip", "city")
@@ -79,6 +86,7 @@ class EncodedFile:
     filters: dict[str, np.ndarray]  # column -> (n, words) uint64
     present: dict[str, np.ndarray]  # column -> (n,) bool
     tokens: np.ndarray  # (n, blocking keys) int64, 0 = no token
+    salts: np.ndarray  # (n, 3) int64: the names' salts (date, ZIP code, city), 0 = none
 
 
 def _filter_bytes(column: str) -> tuple[int, int]:
@@ -144,7 +152,7 @@ def read_encoded(path: Path, warnings: Warnings) -> EncodedFile:
     id_col = index.get("id")
     dicts = [{"id": r[id_col] if id_col is not None and id_col < len(r) else ""} for r in rows]
     problems += check_ids(path, header, dicts)
-    for column in FILTER_COLUMNS + BLOCK_COLUMNS:
+    for column in ALL_COLUMNS:
         if column not in index:
             problems.append(
                 f"{path.name}, row 1, column {column}: missing (not a file written by "
@@ -161,12 +169,14 @@ def read_encoded(path: Path, warnings: Warnings) -> EncodedFile:
     for name in FILTER_COLUMNS:
         filters[name], present[name] = _decode_column(values(name), name, warnings)
     tokens = np.stack([_decode_tokens(values(c), c, warnings) for c in BLOCK_COLUMNS], axis=1)
+    salts = np.stack([_decode_tokens(values(c), c, warnings) for c in SALT_COLUMNS], axis=1)
     return EncodedFile(
         source=path.stem,
         ids=[d["id"].strip() for d in dicts],
         filters=filters,
         present=present,
         tokens=tokens,
+        salts=salts,
     )
 
 
@@ -227,6 +237,7 @@ class Records:
     files: list[EncodedFile]
     filters: dict[str, np.ndarray] = field(init=False)
     present: dict[str, np.ndarray] = field(init=False)
+    salts: np.ndarray = field(init=False)
     offsets: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -236,6 +247,7 @@ class Records:
         self.present = {
             c: np.concatenate([f.present[c] for f in self.files]) for c in FILTER_COLUMNS
         }
+        self.salts = np.concatenate([f.salts for f in self.files])
         self.offsets = list(np.cumsum([0] + [len(f.ids) for f in self.files]))
 
 
@@ -262,7 +274,14 @@ def similarities(
     out: dict[str, np.ndarray] = {}
 
     def name(a: str, b: str) -> np.ndarray:
-        return _best(*(_sim(records, f"bf_{a}_{s}", f"bf_{b}_{s}", gl, gr) for s in "dzc"))
+        sims = []
+        for k, s in enumerate("dzc"):
+            salt_l, salt_r = records.salts[gl, k], records.salts[gr, k]
+            shared = (salt_l == salt_r) & (salt_l != 0)
+            sims.append(
+                np.where(shared, _sim(records, f"bf_{a}_{s}", f"bf_{b}_{s}", gl, gr), np.nan)
+            )
+        return _best(*sims)
 
     first, last = name("first_name", "first_name"), name("last_name", "last_name")
     cross1, cross2 = name("first_name", "last_name"), name("last_name", "first_name")
@@ -341,24 +360,71 @@ def _level_shares(lv: np.ndarray, weights: np.ndarray | None = None) -> np.ndarr
     return out
 
 
+def _salt_sharing_pairs(
+    records: Records, i: int, j: int, per: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random pairs between files i and j that share a salt (date, ZIP code or city): the
+    pairs among which two names can be compared at all."""
+    gls, grs = [], []
+    lo_i, hi_i = records.offsets[i], records.offsets[i + 1]
+    lo_j, hi_j = records.offsets[j], records.offsets[j + 1]
+    for k in range(records.salts.shape[1]):
+        left = records.salts[lo_i:hi_i, k]
+        right = records.salts[lo_j:hi_j, k]
+        order = np.argsort(right, kind="stable")
+        sorted_r = right[order]
+        with_salt = np.flatnonzero(left != 0)
+        if not len(with_salt) or not np.any(right != 0):
+            continue
+        picks = rng.choice(with_salt, size=per // 3 + 1)
+        start = np.searchsorted(sorted_r, left[picks], side="left")
+        stop = np.searchsorted(sorted_r, left[picks], side="right")
+        ok = stop > start
+        offs = (rng.random(ok.sum()) * (stop[ok] - start[ok])).astype(np.int64)
+        gls.append(lo_i + picks[ok])
+        grs.append(lo_j + order[start[ok] + offs])
+    if not gls:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(gls), np.concatenate(grs)
+
+
 def estimate_u(
     records: Records, pairs_of_files: list[tuple[int, int]], seed: int = 0
 ) -> np.ndarray:
-    """u from random pairs between the files (almost all of them are non-matches)."""
+    """u from random pairs between the files (almost all of them are non-matches); for the
+    names, from random pairs that share a salt and disagree on the date of birth - names are
+    only compared under a shared salt, so that is where their chance agreement is counted."""
     rng = np.random.default_rng(seed)
     per = max(RANDOM_PAIRS // max(len(pairs_of_files), 1), 1)
-    gls, grs = [], []
+    gls, grs, sls, srs = [], [], [], []
     for i, j in pairs_of_files:
         n_i = records.offsets[i + 1] - records.offsets[i]
         n_j = records.offsets[j + 1] - records.offsets[j]
         gls.append(records.offsets[i] + rng.integers(0, n_i, per))
         grs.append(records.offsets[j] + rng.integers(0, n_j, per))
+        sl, sr = _salt_sharing_pairs(records, i, j, per, rng)
+        sls.append(sl)
+        srs.append(sr)
     lv, _ = compare(records, np.concatenate(gls), np.concatenate(grs))
-    return _level_shares(lv)
+    u = _level_shares(lv)
+    salted = np.concatenate(sls)
+    if len(salted):
+        lv_salted, _ = compare(records, salted, np.concatenate(srs))
+        # Pairs that share a salt are often the same youth (sharing a date of birth mostly
+        # is): keep those whose dates of birth disagree outright, nearly all non-matches.
+        unlike = lv_salted[:, FIELDS.index("dob")] == 1
+        if unlike.sum() >= 200:
+            lv_salted = lv_salted[unlike]
+        names = [FIELDS.index("first_name"), FIELDS.index("last_name")]
+        u[names] = _level_shares(lv_salted)[names]
+    return u
 
 
-def estimate(lv: np.ndarray, u: np.ndarray, *, max_iterations: int = 200) -> Model:
-    """m and the prior by EM over the candidates' level patterns, u fixed."""
+def estimate(
+    lv: np.ndarray, u: np.ndarray, *, max_iterations: int = 200, fix_u: bool = True
+) -> Model:
+    """m and the prior by EM over the candidates' level patterns; u fixed, or (fix_u=False)
+    started from the given u and re-estimated among the candidates too."""
     base = N_LEVELS ** np.arange(len(FIELDS))
     codes = lv.astype(np.int64) @ base
     uniq, first, counts = np.unique(codes, return_index=True, return_counts=True)
@@ -381,6 +447,14 @@ def estimate(lv: np.ndarray, u: np.ndarray, *, max_iterations: int = 200) -> Mod
             totals = np.bincount(patterns[:, j], weights=w, minlength=N_LEVELS)
             seen = totals[1:].sum()
             new_m[j, 1:] = (totals[1:] + 1e-6) / (seen + 4e-6) if seen else 0.25
+        if not fix_u:
+            wu = (1.0 - post) * counts
+            new_u = np.ones_like(u)
+            for j in range(len(FIELDS)):
+                totals = np.bincount(patterns[:, j], weights=wu, minlength=N_LEVELS)
+                seen = totals[1:].sum()
+                new_u[j, 1:] = (totals[1:] + 1e-6) / (seen + 4e-6) if seen else 0.25
+            u = new_u
         delta = max(abs(new_prior - prior), float(np.abs(new_m - m).max()))
         m, prior = new_m, new_prior
         if delta < 1e-6:

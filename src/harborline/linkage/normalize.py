@@ -46,28 +46,40 @@ def name_parts(text: str) -> list[str]:
 
 
 @cache
-def nicknames() -> dict[str, frozenset[str]]:
-    """Each known given name or nickname -> the formal names it may stand for (a formal name
-    stands for itself). From carltonnorthern/nicknames (Apache-2.0), `data/nicknames.csv`."""
-    formal: dict[str, set[str]] = {}
+def nicknames() -> dict[str, str]:
+    """Each given name or nickname in the list -> the one name it is encoded as.
+
+    The list (carltonnorthern/nicknames, Apache-2.0, `data/nicknames.csv`) is a genealogist's:
+    it holds both "william has_nickname bill" and "bill has_nickname william". A name is
+    encoded as whichever of itself and the names it is listed as a nickname of has the most
+    nicknames ("jim" -> "james", "liz" -> "elizabeth", "becky" -> "rebecca"); ties go to the
+    alphabetically first. The list's ambiguities stay: "bill" is listed for robert too, who has
+    more nicknames, so Bill and William are compared by their bigrams only."""
+    parents: dict[str, set[str]] = {}
+    children: dict[str, int] = {}
     with (_DATA / "nicknames.csv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             if row["relationship"] != "has_nickname":
                 continue
             name, nick = row["name1"].strip().lower(), row["name2"].strip().lower()
-            formal.setdefault(name, set()).add(name)
-            formal.setdefault(nick, set()).add(name)
-    # A name that is formal itself keeps itself only ("ron" is not, "ronald" is).
-    return {k: frozenset({k}) if k in v else frozenset(v) for k, v in formal.items() if k and v}
+            if name and nick and name != nick:
+                parents.setdefault(nick, set()).add(name)
+                parents.setdefault(name, set())
+                children[name] = children.get(name, 0) + 1
+
+    def step(name: str) -> str:
+        return min({name} | parents[name], key=lambda n: (-children.get(n, 0), n))
+
+    out = {name: step(name) for name in parents}
+    # One step only (following on drifts: michael -> mike's other formal name, miguel); a
+    # name whose formal name goes elsewhere is left as written, so the mapping is idempotent.
+    return {name: f if out.get(f, f) == f else name for name, f in out.items()}
 
 
 def formal_name(first: str) -> str | None:
-    """The one formal name a given name stands for ("bill" -> "william"); None when the list
-    does not know it or it is ambiguous ("al": albert, alan, alfred...)."""
-    names = nicknames().get(first)
-    if names and len(names) == 1:
-        return next(iter(names))
-    return None
+    """The name a given name is encoded as ("bill" -> "william"); None when the list does not
+    know it."""
+    return nicknames().get(first)
 
 
 _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556")
