@@ -80,7 +80,7 @@ def test_prepare_then_approve_sends_it_with_its_hash(world):
     assert body["status"] == "submitted"
     sub = Submission.objects.get(pk=made["id"])
     expected = hashlib.sha256(
-        submissions._content(sub.client_file, sub.aggregate, sub.investigations)
+        submissions.content(sub.client_file, sub.aggregate, sub.investigations)
     ).hexdigest()
     assert body["sha256"] == expected
     # The January 31 duty for the year is met.

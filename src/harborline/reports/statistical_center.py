@@ -16,7 +16,9 @@ from harborline.audit.services import record
 from harborline.errors import InvalidInput, NotFound
 from harborline.people.models import User
 from harborline.people.roles import OrgType
+from harborline.protocols.home import home_pack_name
 
+from .codebook import codebook_of
 from .disclosure import DEFAULT_THRESHOLD
 from .models import Submission, SubmissionStatus
 from .releases import publish
@@ -52,6 +54,15 @@ class Report:
     submissions: list[int]
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+def _outcome_labels() -> list[str]:
+    """The outcome items' labels in the home pack's code book (their names where it has none)."""
+    try:
+        labels = {v.name: f"{v.number}. {v.label}" for v in codebook_of(home_pack_name()).variables}
+    except NotFound:
+        labels = {}
+    return [labels.get(name, name) for name in OUTCOME_ITEMS]
 
 
 def _rows_key(sub: Submission, level: str) -> str:
@@ -105,7 +116,7 @@ def sac_report(actor: User, *, year: int, level: str = "statewide") -> Report:
     tables = []
     for name, rows, columns, counts in (
         ("youth_by_screening_result", keys, results, by_result),
-        ("outcomes_yes", list(OUTCOME_ITEMS), keys, outcomes),
+        ("outcomes_yes", _outcome_labels(), keys, outcomes),
     ):
         if not counts or not counts[0]:
             continue

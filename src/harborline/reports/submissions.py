@@ -232,7 +232,7 @@ def _outcome(screening: Any) -> str:
     return screening.outcome if screening is not None else ""
 
 
-def _content(client_file: str, aggregate: dict, investigations: dict) -> bytes:
+def content(client_file: str, aggregate: dict, investigations: dict) -> bytes:
     """The bytes the hash covers: the file and the counts, as sent."""
     counts = json.dumps(
         {"aggregate": aggregate, "investigations": investigations},
@@ -377,7 +377,7 @@ def prepare(actor: User, agreement_id: Any, year: Any) -> Submission:
                 errors=[FieldError("year", f"already {state}")],
             )
         made = build(agreement, membership.organization, year)
-        content = _content(made.client_file, made.aggregate, made.investigations)
+        carried = content(made.client_file, made.aggregate, made.investigations)
         sub = Submission.objects.create(
             agreement=agreement,
             organization=membership.organization,
@@ -388,7 +388,7 @@ def prepare(actor: User, agreement_id: Any, year: Any) -> Submission:
             client_file=made.client_file,
             aggregate=made.aggregate,
             investigations=made.investigations,
-            sha256=hashlib.sha256(content).hexdigest(),
+            sha256=hashlib.sha256(carried).hexdigest(),
             prepared_by=actor,
             prepared_at=now,
         )

@@ -10,6 +10,7 @@ child-welfare agencies are made, all signed on fixed dates. Dates are fixed, nev
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 
 from harborline.agreements.models import (
@@ -21,8 +22,10 @@ from harborline.agreements.models import (
     add_years,
 )
 from harborline.agreements.vocab import MOU_ELEMENT_CODES
-from harborline.people.models import Organization
+from harborline.people.models import Organization, User
 from harborline.people.roles import OrgType
+from harborline.reports import submissions
+from harborline.reports.models import Submission, SubmissionStatus
 
 from .base import Context
 from .states import demo_state
@@ -147,6 +150,41 @@ def _dsa(
     return dsa
 
 
+def _submitted(dsa: Agreement, agency: Organization, year: int) -> None:
+    """The agency's submission for `year` as Harborline prepares it, approved by a second person
+    of the agency and sent on January 28 after the year (issue 16), so the statistical center's
+    analyst has a report to read."""
+    people = list(
+        User.objects.filter(
+            membership__organization=agency,
+            membership__is_active=True,
+            membership__role__in=["supervisor", "org_admin", "analyst"],
+        ).order_by("pk")[:2]
+    )
+    sac = next(p.organization for p in dsa.parties.all() if p.organization_id != agency.pk)
+    if len(people) < 2:
+        return
+    made = submissions.build(dsa, agency, year)
+    content = submissions.content(made.client_file, made.aggregate, made.investigations)
+    Submission.objects.create(
+        agreement=dsa,
+        organization=agency,
+        receiver=sac,
+        year=year,
+        status=SubmissionStatus.SUBMITTED,
+        parameters=made.parameters,
+        row_count=made.row_count,
+        client_file=made.client_file,
+        aggregate=made.aggregate,
+        investigations=made.investigations,
+        sha256=hashlib.sha256(content).hexdigest(),
+        prepared_by=people[0],
+        prepared_at=datetime(year + 1, 1, 27, 17, tzinfo=UTC),
+        decided_by=people[1],
+        decided_at=datetime(year + 1, 1, 28, 17, tzinfo=UTC),
+    )
+
+
 def build(ctx: Context) -> None:
     sac = Organization.objects.filter(type=OrgType.STATISTICAL_CENTER).order_by("pk").first()
     made = 0
@@ -195,6 +233,7 @@ def build(ctx: Context) -> None:
                     ),
                 ]
             )
+            _submitted(dsa, northern[0], 2025)
             made += 1
         if sac is not None and southern:
             dsa = _dsa(f"DSA-{main}-2025", southern[0], sac, date(2025, 3, 3), date(2025, 3, 10))
