@@ -4,7 +4,7 @@ in the audit chain. The number of queries does not grow with the size of the cas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -166,14 +166,14 @@ def _notes(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        _NoteRow(pk, name, _utc(at), stored or "", bool(ok), email, org, slug, total)
+        _NoteRow(pk, name, db_datetime(at), stored or "", bool(ok), email, org, slug, total)
         for pk, name, at, stored, ok, email, org, slug, total in rows
     ]
 
 
-def _utc(value: datetime | str) -> datetime:
-    """A timestamp read by raw SQL as the ORM gives it: aware, in UTC (SQLite hands back text
-    through a subquery, PostgreSQL an aware datetime)."""
+def db_datetime(value: datetime | str) -> datetime:
+    """A timestamp read by SQL as the ORM gives it: aware, in UTC (SQLite may hand back text,
+    PostgreSQL an aware datetime)."""
     if isinstance(value, str):
         parsed = parse_datetime(value)
         if parsed is None:
@@ -182,6 +182,11 @@ def _utc(value: datetime | str) -> datetime:
     if timezone.is_naive(value):
         value = timezone.make_aware(value, UTC)
     return value
+
+
+def db_date(value: date | str) -> date:
+    """A date read by SQL as the ORM gives it (SQLite may hand back text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def case_sections(

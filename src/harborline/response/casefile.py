@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
+
+from django.db import connection
 
 from harborline.access import compartments as c
 from harborline.access.policy import Grant
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.cases.models import Case, CaseTeamMember
-from harborline.cases.selectors import case_for, case_sections
+from harborline.cases.selectors import case_for, case_sections, db_date, db_datetime
+from harborline.crypto.fields import decrypt
 from harborline.errors import NotFound
 from harborline.people.models import User
 from harborline.protocols import home
 from harborline.protocols.packs import Pack, get_pack
 
-from .models import ActionItem, MdtMeeting, Obligation, Screening
+from .models import Obligation
 
 
 @dataclass
@@ -90,49 +93,82 @@ def case_detail(
     )
 
 
+# The case's screenings, latest first (parameter: the case id).
+SCREENINGS = (
+    "SELECT id, instrument, pack, pack_version, outcome, identified_by, identified_at, setting, "
+    'urgent FROM "response_screening" WHERE case_id = %s ORDER BY identified_at DESC'
+)
+# Its MDT meetings, latest first (the case id); their attendees' e-mails and their action
+# items (the meetings' ids, as many placeholders as meetings).
+MEETINGS = (
+    "SELECT id, kind, held_at, youth_participated, other_attendees, decisions "
+    'FROM "response_mdtmeeting" WHERE case_id = %s ORDER BY held_at DESC'
+)
+ATTENDEES = (
+    'SELECT a.mdtmeeting_id, u.email FROM "response_mdtmeeting_attendees" a '
+    'INNER JOIN "people_user" u ON u.id = a.user_id WHERE a.mdtmeeting_id IN ({}) '
+    "ORDER BY u.email"
+)
+ACTIONS = (
+    'SELECT i.meeting_id, i.text, u.email, i.due_on, i.done_at FROM "response_actionitem" i '
+    'INNER JOIN "people_user" u ON u.id = i.owner_id WHERE i.meeting_id IN ({}) ORDER BY i.id'
+)
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def _screenings(case: Case) -> list[dict[str, Any]]:
-    rows = list(
-        Screening.objects.filter(case=case)
-        .order_by("-identified_at")
-        .values(
-            "id",
-            "instrument",
-            "pack",
-            "pack_version",
-            "outcome",
-            "identified_by",
-            "identified_at",
-            "setting",
-            "urgent",
-        )
-    )
-    return cast(list[dict[str, Any]], rows)  # the typed rows of values(), as plain dicts
+    """The case's screenings, latest first, as plain rows. Fixed SQL (SCREENINGS), like the
+    other reads of this module that run on every request of the case page: the ORM spent
+    more Python building these few fixed queries than the database spent running them
+    (docs/benchmarks.md, third round); tests/response/test_casefile_sql.py checks each against
+    the same read through the ORM."""
+    names = ("id", "instrument", "pack", "pack_version", "outcome", "identified_by")
+    return [
+        {
+            **dict(zip(names, row[:6], strict=True)),
+            "identified_at": db_datetime(row[6]),
+            "setting": row[7],
+            "urgent": bool(row[8]),
+        }
+        for row in _rows(SCREENINGS, [case.pk])
+    ]
 
 
 def _meetings(case: Case) -> list[dict[str, Any]]:
     """The case's MDT meetings, latest first, with their attendees (by email) and action items:
-    three queries of plain rows (one when there are no meetings), no model instances."""
-    meetings = list(
-        MdtMeeting.objects.filter(case=case)
-        .order_by("-held_at")
-        .values("id", "kind", "held_at", "youth_participated", "other_attendees", "decisions")
-    )
+    three statements of plain rows (one when there are no meetings), no model instances."""
+    meetings = [
+        {
+            "id": pk,
+            "kind": kind,
+            "held_at": db_datetime(held_at),
+            "youth_participated": bool(took_part),
+            "other_attendees": _clear(others),
+            "decisions": _clear(decisions),
+        }
+        for pk, kind, held_at, took_part, others, decisions in _rows(MEETINGS, [case.pk])
+    ]
     if not meetings:
         return []
     ids = [m["id"] for m in meetings]
+    marks = ", ".join(["%s"] * len(ids))
     attendees: dict[int, list[str]] = defaultdict(list)
-    through = MdtMeeting.attendees.through.objects.filter(mdtmeeting_id__in=ids)
-    for meeting_id, email in through.order_by("user__email").values_list(
-        "mdtmeeting_id", "user__email"
-    ):
+    for meeting_id, email in _rows(ATTENDEES.format(marks), ids):
         attendees[meeting_id].append(email)
     actions: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    items = ActionItem.objects.filter(meeting_id__in=ids).order_by("pk")
-    for meeting_id, text, owner, due_on, done_at in items.values_list(
-        "meeting_id", "text", "owner__email", "due_on", "done_at"
-    ):
+    for meeting_id, text, owner, due_on, done_at in _rows(ACTIONS.format(marks), ids):
         actions[meeting_id].append(
-            {"text": text, "owner": owner, "due_on": due_on, "done": done_at is not None}
+            {
+                "text": _clear(text),
+                "owner": owner,
+                "due_on": db_date(due_on),
+                "done": done_at is not None,
+            }
         )
     return [
         {
@@ -142,6 +178,11 @@ def _meetings(case: Case) -> list[dict[str, Any]]:
         }
         for m in meetings
     ]
+
+
+def _clear(stored: str | None) -> str:
+    """An encrypted column read by SQL, as the field gives it: "" stays "" (crypto.fields)."""
+    return decrypt(stored) if stored else (stored or "")
 
 
 def _pack(name: str) -> Pack | None:
