@@ -71,6 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
             and membership is not None
             and membership.role in submissions.PREPARERS,
             "due": [r for r in submissions.reminders_due() if r[0] in dsas],
+            "last_year": date.today().year - 1,
         },
         save=save,
     )
