@@ -156,6 +156,7 @@ def rule_lines(table: Table) -> list[tuple[str, str]]:
         "complementary": "Complementary suppression",
         "rounding": "Rounding",
         "rates": "Rates",
+        "differencing": "Differencing",
         "suppressed": "Entries suppressed",
         "counted": "Counted",
         "period": "Period",

@@ -4,9 +4,12 @@ and are read by those who read aggregates (`people.roles.reads_aggregates`). The
 (`reports.dashboards`), their CSV and XLSX exports, the API and the Coalition's annual report all
 read them from here, so the same period gives the same figures everywhere.
 
-Every table counts over a `Period` (a calendar year, or Nevada's state fiscal year July-June, in
-UTC) and, where it is by place, places a case by the organization that owns it: its county (and
-that county's region), else the organization's region; "not recorded" when it has neither. Until
+Every controlled table goes through `reports.releases.publish`: disclosure control, checked
+against the earlier releases of the same table for the same period and region (the differencing
+check), the release logged. Every table counts over a `Period` (a calendar year, or Nevada's
+state fiscal year July-June, in UTC) and, where it is by place, places a case by the
+organization that owns it: its county (and that county's region), else the organization's
+region; "not recorded" when it has neither. Until
 the same-youth linkage exists, a youth served by two agencies is counted by each (the rules say
 so).
 
@@ -54,7 +57,8 @@ from harborline.response.models import Obligation, Screening, Status
 from harborline.training.selectors import compliance_for
 
 from .codebook import NOT_RECORDED, YES, codebook_of, derive_item, load_facts
-from .disclosure import DEFAULT_THRESHOLD, RATE_RULE, control, rate, rounding_rule
+from .disclosure import DEFAULT_THRESHOLD, RATE_RULE, rate, rounding_rule
+from .releases import publish
 
 OUTCOME_RESULT = "outcome"
 NO_COUNTY = "County not recorded"
@@ -135,6 +139,13 @@ class Scope:
     threshold: int = DEFAULT_THRESHOLD
     rounding: int = 1
 
+    @property
+    def key(self) -> str:
+        """The parameters a release of a table is compared under (the differencing check,
+        `reports.releases`): the period and the region. Rounding is left out on purpose, so a
+        rounded release is checked against the exact ones of the same period and region too."""
+        return f"{self.period.kind}:{self.period.year}:{self.region or 'all'}"
+
 
 def _outcomes(instrument: str) -> list[tuple[str, str]]:
     definition = home_pack().instruments.get(instrument)
@@ -196,7 +207,15 @@ def _publish(
     rate_label: str = "",
     row_header: str = "Region",
 ) -> Table:
-    published = control(counts, threshold=scope.threshold, rounding=scope.rounding)
+    published = publish(
+        name,
+        scope.key,
+        rows,
+        columns,
+        counts,
+        threshold=scope.threshold,
+        rounding=scope.rounding,
+    )
     if not counts:  # nothing to count: no rows, and every column's total is zero
         published.column_totals = [0] * len(columns)
     rates = (

@@ -526,7 +526,8 @@ def rules_sentence(table: Table) -> str:
     r = table.rules
     return (
         f"Threshold k = {r.get('threshold')}: {r.get('primary')}; {r.get('complementary')}. "
-        f"Rates: {r.get('rates')}. Rounding: {r.get('rounding')}. Entries suppressed: "
+        f"Rates: {r.get('rates')}. Differencing: {r.get('differencing', 'none')}. "
+        f"Rounding: {r.get('rounding')}. Entries suppressed: "
         f"{r.get('suppressed')}. Counted: {r.get('counted')}. {r.get('note', '')}"
     ).strip()
 
