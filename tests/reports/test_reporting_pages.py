@@ -137,3 +137,30 @@ def test_approving_your_own_on_the_page_is_refused(world):
     assert r.status_code == 403
     sub.refresh_from_db()
     assert sub.status == "awaiting_approval"
+
+
+def test_an_administrator_sets_the_reporting_terms(world):
+    world["dsa"].refresh_from_db()
+    admin = f.user(world["dsa"].parties.first().organization, "org_admin")
+    client = client_for(admin)
+    url = reverse("web:dsa_terms", args=[world["dsa"].pk])
+    assert client.get(url).status_code == 200
+    form = {
+        "client_level": "on",
+        "variable_set": "critical",
+        "screening_rule": "confirmed",
+        "disclosure_threshold": "15",
+        "version": world["dsa"].version,
+    }
+    r = client.post(url, form)
+    assert r.status_code == 302, r.content
+    world["dsa"].refresh_from_db()
+    assert (world["dsa"].variable_set, world["dsa"].screening_rule) == ("critical", "confirmed")
+    assert world["dsa"].disclosure_threshold == 15 and not world["dsa"].aggregate
+    bad = client.post(url, {**form, "client_level": "", "version": world["dsa"].version})
+    assert bad.status_code == 422  # neither client-level nor aggregate
+    assert "client-level, aggregate or both" in bad.content.decode()
+    detail = client.get(reverse("web:agreement_detail", args=[world["dsa"].pk]))
+    assert "Ever confirmed" in detail.content.decode()
+    caseworker = client_for(world["worker"])
+    assert caseworker.get(url).status_code == 404

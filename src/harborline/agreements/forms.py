@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from harborline.agreements.models import Agreement, Kind
+from harborline.agreements.models import Agreement, Kind, ScreeningRule, VariableSet
 from harborline.agreements.vocab import COMPARTMENT_LABELS, COMPARTMENTS, PURPOSES
 from harborline.forms import DATE, DATETIME, DATETIME_FORMATS
 from harborline.people.models import Organization
@@ -173,3 +173,23 @@ class DisposalForm(forms.Form):
         label="What the statistical center did with the data",
     )
     certificate_received_on = forms.DateField(widget=DATE, label="Proof received on")
+
+
+class ReportingTermsForm(forms.Form):
+    """What the DSA's submissions carry and how its aggregates are protected (issue 16)."""
+
+    client_level = forms.BooleanField(
+        required=False, label="Client-level rows (one per youth, with the variables below)"
+    )
+    aggregate = forms.BooleanField(required=False, label="Aggregate counts")
+    variable_set = forms.ChoiceField(label="Variables", choices=VariableSet.choices)
+    screening_rule = forms.ChoiceField(
+        label="Screening that counts for the year", choices=ScreeningRule.choices
+    )
+    disclosure_threshold = forms.IntegerField(
+        label="Smallest count published (k)",
+        min_value=3,
+        max_value=100,
+        help_text="The agreement gives none (DSA-16); 11 unless the parties agree another.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("agreements/<int:pk>/notice", ag.agreement_notice, name="agreement_notice"),
     path("agreements/<int:pk>/submission", ag.dsa_submission, name="dsa_submission"),
     path("agreements/<int:pk>/breach", ag.dsa_breach, name="dsa_breach"),
+    path("agreements/<int:pk>/reporting-terms", ag.dsa_terms, name="dsa_terms"),
     path("agreements/<int:pk>/breach/<int:breach_id>/cure", ag.dsa_cure, name="dsa_cure"),
     path("agreements/<int:pk>/disposal", ag.dsa_disposal, name="dsa_disposal"),
     path("mentoring/", mt.roster, name="mentoring"),

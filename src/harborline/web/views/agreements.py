@@ -22,6 +22,7 @@ from harborline.agreements.forms import (
     DisposalForm,
     EditForm,
     NoticeForm,
+    ReportingTermsForm,
     SignForm,
     SubmissionForm,
 )
@@ -334,6 +335,39 @@ def dsa_submission(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Record submission",
         call=call,
         done="Submission recorded.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dsa_terms(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+
+    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
+        services.set_reporting_terms(actor=actor, agreement=a, **d)
+
+    return _duty_page(
+        request,
+        pk,
+        ReportingTermsForm,
+        title="Reporting terms",
+        submit="Save the terms",
+        call=call,
+        done="Reporting terms saved: the next submission is made under them.",
+        form_kwargs={
+            "initial": {
+                "client_level": agreement.client_level,
+                "aggregate": agreement.aggregate,
+                "variable_set": agreement.variable_set,
+                "screening_rule": agreement.screening_rule,
+                "disclosure_threshold": agreement.disclosure_threshold,
+                "version": agreement.version,
+            }
+        },
+        intro=(
+            "What a submission under this agreement carries (DSA-02, DSA-03), which screening "
+            "counts for the year, and the smallest count its aggregates publish (DSA-16)."
+        ),
     )
 
 
