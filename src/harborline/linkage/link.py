@@ -38,7 +38,10 @@ from harborline.linkage.encode import (
 )
 from harborline.linkage.problems import LinkageProblems, Warnings
 
-FIELDS = ("first_name", "last_name", "dob", "zip", "city")
+FIELDS = ("first_name", "last_name", "dob", "place")
+# ZIP code and city are compared as one field, "place": a city mostly follows from its ZIP
+# code, and two fields that agree together would count the same evidence twice (on Nevada-like
+# data the model then took "same city" for "same youth").
 # Similarity cut-offs per field, lowest first: level 1 below the first, ..., top level above
 # the last; level 0 = missing on either side.
 LEVELS: dict[str, tuple[float, ...]] = {
@@ -296,14 +299,34 @@ def similarities(
     return out, swapped
 
 
+def _cut(s: np.ndarray, field: str) -> np.ndarray:
+    lvl = 1 + sum((s >= t).astype(np.int8) for t in LEVELS[field])
+    return np.where(np.isnan(s), 0, lvl).astype(np.int8)
+
+
 def levels(sims: dict[str, np.ndarray]) -> np.ndarray:
-    """(pairs, fields) int8: 0 missing, 1..4 by the field's cut-offs."""
+    """(pairs, fields) int8: 0 missing, 1..4 by the field's cut-offs. Place: 4 when ZIP code
+    and city both agree (or one agrees and the other is missing), 3 when one of them agrees,
+    2 when either is close, 1 otherwise, 0 when both are missing."""
     n = len(next(iter(sims.values())))
     out = np.zeros((n, len(FIELDS)), dtype=np.int8)
-    for j, f in enumerate(FIELDS):
-        s = sims[f]
-        lvl = 1 + sum((s >= t).astype(np.int8) for t in LEVELS[f])
-        out[:, j] = np.where(np.isnan(s), 0, lvl)
+    for j, f in enumerate(FIELDS[:3]):
+        out[:, j] = _cut(sims[f], f)
+    z, c = _cut(sims["zip"], "zip"), _cut(sims["city"], "city")
+    top = N_LEVELS - 1
+    agree = (z == top).astype(np.int8) + (c == top).astype(np.int8)
+    missing = (z == 0).astype(np.int8) + (c == 0).astype(np.int8)
+    close = (z >= top - 1) | (c >= top - 1)
+    place = np.where(
+        missing == 2,
+        0,
+        np.where(
+            agree + missing >= 2,
+            4,
+            np.where(agree == 1, 3, np.where(close, 2, 1)),
+        ),
+    )
+    out[:, FIELDS.index("place")] = place
     return out
 
 
@@ -324,7 +347,7 @@ def compare(records: Records, gl: np.ndarray, gr: np.ndarray) -> tuple[np.ndarra
 @dataclass
 class Model:
     """m and u per field and level (level 0, missing, is 1 and 1: weight 0), and the prior
-    probability that a candidate pair matches."""
+    probability that two records taken at random are the same youth."""
 
     m: np.ndarray  # (fields, levels)
     u: np.ndarray
@@ -388,6 +411,15 @@ def _salt_sharing_pairs(
     return np.concatenate(gls), np.concatenate(grs)
 
 
+def _pattern_shares(patterns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    out = np.ones((len(FIELDS), N_LEVELS))
+    for j in range(len(FIELDS)):
+        totals = np.bincount(patterns[:, j], weights=weights, minlength=N_LEVELS)
+        seen = totals[1:].sum()
+        out[j, 1:] = (totals[1:] + 1e-3) / (seen + 4e-3) if seen else 0.25
+    return out
+
+
 def estimate_u(
     records: Records, pairs_of_files: list[tuple[int, int]], seed: int = 0
 ) -> np.ndarray:
@@ -412,7 +444,13 @@ def estimate_u(
         lv_salted, _ = compare(records, salted, np.concatenate(srs))
         # Pairs that share a salt are often the same youth (sharing a date of birth mostly
         # is): keep those whose dates of birth disagree outright, nearly all non-matches.
-        unlike = lv_salted[:, FIELDS.index("dob")] == 1
+        # And not both names at once: a pair with the same given name and surname, sharing a
+        # place, is nearly always the same youth with a mistyped date.
+        top = N_LEVELS - 1
+        unlike = (lv_salted[:, FIELDS.index("dob")] == 1) & ~(
+            (lv_salted[:, FIELDS.index("first_name")] == top)
+            & (lv_salted[:, FIELDS.index("last_name")] == top)
+        )
         if unlike.sum() >= 200:
             lv_salted = lv_salted[unlike]
         names = [FIELDS.index("first_name"), FIELDS.index("last_name")]
@@ -420,46 +458,124 @@ def estimate_u(
     return u
 
 
-def estimate(
-    lv: np.ndarray, u: np.ndarray, *, max_iterations: int = 200, fix_u: bool = True
-) -> Model:
-    """m and the prior by EM over the candidates' level patterns; u fixed, or (fix_u=False)
-    started from the given u and re-estimated among the candidates too."""
-    base = N_LEVELS ** np.arange(len(FIELDS))
-    codes = lv.astype(np.int64) @ base
-    uniq, first, counts = np.unique(codes, return_index=True, return_counts=True)
-    patterns = lv[first].astype(np.int64)
+def _em(
+    lv: np.ndarray, u: np.ndarray, m: np.ndarray, prior: float, fields: list[int]
+) -> tuple[np.ndarray, float, float, int, np.ndarray]:
+    """EM over the pairs' level patterns for the given fields only (the others - those the
+    pairs were chosen by - are left out of the likelihood, as Splink does), u fixed. Returns m
+    (updated for those fields), the share of matches among the pairs, the expected number of
+    matches, the iterations run and each pair's probability of being a match."""
+    sub = lv[:, fields].astype(np.int64)
+    base = N_LEVELS ** np.arange(len(fields))
+    _, first, inverse, counts = np.unique(
+        sub @ base, return_index=True, return_inverse=True, return_counts=True
+    )
+    patterns = sub[first]
     counts = counts.astype(np.float64)
-    m = np.ones_like(u)
-    m[:, 1:] = np.array([0.05, 0.05, 0.1, 0.8])
-    prior = 0.3
-    cols = np.arange(len(FIELDS))
+    cols = np.asarray(fields)
+    m = m.copy()
     iterations = 0
-    for iteration in range(1, max_iterations + 1):
+    for iteration in range(1, 201):
         iterations = iteration
         lm = np.log(prior) + np.log(m[cols, patterns]).sum(axis=1)
         lu = np.log(1 - prior) + np.log(u[cols, patterns]).sum(axis=1)
         post = 1.0 / (1.0 + np.exp(np.clip(lu - lm, -700, 700)))
         w = post * counts
         new_prior = float(np.clip(w.sum() / counts.sum(), 1e-9, 1 - 1e-9))
-        new_m = np.ones_like(m)
-        for j in range(len(FIELDS)):
-            totals = np.bincount(patterns[:, j], weights=w, minlength=N_LEVELS)
+        new_m = m.copy()
+        for k, j in enumerate(fields):
+            totals = np.bincount(patterns[:, k], weights=w, minlength=N_LEVELS)
             seen = totals[1:].sum()
-            new_m[j, 1:] = (totals[1:] + 1e-6) / (seen + 4e-6) if seen else 0.25
-        if not fix_u:
-            wu = (1.0 - post) * counts
-            new_u = np.ones_like(u)
-            for j in range(len(FIELDS)):
-                totals = np.bincount(patterns[:, j], weights=wu, minlength=N_LEVELS)
-                seen = totals[1:].sum()
-                new_u[j, 1:] = (totals[1:] + 1e-6) / (seen + 4e-6) if seen else 0.25
-            u = new_u
+            if seen > 0:
+                new_m[j, 1:] = (totals[1:] + 1e-6) / (seen + 4e-6)
         delta = max(abs(new_prior - prior), float(np.abs(new_m - m).max()))
         m, prior = new_m, new_prior
-        if delta < 1e-6:
+        if delta < 1e-7:
             break
-    return Model(m=m, u=u, prior=prior, iterations=iterations)
+    lm = np.log(prior) + np.log(m[cols, patterns]).sum(axis=1)
+    lu = np.log(1 - prior) + np.log(u[cols, patterns]).sum(axis=1)
+    post = 1.0 / (1.0 + np.exp(np.clip(lu - lm, -700, 700)))
+    return m, prior, float((post * counts).sum()), iterations, post[inverse.ravel()]
+
+
+TRAINING_PAIRS = 1_000_000  # per round of EM
+
+
+def _sharing_pairs(
+    records: Records, i: int, j: int, k: int, limit: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Every pair between files i and j that shares salt k, for a random sample of file i's
+    records small enough to stay under `limit` pairs; and how many times larger than the
+    sample file i's records with that salt are."""
+    lo_i, hi_i = records.offsets[i], records.offsets[i + 1]
+    lo_j, hi_j = records.offsets[j], records.offsets[j + 1]
+    left = records.salts[lo_i:hi_i, k]
+    right = records.salts[lo_j:hi_j, k]
+    order = np.argsort(right, kind="stable")
+    sorted_r = right[order]
+    rows = np.flatnonzero(left != 0)
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(rows):
+        return empty, empty, 1.0
+    rows = rng.permutation(rows)
+    start = np.searchsorted(sorted_r, left[rows], side="left")
+    sizes = np.searchsorted(sorted_r, left[rows], side="right") - start
+    keep = int(np.searchsorted(np.cumsum(sizes), limit, side="right"))
+    keep = max(keep, 1)
+    rows, start, sizes = rows[:keep], start[:keep], sizes[:keep]
+    total = int(sizes.sum())
+    if not total:
+        return empty, empty, 1.0
+    gl = np.repeat(lo_i + rows, sizes)
+    offsets = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    gr = lo_j + order[np.repeat(start, sizes) + offsets]
+    return gl, gr, float((left != 0).sum()) / keep
+
+
+def estimate(
+    records: Records,
+    u: np.ndarray,
+    pairs_of_files: list[tuple[int, int]],
+    total_pairs: int,
+    seed: int = 0,
+) -> Model:
+    """m by EM in two rounds, as Splink trains, each on pairs of its own (not the candidates,
+    which the blocking keys chose on several fields at once): pairs that share a date of birth,
+    whose names and place agree only by chance when they are not the same youth, for the names
+    and the place; pairs that share a ZIP code for the date of birth. The prior is then the
+    share of matches among all pairs of records (matches expected among the date-sharing pairs,
+    over the share of matches whose dates agree, over every pair), so that the weights, with u
+    from random pairs, give a probability for any pair."""
+    rng = np.random.default_rng(seed)
+    fi, la, dob, place = (FIELDS.index(f) for f in FIELDS)
+    m = np.ones_like(u)
+    m[:, 1:] = np.array([0.05, 0.05, 0.1, 0.8])
+    limit = max(TRAINING_PAIRS // max(len(pairs_of_files), 1), 1000)
+    iterations = 0
+    matches = 0.0
+    rounds = ((0, [fi, la, place]), (1, [fi, la, dob]))
+    for salt, fields in rounds:
+        gls, grs, scales = [], [], []
+        for i, j in pairs_of_files:
+            gl, gr, scale = _sharing_pairs(records, i, j, salt, limit, rng)
+            gls.append(gl)
+            grs.append(gr)
+            scales.append(np.full(len(gl), scale))
+        gl_all = np.concatenate(gls)
+        if not len(gl_all):
+            continue
+        lv, _ = compare(records, gl_all, np.concatenate(grs))
+        m_round, _, _, it, post = _em(lv, u, m, 1e-3, fields)
+        iterations += it
+        for f in fields:
+            if salt == 0 or f == dob:
+                m[f] = m_round[f]
+        if salt == 0:
+            matches = float((post * np.concatenate(scales)).sum())
+    # Matches whose dates agree (top two levels: the same date, or day and month transposed).
+    dob_agrees = float(m[dob, N_LEVELS - 2 :].sum())
+    prior = float(np.clip(matches / max(dob_agrees, 0.05) / max(total_pairs, 1), 1e-12, 0.5))
+    return Model(m=m, u=u, prior=prior if matches else 1e-6, iterations=iterations)
 
 
 def score(model: Model, lv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -469,6 +585,33 @@ def score(model: Model, lv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     total = contributions.sum(axis=1) + math.log2(model.prior / (1 - model.prior))
     probability = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
     return probability, contributions
+
+
+def exclusive(
+    probability: np.ndarray, gl: np.ndarray, gr: np.ndarray, records: Records, prior: float
+) -> np.ndarray:
+    """Each pair's probability given the other candidates of both its records: within one
+    agency's file a youth has one record, so a record has at most one match in another file.
+    If pi is the share of a file's records that have a match in the other (prior x size of the
+    other file), a record's candidates share, with "no match at all" (1 - pi), the belief
+    that it has a match: p = odds / ((1 - pi) + sum of the odds of that record's candidates).
+    Taken from each side of the pair, the lower of the two. A lone candidate of a record that
+    surely has a match rises; two candidates that compete for one record both fall."""
+    if not len(probability):
+        return probability
+    p = np.clip(probability, 1e-15, 1 - 1e-12)
+    odds = p / (1 - p)
+    sizes = np.diff(records.offsets)
+    file_of = np.repeat(np.arange(len(sizes)), sizes)
+    out = np.ones_like(p)
+    for mine, other in ((gl, gr), (gr, gl)):
+        # One sum per record and other file: key = record * files + the other record's file.
+        key = mine * len(sizes) + file_of[other]
+        uniq, inverse = np.unique(key, return_inverse=True)
+        sums = np.bincount(inverse, weights=odds)
+        pi = np.clip(prior * sizes[file_of[other]], 0.0, 0.95)
+        out = np.minimum(out, odds / ((1 - pi) + sums[inverse]))
+    return np.minimum(out, 1.0)
 
 
 # --- resolution -------------------------------------------------------------------------
@@ -552,8 +695,15 @@ def link_files(
     lv, swapped = compare(records, gl, gr)
     u = estimate_u(records, pairs_of_files)
     t2 = time.perf_counter()
-    model = estimate(lv, u) if len(lv) else Model(m=np.ones_like(u), u=u, prior=0.5)
+    sizes = [len(f.ids) for f in files]
+    total_pairs = sum(sizes[i] * sizes[j] for i, j in pairs_of_files)
+    model = (
+        estimate(records, u, pairs_of_files, total_pairs)
+        if len(lv)
+        else Model(m=np.ones_like(u), u=u, prior=1e-9)
+    )
     probability, contributions = score(model, lv)
+    probability = exclusive(probability, gl, gr, records, model.prior)
     source_of = np.repeat(np.arange(len(files)), [len(f.ids) for f in files])
     kept = resolve(gl, gr, probability, source_of, threshold)
     t3 = time.perf_counter()

@@ -64,7 +64,7 @@ _DAYS = (date(2015, 12, 31) - _START).days
 
 def people(n: int, *, seed: int = 0, prefix: str = "p") -> list[dict[str, str]]:
     """n synthetic youth: id, first_name, last_name, dob (ISO), sex, zip, city."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by seed
     nm = names()
     sexes = rng.choices(["F", "M", "X"], weights=[75, 23, 2], k=n)
     females = rng.choices(nm.first_female, weights=nm.first_female_weights, k=n)
@@ -154,7 +154,7 @@ def two_files(
 ) -> tuple[list[dict[str, str]], list[dict[str, str]], set[tuple[str, str]]]:
     """Two files of n youth each; `overlap` of the second are youth of the first. Returns both
     files and the true links (id in the first, id in the second)."""
-    rng = random.Random(seed + 1)
+    rng = random.Random(seed + 1)  # noqa: S311 - synthetic data, reproducible by seed
     left = people(n, seed=seed, prefix="a")
     shared = rng.sample(range(n), int(n * overlap))
     fresh = people(n - len(shared), seed=seed + 2, prefix="n")
