@@ -15,8 +15,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from harborline.access import compartments as c
@@ -60,6 +65,7 @@ class SectionView:
     privileged: bool = False
     confidential: bool = False
     folded: bool = False  # only notes, and none yet: one line (issue 13, phone-first)
+    note_html: str = ""  # the "Add a note" disclosure, when filled in from NOTE_DISCLOSURES
 
 
 # Sections that hold only notes (the others show the youth's record, screenings, plans or the
@@ -298,10 +304,41 @@ def case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[s
     }
 
 
+# The "Add a note" disclosure of a section whose note form nobody has sent is the same HTML on
+# every case page and for every viewer but for two values: the page's CSRF token and the
+# case's note address. Rendered once per process from web/cases/_add_note.html (still its one
+# source) with a marker for each, then filled in: ten includes, error summaries and note
+# fields a page were ~2 ms of template time (docs/benchmarks.md, third round). Keyed by
+# everything the partial reads; nothing of a case, a youth or a viewer is in it
+# (tests/web/test_case_note_fragments.py).
+NOTE_DISCLOSURES: dict[tuple[type, str, str, str, bool], str] = {}
+_URL_MARK, _TOKEN_MARK = "hl-note-url-mark", "hl-csrf-token-mark"
+
+
+def _note_disclosure(section: SectionView, note_url: str, token: str) -> SafeString | None:
+    form = section.note_form
+    if form.is_bound:
+        return None  # sent back with its errors: rendered by the include, as sent
+    key = (type(form), form.prefix or "", section.name, section.label, section.privileged)
+    html = NOTE_DISCLOSURES.get(key)
+    if html is None:
+        html = get_template("web/cases/_add_note.html").render(
+            {"s": section, "note_url": _URL_MARK, "csrf_token": _TOKEN_MARK}
+        )
+        NOTE_DISCLOSURES[key] = html
+    filled = html.replace(_URL_MARK, conditional_escape(note_url))
+    return mark_safe(filled.replace(_TOKEN_MARK, conditional_escape(token)))  # noqa: S308 - the template's output, the two values escaped
+
+
 def render_case(
     request: HttpRequest, case_id: int, *, status: int = 200, **overrides: Any
 ) -> HttpResponse:
     context = case_context(_actor(request), case_id, overrides)
+    # One token for the whole page, as the context processor's would be.
+    token = context["csrf_token"] = get_token(request)
+    note_url = reverse("web:case_note", args=[context["case"].pk])
+    for section in context["sections"]:
+        section.note_html = _note_disclosure(section, note_url, token) or ""
     return render(request, "web/cases/detail.html", context, status=status)
 
 
