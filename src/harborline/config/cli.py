@@ -1024,7 +1024,12 @@ def cmd_protocols_show(args: argparse.Namespace) -> int:
         resource = f" [{inst.resource}]" if inst.resource else ""
         youth = "youth data" if inst.about_youth else "no youth data"
         items = len(inst.all_items())
-        print(f"  {inst.instrument}: {inst.title}{resource}; {inst.mode}, {items} items, {youth}")
+        adopted = pack.adopted.get(inst.instrument)
+        origin = f" (adopted by reference from {adopted})" if adopted else ""
+        print(
+            f"  {inst.instrument}: {inst.title}{resource}; {inst.mode}, {items} items, "
+            f"{youth}{origin}"
+        )
     obligations = pack.section("obligations.yaml")
     if obligations is not None:
         print(f"\nObligations ({len(obligations.obligations)}):")

@@ -84,16 +84,19 @@ def check_home_pack(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
 def screening_instrument(pack: Pack | None = None) -> str:
     """The instrument a youth is screened with unless the person picks another (default: the
     home pack's): the first the pack's obligation rules name as a screening (`obligations.yaml`,
-    `screening:`) that is about a youth, else the pack's first youth instrument by title. ""
-    when the pack has none (Washington's toolkit names none): a case is then opened without a
-    screening."""
+    `screening:`) that is about a youth, else the pack's first youth instrument by title, of
+    its own instruments (not one adopted by reference). "" when the pack has none (Washington's
+    toolkit names none): a case is then opened without a screening."""
     pack = home_pack() if pack is None else pack
+    # An instrument adopted by reference (`adopts`) is offered, never the default: a pack that
+    # names none of its own (Washington's) still opens cases on the concern it records.
+    own = {k: v for k, v in pack.instruments.items() if k not in pack.adopted}
     rules = getattr(pack.section("obligations.yaml"), "screening", None) or []
     for rule in rules:
-        found = pack.instruments.get(rule.instrument)
+        found = own.get(rule.instrument)
         if found is not None and found.about_youth:
             return found.instrument
-    youth = sorted((i for i in pack.instruments.values() if i.about_youth), key=lambda i: i.title)
+    youth = sorted((i for i in own.values() if i.about_youth), key=lambda i: i.title)
     return youth[0].instrument if youth else ""
 
 

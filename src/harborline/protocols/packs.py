@@ -48,6 +48,9 @@ class Pack:
     manifest: Manifest
     sections: dict[str, BaseModel] = field(default_factory=dict)
     instruments: dict[str, Instrument] = field(default_factory=dict)
+    # Instruments adopted by reference (`adopts` in pack.yaml): instrument id -> the pack that
+    # defines it. They are in `instruments` too, so the pack offers and scores them as its own.
+    adopted: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -160,7 +163,8 @@ def load_pack(path: Path) -> Pack:
                 f"{path.name}/pack.yaml", "pack", f"must match the directory name ({path.name!r})"
             )
         )
-    problems.extend(_check_screening_rules(pack, path.name))
+    # Rules naming an adopted instrument are checked once it is resolved (check_all).
+    problems.extend(_check_screening_rules(pack, path.name, skip=_adopted_ids(pack)))
     geography = pack.sections.get("geography.yaml")
     if geography is not None and manifest is not None and geography.pack != manifest.pack:  # type: ignore[attr-defined]  # the geography section is a Geography model
         problems.append(
@@ -171,15 +175,25 @@ def load_pack(path: Path) -> Pack:
     return pack
 
 
-def _check_screening_rules(pack: Pack, name: str) -> list[Problem]:
+def _adopted_ids(pack: Pack) -> set[str]:
+    manifest = pack.manifest
+    return {ref.instrument for ref in manifest.adopts} if manifest is not None else set()
+
+
+def _check_screening_rules(
+    pack: Pack, name: str, *, skip: set[str] | None = None, only: set[str] | None = None
+) -> list[Problem]:
     """A screening rule names an instrument of the pack, and its conditions name only the
-    instrument's results (a screening's triggers are decided from results, not answers)."""
+    instrument's results (a screening's triggers are decided from results, not answers).
+    `skip`/`only` leave out or keep only the rules naming those instruments."""
     from harborline.instruments.conditions import ConditionError, check
 
     section = pack.sections.get("obligations.yaml")
     found: list[Problem] = []
     rel = f"{name}/obligations.yaml"
     for i, rule in enumerate(getattr(section, "screening", [])):
+        if (skip and rule.instrument in skip) or (only is not None and rule.instrument not in only):
+            continue
         instrument = pack.instruments.get(rule.instrument)
         if instrument is None:
             found.append(Problem(rel, f"screening[{i}].instrument", "no such instrument"))
@@ -273,7 +287,60 @@ def check_all(paths: list[Path] | None = None) -> tuple[dict[str, Pack], dict[Pa
             ]
             continue
         loaded[pack.name] = pack
+    _resolve_adoptions(loaded, rejected, outside=paths is not None)
     return loaded, rejected
+
+
+def _resolve_adoptions(
+    loaded: dict[str, Pack], rejected: dict[Path, list[Problem]], *, outside: bool
+) -> None:
+    """Give each pack the instruments it adopts by reference (`adopts` in pack.yaml), from the
+    pack that defines them; a reference that does not resolve leaves the adopting pack out,
+    with the problem named. `outside`: when only some directories are checked (`validate
+    PATH`), a referenced pack may be one of the installed ones."""
+    for pack in list(loaded.values()):
+        refs = pack.manifest.adopts
+        if not refs:
+            continue
+        rel = f"{pack.path.name}/pack.yaml"
+        problems: list[Problem] = []
+        for i, ref in enumerate(refs):
+            where = f"adopts[{i}]"
+            source = loaded.get(ref.pack)
+            if source is None and outside and ref.pack != pack.name:
+                source = registry().get(ref.pack)
+            if source is None or ref.pack == pack.name:
+                problems.append(Problem(rel, f"{where}.pack", f"no other loaded pack {ref.pack!r}"))
+                continue
+            if ref.instrument in source.adopted:
+                problems.append(
+                    Problem(
+                        rel,
+                        f"{where}.instrument",
+                        f"{ref.pack!r} adopted {ref.instrument!r} itself; adopt it from "
+                        f"{source.adopted[ref.instrument]!r}, the pack that defines it",
+                    )
+                )
+                continue
+            instrument = source.instruments.get(ref.instrument)
+            if instrument is None:
+                problems.append(
+                    Problem(rel, f"{where}.instrument", f"pack {ref.pack!r} has no such instrument")
+                )
+                continue
+            if ref.instrument in pack.instruments:
+                problems.append(
+                    Problem(
+                        rel, f"{where}.instrument", "the pack has an instrument of that id already"
+                    )
+                )
+                continue
+            pack.instruments[ref.instrument] = instrument
+            pack.adopted[ref.instrument] = ref.pack
+        problems.extend(_check_screening_rules(pack, pack.path.name, only=set(pack.adopted)))
+        if problems:
+            del loaded[pack.name]
+            rejected[pack.path] = problems
 
 
 def registry() -> dict[str, Pack]:

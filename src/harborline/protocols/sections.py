@@ -41,6 +41,21 @@ class SourceDocument(Strict):
     title: str = Field(min_length=1)
 
 
+class InstrumentRef(Strict):
+    """Another loaded pack's instrument, adopted by reference (issue 15: a pack whose documents
+    name no screening tool may use another's): the adopting pack offers it as its own, scored
+    exactly as the defining pack scores it. `source` says why (a citation or `derived: ...`)."""
+
+    pack: str = Field(pattern=SLUG)
+    instrument: str = Field(pattern=ID)
+    source: str
+
+    @field_validator("source")
+    @classmethod
+    def _cite(cls, value: str) -> str:
+        return _source(value)
+
+
 class Manifest(Strict):
     pack: str = Field(pattern=SLUG)
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -54,6 +69,10 @@ class Manifest(Strict):
     # optional subdivision as the `holidays` library names them, `US-NV`; "" for a pack a
     # county adopts, which counts by the adopting county's state.
     holidays: str = Field(default="", pattern=r"^([A-Z]{2}(-[A-Z0-9]{1,3})?)?$")
+    # Instruments of other loaded packs this pack uses by reference (`protocols.packs`
+    # resolves them once every pack is read; a reference that does not resolve leaves the
+    # pack out, like any other problem).
+    adopts: list[InstrumentRef] = []
 
     @field_validator("holidays")
     @classmethod

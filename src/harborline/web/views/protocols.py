@@ -68,7 +68,11 @@ def browser(request: HttpRequest) -> HttpResponse:
         shown.append(
             {
                 "pack": pack,
-                "instruments": sorted(pack.instruments.values(), key=lambda i: i.title),
+                # (instrument, the pack it is adopted from, "" for the pack's own)
+                "instruments": [
+                    (i, pack.adopted.get(i.instrument, ""))
+                    for i in sorted(pack.instruments.values(), key=lambda i: i.title)
+                ],
                 "obligations": pack.section("obligations.yaml"),
                 "codebook": pack.section("codebook.yaml"),
                 "training": pack.section("training.yaml"),
