@@ -26,11 +26,11 @@ GRID = "#a9aeb1"
 # USWDS colours, each at least 3:1 against white and told apart by the legend, the white gap
 # between segments and the table.
 COLOURS = ("#005ea2", "#c05600", "#008817", "#8b0a03", "#54278f", "#1b1b1b")
-WIDTH = 400
+WIDTH = 360
 ROW = 42
 TOP = 28
 BAR = 16
-FONT = 13
+FONT = 14
 SUPPRESSED = "suppressed"
 
 
@@ -39,7 +39,7 @@ def _open(table: Table, height: int, what: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="chart-{ident}-title chart-{ident}-desc" '
-        'class="width-full maxw-mobile-lg hl-chart" '
+        'class="width-full hl-chart" '
         'focusable="false">',
         f'<title id="chart-{ident}-title">{escape(table.title or table.table)}: {escape(what)}'
         "</title>",
@@ -48,7 +48,7 @@ def _open(table: Table, height: int, what: str) -> list[str]:
     ]
 
 
-LABEL_CHARS = 50
+LABEL_CHARS = 44
 # What XML 1.0 cannot hold at all (C0 controls but tab and line ends, surrogates, U+FFFE/F).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -106,16 +106,15 @@ def _rates(table: Table) -> str:
 
 
 def _stacked(table: Table) -> str:
-    legend_rows = (len(table.columns) + 1) // 2
-    legend_h = 20 * legend_rows + 6
-    left, right = 4, WIDTH - 84
+    legend_h = 20 * len(table.columns) + 6  # one column name a line: names can be long
+    left, right = 4, WIDTH - 92
     span = right - left
     marked = any(None in row for row in table.cells)
-    height = legend_h + TOP + ROW * len(table.rows) + (22 if marked else 0)
+    height = legend_h + TOP + ROW * len(table.rows) + (40 if marked else 0)
     parts = _open(table, height, f"counts per {table.row_header.lower()}, by column")
     for j, column in enumerate(table.columns):
-        x = left + (j % 2) * (WIDTH / 2)
-        y = 4 + 20 * (j // 2)
+        x = left
+        y = 4 + 20 * j
         parts.append(
             f'<rect x="{x:.1f}" y="{y}" width="14" height="14" fill="{COLOURS[j % len(COLOURS)]}"/>'
         )
@@ -144,8 +143,7 @@ def _stacked(table: Table) -> str:
             words += "*"
         parts.append(_text(x + 4, y + 32, words))
     if marked:
-        parts.append(
-            _text(left, height - 6, "* includes suppressed counts: the bar is not the whole row")
-        )
+        parts.append(_text(left, height - 24, "* includes suppressed counts:"))
+        parts.append(_text(left, height - 6, "the bar is not the whole row"))
     parts.append("</svg>")
     return "".join(parts)
