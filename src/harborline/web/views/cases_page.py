@@ -61,7 +61,7 @@ class SectionView:
     name: str
     label: str
     data: dict[str, Any]
-    note_form: NoteForm
+    note_form: NoteForm | None  # None: its disclosure is filled in from NOTE_DISCLOSURES
     privileged: bool = False
     confidential: bool = False
     folded: bool = False  # only notes, and none yet: one line (issue 13, phone-first)
@@ -217,8 +217,9 @@ def _section_views(detail: casefile.CaseDetail, overrides: dict[str, Any]) -> li
                 name=name,
                 label=c.LABELS[name],
                 data=data,
+                # No form to build when its disclosure is kept (NOTE_DISCLOSURES).
                 note_form=override
-                or (PrivilegedNoteForm if name == PRIVILEGED else NoteForm)(prefix=f"n-{name}"),
+                or (None if _note_key(name) in NOTE_DISCLOSURES else _note_form(name)),
                 privileged=name == PRIVILEGED,
                 confidential=name == CONFIDENTIAL,
                 folded=name in NOTES_ONLY
@@ -311,17 +312,29 @@ def case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[s
 # fields a page were ~2 ms of template time (docs/benchmarks.md, third round). Keyed by
 # everything the partial reads; nothing of a case, a youth or a viewer is in it
 # (tests/web/test_case_note_fragments.py).
-NOTE_DISCLOSURES: dict[tuple[type, str, str, str, bool], str] = {}
+NOTE_DISCLOSURES: dict[tuple[type, str, str, str, bool], str] = {}  # by _note_key
 _URL_MARK, _TOKEN_MARK = "hl-note-url-mark", "hl-csrf-token-mark"
+
+
+def _note_form(name: str) -> NoteForm:
+    return (PrivilegedNoteForm if name == PRIVILEGED else NoteForm)(prefix=f"n-{name}")
+
+
+def _note_key(name: str) -> tuple[type, str, str, str, bool]:
+    """Everything web/cases/_add_note.html reads of an unsent note form's section."""
+    form_class = PrivilegedNoteForm if name == PRIVILEGED else NoteForm
+    return (form_class, f"n-{name}", name, c.LABELS[name], name == PRIVILEGED)
 
 
 def _note_disclosure(section: SectionView, note_url: str, token: str) -> SafeString | None:
     form = section.note_form
-    if form.is_bound:
+    if form is not None and form.is_bound:
         return None  # sent back with its errors: rendered by the include, as sent
-    key = (type(form), form.prefix or "", section.name, section.label, section.privileged)
+    key = _note_key(section.name)
     html = NOTE_DISCLOSURES.get(key)
     if html is None:
+        if form is None:
+            section.note_form = _note_form(section.name)
         html = get_template("web/cases/_add_note.html").render(
             {"s": section, "note_url": _URL_MARK, "csrf_token": _TOKEN_MARK}
         )
@@ -339,6 +352,8 @@ def render_case(
     note_url = reverse("web:case_note", args=[context["case"].pk])
     for section in context["sections"]:
         section.note_html = _note_disclosure(section, note_url, token) or ""
+        if not section.note_html and section.note_form is None:
+            section.note_form = _note_form(section.name)  # for the include
     return render(request, "web/cases/detail.html", context, status=status)
 
 
