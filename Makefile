@@ -14,7 +14,7 @@ LOAD_SCALE ?= 1
 PORT ?= 8000
 PACK ?= nevada
 
-.PHONY: demo test e2e screenshots bench bench-load bench-faults lint venv clean help
+.PHONY: demo test e2e screenshots bench bench-load bench-faults bench-linkage lint venv clean help
 
 help:
 	@echo "make demo   install, migrate an embedded SQLite database, load demo data, serve on http://127.0.0.1:8000 (PORT=8080, PACK=washington|wisconsin)"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench  state-scale data and the load benchmark; results in bench/results/"
 	@echo "make bench-load   mixed load (Locust) on PostgreSQL: DATABASE_URL, LOAD_USERS=50 LOAD_DURATION=600 LOAD_SCALE=1"
 	@echo "make bench-faults  the fault tests: PostgreSQL restarted under load, worker killed, keys rotated"
+	@echo "make bench-linkage  record linkage: Splink on plaintext FEBRL4 vs Harborline on encodings, 1M x 1M synthetic, the linking SQL on Spark"
 	@echo "make lint   ruff, mypy, the import layers (lint-imports), migrations check"
 
 venv: $(STAMP)
@@ -59,6 +60,12 @@ bench-load: venv
 
 bench-faults: venv
 	$(BIN)/pytest -p no:cacheprovider -m faults tests/faults $(PYTEST_ARGS)
+
+# The bench extra (splink, recordlinkage, pyspark) is installed here only, never for CI.
+bench-linkage: venv
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/linkage.py
+	$(BIN)/pytest -p no:cacheprovider -m spark tests/linkage/test_spark.py $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check src tests bench
