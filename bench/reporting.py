@@ -12,7 +12,6 @@ writes bench/results/<name>.json (no path of the machine in it). See docs/benchm
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import resource
@@ -61,6 +60,7 @@ def main() -> int:
     from django.db.models import Count
     from django.db.models.functions import ExtractYear
     from django.test import Client
+    from django.utils import timezone
 
     from harborline.agreements.models import Agreement, Kind
     from harborline.cases.models import Case
@@ -68,7 +68,6 @@ def main() -> int:
     from harborline.people.roles import OrgType
     from harborline.protocols.packs import registry
     from harborline.reports import codebook, statistical_center, submissions
-    from harborline.reports.models import Submission, SubmissionStatus
     from harborline.response.models import Screening
     from tests.factories import give_totp_device, sign_in
 
@@ -142,21 +141,16 @@ def main() -> int:
         for dsa, agency in pairs:
             built = submissions.build(dsa, agency, year)
             rows += built.row_count
-            carried = submissions.content(built.client_file, built.aggregate, built.investigations)
-            Submission.objects.create(
+            submissions.store(
+                built,
                 agreement=dsa,
                 organization=agency,
                 receiver=center,
                 year=year,
-                status=SubmissionStatus.SUBMITTED,
-                parameters=built.parameters,
-                row_count=built.row_count,
-                client_file=built.client_file,
-                aggregate=built.aggregate,
-                investigations=built.investigations,
-                sha256=hashlib.sha256(carried).hexdigest(),
                 prepared_by=preparer,
+                prepared_at=timezone.now(),
                 decided_by=preparer,
+                decided_at=timezone.now(),
             )
         return rows
 

@@ -344,6 +344,40 @@ def build(agreement: Agreement, organization: Organization, year: int) -> Prepar
     )
 
 
+def store(
+    made: Prepared,
+    *,
+    agreement: Agreement,
+    organization: Organization,
+    receiver: Organization,
+    year: int,
+    prepared_by: User,
+    prepared_at: datetime,
+    decided_by: User | None = None,
+    decided_at: datetime | None = None,
+) -> Submission:
+    """The log row of a built submission, with its hash; decided (sent) when `decided_by` is
+    given (the synthetic data and the bench record sent ones this way)."""
+    carried = content(made.client_file, made.aggregate, made.investigations)
+    return Submission.objects.create(
+        agreement=agreement,
+        organization=organization,
+        receiver=receiver,
+        year=year,
+        status=SubmissionStatus.SUBMITTED if decided_by else SubmissionStatus.AWAITING_APPROVAL,
+        parameters=made.parameters,
+        row_count=made.row_count,
+        client_file=made.client_file,
+        aggregate=made.aggregate,
+        investigations=made.investigations,
+        sha256=hashlib.sha256(carried).hexdigest(),
+        prepared_by=prepared_by,
+        prepared_at=prepared_at,
+        decided_by=decided_by,
+        decided_at=decided_at,
+    )
+
+
 def prepare(actor: User, agreement_id: Any, year: Any) -> Submission:
     """Prepare the year's submission under an agreement; it waits for approval."""
     membership = active_membership(actor)
@@ -376,19 +410,12 @@ def prepare(actor: User, agreement_id: Any, year: Any) -> Submission:
                 f"(submission {existing.pk}).",
                 errors=[FieldError("year", f"already {state}")],
             )
-        made = build(agreement, membership.organization, year)
-        carried = content(made.client_file, made.aggregate, made.investigations)
-        sub = Submission.objects.create(
+        sub = store(
+            build(agreement, membership.organization, year),
             agreement=agreement,
             organization=membership.organization,
             receiver=receiver,
             year=year,
-            parameters=made.parameters,
-            row_count=made.row_count,
-            client_file=made.client_file,
-            aggregate=made.aggregate,
-            investigations=made.investigations,
-            sha256=hashlib.sha256(carried).hexdigest(),
             prepared_by=actor,
             prepared_at=now,
         )

@@ -10,7 +10,6 @@ child-welfare agencies are made, all signed on fixed dates. Dates are fixed, nev
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime
 
 from harborline.agreements.models import (
@@ -25,7 +24,6 @@ from harborline.agreements.vocab import MOU_ELEMENT_CODES
 from harborline.people.models import Organization, User
 from harborline.people.roles import OrgType
 from harborline.reports import submissions
-from harborline.reports.models import Submission, SubmissionStatus
 
 from .base import Context
 from .states import demo_state
@@ -164,20 +162,12 @@ def _submitted(dsa: Agreement, agency: Organization, year: int) -> None:
     sac = next(p.organization for p in dsa.parties.all() if p.organization_id != agency.pk)
     if len(people) < 2:
         return
-    made = submissions.build(dsa, agency, year)
-    content = submissions.content(made.client_file, made.aggregate, made.investigations)
-    Submission.objects.create(
+    submissions.store(
+        submissions.build(dsa, agency, year),
         agreement=dsa,
         organization=agency,
         receiver=sac,
         year=year,
-        status=SubmissionStatus.SUBMITTED,
-        parameters=made.parameters,
-        row_count=made.row_count,
-        client_file=made.client_file,
-        aggregate=made.aggregate,
-        investigations=made.investigations,
-        sha256=hashlib.sha256(content).hexdigest(),
         prepared_by=people[0],
         prepared_at=datetime(year + 1, 1, 27, 17, tzinfo=UTC),
         decided_by=people[1],
