@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from harborline.protocols.packs import registry
+
 if TYPE_CHECKING:
     from harborline.people.models import User
 
@@ -58,12 +60,16 @@ class TaskForce(models.Model):
 
     @property
     def time_zone(self) -> str:
-        """Meetings are shown in the coordinator organization's time zone."""
+        """The task force's time zone, which its meetings are read and shown in: its
+        coordinator organization's (which follows that organization's county), else the time
+        zone of the pack the task force follows (a Wisconsin task force without a coordinator
+        meets in Central time, not Pacific; issue 15, item 4)."""
         coordinator = self.coordinator
         membership = coordinator.membership_or_none if coordinator is not None else None
         if membership is not None:
             return membership.organization.time_zone
-        return "America/Los_Angeles"
+        pack = registry().get(self.pack)
+        return pack.manifest.time_zone if pack is not None else "America/Los_Angeles"
 
 
 class Subcommittee(models.Model):
