@@ -15,14 +15,13 @@ from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.errors import InvalidInput, NotFound
 from harborline.people.models import User
-from harborline.people.roles import OrgType
 from harborline.protocols.home import home_pack_name
 
 from .codebook import codebook_of
 from .disclosure import DEFAULT_THRESHOLD
 from .models import Submission, SubmissionStatus
 from .releases import publish
-from .submissions import RESULT_LABELS, SAC_READERS, active_membership
+from .submissions import RESULT_LABELS, active_membership, at_statistical_center
 from .tables import Table
 
 LEVELS = ("statewide", "regional", "agency")
@@ -74,11 +73,7 @@ def _rows_key(sub: Submission, level: str) -> str:
 
 def sac_report(actor: User, *, year: int, level: str = "statewide") -> Report:
     membership = active_membership(actor)
-    if (
-        membership is None
-        or membership.organization.type != OrgType.STATISTICAL_CENTER
-        or membership.role not in SAC_READERS
-    ):
+    if membership is None or not at_statistical_center(actor):
         raise NotFound("No such page or record, or you do not have access to it.")
     if level not in LEVELS:
         raise InvalidInput.field("level", f"choose one of: {', '.join(LEVELS)}")

@@ -102,6 +102,27 @@ def _receiver(agreement: Agreement) -> Organization | None:
 # --- reading ---------------------------------------------------------------------------------
 
 
+def works_submissions(actor: User) -> bool:
+    """Whether the submissions page has anything for `actor` (the menu asks): an agency's
+    preparers and approvers, or a statistical center's analysts."""
+    membership = active_membership(actor)
+    if membership is None:
+        return False
+    if membership.organization.type == OrgType.STATISTICAL_CENTER:
+        return membership.role in SAC_READERS
+    return membership.role in PREPARERS | APPROVERS
+
+
+def at_statistical_center(actor: User) -> bool:
+    """Whether `actor` is one of a statistical center's analysts (its reports' readers)."""
+    membership = active_membership(actor)
+    return (
+        membership is not None
+        and membership.organization.type == OrgType.STATISTICAL_CENTER
+        and membership.role in SAC_READERS
+    )
+
+
 def visible_submissions(actor: User) -> QuerySet[Submission]:
     """The submissions `actor` may read: their agency's (preparers and approvers), or those
     submitted to their statistical center (its analysts)."""

@@ -11,6 +11,7 @@ from harborline.access.policy import REVIEWERS, works_cases
 from harborline.mentoring.permissions import Do as MentoringDo
 from harborline.mentoring.permissions import scope_for
 from harborline.people.roles import AGGREGATE_READERS, Role
+from harborline.reports import submissions
 from harborline.sharing.selectors import break_glass_waiting
 
 CASE_ROLES = frozenset(
@@ -49,6 +50,11 @@ def _nav(
     main.append(item("Service directory", "directory", "directory_", "provider_", "assessment_"))
     if role in AGGREGATE_READERS:
         main.append(item("Dashboards", "dashboards", "dashboard_"))
+    user = getattr(request, "user", None)
+    if user is not None and submissions.works_submissions(user):
+        main.append(item("Submissions", "submissions", "submission"))
+    if user is not None and submissions.at_statistical_center(user):
+        main.append(item("Statewide report", "center_report"))
     if role in (Role.SUPERVISOR, Role.ORG_ADMIN):
         main.append(
             item(
@@ -71,7 +77,6 @@ def _nav(
         item("Training", "training", "training_"),
         item("Agreements", "agreements", "agreement_", "dsa_"),
     ]
-    user = getattr(request, "user", None)
     if user is not None and scope_for(user, MentoringDo.READ) is not None:
         taskforce.append(
             item("Mentor-advocates", "mentoring", "mentoring_", "on_call", "shift_", "supervision_")
