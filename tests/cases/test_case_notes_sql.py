@@ -198,3 +198,53 @@ def test_a_note_the_reader_may_not_read_is_never_read_at_all(readers):
     assert others and all(r.stored == "" and r.compartment == PRIVILEGED for r in others)
     # One row per other holder that let the team know, never more.
     assert len(others) == len({r.organization_slug for r in others}) == 2
+
+
+def test_the_placement_address_and_references_read_by_sql_are_the_models(db):
+    from datetime import date
+
+    from harborline.cases.models import ExternalReference, Placement
+
+    owner = f.user(f.org("child_welfare"), "caseworker")
+    made = f.case(owner, notes=False)  # one current placement
+    case, grant = selectors.case_for(owner, made.pk)
+    assert selectors._placement_address(case) == case.placement_address == "1 Synthetic Way"
+    day = made.opened_at.date()
+    for address, started, ended in [
+        ("2 Ended Road <b>", day + timedelta(days=5), day + timedelta(days=6)),
+        ("3 Same Day Lane", day, None),  # the same start: the later row wins
+        ("", date(2001, 1, 1), None),
+    ]:
+        Placement.objects.create(
+            case=made,
+            kind="relative",
+            started_on=started,
+            ended_on=ended,
+            address=address,
+            recorded_by=owner,
+        )
+        assert selectors._placement_address(case) == Case.objects.get(pk=made.pk).placement_address
+    assert selectors._placement_address(case) == "3 Same Day Lane"
+    Placement.objects.filter(case=made, ended_on__isnull=True).update(ended_on=day)
+    assert (
+        selectors._placement_address(case) == Case.objects.get(pk=made.pk).placement_address == ""
+    )
+
+    for kind, value in [("court_case", "24-JV-118 <x>"), ("unity", "U-1"), ("ncmec_report", "N")]:
+        ExternalReference.objects.create(
+            case=made, kind=kind, value=value, note="synthetic & note", added_by=owner
+        )
+    shared = f.user(f.org("medical"), "caseworker")
+    f.share(made, shared.membership.organization, ["legal"], by=owner)
+    for person in (owner, shared):
+        case, grant = selectors.case_for(person, made.pk)
+        sections = selectors.case_sections(case, grant).sections
+        expected: dict[str, list[dict[str, Any]]] = {}
+        for r in ExternalReference.objects.filter(case=made).order_by("pk"):
+            if grant.sees(r.compartment):
+                expected.setdefault(r.compartment, []).append(
+                    {"id": r.pk, "kind": r.kind, "value": r.value, "note": r.note}
+                )
+        got = {name: s["references"] for name, s in sections.items() if "references" in s}
+        assert got == expected
+    assert set(got) == {"legal"}

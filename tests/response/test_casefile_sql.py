@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from harborline.response import casefile
-from harborline.response.models import ActionItem, MdtMeeting, Screening
+from harborline.response.models import ActionItem, MdtMeeting, Obligation, Screening
 from tests.web.test_cases_pages import NRIT_CONFIRMED, NRIT_HIGH_RISK, World
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,25 @@ def test_screenings_and_meetings_read_by_sql_are_the_orm_reads(db):
         "done": True,
     }
     assert meetings[0]["held_at"].tzinfo is not None
+
+
+def test_obligations_read_by_sql_are_the_orm_read_with_their_carrier(db, django_assert_num_queries):
+    world = World()
+    world.screen(NRIT_CONFIRMED)
+    world.screen(NRIT_HIGH_RISK, by="school")
+    case = world.case
+    expected = list(case.obligations.select_related("owner_org").order_by("due_at", "pk"))
+    assert len(expected) >= 3
+    with django_assert_num_queries(1):
+        got = casefile._obligations(case)
+        carriers = [
+            (o.owner_org.pk, o.owner_org.slug, o.owner_org.name, o.owner_org.type) for o in got
+        ]
+        assert all(o.owner_org.is_active is True for o in got)
+    assert [o.pk for o in got] == [o.pk for o in expected]
+    assert carriers == [
+        (o.owner_org.pk, o.owner_org.slug, o.owner_org.name, o.owner_org.type) for o in expected
+    ]
+    for a, b in zip(got, expected, strict=True):
+        for f in Obligation._meta.concrete_fields:
+            assert getattr(a, f.attname) == getattr(b, f.attname), f.name

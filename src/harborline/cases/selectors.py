@@ -22,7 +22,7 @@ from harborline.crypto.fields import blind_index, decrypt
 from harborline.errors import NotFound
 from harborline.people.models import User
 
-from .models import Case, CaseTeamMember, ExternalReference
+from .models import REFERENCE_COMPARTMENT, Case, CaseTeamMember, ReferenceKind
 
 PAGE_SIZE = 50
 # What a list shows of a case and its youth. The name is not among them: `case_list` reads it
@@ -189,6 +189,27 @@ def db_date(value: date | str) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+# A case's external reference numbers (parameter: the case id), and the address of its
+# current placement — `Case.placement_address` (cases.models.current_placement: the placement
+# not ended, latest started) reading only the address: fixed SQL, as `_notes`, since the case
+# page asks both on every request (tests/cases/test_case_notes_sql.py checks them against the
+# models).
+REFERENCES = (
+    'SELECT id, kind, value, note FROM "cases_externalreference" WHERE case_id = %s ORDER BY id'
+)
+PLACEMENT_ADDRESS = (
+    'SELECT address FROM "cases_placement" WHERE case_id = %s AND ended_on IS NULL '
+    "ORDER BY started_on DESC, id DESC LIMIT 1"
+)
+
+
+def _placement_address(case: Case) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(PLACEMENT_ADDRESS, [case.pk])
+        row = cursor.fetchone()
+    return decrypt(row[0]) if row and row[0] else ""
+
+
 def case_sections(
     case: Case,
     grant: Grant,
@@ -219,13 +240,16 @@ def case_sections(
     if "contact" in sections:
         sections["contact"] = {"contacts": youth.contacts}
     if "placement_address" in sections:
-        sections["placement_address"] = {"address": case.placement_address}
-    for r in ExternalReference.objects.filter(case=case):
-        if r.compartment not in sections:
-            continue
-        sections[r.compartment].setdefault("references", []).append(
-            {"id": r.pk, "kind": r.kind, "value": r.value, "note": r.note}
-        )
+        sections["placement_address"] = {"address": _placement_address(case)}
+    with connection.cursor() as cursor:
+        cursor.execute(REFERENCES, [case.pk])
+        for pk, kind, value, note in cursor.fetchall():
+            compartment = REFERENCE_COMPARTMENT[ReferenceKind(kind)]
+            if compartment not in sections:
+                continue
+            sections[compartment].setdefault("references", []).append(
+                {"id": pk, "kind": kind, "value": decrypt(value) if value else value, "note": note}
+            )
     elsewhere: set[tuple[str, str]] = set()
     for n in _notes(
         case, grant, notes_per_compartment=notes_per_compartment, all_notes_in=all_notes_in

@@ -22,7 +22,7 @@ from harborline.cases.models import Case, CaseTeamMember
 from harborline.cases.selectors import case_for, case_sections, db_date, db_datetime
 from harborline.crypto.fields import decrypt
 from harborline.errors import NotFound
-from harborline.people.models import User
+from harborline.people.models import Organization, User
 from harborline.protocols import home
 from harborline.protocols.packs import Pack, get_pack
 
@@ -70,7 +70,7 @@ def case_detail(
         sections["safety"]["meetings"] = _meetings(case)
     rows: list[Obligation] = []
     if obligations and grant.sees(c.Compartment.SCREENING):
-        rows = list(case.obligations.select_related("owner_org").order_by("due_at", "pk"))
+        rows = _obligations(case)
     if audit:
         record(
             actor=actor,
@@ -113,6 +113,27 @@ ACTIONS = (
     'SELECT i.meeting_id, i.text, u.email, i.due_on, i.done_at FROM "response_actionitem" i '
     'INNER JOIN "people_user" u ON u.id = i.owner_id WHERE i.meeting_id IN ({}) ORDER BY i.id'
 )
+
+
+# The case's obligations, by due time, each with its carrier's organization (the case id).
+OBLIGATIONS = (
+    "SELECT o.*, g.id AS carrier_id, g.slug AS carrier_slug, g.name AS carrier_name, "
+    "g.type AS carrier_type, g.is_active AS carrier_is_active "
+    'FROM "response_obligation" o INNER JOIN "people_organization" g ON g.id = o.owner_org_id '
+    "WHERE o.case_id = %s ORDER BY o.due_at, o.id"
+)
+CARRIER_FIELDS = ["id", "slug", "name", "type", "is_active"]
+
+
+def _obligations(case: Case) -> list[Obligation]:
+    """The case's obligations (whole rows, as models) with `owner_org` loaded: its id, slug,
+    name, type and whether it is active (any other field loads when asked for)."""
+    rows = list(Obligation.objects.raw(OBLIGATIONS, [case.pk]))
+    for o in rows:
+        values = [getattr(o, f"carrier_{name}") for name in CARRIER_FIELDS]
+        values[-1] = bool(values[-1])
+        o.owner_org = Organization.from_db(o._state.db, CARRIER_FIELDS, values)
+    return rows
 
 
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
