@@ -222,7 +222,7 @@ NO_CASE_PAGE_PREFIXES: tuple[str, ...] = (
     "mentoring/",
     "directory/",
     "help/",
-    "reports/",  # the outcome dashboards: counts after disclosure control, never a case
+    "reports/dashboards/",  # counts after disclosure control, never a case
 )
 # The query strings each surface is read with besides none: the search of the case list, the
 # youth copy in both languages, the timeline filtered by each kind that holds a marker's record.
