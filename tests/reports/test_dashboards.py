@@ -223,3 +223,17 @@ def test_the_queries_do_not_grow_with_the_cases(world):
     for _ in range(3):
         _screen(world["workers"]["clark"], CONFIRMED, AT)
     assert queries() == before
+
+
+def test_a_home_pack_without_a_code_book_or_an_instrument_still_has_dashboards(settings):
+    """Washington's toolkit names no screening instrument and no data code book: the page
+    answers, and says what it cannot count."""
+    settings.HARBORLINE_PACK = "washington"
+    load_geography("washington")
+    analyst = f.user(f.org("statistical_center"), "analyst")
+    answer = _client(analyst).get(f"{PAGE}?year=2026")
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "protocol defines no data code book" in html
+    outcomes = tables.build("outcomes_33_53", _scope())
+    assert outcomes.rows == [] and outcomes.column_totals == [0, 0, 0]

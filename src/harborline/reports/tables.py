@@ -473,7 +473,22 @@ OUTCOME_ITEMS = range(33, 54)
 def _outcomes_33_53(scope: Scope) -> Table:
     pack = home_pack_name()
     places, where = _org_places(), _region(scope.region)
-    variables = [v for v in codebook_of(pack).variables if v.number in OUTCOME_ITEMS]
+    try:
+        book = codebook_of(pack)
+    except NotFound:  # Washington's and Wisconsin's protocols define no data code book
+        return _publish(
+            "outcomes_33_53",
+            "Outcomes (code-book items 33-53)",
+            scope,
+            [],
+            ["Yes", "No", "Not recorded"],
+            [],
+            f"nothing: the {pack} protocol defines no data code book",
+            rate_of=0,
+            rate_label="Percent yes",
+            row_header="Item",
+        )
+    variables = [v for v in book.variables if v.number in OUTCOME_ITEMS]
     cases = [
         case
         for case in Case.objects.filter(pack=pack, opened_at__lt=scope.period.until)
