@@ -248,3 +248,59 @@ def test_the_placement_address_and_references_read_by_sql_are_the_models(db):
         got = {name: s["references"] for name, s in sections.items() if "references" in s}
         assert got == expected
     assert set(got) == {"legal"}
+
+
+def test_the_team_read_by_sql_is_the_orm_read(readers, django_assert_num_queries):
+    made, people = readers
+    owner = people[0]
+    CaseTeamMember.objects.create(
+        case=made,
+        organization=owner.membership.organization,
+        name="Aunt (no account) <b>",
+        role_on_case="other",
+        added_by=owner,
+    )
+    gone = CaseTeamMember.objects.create(
+        case=made,
+        organization=owner.membership.organization,
+        user=people[1],
+        role_on_case="lead",
+        added_by=owner,
+    )
+    gone.active = False
+    gone.save()
+    expected = list(
+        CaseTeamMember.objects.filter(case=made, active=True)
+        .select_related("organization", "user")
+        .order_by("pk")
+    )
+    assert len(expected) == 4 and any(m.user is None for m in expected)
+    with django_assert_num_queries(1):
+        got = selectors.case_team(made)
+        shown = [
+            (
+                m.organization.slug,
+                m.organization.name,
+                m.organization.type,
+                m.organization.is_active,
+                m.user.email if m.user else None,
+                m.user.full_name if m.user else None,
+                m.get_role_on_case_display(),
+            )
+            for m in got
+        ]
+    assert shown == [
+        (
+            m.organization.slug,
+            m.organization.name,
+            m.organization.type,
+            m.organization.is_active,
+            m.user.email if m.user else None,
+            m.user.full_name if m.user else None,
+            m.get_role_on_case_display(),
+        )
+        for m in expected
+    ]
+    for a, b in zip(got, expected, strict=True):
+        for field in CaseTeamMember._meta.concrete_fields:
+            assert getattr(a, field.attname) == getattr(b, field.attname), field.name
