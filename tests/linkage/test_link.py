@@ -19,7 +19,7 @@ from harborline.linkage.encode import (
     encode_rows,
 )
 from harborline.linkage.link import link_paths, read_encoded
-from harborline.linkage.problems import Warnings
+from harborline.linkage.problems import LinkageProblems, Warnings
 
 from .conftest import OTHER_SECRET, SECRET, write_encodings
 
@@ -270,3 +270,73 @@ def test_read_encoded_warns_about_a_damaged_value(tmp_path: Path) -> None:
         "st_c unreadable, taken as missing": 1,
     }
     assert warnings.rows["bf_first_name_d unreadable, taken as missing"] == [4]
+
+
+def test_a_new_file_joins_the_existing_clusters_without_relinking(tmp_path: Path) -> None:
+    youth = synthetic.people(150, seed=41, prefix="y")
+    rng = random.Random(6)
+    paths = {}
+    for k, name in enumerate(("probation", "hospital", "advocacy")):
+        rows = [synthetic.variant(p, rng, f"{name}-{i}") for i, p in enumerate(youth)]
+        rows += synthetic.people(40, seed=50 + k, prefix=f"{name}-only-")
+        paths[name] = write_encodings(tmp_path / f"{name}.csv", rows)
+    first = link_paths(
+        [paths["probation"], paths["hospital"]],
+        tmp_path / "p1.csv",
+        clusters=tmp_path / "clusters1.csv",
+    )
+    before = _rows(tmp_path / "clusters1.csv")
+    assert len(before) == 2 * 190
+    result = link_paths(
+        [paths["advocacy"], paths["probation"], paths["hospital"]],
+        tmp_path / "p2.csv",
+        clusters=tmp_path / "clusters2.csv",
+        existing=tmp_path / "clusters1.csv",
+    )
+    # Only the new file was compared: no probation-hospital pair again.
+    pairs = _pairs(tmp_path / "p2.csv")
+    assert {r["source_l"] for r in pairs} == {"advocacy"}
+    assert result.candidates < 2 * first.candidates + 1_000
+    after = _rows(tmp_path / "clusters2.csv")
+    assert len(after) == 3 * 190
+    cluster_before = {(r["source"], r["id"]): r["cluster"] for r in before}
+    cluster_after = {(r["source"], r["id"]): r["cluster"] for r in after}
+    # Existing clusters keep their ids and their members.
+    assert all(cluster_after[k] == v for k, v in cluster_before.items())
+    members: dict[str, list[tuple[str, str]]] = {}
+    for key, cluster in cluster_after.items():
+        members.setdefault(cluster, []).append(key)
+    for group in members.values():
+        assert len({source for source, _ in group}) == len(group)  # one record per file
+    # The advocacy center's youth joined their clusters.
+    joined = sum(
+        1
+        for i in range(150)
+        if cluster_after[("advocacy", f"advocacy-{i}")]
+        == cluster_after[("probation", f"probation-{i}")]
+    )
+    assert joined >= 0.85 * 150
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_existing_clusters_must_name_records_of_the_linked_files(tmp_path: Path) -> None:
+    rows = synthetic.people(30, seed=2)
+    a = write_encodings(tmp_path / "new.csv", rows)
+    b = write_encodings(tmp_path / "old.csv", rows)
+    clusters = tmp_path / "clusters.csv"
+    clusters.write_text(
+        "cluster,source,id\nc1,old,p0\nc1,old,nobody\nc2,new,p1\nc3,old,p0\n", encoding="utf-8"
+    )
+    with pytest.raises(LinkageProblems) as problems:
+        link_paths([a, b], tmp_path / "pairs.csv", existing=clusters)
+    assert problems.value.problems == [
+        "clusters.csv, row 3, column id: no record nobody in old",
+        "clusters.csv, row 4, column source: new is the new file; the clusters are those of "
+        "the files already linked",
+        "clusters.csv, row 5, column id: duplicate of row 2",
+    ]
+    assert not (tmp_path / "pairs.csv").exists()

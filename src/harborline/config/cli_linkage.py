@@ -71,7 +71,14 @@ def cmd_link(args: argparse.Namespace) -> int:
     if any(output.resolve() == p.resolve() for p in inputs):
         return _problems(prog, [f"{args.output}: the output would overwrite an input"])
     try:
-        result = link_paths(inputs, output, threshold=args.threshold, explain=args.explain)
+        result = link_paths(
+            inputs,
+            output,
+            threshold=args.threshold,
+            explain=args.explain,
+            clusters=Path(args.clusters) if args.clusters else None,
+            existing=Path(args.existing) if args.existing else None,
+        )
     except LinkageProblems as exc:
         return _problems(prog, exc.problems)
     for line in result.warnings.lines("link"):
@@ -119,6 +126,17 @@ def add_commands(command: Command, no_handler: Callable[[argparse.Namespace], in
         type=_threshold,
         default=0.5,
         help="lowest match probability kept (default 0.5)",
+    )
+    p.add_argument(
+        "--clusters",
+        metavar="CLUSTERS.csv",
+        help="also write every record's cluster: cluster, source, id",
+    )
+    p.add_argument(
+        "--existing",
+        metavar="CLUSTERS.csv",
+        help="incremental: the first file is new, the others were linked before into these "
+        "clusters (from --clusters); only the new file is compared, its records join them",
     )
     p.add_argument(
         "--explain",

@@ -618,10 +618,18 @@ def exclusive(
 
 
 def resolve(
-    gl: np.ndarray, gr: np.ndarray, probability: np.ndarray, source_of: np.ndarray, threshold: float
-) -> np.ndarray:
-    """Indexes of the pairs kept: best first, a pair joins two clusters only when no file has a
-    record in both (between two files: one-to-one). Returns them in the order kept."""
+    gl: np.ndarray,
+    gr: np.ndarray,
+    probability: np.ndarray,
+    source_of: np.ndarray,
+    threshold: float,
+    existing: list[list[int]] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs kept, best first: a pair joins two clusters only when no file has a record in
+    both (between two files: one-to-one). `existing` clusters (lists of global rows) are set up
+    first, as they were; new records join them, but two of them are never merged (an existing
+    cluster keeps its id and members). Returns the indexes of the pairs kept and every record's
+    cluster root."""
     order = np.argsort(-probability, kind="stable")
     order = order[probability[order] >= threshold]
     parent: dict[int, int] = {}
@@ -635,6 +643,15 @@ def resolve(
             parent[x], x = root, parent[x]
         return root
 
+    locked: set[int] = set()  # existing clusters: joined by new records, never merged
+    for members in existing or []:
+        head = members[0]
+        sources[head] = {int(source_of[head])}
+        locked.add(head)
+        for other in members[1:]:
+            parent[other] = head
+            sources[head].add(int(source_of[other]))
+
     kept = []
     for k in order.tolist():
         a, b = find(int(gl[k])), find(int(gr[k]))
@@ -643,13 +660,16 @@ def resolve(
             continue
         sa = sources.get(a) or {int(source_of[a])}
         sb = sources.get(b) or {int(source_of[b])}
-        if sa & sb:
+        if sa & sb or (a in locked and b in locked):
             continue
+        if b in locked:
+            a, b = b, a
         parent[b] = a
         sources[a] = sa | sb
         sources.pop(b, None)
         kept.append(k)
-    return np.asarray(kept, dtype=np.int64)
+    roots = np.fromiter((find(x) for x in range(len(source_of))), dtype=np.int64)
+    return np.asarray(kept, dtype=np.int64), roots
 
 
 @dataclass
@@ -661,11 +681,13 @@ class LinkResult:
     contributions: np.ndarray
     swapped: np.ndarray
     kept: np.ndarray
+    roots: np.ndarray  # each record's cluster (a record's global row)
     model: Model
     candidates: int
     oversized_blocks: int
     warnings: Warnings
     seconds: dict[str, float] = field(default_factory=dict)
+    existing: list[list[tuple[int, int]]] | None = None
 
     def source_and_id(self, g: int) -> tuple[str, str]:
         i = int(np.searchsorted(self.records.offsets, g, side="right")) - 1
@@ -674,14 +696,24 @@ class LinkResult:
 
 
 def link_files(
-    files: list[EncodedFile], *, threshold: float = 0.5, max_block: int = MAX_BLOCK
+    files: list[EncodedFile],
+    *,
+    threshold: float = 0.5,
+    max_block: int = MAX_BLOCK,
+    existing: list[list[tuple[int, int]]] | None = None,
 ) -> LinkResult:
+    """Links the files. With `existing` clusters (lists of (file, row)) of files[1:], only the
+    new file, files[0], is compared with the others, and its records join those clusters or
+    start their own: incremental linking, nothing already linked is compared again."""
     import time
 
     t0 = time.perf_counter()
     records = Records(files)
     warnings = Warnings()
-    pairs_of_files = [(i, j) for i in range(len(files)) for j in range(i + 1, len(files))]
+    if existing is None:
+        pairs_of_files = [(i, j) for i in range(len(files)) for j in range(i + 1, len(files))]
+    else:
+        pairs_of_files = [(0, j) for j in range(1, len(files))]
     gls, grs = [], []
     oversized = 0
     for i, j in pairs_of_files:
@@ -705,7 +737,8 @@ def link_files(
     probability, contributions = score(model, lv)
     probability = exclusive(probability, gl, gr, records, model.prior)
     source_of = np.repeat(np.arange(len(files)), [len(f.ids) for f in files])
-    kept = resolve(gl, gr, probability, source_of, threshold)
+    seeds = [[records.offsets[f] + row for f, row in members] for members in existing or []]
+    kept, roots = resolve(gl, gr, probability, source_of, threshold, seeds)
     t3 = time.perf_counter()
     return LinkResult(
         records=records,
@@ -715,6 +748,7 @@ def link_files(
         contributions=contributions,
         swapped=swapped,
         kept=kept,
+        roots=roots,
         model=model,
         candidates=len(gl),
         oversized_blocks=oversized,
@@ -742,6 +776,77 @@ def write_pairs(path: Path, result: LinkResult, *, explain: bool = False) -> Non
     tmp.replace(path)
 
 
+def read_clusters(
+    path: Path, files: list[EncodedFile]
+) -> tuple[list[list[tuple[int, int]]], list[str], list[str]]:
+    """A clusters file (`cluster, source, id`, from `--clusters`) of the files already linked
+    (files[1:]): the clusters as (file, row) lists, their ids in the same order, and problems
+    (one line each, naming row and column)."""
+    problems: list[str] = []
+    where = {
+        (f.source, id_): (k, row) for k, f in enumerate(files) for row, id_ in enumerate(f.ids)
+    }
+    members: dict[str, list[tuple[int, int]]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames or []
+            missing = [c for c in ("cluster", "source", "id") if c not in header]
+            if missing:
+                return [], [], [f"{path.name}, row 1, column {c}: missing" for c in missing]
+            for n, row in enumerate(reader, start=2):
+                key = (row["source"].strip(), row["id"].strip())
+                if key[0] == files[0].source:
+                    problems.append(
+                        f"{path.name}, row {n}, column source: {key[0]} is the new file; "
+                        "the clusters are those of the files already linked"
+                    )
+                elif key not in where:
+                    problems.append(
+                        f"{path.name}, row {n}, column id: no record {key[1]} in {key[0]}"
+                    )
+                elif key in seen:
+                    problems.append(
+                        f"{path.name}, row {n}, column id: duplicate of row {seen[key]}"
+                    )
+                else:
+                    seen[key] = n
+                    members.setdefault(row["cluster"].strip(), []).append(where[key])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        return [], [], [f"{path.name}: the file cannot be read: {exc}"]
+    return list(members.values()), list(members), problems
+
+
+def write_clusters(path: Path, result: LinkResult, existing_ids: list[str] | None = None) -> None:
+    """`cluster, source, id` for every record: a cluster that holds an existing cluster keeps
+    its id, a new one gets the next free number."""
+    records = result.records
+    named: dict[int, str] = {}
+    for members, name in zip(
+        ([records.offsets[f] + r for f, r in m] for m in result.existing or []),
+        existing_ids or [],
+        strict=False,
+    ):
+        named.setdefault(int(result.roots[members[0]]), name)
+    used = set(named.values())
+    counter = 0
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["cluster", "source", "id"])
+        for g, root in enumerate(result.roots.tolist()):
+            if root not in named:
+                counter += 1
+                while f"c{counter}" in used:
+                    counter += 1
+                named[root] = f"c{counter}"
+                used.add(named[root])
+            source, id_ = result.source_and_id(g)
+            writer.writerow([named[root], source, id_])
+    tmp.replace(path)
+
+
 def link_paths(
     paths: Sequence[Path],
     output: Path,
@@ -749,9 +854,12 @@ def link_paths(
     threshold: float = 0.5,
     explain: bool = False,
     max_block: int = MAX_BLOCK,
+    clusters: Path | None = None,
+    existing: Path | None = None,
 ) -> LinkResult:
     """The `link` command: reads and checks every file first (LinkageProblems: nothing
-    written), links, writes PAIRS.csv."""
+    written), links, writes PAIRS.csv (and the clusters, when asked). With `existing`, the
+    first file is new and the others were linked before: see link_files."""
     problems = check_sources(paths)
     warnings = Warnings()
     files = []
@@ -763,9 +871,15 @@ def link_paths(
         except LinkageProblems as exc:
             problems += exc.problems
         per_file.append((path.name, w))
+    seeds: list[list[tuple[int, int]]] | None = None
+    seed_ids: list[str] = []
+    if existing is not None and not problems:
+        seeds, seed_ids, more = read_clusters(existing, files)
+        problems += more
     if problems:
         raise LinkageProblems(problems)
-    result = link_files(files, threshold=threshold, max_block=max_block)
+    result = link_files(files, threshold=threshold, max_block=max_block, existing=seeds)
+    result.existing = seeds
     for name, w in per_file:
         for kind, n in w.counts.items():
             warnings.counts[f"{name}: {kind}"] = n
@@ -775,4 +889,6 @@ def link_paths(
         warnings.rows["blocking tokens skipped as oversized"] = []
     result.warnings = warnings
     write_pairs(output, result, explain=explain)
+    if clusters is not None:
+        write_clusters(clusters, result, seed_ids)
     return result
