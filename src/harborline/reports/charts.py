@@ -112,13 +112,12 @@ def _stacked(table: Table) -> str:
     marked = any(None in row for row in table.cells)
     height = legend_h + TOP + ROW * len(table.rows) + (40 if marked else 0)
     parts = _open(table, height, f"counts per {table.row_header.lower()}, by column")
-    for j, column in enumerate(table.columns):
-        x = left
-        y = 4 + 20 * j
+    for j, column in enumerate(table.columns):  # the legend, one column name a line
         parts.append(
-            f'<rect x="{x:.1f}" y="{y}" width="14" height="14" fill="{COLOURS[j % len(COLOURS)]}"/>'
+            f'<rect x="{left}" y="{4 + 20 * j}" width="14" height="14" '
+            f'fill="{COLOURS[j % len(COLOURS)]}"/>'
         )
-        parts.append(_text(x + 20, y + 12, column))
+        parts.append(_text(left + 20, 16 + 20 * j, column))
     # One scale for every row: the largest published row total (or drawn sum), so a row whose
     # counts are partly suppressed is not stretched to look like the largest.
     sums = [sum(v or 0 for v in row) for row in table.cells]
