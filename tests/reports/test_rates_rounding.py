@@ -76,3 +76,13 @@ def test_rounding_is_stated_and_checked():
         control([[12]], rounding=0)
     assert rate(None, 40) is None and rate(12, None) is None and rate(0, 0) is None
     assert rate(12, 40) == 30.0
+
+
+def test_figures_as_text():
+    from harborline.reports.dashboards import shown
+    from harborline.reports.taskforce import figure_text
+
+    for say in (shown, figure_text):
+        assert say(None) == "suppressed"
+        assert say(1_234_567) == "1234567"  # never 1.23457e+06
+        assert say(100.0, "%") == "100%" and say(33.3, "%") == "33.3%"

@@ -144,8 +144,11 @@ def dashboard(actor: User, scope: Scope) -> Dashboard:
 
 
 def shown(value: int | float | None, suffix: str = "") -> str:
-    """A published figure as text; a suppressed one says so."""
-    return "suppressed" if value is None else f"{value:g}{suffix}"
+    """A published figure as text (a count in full, a rate without a trailing .0); a suppressed
+    one says so."""
+    if value is None:
+        return "suppressed"
+    return f"{value}{suffix}" if isinstance(value, int) else f"{value:g}{suffix}"
 
 
 def rule_lines(table: Table) -> list[tuple[str, str]]:

@@ -518,7 +518,10 @@ def _pdf_bars(pdf: Any, report: AnnualReport) -> None:
 
 
 def figure_text(value: int | float | None, suffix: str = "") -> str:
-    return "suppressed" if value is None else f"{value:g}{suffix}"
+    """A published figure for the PDF (a count in full); a suppressed one says so."""
+    if value is None:
+        return "suppressed"
+    return f"{value}{suffix}" if isinstance(value, int) else f"{value:g}{suffix}"
 
 
 def rules_sentence(table: Table) -> str:
