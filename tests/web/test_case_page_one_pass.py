@@ -73,3 +73,19 @@ def test_a_screening_result_asks_once_too(world, grants):  # noqa: F811
     r = client.get(f"/cases/{world.case.pk}/screenings/{screening.pk}")
     assert r.status_code == 200
     assert grants == [world.case.pk]
+
+
+def test_the_owners_organization_is_read_once_with_the_case(world):  # noqa: F811
+    """For a person of the owning organization, the case's owner row (read with the case) is
+    their organization: the access rule and the audit record do not read it again."""
+    client = _client(world.worker)
+    client.get(f"/cases/{world.case.pk}/")  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        r = client.get(f"/cases/{world.case.pk}/")
+    assert r.status_code == 200
+    by_id = [
+        q for q in queries.captured_queries if 'WHERE "people_organization"."id" =' in q["sql"]
+    ]
+    assert by_id == []  # (the team form's choices read organizations, by the case's shares)
+    event = AuditEvent.objects.filter(action=Action.VIEW, object_type="cases.case").last()
+    assert event is not None and event.org_slug == world.owner.slug
