@@ -158,9 +158,13 @@ def _outcomes(instrument: str) -> list[tuple[str, str]]:
 def _region(region: str) -> Region | None:
     if not region:
         return None
-    found = Region.objects.filter(pack=home_pack_name(), slug=region).first()
+    # The regions the pack counts by (kind ""), which an organization's county belongs to; not
+    # another grouping such as Washington's task-force regions, which would count nothing.
+    found = Region.objects.filter(pack=home_pack_name(), slug=region, kind="").first()
     if found is None:
-        raise InvalidInput.field("region", f"no region {region!r} in the {home_pack_name()} pack")
+        raise InvalidInput.field(
+            "region", f"no region {region!r} that the {home_pack_name()} pack counts by"
+        )
     return found
 
 
