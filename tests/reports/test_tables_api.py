@@ -20,6 +20,13 @@ def test_every_table_period_rounding_and_rates(world):  # noqa: F811
         body = api.get(f"/reports/tables/{name}?year=2026").json()
         assert body["table"] == name and body["rules"]["threshold"] == 11, name
         assert len(body["rates"]) == (len(body["rows"]) if body["rate_label"] else 0), name
+        # The contract, for every table: a published non-zero value is at least the threshold,
+        # and no row or column holds exactly one suppressed entry beside a published total.
+        grid = [[*c, t] for c, t in zip(body["cells"], body["row_totals"], strict=True)]
+        grid.append([*body["column_totals"], body["grand_total"]])
+        assert all(v is None or v == 0 or v >= 11 for row in grid for v in row), name
+        for line in [*grid, *zip(*grid, strict=True)]:
+            assert sum(v is None for v in line) != 1, name
     fiscal = api.get("/reports/tables/screenings_by_month_result?year=2026&period=fiscal").json()
     assert fiscal["rows"][0] == "July 2025" and fiscal["rows"][-1] == "June 2026"
     assert "fiscal" in fiscal["rules"]["period"]

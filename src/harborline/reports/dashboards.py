@@ -79,7 +79,7 @@ SECTIONS: tuple[Section, ...] = (
         "Training compliance",
         ("training_compliance",),
         "The protocol's training requirements for the active organizations, met or not at the "
-        "end of the period. These count organizations and staff, not youth.",
+        "end of the period. These count organizations and staff, not youth, under the same rules.",
     ),
 )
 FORMATS = ("csv", "xlsx")

@@ -30,7 +30,8 @@ so).
   date is recorded". The rate is the share Yes.
 - `training_compliance`: the home pack's training requirements for the active organizations (of
   the region), met or not, as they stood at the end of the period. These count organizations and
-  staff, not youth: they are published without suppression, and the rules say so."""
+  staff, not youth, but go through the same rules: every table of the API keeps the same
+  promise (a published non-zero count is at least the threshold)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ from harborline.response.models import Obligation, Screening, Status
 from harborline.training.selectors import compliance_for
 
 from .codebook import NOT_RECORDED, YES, codebook_of, derive_item, load_facts
-from .disclosure import DEFAULT_THRESHOLD, RATE_RULE, rate, rounding_rule
+from .disclosure import DEFAULT_THRESHOLD, rate
 from .releases import publish
 
 OUTCOME_RESULT = "outcome"
@@ -547,39 +548,19 @@ def _training_compliance(scope: Scope) -> Table:
         labels.setdefault(result.id, result.requirement or result.id)
         tally[(result.id, 0 if result.met else 1)] += 1
     ids = sorted(labels, key=lambda i: labels[i])
-    cells: list[list[int | None]] = [[tally[(i, 0)], tally[(i, 1)]] for i in ids]
-    row_totals: list[int | None] = [tally[(i, 0)] + tally[(i, 1)] for i in ids]
-    column_totals: list[int | None] = [sum(tally[(i, j)] for i in ids) for j in range(2)]
-    grand = sum(tally.values())
-    return Table(
-        table="training_compliance",
-        title="Training compliance",
-        row_header="Requirement",
-        rows=[labels[i] for i in ids],
-        columns=["Met", "Not met"],
-        cells=cells,
-        row_totals=row_totals,
-        column_totals=column_totals,
-        grand_total=grand,
-        rules={
-            "threshold": scope.threshold,
-            "primary": "not applied: these count organizations, staff and events, not youth",
-            "complementary": "not applied (no entry is suppressed)",
-            "rounding": rounding_rule(1),
-            "rates": RATE_RULE,
-            "suppressed": 0,
-            "counted": (
-                "the home pack's training requirements for the active organizations, met or "
-                f"not on {at:%d %B %Y}, one row per requirement, one count per organization, "
-                "place or task force it applies to"
-            ),
-            "year": scope.period.year,
-            "period": scope.period.label,
-            "region": scope.region or "all",
-        },
+    return _publish(
+        "training_compliance",
+        "Training compliance",
+        scope,
+        [labels[i] for i in ids],
+        ["Met", "Not met"],
+        [[tally[(i, 0)], tally[(i, 1)]] for i in ids],
+        "the home pack's training requirements for the active organizations, met or not on "
+        f"{at:%d %B %Y}, one row per requirement, one count per organization, place or task "
+        "force it applies to (organizations and staff, not youth, under the same rules)",
+        rate_of=0,
         rate_label="Percent met",
-        rates=[rate(c[0], t) for c, t in zip(cells, row_totals, strict=True)],
-        total_rate=rate(column_totals[0], grand),
+        row_header="Requirement",
     )
 
 
