@@ -53,6 +53,7 @@ screenshots: venv
 bench: venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/directory.py
+	$(BIN)/python bench/reporting.py
 
 bench-load: venv
 	HARBORLINE_LOAD_USERS=$(LOAD_USERS) HARBORLINE_LOAD_DURATION=$(LOAD_DURATION) \

@@ -5,6 +5,7 @@ Thin: the rules are reports.codebook."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -62,7 +63,7 @@ def _out(made: codebook.CodeBookRecord) -> CodeBookOut:
         case=made.case_id,
         title=made.title,
         rules=made.rules(),
-        items=[CodeBookItem(**vars(item)) for item in made.items],
+        items=[CodeBookItem(**asdict(item)) for item in made.items],
     )
 
 

@@ -59,6 +59,7 @@ from .codebook import (
     derive_record,
     load_facts,
     organization_cases,
+    paused_gc,
 )
 from .models import Submission, SubmissionReminder, SubmissionStatus
 
@@ -320,8 +321,9 @@ def build(agreement: Agreement, organization: Organization, year: int) -> Prepar
     book = codebook_of(pack_name)
     variables = _variables(agreement, book)
     rule = agreement.screening_rule
-    facts = load_facts(cases, rule=rule, year=year, zone=zone)
-    records = [derive_record(book, facts[c.pk], rule=rule, year=year, sees=None) for c in cases]
+    with paused_gc():
+        facts = load_facts(cases, rule=rule, year=year, zone=zone)
+        records = [derive_record(book, facts[c.pk], rule=rule, year=year, sees=None) for c in cases]
     results = [_outcome(facts[c.pk].screening) for c in cases]
     client_file = ""
     if agreement.client_level:
