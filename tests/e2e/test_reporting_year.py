@@ -16,6 +16,7 @@ from harborline.agreements import services as agreements
 from harborline.reports import submissions
 from harborline.reports.models import Submission
 from harborline.response import services as response
+from harborline.taskforce.models import TaskForce
 from tests.access import factories as f
 from tests.agreements.factories import make_dsa, system_admin
 from tests.factories import give_totp_device
@@ -124,3 +125,36 @@ def test_the_reporting_year(axe_page):
     page.reload()
     assert run_axe(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    center_rows = _figures(page, "#table-youth_by_screening_result")
+    page.set_viewport_size(DESKTOP)
+    _sign_out(page)
+
+    # The Coalition's October 1 report (the fiscal year July 2025 - June 2026) carries the
+    # statistical center's statewide figures for 2025, as the center released them.
+    coordinator = f.user(f.org("task_force"), "coordinator")
+    give_totp_device(coordinator)
+    tf = TaskForce.objects.create(name="Nevada Coalition", pack="nevada", coordinator=coordinator)
+    _sign_in(page, coordinator.email)
+    page.goto(f"/taskforces/{tf.pk}/report?kind=nevada&year={YEAR + 1}")
+    section = page.locator("#report-center")
+    assert f"statewide figures, {YEAR}" in section.inner_text()
+    assert _figures(page, "#data-center_youth_by_screening_result") == center_rows
+    assert run_axe(page) == []
+    screenshot(page, "annual-report-center-1280.png", height=2400)
+
+
+def _figures(page, selector):
+    """The table's figures as a reader sees them (a suppressed one as "suppressed"), row by row."""
+    rows = page.locator(f"{selector} tbody tr, {selector} tfoot tr")
+    found = []
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        found.append(
+            [
+                "suppressed"
+                if "suppressed" in cells.nth(j).inner_text()
+                else cells.nth(j).inner_text().strip()
+                for j in range(cells.count())
+            ]
+        )
+    return [row for row in found if row]

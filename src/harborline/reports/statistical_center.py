@@ -19,7 +19,7 @@ from harborline.protocols.home import home_pack_name
 
 from .codebook import codebook_of
 from .disclosure import DEFAULT_THRESHOLD
-from .models import Submission, SubmissionStatus
+from .models import Release, Submission, SubmissionStatus
 from .releases import publish
 from .submissions import RESULT_LABELS, active_membership, at_statistical_center
 from .tables import Table
@@ -42,6 +42,12 @@ UNDUPLICATED_NOTE = (
     "Not unduplicated: each agency counts the youth it serves, so a youth served by several "
     "agencies is counted by each until the same-youth linkage supplies linkage."
 )
+
+
+TITLES = {
+    "youth_by_screening_result": ("Youth by screening result (statistical center)", "Where"),
+    "outcomes_yes": ("Outcomes recorded Yes (statistical center)", "Outcome"),
+}
 
 
 @dataclass
@@ -123,9 +129,12 @@ def sac_report(actor: User, *, year: int, level: str = "statewide") -> Report:
             counts,
             threshold=threshold,
         )
+        title, row_header = TITLES[name]
         tables.append(
             Table(
                 table=name,
+                title=title,
+                row_header=row_header,
                 rows=rows,
                 columns=columns,
                 cells=published.cells,
@@ -152,3 +161,53 @@ def sac_report(actor: User, *, year: int, level: str = "statewide") -> Report:
         tables=tables,
         notes=[UNDUPLICATED_NOTE],
     )
+
+
+def published(year: int, level: str = "statewide") -> list[Table]:
+    """The statistical center's latest release of each of its report's tables for the year and
+    level, exactly as it was published (hidden entries None): the figures it publishes for
+    everyone (DSA-08), e.g. in the Coalition's annual report. Nothing is recomputed, so the
+    figures are the same ones the center released, and no new release is made."""
+    found: dict[str, Table] = {}
+    rows = Release.objects.filter(
+        table__startswith="statistical_center.", key__contains=f";year={year};level={level};"
+    ).order_by("-pk")
+    for release in rows:
+        name = release.table.removeprefix("statistical_center.")
+        if name in found:
+            continue
+        hidden = {(i, j) for i, j in release.hidden}
+        grid = [
+            [None if (i, j) in hidden else v for j, v in enumerate(row)]
+            for i, row in enumerate(release.grid)
+        ]
+        threshold = int(release.key.rsplit("k=", 1)[-1])
+        title, row_header = TITLES.get(name, (name, ""))
+        found[name] = Table(
+            table=f"center_{name}",
+            title=title,
+            row_header=row_header,
+            rows=release.labels["rows"],
+            columns=release.labels["columns"],
+            cells=[row[:-1] for row in grid[:-1]],
+            row_totals=[row[-1] for row in grid[:-1]],
+            column_totals=grid[-1][:-1],
+            grand_total=grid[-1][-1],
+            rules={
+                "threshold": threshold,
+                "primary": f"counts from 1 to {threshold - 1} are suppressed; zero is published",
+                "complementary": (
+                    "further entries are suppressed until no suppressed entry can be worked out "
+                    "from the published cells and totals"
+                ),
+                "differencing": "checked against the center's earlier releases of this report",
+                "suppressed": len(hidden),
+                "counted": f"the agencies' submissions for {year}, as the center released them",
+                "year": year,
+                "level": level,
+                "released_at": release.released_at.isoformat(),
+                "unduplicated": False,
+                "note": UNDUPLICATED_NOTE,
+            },
+        )
+    return [found[n] for n in TITLES if n in found]

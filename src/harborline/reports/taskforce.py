@@ -47,7 +47,7 @@ from harborline.taskforce.selectors import (
 )
 from harborline.training.selectors import compliance_summary
 
-from . import tables
+from . import statistical_center, tables
 from .tables import Period, Scope, Table
 
 # The dashboards' tables the Coalition's annual report carries (issue 16, item 6).
@@ -162,6 +162,10 @@ class AnnualReport:
     # another pack than the installation's: the tables count the home pack's cases).
     data_scope: Scope | None = None
     data: list[Table] = field(default_factory=list)
+    # The statistical center's statewide figures for the last calendar year the period starts
+    # in, as the center released them (issue 16: the same figures in the Coalition's report).
+    center_year: int = 0
+    center: list[Table] = field(default_factory=list)
 
     @property
     def average_attendance(self) -> float | None:
@@ -278,6 +282,8 @@ def annual_report(
         narrative_updated_at=written.updated_at if written else None,
         data_scope=scope,
         data=data,
+        center_year=start.year,
+        center=statistical_center.published(start.year) if scope is not None else [],
     )
 
 
@@ -479,6 +485,12 @@ def report_pdf(report: AnnualReport, today: date | None = None) -> bytes:
     heading("Figures from the cases")
     _pdf_figures(pdf, report, line, width)
 
+    if report.center:
+        heading(f"The statistical center's statewide figures, {report.center_year}")
+        line(CENTER_WORDS.format(year=report.center_year))
+        for table in report.center:
+            _pdf_table(pdf, table, line)
+
     heading("Gaps")
     if not report.gaps:
         line("None found in the records.")
@@ -517,6 +529,13 @@ def _pdf_bars(pdf: Any, report: AnnualReport) -> None:
     pdf.set_font("Helvetica", "", 10)
 
 
+CENTER_WORDS = (
+    "The statistical center's statewide report for {year}, as it released it from the agencies' "
+    "January 31 submissions, after disclosure control. Not unduplicated: each agency counts the "
+    "youth it serves."
+)
+
+
 def figure_text(value: int | float | None, suffix: str = "") -> str:
     """A published figure for the PDF (a count in full); a suppressed one says so."""
     if value is None:
@@ -538,8 +557,6 @@ def rules_sentence(table: Table) -> str:
 def _pdf_figures(pdf: Any, report: AnnualReport, line: Any, width: float) -> None:
     """The dashboards' tables for the report's period, as real tables with a header row;
     "suppressed" where disclosure control hid a count."""
-    from fpdf import FontFace
-
     scope = report.data_scope
     if scope is None:
         line(
@@ -555,36 +572,41 @@ def _pdf_figures(pdf: Any, report: AnnualReport, line: Any, width: float) -> Non
         "dashboards for the same period."
     )
     for table in report.data:
-        pdf.ln(2)
-        pdf.set_font("Helvetica", "B", 10)
-        line(table.title)
-        pdf.set_font("Helvetica", "", 8)
-        header = [table.row_header, *table.columns, "Total"]
-        if table.rate_label:
-            header.append(table.rate_label)
-        widths = (3, *([1] * (len(header) - 1)))
-        with pdf.table(
-            col_widths=widths,
-            text_align=("LEFT", *(["RIGHT"] * (len(header) - 1))),
-            headings_style=FontFace(emphasis="BOLD"),
-            line_height=4.5,
-        ) as grid:
-            grid.row([latin1(h) for h in header])
-            rows = list(zip(table.rows, table.cells, table.row_totals, strict=True))
-            for i, (label, cells, total) in enumerate(rows):
-                pct = [figure_text(table.rates[i], "%")] if table.rate_label else []
-                grid.row(
-                    [latin1(label), *(figure_text(v) for v in cells), figure_text(total), *pct]
-                )
-            pct = [figure_text(table.total_rate, "%")] if table.rate_label else []
-            grid.row(
-                [
-                    "Total",
-                    *(figure_text(v) for v in table.column_totals),
-                    figure_text(table.grand_total),
-                    *pct,
-                ]
-            )
-        pdf.set_font("Helvetica", "", 8)
-        line(rules_sentence(table))
-        pdf.set_font("Helvetica", "", 10)
+        _pdf_table(pdf, table, line)
+
+
+def _pdf_table(pdf: Any, table: Table, line: Any) -> None:
+    """One controlled table as a PDF table with a header row, then its rules."""
+    from fpdf import FontFace
+
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 10)
+    line(table.title)
+    pdf.set_font("Helvetica", "", 8)
+    header = [table.row_header, *table.columns, "Total"]
+    if table.rate_label:
+        header.append(table.rate_label)
+    widths = (3, *([1] * (len(header) - 1)))
+    with pdf.table(
+        col_widths=widths,
+        text_align=("LEFT", *(["RIGHT"] * (len(header) - 1))),
+        headings_style=FontFace(emphasis="BOLD"),
+        line_height=4.5,
+    ) as grid:
+        grid.row([latin1(h) for h in header])
+        rows = list(zip(table.rows, table.cells, table.row_totals, strict=True))
+        for i, (label, cells, total) in enumerate(rows):
+            pct = [figure_text(table.rates[i], "%")] if table.rate_label else []
+            grid.row([latin1(label), *(figure_text(v) for v in cells), figure_text(total), *pct])
+        pct = [figure_text(table.total_rate, "%")] if table.rate_label else []
+        grid.row(
+            [
+                "Total",
+                *(figure_text(v) for v in table.column_totals),
+                figure_text(table.grand_total),
+                *pct,
+            ]
+        )
+    pdf.set_font("Helvetica", "", 8)
+    line(rules_sentence(table))
+    pdf.set_font("Helvetica", "", 10)

@@ -699,6 +699,8 @@ def _report_page(
             narrative_asks=NARRATIVE_ASKS.get(report.kind, ""),
             conflict=conflict,
             figures=[table_context(t, charts.svg(t)) for t in report.data],
+            center_figures=[table_context(t, charts.svg(t)) for t in report.center],
+            center_words=reports.CENTER_WORDS.format(year=report.center_year),
             reads_dashboards=dashboards.may_read(actor),
         ),
         status=status,
