@@ -105,6 +105,10 @@ CASE_API: tuple[str, ...] = (
     "/cases/{case_id}/needs-assessments",
     "/cases/{case_id}/referrals",
     "/cases/{case_id}/service-matches",
+    "/cases/{case_id}/code-book",
+    "/submissions",
+    "/submissions/{submission_id}",
+    "/submissions/{submission_id}/file",
     "/missing-episodes/{episode_id}",
     "/needs-assessments/{assessment_id}",
     "/referrals/{referral_id}",
@@ -117,6 +121,7 @@ NO_CASE_API: tuple[str, ...] = (
     "/protocols",
     "/protocols/{pack}/instruments/{instrument}",
     "/protocols/{pack}/instruments/{instrument}/schema",
+    "/protocols/{pack}/agency-policy",  # an organization's clocks and triggers, never a youth
     "/taskforces/{taskforce_id}",
     "/taskforces/{taskforce_id}/meetings",
     "/taskforces/{taskforce_id}/members",
@@ -136,6 +141,7 @@ NO_CASE_API: tuple[str, ...] = (
     "/taxonomy_terms/{term_id}",
     "/directory/gaps",
     "/reports/tables/{table}",
+    "/reports/statistical-center",  # controlled aggregates of the center's submissions
 )
 # Every page that shows a case, its records, a list or search of cases, or the audit of them.
 # Pages that only take a POST are read with GET too: their answer (405, a form, an error) must
@@ -201,6 +207,12 @@ CASE_PAGES: tuple[str, ...] = (
     "referrals/",
     "referrals/<int:referral_id>/",
     "referrals/<int:referral_id>/<str:action>",
+    "cases/<int:case_id>/code-book/",
+    "reports/code-book.csv",
+    "reports/submissions/",
+    "reports/submissions/<int:submission_id>/",
+    "reports/submissions/<int:submission_id>/file",
+    "reports/submissions/<int:submission_id>/decide",
 )
 # Route prefixes of pages that show no case (sign-in, people, protocols, task forces, training,
 # agreements, mentoring, the service directory, help, the dashboards); `api/v1/` is the API,
@@ -215,6 +227,8 @@ NO_CASE_PAGE_PREFIXES: tuple[str, ...] = (
     "session/",
     "keepalive",
     "org/users",
+    "org/policy",  # the organization's own clocks and triggers (issue 15)
+    "organizations/",  # registering agencies (system administrators)
     "protocols/",
     "taskforces/",
     "training/",
@@ -223,6 +237,7 @@ NO_CASE_PAGE_PREFIXES: tuple[str, ...] = (
     "directory/",
     "help/",
     "reports/dashboards/",  # counts after disclosure control, never a case
+    "reports/statistical-center/",  # the same, from the center's submissions
 )
 # The query strings each surface is read with besides none: the search of the case list, the
 # youth copy in both languages, the timeline filtered by each kind that holds a marker's record.

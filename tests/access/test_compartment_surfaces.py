@@ -239,6 +239,7 @@ def _parameters(case_id: int) -> dict[str, int]:
         "consent_id": MISSING_ID,
         "referral_id": MISSING_ID,
         "service_id": MISSING_ID,
+        "submission_id": MISSING_ID,  # submissions' own table test says who reads one
     }
 
 

@@ -602,8 +602,21 @@ def _assign(body: dict[str, Any], world: World, case: Any) -> None:
     body["organization"] = "fuzz-cw" if found.owner_org.slug == "fuzz-pd" else "fuzz-pd"
 
 
+def _submission(body: dict[str, Any], world: World, case: Any) -> None:
+    """A reporting year that has begun (a later one is refused, naming `year`)."""
+    if isinstance(body.get("year"), int) and body["year"] > NOW.year:
+        body["year"] = NOW.year - 1
+
+
+def _coding(body: dict[str, Any], world: World, case: Any) -> None:
+    """Code-book answers are the pack's items with the pack's codes (checked item by item)."""
+    body["answers"] = {"race": 1, "zip_code": "89501", "court_witness": None}
+
+
 OWNER = "fuzz-cw"
 RULES = {
+    "POST /api/v1/submissions": _submission,
+    "PATCH /api/v1/cases/{case_id}/code-book": _coding,
     "POST /api/v1/obligations/{obligation_id}/assign": _assign,
     "POST /api/v1/break-glass/lookup": _lookup,
     "POST /api/v1/cases/{case_id}/safety-assessments": _assessment,

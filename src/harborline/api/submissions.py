@@ -28,11 +28,15 @@ router = Router(tags=["reports"])
 
 class SubmissionIn(Strict):
     agreement: int = Field(description="The data-sharing agreement's id.")
-    year: int = Field(description="The reporting year (due January 31 after it).")
+    year: int = Field(
+        ge=2000,
+        le=2100,
+        description="The reporting year (due January 31 after it); not a year still to come.",
+    )
 
 
 class RefuseIn(Strict):
-    reason: str = Field(max_length=500)
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S", description="Why.")
 
 
 class SubmissionOut(Strict):

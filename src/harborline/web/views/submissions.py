@@ -58,7 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> HttpResponse:
         made = submissions.prepare(user, data["agreement"], data["year"])
-        return redirect("web:submission", pk=made.pk)
+        return redirect("web:submission", submission_id=made.pk)
 
     return form_page(
         request,
@@ -78,9 +78,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     user = actor(request)
-    sub = submissions.read_summary(user, pk)
+    sub = submissions.read_summary(user, submission_id)
     return render(request, "web/submissions/detail.html", _detail_context(user, sub, RefuseForm()))
 
 
@@ -105,8 +105,8 @@ def _detail_context(user: Any, sub: Any, refuse_form: forms.Form) -> dict[str, A
 
 
 @login_required
-def file(request: HttpRequest, pk: int) -> HttpResponse:
-    sub, content = submissions.read_file(actor(request), pk)
+def file(request: HttpRequest, submission_id: int) -> HttpResponse:
+    sub, content = submissions.read_file(actor(request), submission_id)
     response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="submission-{sub.pk}-{sub.year}.csv"'
     return response
@@ -114,20 +114,20 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: HttpRequest, submission_id: int) -> HttpResponse:
     user = actor(request)
     form = RefuseForm(request.POST if request.POST.get("decision") == "refuse" else None)
     try:
         if request.POST.get("decision") == "approve":
-            submissions.approve(user, pk)
+            submissions.approve(user, submission_id)
         elif form.is_valid():
-            submissions.refuse(user, pk, form.cleaned_data["reason"])
+            submissions.refuse(user, submission_id, form.cleaned_data["reason"])
         else:
             raise InvalidInput.field("reason", "say why, so the preparer can put it right")
     except DomainError as problem:
         if problem.status in (403, 404):
             raise
-        sub = submissions.read_summary(user, pk)
+        sub = submissions.read_summary(user, submission_id)
         if not form.is_bound:
             form = RefuseForm()
         show_domain_error(form, problem, None)
@@ -137,7 +137,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             _detail_context(user, sub, form),
             status=problem.status,
         )
-    return redirect(reverse("web:submission", args=[pk]))
+    return redirect(reverse("web:submission", args=[submission_id]))
 
 
 @login_required
