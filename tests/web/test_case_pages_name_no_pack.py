@@ -34,8 +34,12 @@ def test_no_case_page_names_a_pack_or_an_instrument(path):
 def test_the_screening_instrument_is_the_one_the_pack_screens_with():
     for pack in registry().values():
         rules = getattr(pack.section("obligations.yaml"), "screening", None) or []
-        named = [r.instrument for r in rules if r.instrument in pack.instruments]
-        youth = [i for i in pack.instruments.values() if i.about_youth]
+        # An instrument adopted from another pack (`adopts`) is offered, never the default.
+        own = {k: v for k, v in pack.instruments.items() if k not in pack.adopted}
+        named = [
+            r.instrument for r in rules if r.instrument in own and own[r.instrument].about_youth
+        ]
+        youth = [i for i in own.values() if i.about_youth]
         chosen = screening_instrument(pack)
         if named:
             assert chosen == named[0]
