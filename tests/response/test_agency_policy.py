@@ -113,9 +113,7 @@ def test_an_agency_that_does_not_rescreen_on_return_starts_no_rescreen():
 def test_a_clock_outside_what_the_pack_allows_is_refused_naming_it(clocks, field, words):
     org, admin, _, _ = _setup()
     with pytest.raises(InvalidInput) as refused:
-        policy.set_policy(
-            actor=admin, organization=org, pack="nevada", clocks=clocks, screeners=[]
-        )
+        policy.set_policy(actor=admin, organization=org, pack="nevada", clocks=clocks, screeners=[])
     assert [e.field for e in refused.value.errors] == [field]
     assert words in refused.value.errors[0].message
     assert not AgencyPolicy.objects.exists()

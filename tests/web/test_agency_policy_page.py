@@ -28,9 +28,7 @@ def _form(**changes: object) -> dict[str, object]:
     from harborline.protocols.packs import get_pack
     from harborline.response.policy import configurable
 
-    data: dict[str, object] = {
-        f"choice_{r.id}": "pack" for r in configurable(get_pack("nevada"))
-    }
+    data: dict[str, object] = {f"choice_{r.id}": "pack" for r in configurable(get_pack("nevada"))}
     data["version"] = "0"
     data.update(changes)
     return data
