@@ -437,15 +437,6 @@ def _salt_sharing_pairs(
     return np.concatenate(gls), np.concatenate(grs)
 
 
-def _pattern_shares(patterns: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    out = np.ones((len(FIELDS), N_LEVELS))
-    for j in range(len(FIELDS)):
-        totals = np.bincount(patterns[:, j], weights=weights, minlength=N_LEVELS)
-        seen = totals[1:].sum()
-        out[j, 1:] = (totals[1:] + 1e-3) / (seen + 4e-3) if seen else 0.25
-    return out
-
-
 def estimate_u(
     records: Records, pairs_of_files: list[tuple[int, int]], seed: int = 0
 ) -> np.ndarray:
