@@ -158,29 +158,27 @@ def read_file(actor: User, pk: int | str) -> tuple[Submission, bytes]:
     sub = get_submission(actor, pk)
     if not sub.client_file:
         raise NotFound("This submission carries aggregate counts only: no client-level file.")
-    record(
-        actor=actor,
-        action=Action.EXPORT,
-        obj=sub,
-        owner_org=sub.organization,
-        purpose="statistical reporting",
-        detail={"file": "client-level", "rows": sub.row_count, "sha256": sub.sha256},
-    )
+    _audit(actor, sub, Action.EXPORT, file="client-level", rows=sub.row_count, sha256=sub.sha256)
     return sub, sub.client_file.encode("utf-8")
 
 
 def read_summary(actor: User, pk: int | str) -> Submission:
     """The submission with its aggregate counts (the printable summary), the read audited."""
     sub = get_submission(actor, pk)
+    _audit(actor, sub, Action.VIEW, view="summary", year=sub.year)
+    return sub
+
+
+def _audit(actor: User, sub: Submission, action: str, **detail: Any) -> None:
+    """One audit event about a submission, owned by the submitting agency (DSA-06)."""
     record(
         actor=actor,
-        action=Action.VIEW,
+        action=action,
         obj=sub,
         owner_org=sub.organization,
         purpose="statistical reporting",
-        detail={"view": "summary", "year": sub.year},
+        detail=detail,
     )
-    return sub
 
 
 # --- preparing -------------------------------------------------------------------------------
@@ -442,14 +440,7 @@ def prepare(actor: User, agreement_id: Any, year: Any) -> Submission:
             prepared_by=actor,
             prepared_at=now,
         )
-        record(
-            actor=actor,
-            action=Action.CREATE,
-            obj=sub,
-            owner_org=membership.organization,
-            purpose="statistical reporting",
-            detail={"year": year, "rows": sub.row_count, "sha256": sub.sha256},
-        )
+        _audit(actor, sub, Action.CREATE, year=year, rows=sub.row_count, sha256=sub.sha256)
     return sub
 
 
@@ -498,13 +489,8 @@ def approve(actor: User, pk: Any) -> Submission:
                 "recorded_by": actor,
             },
         )
-        record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=sub,
-            owner_org=sub.organization,
-            purpose="statistical reporting",
-            detail={"status": "submitted", "sha256": sub.sha256, "to": sub.receiver.slug},
+        _audit(
+            actor, sub, Action.UPDATE, status="submitted", sha256=sub.sha256, to=sub.receiver.slug
         )
     return sub
 
@@ -520,14 +506,7 @@ def refuse(actor: User, pk: Any, reason: str) -> Submission:
         sub.decided_by, sub.decided_at = actor, timezone.now()
         sub.refused_reason = reason[:500]
         sub.save(update_fields=["status", "decided_by", "decided_at", "refused_reason"])
-        record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=sub,
-            owner_org=sub.organization,
-            purpose="statistical reporting",
-            detail={"status": "refused"},
-        )
+        _audit(actor, sub, Action.UPDATE, status="refused")
     return sub
 
 
