@@ -62,6 +62,12 @@ def case_screen(request: HttpRequest, case_id: int) -> HttpResponse:
     require(grant, c.Compartment.SCREENING)
     pack = get_pack(case.pack)
     choices = youth_instruments(pack)
+    if not choices:  # the county protocol alone names no instrument about a youth
+        raise InvalidInput.field(
+            "instrument",
+            f"The {pack.manifest.title} has no screening instrument about a youth; record the "
+            "concern on the case instead.",
+        )
     wanted = request.POST.get("instrument") or request.GET.get("instrument")
     definition = next((i for i in choices if i.instrument == wanted), choices[0])
     tz = case.owner.time_zone
