@@ -215,13 +215,10 @@ CHUNK = 900  # ids per IN (...) query, under SQLite's variable limit
 
 
 @lru_cache(maxsize=64)
-def _checks_cached(pack_name: str, instrument: str) -> frozenset[str]:
+def _checks(pack_name: str, instrument: str) -> frozenset[str]:
+    """The instrument's check items (unchecked = No); none for an instrument the pack lacks."""
     definition = get_pack(pack_name).instruments.get(instrument)
     return frozenset(definition.check_items() if definition else ())
-
-
-def _checks(pack_name: str, instrument: str, definition: Any) -> frozenset[str]:
-    return _checks_cached(pack_name, instrument) if definition else frozenset()
 
 
 def _counted(rows: list[tuple[Any, ...]], rule: str) -> tuple[Any, ...] | None:
@@ -286,7 +283,7 @@ def load_facts(
             identified_at=at,
             answers=dict(response.answers or {}),
             results=response.derived_results,
-            checks=_checks(pack_name, instrument, definition),
+            checks=_checks(pack_name, instrument),
         )
     for case in cases:
         fact = facts[case.pk]
