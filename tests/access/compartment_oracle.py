@@ -109,6 +109,7 @@ CASE_API: tuple[str, ...] = (
     "/submissions",
     "/submissions/{submission_id}",
     "/submissions/{submission_id}/file",
+    "/linkage/confirmation-requests/{request_id}",  # the agency's own youth it is asked about
     "/missing-episodes/{episode_id}",
     "/needs-assessments/{assessment_id}",
     "/referrals/{referral_id}",
@@ -142,6 +143,9 @@ NO_CASE_API: tuple[str, ...] = (
     "/directory/gaps",
     "/reports/tables/{table}",
     "/reports/statistical-center",  # controlled aggregates of the center's submissions
+    "/linkage/pairs",  # field agreement patterns of encoded records: never a name
+    "/linkage/pairs/{pair_id}",
+    "/linkage/confirmation-requests",  # the center's questions, without the record
 )
 # Every page that shows a case, its records, a list or search of cases, or the audit of them.
 # Pages that only take a POST are read with GET too: their answer (405, a form, an error) must
@@ -165,6 +169,7 @@ CASE_PAGES: tuple[str, ...] = (
     "cases/<int:case_id>/obligations/<int:obligation_id>/waive",
     "cases/<int:case_id>/obligations/<int:obligation_id>/assign",
     "cases/<int:case_id>/screen",
+    "cases/<int:case_id>/warning-sign",
     "cases/<int:case_id>/screenings/<int:screening_id>",
     "cases/<int:case_id>/meetings/new",
     "cases/<int:case_id>/sharing",
@@ -173,6 +178,10 @@ CASE_PAGES: tuple[str, ...] = (
     "cases/<int:case_id>/sharing/shares/<int:share_id>/end",
     "cases/<int:case_id>/sharing/consents",
     "cases/<int:case_id>/sharing/consents/<int:consent_id>/revoke",
+    "cases/<int:case_id>/sharing/consents/<int:consent_id>/form",  # the consent form (0064)
+    "cases/<int:case_id>/sharing/consents/<int:consent_id>/form.pdf",
+    "cases/<int:case_id>/sharing/consent-form",
+    "cases/<int:case_id>/sharing/consent-form.pdf",
     "obligations/",
     "org/audit",
     "audit/youth/<int:youth_id>",
@@ -206,6 +215,8 @@ CASE_PAGES: tuple[str, ...] = (
     "cases/<int:case_id>/referrals/to/<int:service_id>",
     "referrals/",
     "referrals/<int:referral_id>/",
+    "referrals/<int:referral_id>/handout",  # the referral handout: nothing of the youth
+    "referrals/<int:referral_id>/handout.pdf",
     "referrals/<int:referral_id>/<str:action>",
     "cases/<int:case_id>/code-book/",
     "reports/code-book.csv",
@@ -213,6 +224,7 @@ CASE_PAGES: tuple[str, ...] = (
     "reports/submissions/<int:submission_id>/",
     "reports/submissions/<int:submission_id>/file",
     "reports/submissions/<int:submission_id>/decide",
+    "reports/linkage/questions/<int:request_id>/",  # the agency's own youth it is asked about
 )
 # Route prefixes of pages that show no case (sign-in, people, protocols, task forces, training,
 # agreements, mentoring, the service directory, help, the dashboards); `api/v1/` is the API,
@@ -238,6 +250,9 @@ NO_CASE_PAGE_PREFIXES: tuple[str, ...] = (
     "help/",
     "reports/dashboards/",  # counts after disclosure control, never a case
     "reports/statistical-center/",  # the same, from the center's submissions
+    # The center's linkage and review queue (patterns, never a name) and an agency's list of
+    # its questions; the page of one question shows the agency's own youth (CASE_PAGES).
+    "reports/linkage/",
 )
 # The query strings each surface is read with besides none: the search of the case list, the
 # youth copy in both languages, the timeline filtered by each kind that holds a marker's record.
@@ -245,6 +260,12 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "cases/": ("", "q=Reyes", "q=Quail"),  # the search box echoes the words typed
     "safety-plans/<int:plan_id>/youth-copy": ("lang=en", "lang=es"),
     "safety-plans/<int:plan_id>/youth-copy.pdf": ("lang=en", "lang=es"),
+    "cases/<int:case_id>/sharing/consents/<int:consent_id>/form": ("lang=en", "lang=es"),
+    "cases/<int:case_id>/sharing/consents/<int:consent_id>/form.pdf": ("lang=en", "lang=es"),
+    "cases/<int:case_id>/sharing/consent-form": ("lang=en", "lang=es"),
+    "cases/<int:case_id>/sharing/consent-form.pdf": ("lang=en", "lang=es"),
+    "referrals/<int:referral_id>/handout": ("lang=en", "lang=es"),
+    "referrals/<int:referral_id>/handout.pdf": ("lang=en", "lang=es"),
     "cases/<int:case_id>/timeline/": ("", "kind=placement", "kind=safety_plan"),
     "/cases/{case_id}/timeline": ("", "kind=placement", "kind=safety_plan"),
     "/cases/{case_id}/service-matches": ("need=housing",),

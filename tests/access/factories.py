@@ -104,10 +104,14 @@ def case(owner: User, *, dob: str = "2010-05-01", notes: bool = True) -> Case:
         name_dob_key=blind_index("Reyes", dob),
         created_by_org=membership.organization,
     )
+    # A Nevada case on every installation: the table's screen action uses Nevada's NRIT, which a
+    # Wisconsin home pack does not offer. Who may do what never depends on the case's pack; a
+    # case that follows the home pack is tests/protocols' and tests/response's subject.
     made = Case.objects.create(
         youth=youth,
         owner=membership.organization,
         opened_by=owner,
+        pack="nevada",
     )
     Placement.objects.create(
         case=made,

@@ -240,6 +240,8 @@ def _parameters(case_id: int) -> dict[str, int]:
         "referral_id": MISSING_ID,
         "service_id": MISSING_ID,
         "submission_id": MISSING_ID,  # submissions' own table test says who reads one
+        "pair_id": MISSING_ID,  # tests/linkage/review_table.py says who reads these
+        "request_id": MISSING_ID,
     }
 
 

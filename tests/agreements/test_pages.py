@@ -141,3 +141,29 @@ def test_duties_page_flags_the_missed_submission(orgs):
     )
     assert notice.status_code == 302
     assert Agreement.objects.get(pk=dsa.pk).terminates_on == date(2026, 12, 30)
+
+
+def test_pages_that_do_not_exist_for_the_person_are_404(orgs):
+    """Each refusal the selectors make for a page (issue 11: no `raise Http404` in the views):
+    the checklist of a DSA, a DSA's duty pages on an MOU, another party's signature, an
+    organization that is no party, and a caseworker's duty and edit pages."""
+    cw, pd = orgs
+    mou = make_mou([cw, pd], signed=False)
+    dsa = make_dsa(cw, signed_on=None)
+    admin, _ = signed_in("org_admin", cw)
+    assert admin.get(reverse("web:agreement_checklist", args=[mou.pk])).status_code == 200
+    assert admin.get(reverse("web:agreement_checklist", args=[dsa.pk])).status_code == 404
+    assert admin.get(reverse("web:dsa_submission", args=[dsa.pk])).status_code == 200
+    assert admin.get(reverse("web:dsa_submission", args=[mou.pk])).status_code == 404
+    assert admin.get(reverse("web:dsa_terms", args=[mou.pk])).status_code == 404
+    assert admin.get(reverse("web:agreement_notice", args=[mou.pk])).status_code == 200
+    assert admin.get(reverse("web:agreement_sign", args=[mou.pk, cw.pk])).status_code == 200
+    assert admin.get(reverse("web:agreement_sign", args=[mou.pk, pd.pk])).status_code == 404
+    other = OrganizationFactory(slug="other", name="Other")
+    assert admin.get(reverse("web:agreement_sign", args=[mou.pk, other.pk])).status_code == 404
+    worker, _ = signed_in("caseworker", cw)
+    assert worker.get(reverse("web:agreement_detail", args=[dsa.pk])).status_code == 200
+    for page in ("dsa_submission", "dsa_breach", "agreement_notice", "agreement_edit"):
+        assert worker.get(reverse(f"web:{page}", args=[dsa.pk])).status_code == 404
+    assert worker.post(reverse("web:agreement_add"), {"kind": "mou"}).status_code == 404
+    assert admin.get(reverse("web:agreement_add") + "?kind=treaty").status_code == 404

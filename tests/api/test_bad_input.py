@@ -485,6 +485,7 @@ def test_an_offset_beyond_postgresqls_range_is_stored_as_the_same_instant(world,
         ("screenings", {"identified_at": "9999-12-31T23:30:00"}, "identified_at"),
     ],
 )
+@pytest.mark.usefixtures("nevada_home")  # the screening takes the home pack's instrument: NRIT
 def test_an_instant_with_no_utc_equivalent_is_422_naming_the_field(world, path, body, field):
     base = (
         share_body(world, LATER)

@@ -44,6 +44,7 @@ from harborline.access.models import Consent, Share
 from harborline.api.schemas import MAX_ID
 from harborline.cases import services as cases
 from harborline.cases.models import Case, Placement
+from harborline.directory import services as directory
 from harborline.errors import InvalidInput
 from harborline.missing import placements as placing
 from harborline.missing import services as missing
@@ -170,6 +171,18 @@ def seed() -> World:
         world.tokens[email] = people.create_token(actor=None, user=user, days=1, name="fuzz")[1]
     supervisor = users["supervisor@fuzz-cw.example.org"]
     coordinator = users["coordinator@fuzz-tf.example.org"]
+    # One directory service whose provider is not an organization here: a referral to it is
+    # external (no share to make). POST /referrals names it (_referral).
+    directory.ensure_taxonomies()
+    directory.save_rows(
+        [
+            ("organization", {"id": "o-fuzz", "name": "Fuzz Youth Shelter", "description": "x"}),
+            (
+                "service",
+                {"id": SERVICE, "organization_id": "o-fuzz", "name": "Bed", "status": "active"},
+            ),
+        ]
+    )
     later = datetime.now(UTC) + timedelta(days=30)
 
     case_ids, obligation_ids, consent_ids, share_ids = [], [], [], []
@@ -613,8 +626,21 @@ def _coding(body: dict[str, Any], world: World, case: Any) -> None:
     body["answers"] = {"race": 1, "zip_code": "89501", "court_witness": None}
 
 
+SERVICE = "s-fuzz"
+
+
+def _referral(body: dict[str, Any], world: World, case: Any) -> None:
+    """A referral names a service the directory holds, at least one need that is not blank, and
+    no task (a task must be one of the case's own plan; checked in tests/directory)."""
+    body["service"] = SERVICE
+    body["plan_task"] = None
+    if not any(str(n).strip() for n in body.get("needs") or []):
+        body["needs"] = ["emergency_housing"]
+
+
 OWNER = "fuzz-cw"
 RULES = {
+    "POST /api/v1/referrals": _referral,
     "POST /api/v1/submissions": _submission,
     "PATCH /api/v1/cases/{case_id}/code-book": _coding,
     "POST /api/v1/obligations/{obligation_id}/assign": _assign,
@@ -654,6 +680,13 @@ RULES = {
     ),
     "POST /api/v1/cases/{case_id}/events": (
         lambda body, world, case: _not_in_the_future(body, "occurred_at")
+    ),
+    # one of the case pack's warning signs (the seeded cases are Nevada's), seen in the past
+    "POST /api/v1/cases/{case_id}/warning-signs": (
+        lambda body, world, case: (
+            body.update(sign="truancy"),
+            _not_in_the_future(body, "observed_at"),
+        )
     ),
     "POST /api/v1/cases/{case_id}/placements": _placement,
     "POST /api/v1/placements/{placement_id}/end": _end_placement,

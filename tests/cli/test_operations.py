@@ -457,6 +457,7 @@ def test_a_bad_home_pack_stops_startup_with_a_clear_message(cli, settings):
 def test_the_home_pack_system_check(settings):
     from harborline.protocols.home import check_home_pack, home_pack_name
 
+    settings.HARBORLINE_PACK = ""  # unset: Nevada, whatever this run's HARBORLINE_PACK is
     assert home_pack_name() == "nevada" and check_home_pack() == []
     settings.HARBORLINE_PACK = "washington"
     assert home_pack_name() == "washington" and check_home_pack() == []
@@ -465,6 +466,7 @@ def test_the_home_pack_system_check(settings):
     assert error.id == "harborline.E001" and "atlantis" in error.msg
 
 
+@pytest.mark.usefixtures("nevada_home")  # Nevada first, whatever this run's HARBORLINE_PACK is
 def test_a_screening_without_an_instrument_uses_the_home_packs_or_names_the_field(settings):
     from harborline.errors import InvalidInput
     from harborline.protocols.home import default_screening_instrument, screening_instrument

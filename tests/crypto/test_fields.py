@@ -11,6 +11,8 @@ from harborline.crypto.fields import PREFIX, encrypted_fields
 from harborline.crypto.rotation import rotate_all
 from tests.crypto_app.models import Secret
 
+from .sealed import is_sealed, outside_tokens
+
 pytestmark = pytest.mark.django_db
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -31,8 +33,9 @@ def test_round_trip_and_the_database_holds_no_plaintext():
     assert loaded.note == "Staying with an aunt on Elm Street — café"
     assert loaded.contacts == contacts
     note, raw_contacts = stored(secret.pk)
-    assert note.startswith(PREFIX) and raw_contacts.startswith(PREFIX)
-    assert "Elm" not in note and "775" not in raw_contacts and "Jay" not in raw_contacts
+    assert is_sealed(note) and is_sealed(raw_contacts)
+    clear = outside_tokens(note, raw_contacts)
+    assert "Elm" not in clear and "775" not in clear and "Jay" not in clear
 
 
 def test_the_same_value_encrypts_differently_each_time():
@@ -133,3 +136,11 @@ def test_a_missing_or_bad_key_is_a_clear_improperly_configured(settings, configu
 def test_good_keys_have_no_problems(settings):
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
     assert keys.check_keys() == []
+
+
+def test_the_sealed_helper_sees_plaintext_outside_a_token_and_not_inside_one():
+    """tests/crypto/sealed.py: a word inside a token's base64 is chance; one beside it is a leak."""
+    token = Fernet(NEW).encrypt(b"x").decode()
+    sealed = f"{PREFIX}{token[:20]}MDT{token[20:]}"
+    assert is_sealed(sealed) and "MDT" not in outside_tokens(sealed)
+    assert "MDT" in outside_tokens('["MDT"]', sealed) and not is_sealed('["MDT"]')

@@ -145,6 +145,7 @@ def test_vetting_only_by_stewards_and_bad_input_names_the_field(client, world):
     assert s1.vetting == "vetted"
 
 
+@pytest.mark.usefixtures("nevada_home")  # the home pack's hotlines: Nevada's 9-D
 def test_hotlines_from_the_pack_with_verify_flags(client, world):
     sign_in(client, world["other"])
     page = client.get("/help/hotlines").content.decode()

@@ -78,6 +78,7 @@ def test_only_the_providers_staff_submit_and_only_stewards_review(world):
         standards.review(actor=world["staff"], assessment_id=assessment.pk, outcome="vetted")
 
 
+@pytest.mark.usefixtures("nevada_home")  # Nevada's provider standards (Resource 3-D)
 def test_the_pages(client, world, settings):
     from tests.factories import give_totp_device, sign_in
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,42 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def print_in_spanish(
+    page: Any,
+    *,
+    language: Any,
+    button: str,
+    url: str,
+    title: str,
+    says: Iterable[str],
+    never: Iterable[str],
+    printed_heading: str,
+) -> None:
+    """The steps every Spanish printout takes in the browser (decision 0064): choose Español in
+    `language` (the printout's *Language of the printout* select, a Locator), press `button`,
+    and land on the printout (`url`, a regular expression ending in `?lang=es`). It is a Spanish
+    document (`<html lang="es">`, its title `title`), its text says each of `says` and none of
+    `never`, the staff bar above it is marked English, axe-core finds no serious or critical
+    violation, and on paper only the printout is left (`printed_heading` shows, the bar does
+    not). The page is left in screen media, on the printout."""
+    language.select_option("es")
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(re.compile(url))
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.title() == title
+    text = page.locator("main").inner_text()
+    for phrase in says:
+        assert phrase in text, phrase
+    for phrase in never:
+        assert phrase not in text, phrase
+    assert page.locator(".hl-printout-bar").get_attribute("lang") == "en"
+    assert run_axe(page) == [], page.url
+    page.emulate_media(media="print")
+    assert not page.locator(".hl-printout-bar").is_visible()
+    assert page.get_by_role("heading", name=printed_heading).is_visible()
+    page.emulate_media(media="screen")
 
 
 def screenshot(page: Any, name: str, *, height: int | None = None) -> None:

@@ -10,13 +10,16 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from harborline.cases import services as case_services
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory, give_totp_device, totp_code
 
 from .conftest import DESKTOP, run_axe, screenshot
 
-pytestmark = pytest.mark.e2e
+# About NRIT screening and Nevada's rapid-response clocks:
+# Nevada's pack whatever the home pack (make test-packs).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("nevada_home")]
 
 CODE_LABEL = "Code from your authenticator app, or a recovery code"
 
@@ -133,7 +136,7 @@ def test_caseworker_screens_shares_and_the_police_see_only_what_is_shared(axe_pa
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/sharing/new/why$"))
     page.get_by_role("button", name="Continue").click()  # nothing filled in: every problem at once
-    assert page.locator(".hl-error-summary li").count() == 4
+    expect(page.locator(".hl-error-summary li")).to_have_count(4)  # waits for the answer
     _axe(page)
     page.get_by_label("Purpose", exact=True).fill("Investigation and MDT coordination")
     page.locator('label[for="id_share-basis_type_2"]').click()  # court order

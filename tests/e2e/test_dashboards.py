@@ -14,7 +14,9 @@ from tests.reports.test_tables import CONFIRMED, HIGH_RISK, _screen
 from .conftest import DESKTOP, run_axe, screenshot
 from .test_roles import NARROW, _sign_in
 
-pytestmark = pytest.mark.e2e
+# About the Nevada Coalition's annual report:
+# Nevada's pack whatever the home pack (make test-packs).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("nevada_home")]
 
 
 def test_an_analyst_reads_the_dashboards(axe_page):

@@ -153,7 +153,7 @@ def test_the_nevada_cycle_end_to_end(axe_page, browser):
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(rf"/cases/{case_id}/plans/$"))
     assert "Version 1" in page.locator("main").inner_text()
-    page.get_by_role("link", name="page (English)").click()
+    page.get_by_role("button", name="Open the youth-safe copy").click()
     page.wait_for_url(re.compile(r"/youth-copy\?lang=en$"))
     assert "Aunt Lia" in page.locator("main").inner_text()
     _axe(page)

@@ -18,7 +18,7 @@ from tests.factories import OrganizationFactory, UserFactory, give_totp_device
 from .conftest import run_axe, screenshot
 from .test_cases import _sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("nevada_home")]  # Nevada's case
 
 NARROW = {"width": 375, "height": 812}
 # Budgets at 375 px (issue 13: the case list was 9,955 px for 20 cases on the demo), a little

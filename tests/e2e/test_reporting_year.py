@@ -24,7 +24,9 @@ from tests.factories import give_totp_device
 from .conftest import DESKTOP, run_axe, screenshot
 from .test_roles import NARROW, _sign_in
 
-pytestmark = pytest.mark.e2e
+# About Nevada's code book, submissions and Coalition report:
+# Nevada's pack whatever the home pack (make test-packs).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("nevada_home")]
 YEAR = 2025
 
 

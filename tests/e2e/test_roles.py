@@ -27,7 +27,9 @@ from tests.factories import (
 from .conftest import DESKTOP, run_axe, screenshot
 from .test_cases import CODE_LABEL
 
-pytestmark = pytest.mark.e2e
+# Each role's menu walk screens a youth with the NRIT:
+# Nevada's pack whatever the home pack (make test-packs).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("nevada_home")]
 
 NARROW = {"width": 375, "height": 812}
 # Where each role works (a coordinator sits in a task-force organization).

@@ -13,7 +13,7 @@ from harborline.cases import services as case_services
 from .conftest import run_axe, screenshot
 from .test_cases import _people, _sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("nevada_home")]  # the NRIT's errors
 
 
 def test_nrit_errors_then_check_your_answers(axe_page):

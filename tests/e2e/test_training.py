@@ -14,7 +14,9 @@ from tests.factories import PASSWORD, UserFactory, give_totp_device, totp_code
 
 from .conftest import DESKTOP, run_axe, screenshot
 
-pytestmark = pytest.mark.e2e
+# About Nevada's training minimums:
+# Nevada's pack whatever the home pack (make test-packs).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("nevada_home")]
 
 CODE_LABEL = "Code from your authenticator app, or a recovery code"
 

@@ -312,4 +312,7 @@ def first_case(site: Site, email: str) -> int:
 
 
 def dump(data: Any) -> str:
+    """Data for an assertion message; a Counter keyed by tuples is written with its keys joined."""
+    if isinstance(data, dict):
+        data = {" ".join(map(str, k)) if isinstance(k, tuple) else k: v for k, v in data.items()}
     return json.dumps(data, indent=1, default=str)[:4000]

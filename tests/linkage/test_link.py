@@ -18,7 +18,7 @@ from harborline.linkage.encode import (
     FILTER_COLUMNS,
     encode_rows,
 )
-from harborline.linkage.link import link_paths, read_encoded
+from harborline.linkage.link import candidate_pairs, link_paths, read_encoded
 from harborline.linkage.problems import LinkageProblems, Warnings
 
 from .conftest import OTHER_SECRET, SECRET, write_encodings
@@ -93,6 +93,25 @@ def test_the_same_youth_written_differently_links(
     link_paths([a, b], tmp_path / "pairs.csv")
     found = {(r["id_l"], r["id_r"]) for r in _pairs(tmp_path / "pairs.csv")}
     assert ("youth", "same-youth") in found
+
+
+def test_a_double_surname_written_in_part_is_compared(tmp_path: Path) -> None:
+    """Known by her second given name and her first surname only, with no ZIP code or city on
+    either side (as in cases opened in Harborline, where the ZIP code is rarely known): the
+    date of birth with the first surname part's Soundex makes her two records a candidate pair,
+    which no other blocking key does. Whether the pair then links or goes to review is the
+    model's (with this little evidence it is an uncertain pair)."""
+    base = {"dob": "2009-04-07", "sex": "F", "zip": "", "city": ""}
+    left = [{"id": "youth", **base, "first_name": "Ana María", "last_name": "Gómez-Ruiz"}]
+    right = [{"id": "same-youth", **base, "first_name": "María", "last_name": "Gomez"}]
+    a = read_encoded(write_encodings(tmp_path / "a.csv", left), Warnings())
+    b = read_encoded(write_encodings(tmp_path / "b.csv", right), Warnings())
+    rows_l, rows_r, _ = candidate_pairs(a, b)
+    assert list(zip(rows_l, rows_r, strict=True)) == [(0, 0)]
+    # Only through the new key: without its column the two records share no token.
+    lastpart = BLOCK_COLUMNS.index("bk_dob_lastpart")
+    a.tokens[:, lastpart] = 0
+    assert len(candidate_pairs(a, b)[0]) == 0
 
 
 def test_a_wrong_secret_links_nothing(tmp_path: Path, two_files) -> None:

@@ -52,6 +52,18 @@ def test_nicknames_from_the_shipped_list() -> None:
     assert all(formal_name(f) in (f, None) for f in set(nicknames().values()))
 
 
+def test_ana_and_anna_are_one_name_and_not_bryannas_nicknames() -> None:
+    # The shipped list (upstream) had "bryanna has_nickname ana" and "... anna", so every Ana
+    # and Anna was encoded as Bryanna; the local data drop those rows and add "anna
+    # has_nickname ana" (data/README.md).
+    assert formal_name("ana") == formal_name("anna") == formal_name("anne") == "anna"
+    assert "bryanna" not in {formal_name("ana"), formal_name("anna")}
+    assert formal_name("bryanna") == formal_name("brianna") == "bryanna"
+    assert prepare({"first_name": "Ana", "last_name": "Gomez", "dob": "2009-04-07"}).formal == (
+        prepare({"first_name": "Anna", "last_name": "Gomez", "dob": "2009-04-07"}).formal
+    )
+
+
 def test_nickname_and_formal_name_encode_alike() -> None:
     liz = prepare({"first_name": "Liz", "last_name": "Smith", "dob": "2009-01-02"})
     elizabeth = prepare({"first_name": "ELIZABETH", "last_name": "smith", "dob": "2009-01-02"})

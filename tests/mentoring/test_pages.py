@@ -99,6 +99,7 @@ def test_analysts_do_not_see_the_program(program):
     assert client.get(reverse("web:on_call")).status_code == 404
 
 
+@pytest.mark.usefixtures("nevada_home")  # the installation's counties: Nevada's
 def test_a_shift_for_a_county_several_packs_have_is_saved_for_the_one_chosen(program, db):
     """The form picks one county; its pack travels with it (`nevada/clark`), so a county name
     that Washington and Wisconsin also have is never refused as ambiguous (decision 0039)."""
@@ -123,6 +124,7 @@ def test_a_shift_for_a_county_several_packs_have_is_saved_for_the_one_chosen(pro
     assert OnCallShift.objects.get().county == clark
 
 
+@pytest.mark.usefixtures("nevada_home")  # the installation's counties: Nevada's
 def test_county_lists_show_the_installations_counties_once(program, db):
     """Issue 15: with every pack's geography loaded, the on-call page and the shift form listed
     three "Clark County" entries (Nevada, Washington, Wisconsin); they list the home pack's."""

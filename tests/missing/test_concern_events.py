@@ -71,6 +71,9 @@ def test_every_pack_names_the_event_that_starts_its_report_clock():
         "service_plan",
         "plan_no_movement",
         "referral_unanswered",
+        "placement_change",  # a new placement after another (missing.placements)
+        # an agency's own policy: a new client, an event or a warning sign (decision 0065)
+        "agency_screening",
     }
     for name in ("nevada", "washington", "wisconsin", "county-protocol"):
         pack = get_pack(name)

@@ -17,7 +17,9 @@ from harborline.response import services as response
 from tests.access import factories as f
 from tests.cases.conftest import Api
 
-pytestmark = pytest.mark.django_db
+# Nevada's regions and the NRIT's outcomes are counted here: Nevada pinned as the home pack,
+# whatever HARBORLINE_PACK says (make test-packs; a test may still set another).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nevada_home")]
 URL = "/reports/tables/screenings_by_county_result"
 CONFIRMED = {"cv_law_enforcement": True}
 HIGH_RISK = {"hr_runaway": True}

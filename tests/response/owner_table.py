@@ -91,6 +91,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "return_debrief": _by(_CASEWORK),
     "rescreen_on_return": _by(_CASEWORK),
     "rescreen": _by(_CASEWORK),
+    # The screening an agency's own policy asks for (Resource 8-B, decision 0065): 8-B is written
+    # to "each agency" (L10506-10508), so every first-contact discipline screens its own clients
+    # (L2977-2995): the reporters and child welfare.
+    "screen_on_agency_policy": _by(_REPORTERS | {"child_welfare"}),
     "medical_evaluation": _by(_MEDICAL),
     # The events of issue 12's missing/ and placements (another helper's rules): the safety
     # reassessment after a return is casework like the debrief (L3309-3310, L3524-3534); a

@@ -73,6 +73,7 @@ def _types(rows: Any) -> Any:
     return (type(rows).__name__, rows)
 
 
+@pytest.mark.usefixtures("nevada_home")  # NRIT screenings: Nevada's pack whatever the home pack
 def test_screenings_and_meetings_read_by_sql_are_the_orm_reads(db):
     world = World()
     case = world.case
@@ -117,6 +118,7 @@ def test_screenings_and_meetings_read_by_sql_are_the_orm_reads(db):
     assert meetings[0]["held_at"].tzinfo is not None
 
 
+@pytest.mark.usefixtures("nevada_home")  # Nevada's clocks: a confirmed NRIT starts several
 def test_obligations_read_by_sql_are_the_orm_read_with_their_carrier(db, django_assert_num_queries):
     world = World()
     world.screen(NRIT_CONFIRMED)

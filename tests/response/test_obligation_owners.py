@@ -34,6 +34,8 @@ ALL_TRIGGERS = [
     "service_plan",
     "plan_no_movement",
     "referral_unanswered",
+    "placement_change",
+    "agency_screening",  # the agency's own screening policy (decision 0065)
 ]
 OWNER = Grant(compartments=frozenset({"screening"}), via="owner", is_owner=True)
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pytest
 
+from harborline.people.models import ScreeningCriteria
 from harborline.people.roles import Role
 from harborline.response.models import AgencyPolicy
 
-pytestmark = pytest.mark.django_db
+# The page works on the home pack; these rows are Nevada's (its clocks and 8-B's criteria).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nevada_home")]
 
 HAS_PAGE = {Role.ORG_ADMIN, Role.SYSTEM_ADMIN}
 SAVE = {
@@ -78,3 +80,59 @@ def test_a_longer_clock_is_refused_beside_its_field(as_user):
     assert missing.status_code == 400
     assert "Give the number of hours." in missing.content.decode()
     assert not AgencyPolicy.objects.exists()
+
+
+def test_the_administrator_chooses_which_youth_are_screened(as_user, org):
+    """Resource 8-B's "which children will be screened" and "which warning signs": the page
+    offers the pack's population, events and signs, saves them and refuses an age out of
+    bounds beside its field."""
+    client, _ = as_user("org_admin")
+    page = client.get("/org/policy").content.decode()
+    assert "Which youth this agency screens" in page
+    assert "Excessive truancy (more than 6 days in the school year)" in page
+    assert "A change of placement" in page
+    refused = client.post(
+        "/org/policy", _form(population_scope="age", min_age="40", signs=["truancy"])
+    )
+    assert refused.status_code == 422
+    assert 'href="#id_min_age"' in refused.content.decode()
+    assert not ScreeningCriteria.objects.exists()
+    saved = client.post(
+        "/org/policy",
+        _form(
+            population_scope="age",
+            min_age="10",
+            events=["placement_change"],
+            signs=["truancy", "hotels"],
+        ),
+        follow=True,
+    )
+    assert "policy is saved" in saved.content.decode()
+    criteria = ScreeningCriteria.objects.get(organization=org, pack="nevada")
+    assert criteria.population == {"scope": "age", "min_age": 10}
+    assert (criteria.events, criteria.signs) == (["placement_change"], ["truancy", "hotels"])
+    assert "Now: new clients aged 10 and older." in client.get("/org/policy").content.decode()
+
+
+def test_a_warning_sign_recorded_on_the_case_page_starts_the_policys_screening(as_user, org):
+    client, admin = as_user("org_admin")
+    client.post("/org/policy", _form(signs=["truancy"]))
+    from harborline.response.agency_screening import open_case
+
+    case = open_case(actor=admin, youth={"first_name": "Ana", "last_name": "Reyes"})
+    detail = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/cases/{case.pk}/warning-sign"' in detail
+    form = client.get(f"/cases/{case.pk}/warning-sign").content.decode()
+    assert "Excessive truancy" in form
+    done = client.post(
+        f"/cases/{case.pk}/warning-sign",
+        {"sign": "truancy", "observed_at": "2026-01-05T09:30", "note": "Missed 8 days."},
+        follow=True,
+    )
+    page = done.content.decode()
+    assert "a screening is now due" in page
+    assert "a warning sign the agency screens on was recorded" in page
+    assert "Resource 8-B" in page
+    assert case.notes.get().compartment == "screening"
+    missing = client.post(f"/cases/{case.pk}/warning-sign", {"sign": "truancy"})
+    assert missing.status_code == 400

@@ -15,6 +15,9 @@ from harborline.audit.models import Action, AuditEvent
 from harborline.cases import selectors as case_selectors
 from tests.web.test_cases_pages import NRIT_CONFIRMED, _client, world  # noqa: F401 - fixture
 
+# The case page with an NRIT screening: Nevada's pack whatever the home pack (make test-packs).
+pytestmark = pytest.mark.usefixtures("nevada_home")
+
 TABLE = re.compile(r'^\s*SELECT .*? FROM "(\w+)"', re.S)
 
 

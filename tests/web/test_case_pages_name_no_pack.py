@@ -19,7 +19,12 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "harborline" / "web"
 
 def _case_page_files() -> list[Path]:
     views = sorted((WEB / "views").glob("cases*.py"))
-    templates = sorted((WEB / "templates" / "web" / "cases").rglob("*.html"))
+    templates = sorted(
+        [
+            *(WEB / "templates" / "web" / "cases").rglob("*.html"),
+            *(WEB / "jinja2" / "web" / "cases").rglob("*.html"),  # the page's body (0066)
+        ]
+    )
     return [*views, WEB / "forms_cases.py", WEB / "urls_cases.py", *templates]
 
 

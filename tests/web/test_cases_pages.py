@@ -23,6 +23,10 @@ from harborline.response.models import Obligation, Status
 from harborline.sharing import services as access_services
 from tests.factories import OrganizationFactory, UserFactory, give_totp_device, sign_in
 
+# The cases here are Nevada's and are screened with the NRIT: Nevada pinned as the home pack,
+# whatever HARBORLINE_PACK says (make test-packs).
+pytestmark = pytest.mark.usefixtures("nevada_home")
+
 NRIT_CONFIRMED = {"cv_law_enforcement": True}
 NRIT_HIGH_RISK = {"hr_hotels": True}
 
@@ -229,10 +233,20 @@ def test_new_case_warns_about_a_possible_duplicate_then_creates_anyway(world):
     assert Case.objects.count() == before + 1
 
 
-def test_duplicate_warning_never_mentions_records_of_other_organizations(world):
+def test_duplicate_warning_names_only_the_other_organization(world):
+    # Another organization's record of the same youth: its organization is named (decision
+    # 0063), nothing of the record is shown, and the case can still be opened.
     client = _client(world.stranger)
-    r = client.post("/cases/new", {"first_name": "Mara", "last_name": "Quill", "dob": "2010-05-01"})
-    assert r.status_code == 302  # created straight away: the stranger sees no possible duplicate
+    data = {"first_name": "Mara", "last_name": "Quill", "dob": "2010-05-01"}
+    r = client.post("/cases/new", data)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'id="possible-duplicates-elsewhere"' in html and "Washoe Child Welfare" in html
+    assert 'id="possible-duplicates"' not in html
+    assert f"/cases/{world.case.pk}/" not in html and "girl" not in html
+    before = Case.objects.count()
+    assert client.post("/cases/new", {**data, "confirmed": "1"}).status_code == 302
+    assert Case.objects.count() == before + 1
 
 
 def test_new_case_without_a_last_name_says_so_beside_the_field(world):
@@ -1001,3 +1015,35 @@ def test_who_saw_this_record_link_is_for_reviewers(world):
     )
     html = _client(world.supervisor).get(f"/cases/{world.case.pk}/").content.decode()
     assert f"/audit/youth/{world.case.youth_id}" in html
+
+
+def test_ending_a_share_through_another_cases_address_ends_nothing(world):
+    """The share must be one of the case in the address before it is ended: a share of another
+    case the same person manages answers like one that does not exist, and stays."""
+    share = world.share(world.police, ["screening"])
+    other = case_services.open_case(
+        actor=world.worker, youth={"first_name": "Lio", "last_name": "Park", "dob": "2011-02-03"}
+    )
+    r = _client(world.worker).post(f"/cases/{other.pk}/sharing/shares/{share.pk}/end")
+    assert r.status_code == 404
+    share.refresh_from_db()
+    assert share.ended_at is None
+
+
+def test_sharing_refusals_reach_the_error_pages(world):
+    """Issue 11 (thin views): the sharing pages ask sharing.selectors (managed_case,
+    active_share, case_consent) and let NotFound and Forbidden reach the error pages: the same
+    answers as when each view raised Http404 or PermissionDenied itself."""
+    world.share(world.police, ["screening"])
+    url = f"/cases/{world.case.pk}/sharing"
+    assert _client(world.officer).post(url + "/consents", {}).status_code == 403
+    assert _client(world.officer).get(url + "/consents/1/revoke").status_code == 403
+    assert _client(world.stranger).post(url + "/consents", {}).status_code == 404
+    assert _client(world.stranger).get(url + "/consents/1/revoke").status_code == 404
+    client = _client(world.worker)
+    assert client.get(url + "/shares/999999/end").status_code == 404
+    assert client.post(url + "/shares/999999/end").status_code == 404
+    assert client.get(url + "/consents/999999/revoke").status_code == 404
+    assert client.post(url + "/consents/999999/revoke").status_code == 404
+    refused = client.post(url + "/consents", {"consent-given_by": "Mara"})
+    assert refused.status_code == 422 and 'value="Mara"' in refused.content.decode()

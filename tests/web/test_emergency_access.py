@@ -180,3 +180,27 @@ def test_the_api_lookup_opens_by_reference_and_answers_alike_when_not_allowed(wo
     assert own.json() == nothing.json()
     bad = f.Api(officer).post("/break-glass/lookup", {"reason": REASON, "last_name": "Reyes"})
     assert bad.status_code == 422 and "dob" in f.problem_fields(bad)
+
+
+def test_the_pages_are_404_for_those_they_are_not_for(world):
+    """Issue 11 (thin views): who may use the emergency-access page and the review queue is asked
+    of sharing.selectors (require_emergency_access, reviewer_organization), NotFound reaching
+    the 404 page; a refusal of the review itself stays on the queue page, with its status."""
+    owner, worker, supervisor, made, officer = world
+    glass = f.glass(made, officer)
+    admin = f.user(f.org("child_welfare"), "system_admin")  # works no cases
+    assert _client(admin).get("/cases/break-glass").status_code == 404
+    assert _client(admin).post("/cases/break-glass", {"reason": REASON}).status_code == 404
+    assert _client(worker).get("/cases/break-glass/reviews").status_code == 404
+    url = f"/cases/break-glass/reviews/{glass.pk}"
+    justified = {f"g{glass.pk}-outcome": "justified"}
+    assert _client(worker).post(url, justified).status_code == 404
+    nowhere = _client(supervisor).post(
+        "/cases/break-glass/reviews/999999", {"g999999-outcome": "justified"}
+    )
+    assert nowhere.status_code == 404
+    shared_with = f.org("advocacy")
+    f.share(made, shared_with, ["screening"], by=worker)  # sees the case, reviews none of it
+    refused = _client(f.user(shared_with, "supervisor")).post(url, justified)
+    assert refused.status_code == 403 and "Break-glass reviews" in refused.content.decode()
+    assert BreakGlass.objects.get().reviewed_at is None

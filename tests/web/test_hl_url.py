@@ -1,7 +1,7 @@
-"""`{% hl_url %}` (web/templatetags/hl_urls.py) gives exactly the address `{% url %}` gives, for
-every address the case page uses and any whole-number arguments — including numbers that
-contain its markers' digits, which go to `reverse` — and falls back to `reverse` for anything
-else."""
+"""`{% hl_url %}` (web/templatetags/hl_urls.py; `hl_url(...)` in the Jinja2 templates) gives
+exactly the address `{% url %}` gives, for every address the case page uses and any
+whole-number arguments — including numbers that contain its markers' digits, which go to
+`reverse` — and falls back to `reverse` for anything else."""
 
 from __future__ import annotations
 
@@ -14,12 +14,23 @@ from django.urls import NoReverseMatch, reverse
 
 from harborline.web.templatetags import hl_urls
 
-DETAIL = Path(__file__).resolve().parents[2] / "src/harborline/web/templates/web/cases/detail.html"
-USED = sorted(set(re.findall(r"{% hl_url '([\w:]+)'((?: [\w.]+)*) %}", DETAIL.read_text())))
+# The case page's body and the partials it includes (Jinja2: `hl_url('web:name', case.pk)`).
+PAGE = Path(__file__).resolve().parents[2] / "src/harborline/web/jinja2/web"
+CALL = re.compile(r"hl_url\('([\w:]+)'((?:, [\w.\[\]\"]+)*)\)")
+USED = sorted(
+    {
+        (name, " ".join(a.strip() for a in args.split(",") if a.strip()))
+        for path in PAGE.rglob("*.html")
+        for name, args in CALL.findall(path.read_text())
+    }
+)
 
 
 def test_the_case_page_uses_it_for_its_addresses():
     assert len(USED) >= 15
+    # Every call is one of those checked below (none written in a shape CALL does not read).
+    calls = sum(p.read_text().count("hl_url(") for p in PAGE.rglob("*.html"))
+    assert calls == sum(len(CALL.findall(p.read_text())) for p in PAGE.rglob("*.html"))
 
 
 @pytest.mark.parametrize("name, args", USED)

@@ -67,7 +67,9 @@ def test_home_query_count_does_not_grow_with_history(as_user):
     for _ in range(30):
         record(actor=user, action=Action.LOGIN, obj=user)
     assert count() == few
-    assert few <= 15
+    # 16 since the menu counts the statistical center's questions waiting for a supervisor or
+    # administrator (one aggregate, reports.linking.questions_waiting).
+    assert few <= 16
 
 
 def test_someone_elses_sign_ins_are_not_shown(as_user, make_user):

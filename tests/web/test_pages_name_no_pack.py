@@ -19,7 +19,12 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "harborline" / "web"
 
 def _page_files() -> list[Path]:
     views = [p for p in (WEB / "views").glob("*.py") if not p.name.startswith("cases")]
-    templates = [p for p in (WEB / "templates" / "web").rglob("*.html") if "cases" not in p.parts]
+    templates = [
+        p
+        for folder in ("templates", "jinja2")  # Django's and Jinja2's (decision 0066)
+        for p in (WEB / folder / "web").rglob("*.html")
+        if "cases" not in p.parts
+    ]
     return [*views, WEB / "forms.py", *templates]
 
 

@@ -19,7 +19,7 @@ from harborline.response.models import Obligation, Screening
 from harborline.response.preview import preview_screening
 from tests.factories import OrganizationFactory, UserFactory, give_totp_device, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nevada_home")]  # the NRIT's
 
 TZ = "America/Los_Angeles"
 

@@ -26,6 +26,13 @@ Who sees what:
   when the writer ticked "let the team know notes exist" (`Grant.told_of_privileged`; the
   note's `existence_shown`).
 
+Who is told of a record they may not read — one answer, `told_of_possible_record`: opening a
+case, an actor who works cases is told that a possible record of the same youth exists in
+another organization (its name, nothing of the record: decision 0063) when the check on the
+youth's encodings finds one whose identity the actor does not see, unless that organization's
+type is one whose very relationship with a youth is confidential by law
+(`CONFIDENTIAL_CLIENT_ORG_TYPES`): then the actor is told nothing at all.
+
 Who changes what — one answer, `Grant.edits(compartment)` (and `require_edit`, which raises
 Forbidden), asked by every write of the owner's record:
 - Seeing a compartment lets the actor add notes to it (`require`), nothing more.
@@ -61,6 +68,20 @@ CASE_MANAGERS = frozenset({"caseworker", "supervisor", "mentor_advocate", "org_a
 # Roles that review break-glass openings and read "who saw this record" for their organization.
 REVIEWERS = frozenset({"supervisor", "org_admin"})
 NO_CASE_ACCESS_ROLES = frozenset({"system_admin"})
+# Organizations for which saying that they know a youth already discloses something the law
+# protects: advocates (VAWA and FVPSA confidentiality, advocate privilege), health, mental-health
+# and substance-use treatment providers (HIPAA, 42 CFR Part 2), defenders (attorney-client). A
+# possible-duplicate check never names them, nor says that some organization was left unnamed.
+CONFIDENTIAL_CLIENT_ORG_TYPES = frozenset(
+    {
+        "community_advocacy",
+        "system_advocacy",
+        "medical",
+        "mental_health",
+        "substance_use",
+        "public_defender",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -348,3 +369,16 @@ def require_edit(grant: Grant, compartment: str | None = None) -> None:
 def may_break_glass(actor: User, case: Case) -> bool:
     member = _member(actor)
     return member is not None and member[2] != case.owner_id
+
+
+def told_of_possible_record(actor: User, owner: Organization) -> bool:
+    """May the actor, opening a case, be told that `owner` holds a possible record of the same
+    youth — its name only, never the record (module docstring; decision 0063)? Asked only for
+    records whose identity the actor's grant does not see."""
+    member = _member(actor)
+    return (
+        member is not None
+        and member[2] != owner.pk
+        and owner.is_active
+        and owner.type not in CONFIDENTIAL_CLIENT_ORG_TYPES
+    )

@@ -21,6 +21,7 @@ from .models import (
     IN_FORCE_STATUSES,
     RENEWAL_ALERT_DAYS,
     Agreement,
+    AgreementParty,
     Breach,
     Kind,
     Status,
@@ -46,18 +47,43 @@ def visible_agreements(*, actor: User, kind: str | None = None) -> QuerySet[Agre
     return qs.filter(pk__in=Agreement.objects.filter(party_filter(actor, scope)).values("pk"))
 
 
-def get_agreement(*, actor: User, pk: int) -> Agreement:
-    """The agreement if the actor may read it; otherwise NotFound (existence does not leak)."""
+def get_agreement(
+    *, actor: User, pk: int, do: Do | None = None, kind: str | None = None
+) -> Agreement:
+    """The agreement if the actor may read it (and may `do` that on it, and it is of `kind`,
+    when given); otherwise NotFound (existence does not leak): a page the actor may not use
+    does not exist for them."""
     found = (
-        visible_agreements(actor=actor)
+        visible_agreements(actor=actor, kind=kind)
         .prefetch_related("elements", "submissions", "breaches")
         .select_related("termination_notice_by", "superseded_by")
         .filter(pk=pk)
         .first()
     )
-    if found is None:
+    if found is None or (do is not None and not may_on(actor, do, found)):
         raise NotFound()
     return found
+
+
+def signing_party(*, actor: User, agreement: Agreement, organization_id: int) -> AgreementParty:
+    """The party to the agreement whose signature the actor may record; NotFound for an
+    organization that is not a party, or whose signature the actor may not record."""
+    party = next((p for p in agreement.parties.all() if p.organization_id == organization_id), None)
+    if party is None or not may_on(actor, Do.SIGN, agreement, party.organization):
+        raise NotFound()
+    return party
+
+
+def checklist_values(agreement: Agreement) -> dict[str, tuple[bool, str]]:
+    """The MOU checklist as recorded: each element's code with whether the MOU covers it and
+    where (not covered, nowhere, for an element not recorded yet)."""
+    rows = {e.code: e for e in agreement.elements.all()}
+    return {
+        spec.code: (rows[spec.code].present, rows[spec.code].location)
+        if spec.code in rows
+        else (False, "")
+        for spec in MOU_ELEMENTS
+    }
 
 
 # --- dated duties --------------------------------------------------------------------------

@@ -48,7 +48,10 @@ class MouElementSpec:
     lines: str
 
 
-# Resource 4-A (seed 001, lines 10082-10356); the guidance does not say which are required.
+# Resource 4-A (seed 001, lines 10082-10356); the guidance does not say which are required. The
+# pack format has no section for MOU elements, so they live here with the pack they come from.
+MOU_GUIDANCE_PACK = "nevada"
+MOU_GUIDANCE_RESOURCE = "Resource 4-A"
 MOU_ELEMENTS: tuple[MouElementSpec, ...] = (
     MouElementSpec(
         "MOU-1",

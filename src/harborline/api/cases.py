@@ -20,7 +20,8 @@ from harborline.cases import services as cases
 from harborline.cases.models import TeamRole
 from harborline.people.roles import Role
 from harborline.protocols.home import default_screening_instrument
-from harborline.response import casefile
+from harborline.protocols.translations import printout_languages
+from harborline.response import agency_screening, casefile
 from harborline.response import selectors as response_reads
 from harborline.response import services as response
 from harborline.response.models import Obligation, Setting
@@ -45,6 +46,12 @@ router = Router(tags=["cases"])
 
 # A compartment's name (access/compartments.py).
 CompartmentName = Annotated[str, Field(json_schema_extra=one_of(COMPARTMENTS))]
+# The youth's preferred language: a printout language (settings.LANGUAGES), "" = not recorded.
+PREFERRED_LANGUAGE = (
+    "The language the youth would rather read (a printout language; empty: not recorded). The "
+    "printouts for the youth and the family open in it (decision 0064)."
+)
+PRINTOUT_LANGUAGES = ["", *(code for code, _name in printout_languages())]
 
 
 class YouthIn(Strict):
@@ -53,6 +60,9 @@ class YouthIn(Strict):
     dob: date | None = Field(default=None, description="From 1990, not in the future.")
     gender: str = Field(default="", max_length=100, description="In the youth's own words.")
     pronouns: str = Field(default="", max_length=100)
+    preferred_language: str = Field(
+        default="", description=PREFERRED_LANGUAGE, json_schema_extra=one_of(PRINTOUT_LANGUAGES)
+    )
     aliases: list[str] = []
 
 
@@ -71,13 +81,26 @@ class DuplicateOut(Schema):
     owner: str
 
 
+class ElsewhereOut(Schema):
+    organization: str = Field(description="Organization slug.")
+    name: str
+
+
 class CaseCreated(Schema):
     id: int
     owner: str
     status: str
     possible_duplicates: list[DuplicateOut] = Field(
-        description="Cases with the same last name and date of birth among those whose identity "
-        "you may already see."
+        description="Cases whose identity you may already see that may be the same youth: the "
+        "same last name and date of birth, or names and date of birth that agree on the "
+        "youth's encodings despite spelling."
+    )
+    possible_duplicates_elsewhere: list[ElsewhereOut] = Field(
+        default=[],
+        description="Organizations that hold a possible record of the same youth you may not "
+        "read: one entry per organization, nothing of the record (ask them to share it). "
+        "Organizations whose relationship with a youth is confidential by law (advocates, "
+        "health and treatment providers, defenders) are never named here (decision 0063).",
     )
 
 
@@ -120,15 +143,22 @@ class CaseOut(Schema):
 def open_case(request: HttpRequest, payload: CaseIn) -> Status[CaseCreated]:
     actor = caller(request)
     youth = payload.youth.model_dump()
-    dupes = case_reads.possible_duplicates(
-        actor, last_name=youth["last_name"], dob=youth["dob"].isoformat() if youth["dob"] else ""
+    check = case_reads.duplicate_check(
+        actor,
+        first_name=youth["first_name"],
+        last_name=youth["last_name"],
+        dob=youth["dob"].isoformat() if youth["dob"] else "",
     )
-    case = cases.open_case(actor=actor, youth=youth, pack=payload.pack)
+    # the screening the owner's own policy asks for a new client starts with it (decision 0065)
+    case = agency_screening.open_case(actor=actor, youth=youth, pack=payload.pack)
     created = CaseCreated(
         id=case.pk,
         owner=case.owner.slug,
         status=case.status,
-        possible_duplicates=[DuplicateOut(id=d.pk, owner=d.owner.slug) for d in dupes],
+        possible_duplicates=[DuplicateOut(id=d.pk, owner=d.owner.slug) for d in check.readable],
+        possible_duplicates_elsewhere=[
+            ElsewhereOut(organization=org.slug, name=org.name) for org in check.elsewhere
+        ],
     )
     return Status(201, created)
 
@@ -180,6 +210,9 @@ class YouthPatch(Strict):
     dob: date | None = None
     gender: str | None = Field(default=None, max_length=100)
     pronouns: str | None = Field(default=None, max_length=100)
+    preferred_language: (
+        Annotated[str, Field(json_schema_extra=one_of(PRINTOUT_LANGUAGES))] | SkipJsonSchema[None]
+    ) = Field(default=None, description=PREFERRED_LANGUAGE)
     aliases: list[str] | None = None
     contacts: list[ContactIn] | None = Field(
         default=None, description="Replaces the contacts (compartment `contact`)."

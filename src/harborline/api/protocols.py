@@ -4,15 +4,17 @@ so nothing is audited); an agency's own policy within a pack (decision 0058)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from harborline.instruments.answer_schema import answers_schema
 from harborline.instruments.engine import evaluate
 from harborline.protocols.packs import get_pack, registry
+from harborline.response import agency_screening
 from harborline.response import policy as agency_policy
 
 from .auth import caller
@@ -150,11 +152,37 @@ class PolicyRuleOut(Schema):
     source: str
 
 
+class OptionOut(Schema):
+    id: str
+    label: str
+    source: str = ""
+
+
+class ScreeningCriteriaOut(Schema):
+    obligation: str = Field(description="the pack's obligation such a screening starts")
+    clock: str = Field(description="the pack's clock for it in words (the agency may shorten it)")
+    population_offered: bool
+    events_offered: list[OptionOut]
+    signs_offered: list[OptionOut]
+    population: dict[str, Any] = Field(
+        description='{} (no one on becoming a client), {"scope": "all"} or {"scope": "age", '
+        '"min_age": n, "max_age": m}'
+    )
+    population_words: str
+    events: list[str]
+    signs: list[str]
+    source: str
+
+
 class PolicyOut(Schema):
     organization: str
     pack: str
     rules: list[PolicyRuleOut]
     screeners: list[str] = Field(description="roles that complete the screening tool; [] = any")
+    screening: ScreeningCriteriaOut | None = Field(
+        description="which youth the agency screens (Resource 8-B, decision 0065); null when the "
+        "pack leaves it to no agency"
+    )
     version: int
 
 
@@ -167,6 +195,13 @@ class PolicyIn(Schema):
         "(re-screening triggers only); shorter than the pack's, never longer",
     )
     screeners: list[Any] = Field(default_factory=list)
+    population: Any = Field(
+        default_factory=dict,
+        description='which new clients are screened: {}, {"scope": "all"} or {"scope": "age", '
+        '"min_age": n, "max_age": m}',
+    )
+    events: Any = Field(default_factory=list, description="the pack's events to screen after")
+    signs: Any = Field(default_factory=list, description="the pack's warning signs to screen on")
     version: int | None = None
 
 
@@ -186,7 +221,27 @@ def _policy_out(view: agency_policy.PolicyView) -> PolicyOut:
             for r in view.rules
         ],
         screeners=view.screeners,
+        screening=_screening_out(view.screening),
         version=view.version,
+    )
+
+
+def _screening_out(view: agency_policy.ScreeningView | None) -> ScreeningCriteriaOut | None:
+    if view is None:
+        return None
+    return ScreeningCriteriaOut(
+        obligation=view.rule.id,
+        clock=view.rule.pack_clock,
+        population_offered=view.population_offered,
+        events_offered=[OptionOut(id=o.id, label=o.label) for o in view.events_offered],
+        signs_offered=[
+            OptionOut(id=o.id, label=o.label, source=o.source) for o in view.signs_offered
+        ],
+        population=view.population,
+        population_words=view.population_words,
+        events=view.events,
+        signs=view.signs,
+        source=view.source,
     )
 
 
@@ -204,10 +259,11 @@ def get_policy(request: HttpRequest, pack: str, org: str = "") -> PolicyOut:
 @router.put(
     "/protocols/{pack}/agency-policy",
     response={200: PolicyOut, 409: Problem, **ERRORS},
-    summary="Set your organization's clocks, re-screening triggers and screeners",
+    summary="Set your organization's clocks, re-screening triggers, screeners and whom it screens",
     description="Within the pack's agency_configurable obligations: a clock may be shorter than "
-    "the pack's, never longer; only re-screening triggers can be turned off. A 422 names "
-    "clocks.<obligation> or screeners.",
+    "the pack's, never longer; only re-screening triggers can be turned off; population, events "
+    "and signs only among what the pack's agency_screening offers. A 422 names "
+    "clocks.<obligation>, screeners, population(.scope|.min_age|.max_age), events or signs.",
 )
 def put_policy(request: HttpRequest, pack: str, payload: PolicyIn, org: str = "") -> PolicyOut:
     actor = caller(request)
@@ -219,5 +275,56 @@ def put_policy(request: HttpRequest, pack: str, payload: PolicyIn, org: str = ""
         clocks=payload.clocks,
         screeners=payload.screeners,
         version=payload.version,
+        population=payload.population,
+        events=payload.events,
+        signs=payload.signs,
     )
     return _policy_out(agency_policy.view(actor, pack, organization.slug))
+
+
+# --- a warning sign on a case (decision 0065) -----------------------------------------------
+
+
+class WarningSignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    sign: str = Field(description="one of the case pack's warning signs (agency-policy signs)")
+    observed_at: datetime = Field(
+        description="when it was seen (ISO 8601; without an offset, the owner's time zone)"
+    )
+    note: str = Field(default="", max_length=2000)
+
+
+class WarningSignOut(Schema):
+    note: int = Field(description="the note in the case's screening section that records it")
+    sign: str
+    label: str
+    in_policy: bool = Field(description="whether the case owner's policy screens on this sign")
+    obligations: list[int] = Field(description="obligations it started (a screening to do)")
+
+
+@router.post(
+    "/cases/{case_id}/warning-signs",
+    response={201: WarningSignOut, **ERRORS},
+    summary="Record a warning sign seen on a case",
+    description="Written into the case's screening section; when the case owner's agency policy "
+    "screens on the sign (Resource 8-B), a screening obligation starts, due from observed_at.",
+)
+def record_warning_sign(
+    request: HttpRequest, case_id: int, payload: WarningSignIn
+) -> Status[WarningSignOut]:
+    done = agency_screening.record_warning_sign(
+        actor=caller(request),
+        case_id=case_id,
+        sign=payload.sign,
+        observed_at=payload.observed_at,
+        note=payload.note,
+    )
+    out = WarningSignOut(
+        note=done.note.pk,
+        sign=payload.sign,
+        label=done.label,
+        in_policy=done.in_policy,
+        obligations=[o.pk for o in done.obligations],
+    )
+    return Status(201, out)

@@ -1,7 +1,8 @@
 """Submissions to the statistical center (issue 16's contract): `POST /submissions`
 `{"agreement", "year"}` → 201 awaiting approval; `POST /submissions/{id}/approve` → submitted
 with its SHA-256 (approving your own is refused); refuse, list, read, the client-level file; and
-the statistical center's report `GET /reports/statistical-center?year=&level=`. Thin: the rules
+the statistical center's report `GET /reports/statistical-center?year=&level=` with its
+unduplicated count; the center's linkage and review queue are api/linkage.py. Thin: the rules
 are reports.submissions and reports.statistical_center."""
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from harborline.reports import statistical_center, submissions
 from harborline.reports.models import Submission
 from harborline.tabular import CSV_CONTENT_TYPE
 
+from .linkage import router as linkage_router
 from .reports import TableOut
-from .schemas import ERRORS, Problem, Strict
+from .schemas import ERRORS, Problem, Strict, text
 
 router = Router(tags=["reports"])
+router.add_router("", linkage_router)  # the center's same-youth linkage (api/linkage.py)
 
 
 class SubmissionIn(Strict):
@@ -36,7 +39,7 @@ class SubmissionIn(Strict):
 
 
 class RefuseIn(Strict):
-    reason: str = Field(min_length=1, max_length=500, pattern=r"\S", description="Why.")
+    reason: str = text(500, description="Why.")
 
 
 class SubmissionOut(Strict):
@@ -155,6 +158,12 @@ class CenterReportOut(Strict):
     submissions: list[int]
     tables: list[TableOut]
     notes: list[str]
+    linkage: dict[str, Any] | None = Field(
+        default=None,
+        description="How the unduplicated count was reached: the probability thresholds, the "
+        "runs, the key versions, the unduplicated youth as published (null when suppressed); "
+        "null until a linking has been run at the center.",
+    )
 
 
 @router.get(

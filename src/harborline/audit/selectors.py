@@ -15,8 +15,17 @@ if TYPE_CHECKING:
     from harborline.people.models import Organization
 
 
-def for_organization(org: Organization) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(Q(org_id=org.pk) | Q(owner_org_id=org.pk)).order_by("-seq")
+def for_organization(
+    org: Organization, *, action: str = "", person: str = ""
+) -> QuerySet[AuditEvent]:
+    """Events by the organization's people and on records it owns (newest first); of one
+    `action`, by one `person` (an email), when given."""
+    events = AuditEvent.objects.filter(Q(org_id=org.pk) | Q(owner_org_id=org.pk))
+    if action:
+        events = events.filter(action=action)
+    if person:
+        events = events.filter(actor_email=person)
+    return events.order_by("-seq")
 
 
 def who_saw(*, youth_id: int, owner: Organization) -> QuerySet[AuditEvent]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .chain import seal, seal_head, sealing_key
@@ -67,7 +67,7 @@ def record(
         prev_hash=head.hash,
     )
     seal(event, key_id, key)
-    event.save(force_insert=True)
+    _insert([event])
     _move_head(head, event, key_id, key)
     return event
 
@@ -114,8 +114,47 @@ def record_reads(
         seal(event, key_id, key)
         prev = event.hash
         events.append(event)
-    AuditEvent.objects.bulk_create(events)
+    _insert(events)
     _move_head(head, events[-1], key_id, key)
+
+
+# Every read of youth data appends here, so the three statements of an append (lock the head,
+# insert the events, move the head) are fixed SQL rather than ORM queries compiled on every call
+# (decision 0050: on the case page the compiling, not the database, was the cost). They are
+# built from the models' own metadata, values go through each field's own `get_db_prep_save`
+# (JSON, dates: as the ORM would send them), and tests/audit/test_append_sql.py checks them
+# against the ORM statements they replace on both databases (a renamed table or a new
+# column fails there).
+_EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_INSERT = (
+    'INSERT INTO "audit_auditevent" ('  # noqa: S608 - the model's own columns, values are %s
+    + ", ".join(f'"{f.column}"' for f in _EVENT_FIELDS)
+    + ") VALUES "
+)
+_ROW = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
+_HEAD_COLUMNS = ("seq", "hash", "keyed_from", "key_id", "mac")
+_HEAD = 'SELECT seq, hash, keyed_from, key_id, mac FROM "audit_chainhead" WHERE id = 1'
+_MOVE_HEAD = (
+    'UPDATE "audit_chainhead" SET seq = %s, hash = %s, keyed_from = %s, key_id = %s, mac = %s '
+    "WHERE id = 1"
+)
+
+
+def _insert(events: list[AuditEvent]) -> None:
+    """INSERT the events (already sealed), in batches the backend accepts."""
+    batch = max(1, connection.ops.bulk_batch_size(_EVENT_FIELDS, events))
+    with connection.cursor() as cursor:
+        for start in range(0, len(events), batch):
+            chunk = events[start : start + batch]
+            params = [
+                f.get_db_prep_save(getattr(e, f.attname), connection)
+                for e in chunk
+                for f in _EVENT_FIELDS
+            ]
+            cursor.execute(_INSERT + ", ".join([_ROW] * len(chunk)), params)
+    for event in events:
+        event._state.adding = False
+        event._state.db = connection.alias
 
 
 def _locked_head(key_id: str, key: bytes) -> ChainHead:
@@ -123,7 +162,15 @@ def _locked_head(key_id: str, key: bytes) -> ChainHead:
     processes and servers (on SQLite the IMMEDIATE transaction mode already does), so every
     event has exactly one predecessor. The first write after the audit key is set keys the
     chain (see `seal_chain`)."""
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD + lock)
+        row = cursor.fetchone()
+    if row is None:  # a new log: the ORM creates the row (once in the database's life)
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    else:
+        head = ChainHead(id=1, **dict(zip(_HEAD_COLUMNS, row, strict=True)))
+        head._state.adding = False
     if head.keyed_from is None:
         _key_the_chain(head, key_id, key)
     return head
@@ -132,9 +179,8 @@ def _locked_head(key_id: str, key: bytes) -> ChainHead:
 def _move_head(head: ChainHead, event: AuditEvent, key_id: str, key: bytes) -> None:
     head.seq, head.hash = event.seq, event.hash
     seal_head(head, key_id, key)
-    ChainHead.objects.filter(pk=1).update(
-        seq=head.seq, hash=head.hash, key_id=head.key_id, mac=head.mac, keyed_from=head.keyed_from
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVE_HEAD, [head.seq, head.hash, head.keyed_from, head.key_id, head.mac])
 
 
 def _key_the_chain(head: ChainHead, key_id: str, key: bytes) -> None:
@@ -161,7 +207,7 @@ def _key_the_chain(head: ChainHead, key_id: str, key: bytes) -> None:
         prev_hash=head.hash,
     )
     seal(event, key_id, key)
-    event.save(force_insert=True)
+    _insert([event])
     _move_head(head, event, key_id, key)
 
 

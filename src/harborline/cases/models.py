@@ -12,6 +12,8 @@ from django.utils import timezone
 from harborline.access.compartments import Compartment
 from harborline.crypto.fields import EncryptedJSONField, EncryptedTextField, blind_index
 from harborline.people.models import Organization, User
+from harborline.protocols.home import home_pack_name
+from harborline.protocols.translations import printout_languages
 
 
 class Youth(models.Model):
@@ -25,6 +27,10 @@ class Youth(models.Model):
     dob = EncryptedTextField(blank=True)  # ISO date; empty when unknown
     gender = EncryptedTextField(blank=True)  # gender identity in the youth's own words
     pronouns = EncryptedTextField(blank=True)
+    # The language the youth prefers for what they are given to read: one of the printout
+    # languages (settings.LANGUAGES, decision 0064); blank when not recorded. The printouts
+    # default to it.
+    preferred_language = EncryptedTextField(blank=True, choices=printout_languages)
     contacts = EncryptedJSONField(default=list, blank=True)  # [{"kind", "value", "note"}]
     name_dob_key = models.CharField(max_length=64, db_index=True)  # last name + date of birth
     last_name_key = models.CharField(max_length=64, db_index=True, default="")
@@ -60,7 +66,9 @@ class Case(models.Model):
     youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="cases")
     owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    pack = models.CharField(max_length=60, default="nevada")
+    # The pack the case follows. The services always name it; a case made without one follows
+    # the installation's home pack (HARBORLINE_PACK), never a pack written here.
+    pack = models.CharField(max_length=60, default=home_pack_name)
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -229,3 +237,67 @@ class Placement(models.Model):
 
 def current_placement(case: Case) -> Placement | None:
     return case.placements.filter(ended_on__isnull=True).order_by("-started_on", "-pk").first()
+
+
+class DuplicateCheckSecret(models.Model):
+    """The installation's secret for the possible-duplicate check's encodings (decision 0063):
+    32 random bytes, made on first use, held encrypted with the field keys (so `harborline
+    rotate-keys` re-encrypts it like every other encrypted value) and never shown. One is current; a
+    rotation (`harborline manage youth_encodings --rotate-secret`) makes a new one, re-encodes
+    every youth under it and then deletes the old one with its encodings. Not the linkage key
+    of the submissions to the statistical center (decision 0061): what is encoded under this
+    one never leaves the installation."""
+
+    secret = EncryptedTextField()  # url-safe base64
+    key_id = models.CharField(max_length=12, unique=True)  # fingerprint, never the secret
+    current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["current"],
+                condition=models.Q(current=True),
+                name="one_current_duplicate_check_secret",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"duplicate-check secret {self.key_id}"
+
+
+class YouthEncoding(models.Model):
+    """A youth's keyed Bloom-filter encodings under one linkage secret, for the
+    possible-duplicate check across organizations (decision 0063): the filters of each name
+    variant (`linkage.case_match`), encrypted at rest as a second wall, and the keyed blocking
+    tokens beside them (`YouthBlockingKey`) for the lookup. Recomputed whenever the youth's
+    name or date of birth changes."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="encodings")
+    secret = models.ForeignKey(DuplicateCheckSecret, on_delete=models.CASCADE, related_name="+")
+    variants = EncryptedJSONField(default=list)
+    encoded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["youth", "secret"], name="one_encoding_per_secret")
+        ]
+
+    def __str__(self) -> str:
+        return f"youth encoding {self.pk}"
+
+
+class YouthBlockingKey(models.Model):
+    """One keyed blocking token of a youth's encoding (16 hex digits, `linkage.encode`): the
+    check looks up the stored encodings that share a token with the youth being opened."""
+
+    encoding = models.ForeignKey(YouthEncoding, on_delete=models.CASCADE, related_name="keys")
+    token = models.CharField(max_length=16, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["encoding", "token"], name="one_row_per_token")
+        ]
+
+    def __str__(self) -> str:
+        return f"blocking key {self.pk}"

@@ -17,11 +17,13 @@ from django.utils.dateparse import parse_datetime
 from harborline.access import compartments as c
 from harborline.access import policy
 from harborline.access.policy import NOT_FOUND, Grant, grant_for
-from harborline.audit.services import record_reads
+from harborline.audit.models import Action
+from harborline.audit.services import record, record_reads
 from harborline.crypto.fields import blind_index, decrypt
 from harborline.errors import NotFound
 from harborline.people.models import Organization, User
 
+from . import encodings
 from .models import REFERENCE_COMPARTMENT, Case, CaseTeamMember, ReferenceKind
 
 PAGE_SIZE = 50
@@ -63,6 +65,19 @@ def case_for(actor: User, case_id: int | str) -> tuple[Case, Grant]:
     if not grant:
         raise NotFound(NOT_FOUND)
     return case, grant
+
+
+def preferred_language(actor: User, case: Case, grant: Grant | None = None) -> str:
+    """The language the youth prefers for what they are given to read (a printout language code,
+    decision 0064), for an actor who sees the youth's identity, the compartment it belongs to;
+    "" when it is not recorded or the actor does not see it (a printout's first language would
+    otherwise tell the receiving side of a referral, or a share without identity, what it is).
+    `grant`: the actor's grant on the case when the caller has it from `case_for`. For a page or
+    printout that records its own read of the case."""
+    grant = grant_for(actor, case) if grant is None else grant
+    if not grant.sees(c.Compartment.IDENTITY):
+        return ""
+    return str(case.youth.preferred_language or "")
 
 
 @dataclass
@@ -241,6 +256,7 @@ def case_sections(
             "dob": youth.dob or None,
             "gender": youth.gender,
             "pronouns": youth.pronouns,
+            "preferred_language": youth.preferred_language,
         }
     if "contact" in sections:
         sections["contact"] = {"contacts": youth.contacts}
@@ -382,16 +398,83 @@ def _name_filter(q: str) -> Q:
     return Q(youth__last_name_key=blind_index(name))
 
 
-def possible_duplicates(actor: User, *, last_name: str, dob: str) -> list[Case]:
-    """Cases with the same last name and date of birth, among those whose identity the actor
-    may already see — never a hint that another organization knows the youth."""
-    if not last_name.strip():
-        return []
-    from harborline.access.policy import grants_for
+DUPLICATE_CHECK = "possible-duplicate check at case opening"
 
+
+@dataclass
+class DuplicateCheck:
+    """What an actor opening a case is told (decision 0063). `readable`: cases whose identity
+    the actor already sees, with the same last name and date of birth or whose encodings agree
+    above the threshold — shown as before. `elsewhere`: the organizations, by name, that hold
+    a possible record of the same youth the actor may not read, one entry each and nothing of
+    the record (`access.policy.told_of_possible_record`)."""
+
+    readable: list[Case] = field(default_factory=list)
+    elsewhere: list[Organization] = field(default_factory=list)
+
+
+def duplicate_check(actor: User, *, first_name: str, last_name: str, dob: str) -> DuplicateCheck:
+    """The possible-duplicate check before a case is opened: exact last name and date of birth
+    among the cases the actor sees (blind index), and the youth's linkage encodings across
+    every organization (`encodings.match_youth`). Audited: one event for the check (what the
+    actor was told), a read of each record shown, and for each record of another organization
+    that matched but was not shown an event its owner reads ("checked; nothing shown")."""
+    if not last_name.strip() or not policy.works_cases(actor):
+        return DuplicateCheck()
     key = blind_index(last_name, dob or "")
-    candidates = list(
+    exact = list(
         visible_cases(actor).filter(youth__name_dob_key=key).select_related("youth", "owner")[:20]
     )
-    grants = grants_for(actor, candidates)
-    return [case for case in candidates if grants[case.pk].sees("identity")][:10]
+    youth_ids = encodings.match_youth(first_name=first_name, last_name=last_name, dob=dob)
+    matched = list(
+        Case.objects.filter(youth_id__in=youth_ids[:50]).select_related("youth", "owner")
+    )
+    found = {case.pk: case for case in [*exact, *matched]}
+    grants = policy.grants_for(actor, list(found.values()))
+    readable = sorted(
+        (case for case in found.values() if grants[case.pk].sees(c.Compartment.IDENTITY)),
+        key=lambda case: case.pk,
+    )[:10]
+    hidden = [case for case in matched if not grants[case.pk].sees(c.Compartment.IDENTITY)]
+    told: dict[int, Organization] = {}
+    for case in hidden:
+        if policy.told_of_possible_record(actor, case.owner):
+            told[case.owner_id] = case.owner
+    elsewhere = sorted(told.values(), key=lambda org: (org.name, org.slug))
+    _audit_check(actor, readable, hidden, told)
+    return DuplicateCheck(readable=readable, elsewhere=elsewhere)
+
+
+def _audit_check(
+    actor: User, readable: list[Case], hidden: list[Case], told: dict[int, Organization]
+) -> None:
+    membership = actor.membership_or_none
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.duplicate_check",
+        owner_org=membership.organization if membership else None,
+        purpose=DUPLICATE_CHECK,
+        # Only what the actor was told: nothing of the records they were not.
+        detail={
+            "shown": [case.pk for case in readable],
+            "told_of": sorted(org.slug for org in told.values()),
+        },
+    )
+    record_reads(
+        actor=actor,
+        reads=[(case, case.owner, case.youth_id, [c.Compartment.IDENTITY]) for case in readable],
+        purpose=DUPLICATE_CHECK,
+    )
+    for case in hidden:
+        record(
+            actor=actor,
+            action=Action.VIEW,
+            obj=case,
+            owner_org=case.owner,
+            youth_id=case.youth_id,
+            compartments=[],
+            purpose=DUPLICATE_CHECK,
+            legal_basis="none: nothing of the record shown",
+            detail={"told": "organization name" if case.owner_id in told else "nothing"},
+        )

@@ -29,7 +29,9 @@ from harborline.people.lookups import NO_ACCOUNT, account_by_email, organization
 from harborline.people.models import Organization, User
 from harborline.protocols.home import home_pack_name
 from harborline.protocols.packs import registry
+from harborline.protocols.translations import printout_languages
 
+from . import encodings
 from .models import (
     Case,
     CaseTeamMember,
@@ -47,7 +49,15 @@ from .selectors import case_for
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-IDENTITY_FIELDS = ("first_name", "last_name", "dob", "gender", "pronouns", "aliases")
+IDENTITY_FIELDS = (
+    "first_name",
+    "last_name",
+    "dob",
+    "gender",
+    "pronouns",
+    "preferred_language",
+    "aliases",
+)
 
 
 def audit_case(
@@ -102,6 +112,18 @@ def _clean_identity(data: dict[str, Any], *, partial: bool = False) -> dict[str,
             if len(value) > 100:
                 errors.append(FieldError(f"youth.{name}", "at most 100 characters"))
             out[name] = value
+    if "preferred_language" in data or not partial:
+        value = str(data.get("preferred_language") or "").strip()
+        codes = [code for code, _name in printout_languages()]
+        if value and value not in codes:
+            listed = ", ".join(codes)
+            errors.append(
+                FieldError(
+                    "youth.preferred_language",
+                    f"Select one of the printout languages ({listed}) or leave it blank",
+                )
+            )
+        out["preferred_language"] = value
     if "aliases" in data:
         aliases = data.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
@@ -143,6 +165,7 @@ def open_case(*, actor: User, youth: dict[str, Any], pack: str = "") -> Case:
     person = Youth(**clean, created_by_org=org)
     person.set_keys()
     person.save()
+    encodings.encode_youth(person)  # for the possible-duplicate check (decision 0063)
     case = Case.objects.create(youth=person, owner=org, opened_by=actor, pack=pack)
     CaseTeamMember.objects.create(
         case=case, organization=org, user=actor, role_on_case=TeamRole.LEAD, added_by=actor
@@ -180,6 +203,8 @@ def update_youth(*, actor: User, case_id: int, version: int, changes: dict[str, 
         setattr(person, name, value)
     person.set_keys()
     person.save()
+    if {"first_name", "last_name", "dob"} & set(clean):
+        encodings.encode_youth(person)
     case.refresh_from_db(fields=["version"])
     audit_case(actor, Action.UPDATE, case, case, grant, touched)
     return case

@@ -212,6 +212,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "app is needed."
     )
     print(_screening_line(pack))
+    linkage = _linkage_line()
+    if linkage:
+        print(linkage)
     if args.no_serve:
         print(f"Background work (obligation reminders, deadline sweeps): {_worker_command()}")
         return 0
@@ -236,6 +239,21 @@ def _screening_line(pack: str) -> str:
             "cases are opened without a screening."
         )
     return f"The demo's cases are screened with {found.instrument(instrument).title} ({pack})."
+
+
+def _linkage_line() -> str:
+    """Where the statistical center's analyst finds the demo's same-youth linkage ("" when the
+    demo has none: a pack without a data code book)."""
+    from harborline.reports.models import CandidatePair, PairStatus
+
+    waiting = CandidatePair.objects.filter(status=PairStatus.PENDING).count()
+    if not CandidatePair.objects.exists():
+        return ""
+    return (
+        "Same-youth linkage: sign in as analyst@demo.example.org (the statistical center) and "
+        f'open "Same-youth linkage" (/reports/linkage/): {waiting} pair'
+        f"{'' if waiting == 1 else 's'} of records wait for review."
+    )
 
 
 def _worker_command() -> str:
@@ -1123,15 +1141,22 @@ def _condition(cond: Any) -> str:
 def cmd_protocols_validate(args: argparse.Namespace) -> int:
     """Check the packs in PATH(s), or every installed pack (the shipped ones and those in
     HARBORLINE_PACKS_DIRS) when none is given: each valid pack on a line, each problem of an
-    invalid one as file: path: message, exit 1 if any pack is invalid."""
+    invalid one as file: path: message, exit 1 if any pack is invalid. A youth- or
+    family-facing list entry without its words in a language Harborline prints in is a warning
+    on stderr (English is printed in its place), never a failure (decision 0064)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harborline.config.settings")
+    from harborline.protocols import translations
     from harborline.protocols.packs import check_all
 
     for given in args.paths:
         if not Path(given).is_dir():
             raise UsageError(f"{given}: no such directory", prog=f"{PROG} protocols validate")
     valid, invalid = check_all([Path(p) for p in args.paths] if args.paths else None)
+    languages = [code for code, _name in translations.printout_languages()]
     for pack in valid.values():
         print(f"valid: {pack.name} {pack.version}")
+        for missing in translations.missing(pack, languages):
+            print(f"warning: {missing}", file=sys.stderr)
     for path, problems in invalid.items():
         for problem in problems:
             print(str(problem))

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "harborline.people",
     "harborline.audit",
     "harborline.crypto",
+    "harborline.linkage",
     "harborline.access",
     "harborline.cases",
     "harborline.response",
@@ -113,7 +114,16 @@ TEMPLATES = [
                 "harborline.web.context.harborline",
             ],
         },
-    }
+    },
+    # The case page's body (decision 0066): rendered with Jinja2 by its view, then placed in a
+    # Django template that extends web/base.html, the one layout. Templates in web/jinja2/;
+    # the helpers they get: harborline.web.jinja_env.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "harborline.web.jinja_env.environment"},
+    },
 ]
 
 DATABASES = {
@@ -210,6 +220,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-us"
+# The languages a youth's or a family's printout can be in (decision 0064). The staff pages stay
+# in English: there is no LocaleMiddleware; each printout takes its language explicitly ("Language
+# of the printout") and renders inside translation.override. The Spanish catalogue is
+# src/harborline/locale/es/LC_MESSAGES/django.po, compiled to the .mo beside it (`make messages`).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Los_Angeles"  # Nevada; each organization has its own zone for display
 USE_I18N = True
 USE_TZ = True

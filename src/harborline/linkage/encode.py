@@ -13,9 +13,9 @@ Each encoded row holds, besides `id`:
   the secret: every encoding has the same number of ones, so none tells a name's length) and
   each bit then flipped at random with probability `FLIP` (BLIP; fresh randomness for every
   encoding, so the same name never gives the same encoding twice).
-- `bk_*`: blocking tokens, HMAC of combinations (date of birth with a surname's or given
-  name's Soundex; both names' Soundex with the ZIP code or the year; date with ZIP code) that
-  the linking only compares for equality.
+- `bk_*`: blocking tokens, HMAC of combinations (date of birth with a surname's, the first
+  surname part's or the given name's Soundex; both names' Soundex with the ZIP code or the
+  year; date with ZIP code) that the linking only compares for equality.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ FILTERS: dict[str, tuple[int, str]] = {
 }
 BLOCKING_KEYS = (
     "dob_last",
+    "dob_lastpart",
     "dob_first",
     "names_zip",
     "names_year",
@@ -219,6 +220,9 @@ class Encoder:
         dob = p.dob.unordered()
         # Soundex of the whole name, parts joined ("matthe ws" is "matthews").
         sx_last = soundex("".join(p.last))
+        # The first surname alone: "Gómez-Ruiz" here and "Gomez" elsewhere share this key, as
+        # a double surname written once in full and once in part does (decision 0054).
+        sx_part = soundex(p.last[0]) if p.last else ""
         sx_first = soundex(p.formal or "".join(p.first))
         # Both names as written, in either order: a swapped pair shares these keys.
         sx_raw = soundex("".join(p.first))
@@ -226,6 +230,7 @@ class Encoder:
         year = str(p.dob.year) if p.dob.year else ""
         values = {
             "dob_last": f"{dob}|{sx_last}" if dob and sx_last else "",
+            "dob_lastpart": f"{dob}|{sx_part}" if dob and sx_part else "",
             "dob_first": f"{dob}|{sx_first}" if dob and sx_first else "",
             "names_zip": f"{names}|{p.zip}" if names and p.zip else "",
             "names_year": f"{names}|{year}" if names and year else "",

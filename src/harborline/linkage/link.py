@@ -199,13 +199,21 @@ def read_encoded(path: Path, warnings: Warnings) -> EncodedFile:
             )
     if problems:
         raise LinkageProblems(problems)
+    return encoded_from_columns(path.stem, ids, columns, warnings)
+
+
+def encoded_from_columns(
+    source: str, ids: list[str], columns: dict[str, list[str]], warnings: Warnings
+) -> EncodedFile:
+    """An encoded file from its columns in memory (every column of encode.ALL_COLUMNS, one
+    value per id): what the statistical center links from the encodings it stores."""
     filters, present = {}, {}
     for name in FILTER_COLUMNS:
         filters[name], present[name] = _decode_column(columns[name], name, warnings)
     tokens = np.stack([_decode_tokens(columns[c], c, warnings) for c in BLOCK_COLUMNS], axis=1)
     salts = np.stack([_decode_tokens(columns[c], c, warnings) for c in SALT_COLUMNS], axis=1)
     return EncodedFile(
-        source=path.stem, ids=ids, filters=filters, present=present, tokens=tokens, salts=salts
+        source=source, ids=ids, filters=filters, present=present, tokens=tokens, salts=salts
     )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from harborline.people.roles import Role
+from harborline.people.roles import Role, require_scope_in, scope_in
 
 if TYPE_CHECKING:
     from harborline.people.models import User
@@ -63,10 +63,13 @@ RULES: dict[Do, dict[str, Scope]] = {
 
 
 def scope_for(actor: User, action: Do) -> Scope | None:
-    membership = actor.membership_or_none
-    if membership is None or not membership.is_active or not actor.is_active:
-        return None
-    return RULES[action].get(membership.role)
+    return scope_in(RULES, actor, action)
+
+
+def require_scope(actor: User, action: Do) -> Scope:
+    """The actor's scope for `action`; NotFound if they have none: the page does not exist for
+    them."""
+    return require_scope_in(RULES, actor, action)
 
 
 def may(

@@ -16,6 +16,8 @@ from django.utils import timezone
 from harborline.errors import InvalidInput, NotFound
 from harborline.people.models import Organization, User
 from harborline.protocols.geography import find_county
+from harborline.protocols.home import home_pack_name
+from harborline.protocols.models import County
 
 from .models import (
     BACKGROUND_CHECK_WARN_DAYS,
@@ -49,11 +51,19 @@ def visible_advocates(*, actor: User, include_inactive: bool = False) -> QuerySe
     return qs
 
 
-def get_advocate(*, actor: User, pk: int) -> MentorAdvocate:
+def get_advocate(*, actor: User, pk: int, do: Do | None = None) -> MentorAdvocate:
+    """A mentor-advocate the actor sees (and may `do` that on, when given); NotFound
+    otherwise."""
     found = visible_advocates(actor=actor, include_inactive=True).filter(pk=pk).first()
-    if found is None:
+    if found is None or (do is not None and not may_on(actor, do, found)):
         raise NotFound()
     return found
+
+
+def counties() -> QuerySet[County]:
+    """The installation's own counties, by their qualified name: a name several packs have
+    (Clark County) would otherwise be listed three times and be ambiguous."""
+    return County.objects.filter(pack=home_pack_name()).order_by("name")
 
 
 # --- caseload ------------------------------------------------------------------------------

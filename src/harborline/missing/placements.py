@@ -27,6 +27,7 @@ from harborline.errors import Conflict, FieldError, InvalidInput, NotFound, chec
 from harborline.people.models import User
 from harborline.response.clocks import event_time
 from harborline.response.models import Obligation
+from harborline.response.services import start_obligations
 
 from .events import record_crisis
 from .models import EventKind
@@ -178,6 +179,7 @@ def record_placement(
         current.end_reason = PlacementEnd.PLANNED
         current.version += 1
         current.save(update_fields=["ended_on", "end_reason", "version"])
+    moved = case.placements.exists()  # a change of placement, not the first one
     placement = Placement.objects.create(
         case=case,
         kind=kind,
@@ -188,6 +190,12 @@ def record_placement(
         recorded_by=actor,
     )
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    if moved:
+        # The agency's own policy may screen the youth after each change of placement (Resource
+        # 8-B; decision 0065): the pack's `placement_change` trigger, from the day it started.
+        zone = ZoneInfo(case.owner.time_zone)
+        at = datetime.combine(start, time(0), tzinfo=zone).astimezone(ZoneInfo("UTC"))
+        start_obligations(actor=actor, case=case, grant=grant, triggers=["placement_change"], at=at)
     touched = [SAFETY, ADDRESS] if placement.address else [SAFETY]
     audit_case(actor, Action.CREATE, placement, case, grant, touched)
     return placement

@@ -15,11 +15,13 @@ from harborline.audit.services import record
 from harborline.cases.models import Case
 from harborline.cases.selectors import case_for
 from harborline.cases.services import audit_case
+from harborline.instruments.schema import Instrument
 from harborline.people.models import User
+from harborline.protocols.packs import get_pack
 from harborline.response.models import Obligation
 
 from .models import COMPARTMENT, Debrief, LocateEffort, MissingEpisode, RunawayPrevention
-from .services import episode_for
+from .services import PREVENTION_INSTRUMENT, episode_for
 
 
 @dataclass
@@ -122,3 +124,9 @@ def prevention_for_case(actor: User, case_id: int | str) -> tuple[Case, list[Run
         legal_basis=grant.legal_basis,
     )
     return case, rows
+
+
+def prevention_instrument(case: Case) -> Instrument:
+    """The runaway-prevention guide (9-C) of the case's pack: the instrument
+    services.record_prevention scores the answers with."""
+    return get_pack(case.pack).instrument(PREVENTION_INSTRUMENT)

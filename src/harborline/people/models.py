@@ -130,3 +130,36 @@ class ApiToken(models.Model):
     def is_usable(self, now: object = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now  # type: ignore[operator]  # set on every saved row
+
+
+class ScreeningCriteria(models.Model):
+    """Which youth an organization screens, within what its pack leaves to the agency (Nevada's
+    Resource 8-B: "which children will be screened", "what events" and "which warning signs will
+    trigger" a screening; decision 0065). One row per organization and pack, beside the
+    organization's `response.AgencyPolicy` (clocks, re-screening triggers, who screens), and
+    written only by `response.policy.set_policy` in the same transaction; the policy's version
+    covers both.
+
+    `population`: {} (no one on becoming a client), {"scope": "all"}, or {"scope": "age",
+    "min_age": n, "max_age": m} (either bound may be left out); `events`: the pack's triggers
+    after which the agency screens; `signs`: the pack's warning signs it screens on."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="screening_criteria"
+    )
+    pack = models.CharField(max_length=60)
+    population = models.JSONField(default=dict, blank=True)
+    events = models.JSONField(default=list, blank=True)
+    signs = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "screening criteria"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "pack"], name="screening_criteria_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"screening criteria {self.pk}"

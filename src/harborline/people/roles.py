@@ -3,10 +3,15 @@ command line: keep them stable."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
+
+from harborline.errors import NotFound
+
+S = TypeVar("S")
 
 
 class OrgType(models.TextChoices):
@@ -77,3 +82,28 @@ def reads_aggregates(user: Any) -> bool:
     """The one answer to "may this person read aggregate figures" (gaps, report tables)."""
     membership = user.membership_or_none
     return membership is not None and membership.is_active and membership.role in AGGREGATE_READERS
+
+
+def working_role(user: Any) -> str | None:
+    """The role a person works in now: an active person's active membership's role; None for
+    anyone else (no membership, an ended one, a deactivated account)."""
+    if not user.is_active:
+        return None
+    membership = user.membership_or_none
+    return membership.role if membership is not None and membership.is_active else None
+
+
+def scope_in(rules: Mapping[Any, Mapping[str, S]], user: Any, action: Any) -> S | None:
+    """An app's role table read once for everyone: the scope `rules[action]` gives the person's
+    working role, None when it gives none (deny by default)."""
+    role = working_role(user)
+    return rules[action].get(role) if role is not None else None
+
+
+def require_scope_in(rules: Mapping[Any, Mapping[str, S]], user: Any, action: Any) -> S:
+    """`scope_in`, or NotFound when the person has none: the page or record does not exist for
+    them."""
+    scope = scope_in(rules, user, action)
+    if scope is None:
+        raise NotFound()
+    return scope

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -198,6 +199,10 @@ TRIGGERS = (
     "referral_unanswered",  # a referral has waited the agency's business days with no answer
     "sexual_assault",  # a sexual assault is disclosed or known
     "disclosure_in_custody",  # a disclosure to a medical or mental-health provider in custody
+    "placement_change",  # the youth moves to a new placement (a placement recorded after another)
+    # a screening the agency's own policy calls for (`agency_screening`, decision 0065): a new
+    # client in its screening population, an event or a warning sign it screens on
+    "agency_screening",
 )
 
 
@@ -313,17 +318,60 @@ class EventRule(Cited):
         return self
 
 
+class WarningSign(Cited):
+    """A warning sign an agency's policy may name as a reason to screen (8-B: "Which warning
+    signs for sex trafficking will trigger an NRIT screening?")."""
+
+    id: str = Field(pattern=ID)
+    label: str = Field(min_length=1)
+
+
+class AgencyScreening(Cited):
+    """What the pack leaves to an agency's policy about WHICH youth it screens (decision 0065):
+    `obligation` is the pack's rule (trigger `agency_screening`) that such a screening starts;
+    `population` whether an agency may name the new clients it screens (all, or an age range);
+    `events` the triggers an agency may screen after; `signs` the warning signs it may screen
+    on."""
+
+    obligation: str = Field(pattern=ID)
+    population: bool = True
+    events: list[str] = []
+    signs: list[WarningSign] = []
+
+    @model_validator(mode="after")
+    def _known(self) -> AgencyScreening:
+        for name in self.events:
+            if name not in TRIGGERS or name == "agency_screening":
+                raise ValueError(f"events: {name!r} is not a trigger an agency may screen after")
+        _unique_ids(self.events, "events")
+        _unique_ids([s.id for s in self.signs], "signs")
+        return self
+
+
 class Obligations(Strict):
     obligations: list[Obligation] = Field(min_length=1)
     screening: list[ScreeningRule] = []
     events: list[EventRule] = []
     urgent: UrgentRule | None = None
+    agency_screening: AgencyScreening | None = None
 
     @model_validator(mode="after")
     def _unique(self) -> Obligations:
         _unique_ids([o.id for o in self.obligations], "obligations")
         _unique_ids([r.instrument for r in self.screening], "screening")
         _unique_ids([r.kind for r in self.events], "events")
+        chosen = self.agency_screening
+        if chosen is not None:
+            rule = next((o for o in self.obligations if o.id == chosen.obligation), None)
+            if rule is None:
+                raise ValueError(
+                    f"agency_screening.obligation: no obligation {chosen.obligation!r}"
+                )
+            if rule.trigger != "agency_screening":
+                raise ValueError(
+                    "agency_screening.obligation: its trigger must be agency_screening, "
+                    f"not {rule.trigger!r}"
+                )
         return self
 
 
@@ -476,18 +524,60 @@ class Reference(Strict):
 
 
 # --- named lists -----------------------------------------------------------------------------
+# A language other than English a list's words are given in (decision 0064): a lower-case ISO
+# 639-1 code, optionally with a region (`es`, `es-mx`). The pack's own words are English.
+LANGUAGE = r"^[a-z]{2}(-[a-z0-9]{2,8})?$"
+
+
+def _languages(value: dict[str, Any]) -> dict[str, Any]:
+    for code in value:
+        if not isinstance(code, str) or not re.match(LANGUAGE, code) or code == "en":
+            raise ValueError(
+                f"{code!r} is not a language code other than English "
+                "(lower-case ISO 639-1, e.g. es)"
+            )
+    return value
+
+
+class EntryText(Strict):
+    """An entry's words in another language; a description left out is shown in English."""
+
+    label: str = Field(min_length=1)
+    description: str = ""
+
+
+class ListText(Strict):
+    title: str = Field(min_length=1)
+
+
 class ListEntry(Strict):
     id: str = Field(pattern=ID)
     label: str = Field(min_length=1)
     description: str = ""
     source: str = ""
     entries: list[ListEntry] = []  # e.g. a service category's best-practice attributes
+    translations: dict[str, EntryText] = {}  # language -> the entry's words in it
+
+    @field_validator("translations")
+    @classmethod
+    def _codes(cls, value: dict[str, EntryText]) -> dict[str, EntryText]:
+        return _languages(value)
 
 
 class NamedList(Cited):
     id: str = Field(pattern=ID)
     title: str = Field(min_length=1)
     entries: list[ListEntry] = Field(min_length=1)
+    # Who reads the list: `staff` (the default) or `youth` / `family` - printed on what a youth
+    # or a family receives, so every entry should be translated into every language Harborline
+    # prints in (`harborline protocols validate` warns about each missing one).
+    audience: Literal["staff", "youth", "family"] = "staff"
+    translations: dict[str, ListText] = {}
+
+    @field_validator("translations")
+    @classmethod
+    def _codes(cls, value: dict[str, ListText]) -> dict[str, ListText]:
+        return _languages(value)
 
 
 class Lists(Strict):

@@ -164,7 +164,12 @@ def rule_lines(table: Table) -> list[tuple[str, str]]:
         "counted": "Counted",
         "period": "Period",
         "region": "Region",
-        "note": "Not unduplicated",
+        # An unduplicated count (the statistical center's linkage) says how it was reached.
+        "note": (
+            "How the count was unduplicated"
+            if table.rules.get("unduplicated") is True
+            else "Not unduplicated"
+        ),
     }
     return [(label, str(table.rules[key])) for key, label in names.items() if key in table.rules]
 

@@ -22,8 +22,10 @@ def publish(
     *,
     threshold: int,
     rounding: int = 1,
+    note: str = "",
 ) -> Controlled:
-    """The table controlled against its earlier releases, this release logged."""
+    """The table controlled against its earlier releases, this release logged with `note` (the
+    words published with it, e.g. how an unduplicated count was reached)."""
     labels = {"rows": list(rows), "columns": list(columns)}
     if not counts or not counts[0]:
         return control(counts, threshold=threshold, rounding=rounding)
@@ -31,19 +33,20 @@ def publish(
         earlier_rows = list(
             Release.objects.select_for_update().filter(table=table, key=key).order_by("pk")
         )
+        same = [r for r in earlier_rows if r.labels == labels]
         earlier = [
-            Earlier(grid=r.grid, hidden=frozenset((i, j) for i, j in r.hidden))
-            for r in earlier_rows
-            if r.labels == labels
+            Earlier(grid=r.grid, hidden=frozenset((i, j) for i, j in r.hidden)) for r in same
         ]
         published = control(counts, threshold=threshold, rounding=rounding, earlier=earlier)
         grid = augmented(counts)
-        if not earlier or earlier[-1].grid != grid:
+        if not same or same[-1].grid != grid or same[-1].note != note:
             shown = [
                 [*cells, total]
                 for cells, total in zip(published.cells, published.row_totals, strict=True)
             ]
             shown.append([*published.column_totals, published.grand_total])
             hidden = [[i, j] for i, row in enumerate(shown) for j, v in enumerate(row) if v is None]
-            Release.objects.create(table=table, key=key, labels=labels, grid=grid, hidden=hidden)
+            Release.objects.create(
+                table=table, key=key, labels=labels, grid=grid, hidden=hidden, note=note
+            )
     return published

@@ -9,8 +9,13 @@ read audited (DSA-06, DSA-09, DSA-11). Decision 0049.
   screening chosen by its rule, all stated in the submission's `parameters`. A child-welfare
   agency adds its investigations opened and closed in the year with their detail fields.
 - **The youth counted** are the organization's own cases open at any time in the year (where
-  the organization is); each agency counts its own, so the statistical center's statewide figure
-  is not unduplicated until the same-youth linkage exists, and says so.
+  the organization is); each agency counts its own, and the statistical center unduplicates them
+  by linking the agencies' encodings (`linking`, issue 17).
+- **Identifiers** are the agreement's reporting term too (`AgreementIdentifiers`, decision
+  0061): names, date of birth and ZIP code in the client-level file, or, where the agreement
+  says "encodings", none of the three - the file then carries each youth's linkage encodings,
+  made here inside the agency under the installation's linkage key (`linkage.keys`), and a
+  record id (`RecordPseudonym`) that only the agency can turn back into its case.
 - **The log is immutable** (`models.Submission`): who prepared it, when, with what parameters,
   how many rows, the file's SHA-256; approval or refusal is added once.
 - **It stops on its own** while a breach is uncured past 30 days (DSA-23), and when the agreement
@@ -25,7 +30,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +42,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from harborline.agreements import services as agreement_services
 from harborline.agreements.models import (
     IN_FORCE_STATUSES,
     Agreement,
@@ -47,6 +55,10 @@ from harborline.agreements.selectors import suspended_by_breach
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.linkage import keys as linkage_keys
+from harborline.linkage.encode import ALL_COLUMNS as ENCODING_COLUMNS
+from harborline.linkage.encode import Encoder
+from harborline.linkage.encode import prepare as prepare_person
 from harborline.people.models import Organization, User
 from harborline.people.roles import OrgType, Role
 from harborline.protocols.home import home_pack_name
@@ -61,7 +73,14 @@ from .codebook import (
     organization_cases,
     paused_gc,
 )
-from .models import Submission, SubmissionReminder, SubmissionStatus
+from .models import (
+    AgreementIdentifiers,
+    Identifiers,
+    RecordPseudonym,
+    Submission,
+    SubmissionReminder,
+    SubmissionStatus,
+)
 
 PREPARERS = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ORG_ADMIN})
 APPROVERS = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
@@ -73,6 +92,9 @@ RESULT_LABELS = {
     "no_indicators": "No indicators at this time",
     "": "Not screened in the year",
 }
+# The code-book variables that identify a youth (3-A marks them critical): where an agreement
+# says "encodings", none of them leaves the agency; the linkage encodings go instead.
+IDENTIFIER_VARIABLES = frozenset({"client_name", "birth_date", "zip_code"})
 TIERS: dict[str, tuple[str, ...]] = {
     VariableSet.CRITICAL: ("critical",),
     VariableSet.RECOMMENDED: ("critical", "recommended"),
@@ -179,6 +201,75 @@ def _audit(actor: User, sub: Submission, action: str, **detail: Any) -> None:
         purpose="statistical reporting",
         detail=detail,
     )
+
+
+# --- the identifiers term ----------------------------------------------------------------------
+
+
+def identifiers_of(agreement: Agreement) -> str:
+    """The agreement's "identifiers" reporting term: names (no row) or encodings."""
+    term = AgreementIdentifiers.objects.filter(agreement_id=agreement.pk).first()
+    return term.identifiers if term is not None else Identifiers.NAMES
+
+
+def set_reporting_terms(
+    *, actor: User, agreement: Agreement, identifiers: str | None = None, **terms: Any
+) -> Agreement:
+    """The agreement's reporting terms (agreements.services.set_reporting_terms: who may, the
+    version check, the audit) and, in the same transaction, its "identifiers" term."""
+    if identifiers is not None and identifiers not in Identifiers.values:
+        raise InvalidInput.field("identifiers", f"choose one of: {', '.join(Identifiers.values)}")
+    with transaction.atomic():
+        agreement = agreement_services.set_reporting_terms(
+            actor=actor, agreement=agreement, **terms
+        )
+        if identifiers is not None and identifiers != identifiers_of(agreement):
+            AgreementIdentifiers.objects.update_or_create(
+                agreement=agreement,
+                defaults={
+                    "identifiers": identifiers,
+                    "updated_by": actor,
+                    "updated_at": timezone.now(),
+                },
+            )
+            record(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=agreement,
+                purpose="statistical reporting",
+                detail={"changed": ["identifiers"], "identifiers": identifiers},
+            )
+    return agreement
+
+
+def pseudonyms(organization: Organization, cases: list[Any]) -> dict[int, str]:
+    """Each case's record id in submissions with encodings, made on first use (random, stable
+    across years and linkage keys; models.RecordPseudonym)."""
+    ids = [c.pk for c in cases]
+    have = dict(RecordPseudonym.objects.filter(case_id__in=ids).values_list("case_id", "token"))
+    missing = [
+        RecordPseudonym(case_id=pk, organization=organization, token=f"r{secrets.token_hex(8)}")
+        for pk in ids
+        if pk not in have
+    ]
+    if missing:
+        RecordPseudonym.objects.bulk_create(missing, ignore_conflicts=True)
+        have = dict(RecordPseudonym.objects.filter(case_id__in=ids).values_list("case_id", "token"))
+    return have
+
+
+def _identifiers(case: Any, fact: Any, record_id: str) -> dict[str, str]:
+    """What the encodings are made from: the youth's names and date of birth, the ZIP code the
+    code book holds for the case (sex and city are optional to the encoder and not recorded as
+    such: a youth's gender identity in their own words is not a sex field)."""
+    zip_code = fact.coding.get("zip_code")
+    return {
+        "id": record_id,
+        "first_name": case.youth.first_name or "",
+        "last_name": case.youth.last_name or "",
+        "dob": case.youth.dob or "",
+        "zip": str(zip_code) if zip_code not in (None, "") else "",
+    }
 
 
 # --- preparing -------------------------------------------------------------------------------
@@ -311,8 +402,12 @@ class Prepared:
     parameters: dict
 
 
-def build(agreement: Agreement, organization: Organization, year: int) -> Prepared:
-    """What a submission would carry, without saving anything (the bench measures this)."""
+def build(
+    agreement: Agreement, organization: Organization, year: int, *, rng: Any = None
+) -> Prepared:
+    """What a submission would carry, without saving anything (the bench measures this).
+    `rng` (a numpy Generator) draws the encodings' bit flips: given only by the synthetic data,
+    so that a seed repeats its files; a submission leaves it None (fresh randomness)."""
     zone = organization.time_zone or "UTC"
     cases = organization_cases(organization.pk, year, zone)
     pack_name = cases[0].pack if cases else home_pack_name()
@@ -324,13 +419,26 @@ def build(agreement: Agreement, organization: Organization, year: int) -> Prepar
         records = [derive_record(book, facts[c.pk], rule=rule, year=year, sees=None) for c in cases]
     results = [_outcome(facts[c.pk].screening) for c in cases]
     client_file = ""
+    identifiers = identifiers_of(agreement)
+    encoded = agreement.client_level and identifiers == Identifiers.ENCODINGS
+    carried = [v for v in variables if not (encoded and v.name in IDENTIFIER_VARIABLES)]
+    key = linkage_keys.current() if encoded else None
     if agreement.client_level:
-        columns = ["record", *[v.name for v in variables]]
-        names = {v.name for v in variables}
+        names = {v.name for v in carried}
+        columns = ["record", *[v.name for v in carried]]
+        if key is not None:
+            columns += list(ENCODING_COLUMNS)
+            record_ids = pseudonyms(organization, cases)
+            people = [prepare_person(_identifiers(c, facts[c.pk], record_ids[c.pk])) for c in cases]
+            encodings = Encoder(key.secret, rng=rng).encode_people(people)
         rows = []
-        for n, made in enumerate(records, start=1):
-            row: dict[str, Any] = {"record": f"{organization.slug}-{year}-{n}"}
+        for n, (case, made) in enumerate(zip(cases, records, strict=True), start=1):
+            row: dict[str, Any] = {
+                "record": record_ids[case.pk] if key else f"{organization.slug}-{year}-{n}"
+            }
             row.update({i.name: _cell(i) for i in made.items if i.name in names})
+            if key is not None:
+                row.update({c: encodings[c][n - 1] for c in ENCODING_COLUMNS})
             rows.append(row)
         client_file = write_table(rows, columns, "csv")[0].decode("utf-8-sig")
     aggregate = _aggregate(records, variables, results) if agreement.aggregate else {}
@@ -354,7 +462,13 @@ def build(agreement: Agreement, organization: Organization, year: int) -> Prepar
                 if on
             ],
             "variable_set": agreement.variable_set,
-            "variables": [v.name for v in variables],
+            "variables": [v.name for v in carried],
+            "identifiers": identifiers if agreement.client_level else "",
+            **(
+                {"linkage_key": {"version": key.version, "key_id": key.key_id}}
+                if key is not None
+                else {}
+            ),
             "screening_rule": rule,
             "threshold": agreement.disclosure_threshold,
             "pack": pack_name,
@@ -461,6 +575,12 @@ def _decide(actor: User, pk: Any) -> tuple[Submission, Any]:
     return sub, membership
 
 
+# What happens at the receiving center once a submission is sent, run inside the approval's
+# transaction: `linking` adds the same-youth linkage of a file with encodings (registered by
+# ReportsConfig.ready, so that this module need not import what is built on it).
+AFTER_SENT: list[Callable[[Submission], None]] = []
+
+
 def approve(actor: User, pk: Any) -> Submission:
     """Approve and send: the submission goes to the statistical center and the agreement's
     January 31 duty for the year is recorded as met."""
@@ -492,6 +612,8 @@ def approve(actor: User, pk: Any) -> Submission:
         _audit(
             actor, sub, Action.UPDATE, status="submitted", sha256=sub.sha256, to=sub.receiver.slug
         )
+        for then in AFTER_SENT:
+            then(sub)
     return sub
 
 

@@ -58,7 +58,7 @@ from harborline.response.models import Obligation, Screening, Status
 from harborline.training.selectors import compliance_for
 
 from .codebook import NOT_RECORDED, YES, codebook_of, derive_item, load_facts
-from .disclosure import DEFAULT_THRESHOLD, rate
+from .disclosure import DEFAULT_THRESHOLD, Controlled, rate
 from .releases import publish
 
 OUTCOME_RESULT = "outcome"
@@ -236,17 +236,13 @@ def _publish(
         if rate_of is not None
         else None
     )
-    return Table(
-        table=name,
-        title=title,
-        rows=rows,
-        columns=columns,
-        cells=published.cells,
-        row_totals=published.row_totals,
-        column_totals=published.column_totals,
-        grand_total=published.grand_total,
-        rules={
-            **published.rules,
+    return released_table(
+        name,
+        (title, row_header),
+        rows,
+        columns,
+        published,
+        {
             "counted": counted,
             "year": scope.period.year,
             "period": scope.period.label,
@@ -254,9 +250,40 @@ def _publish(
             "unduplicated": False,
             "note": NOT_DEDUPLICATED,
         },
-        row_header=row_header,
         rate_label=rate_label,
         rates=rates,
+        total_rate=total_rate,
+    )
+
+
+def released_table(
+    name: str,
+    titles: tuple[str, str],
+    rows: list[str],
+    columns: list[str],
+    published: Controlled,
+    rules: dict[str, Any],
+    *,
+    rate_label: str = "",
+    rates: list[float | None] | None = None,
+    total_rate: float | None = None,
+) -> Table:
+    """A table as `publish` released it: the title and row header, the release's cells, totals
+    and rules with the table's own `rules`, and its rates when it has them."""
+    title, row_header = titles
+    return Table(
+        table=name,
+        title=title,
+        row_header=row_header,
+        rows=rows,
+        columns=columns,
+        cells=published.cells,
+        row_totals=published.row_totals,
+        column_totals=published.column_totals,
+        grand_total=published.grand_total,
+        rules={**published.rules, **rules},
+        rate_label=rate_label,
+        rates=rates or [],
         total_rate=total_rate,
     )
 

@@ -1,7 +1,9 @@
 """Annual reports built from the task force's data: the Nevada regional task force's report to
 the Coalition (the Coalition's own annual report is due October 1, seed 001 L143; a task force
-reports every year on progress, service needs and gaps, L1696-1706) and the Washington task
-force's annual report to the Statewide Coordinating Committee (seed 002 L477-481).
+reports every year on progress, service needs and gaps, L1696-1706), the Washington task
+force's annual report to the Statewide Coordinating Committee (seed 002 L477-481), and, for a
+task force of any other pack (whose documents name no body it reports to), the task force's own
+calendar-year report titled with its pack's name (decision 0031).
 
 `annual_report()` is the one data function; the page (template + `attendance_svg`) and the PDF
 (`report_pdf`, fpdf2) both render what it returns, including the narrative sections the
@@ -25,11 +27,12 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 
 from harborline.agreements.selectors import summary_for
-from harborline.errors import InvalidInput
+from harborline.errors import InvalidInput, NotFound
 from harborline.pdf import document, latin1
 from harborline.people.models import User
 from harborline.protocols.home import home_pack_name
 from harborline.protocols.models import Region
+from harborline.protocols.packs import get_pack
 from harborline.taskforce import services
 from harborline.taskforce.models import (
     NARRATIVE_SECTIONS,
@@ -37,6 +40,7 @@ from harborline.taskforce.models import (
     NarrativeSection,
     ReportKind,
     TaskForce,
+    report_kind_for,
 )
 from harborline.taskforce.selectors import (
     MeetingAttendance,
@@ -111,7 +115,30 @@ KINDS: dict[str, str] = {str(k.value): str(k.label) for k in ReportKind}
 
 
 def default_kind(taskforce: TaskForce) -> str:
-    return "washington" if taskforce.pack == "washington" else "nevada"
+    """The report the task force's own pack asks for (its own annual report when the pack names
+    no body it reports to)."""
+    return report_kind_for(taskforce.pack)
+
+
+def kind_title(kind: str, taskforce: TaskForce) -> str:
+    """A report kind's title for this task force: the task force's own annual report is titled
+    with its pack's name ("Annual report of the task force (Wisconsin Coordinated Community
+    Response to Sex Trafficking of Youth)")."""
+    if kind != ReportKind.ANNUAL:
+        return KINDS[kind]
+    try:
+        pack_title = get_pack(taskforce.pack).manifest.title
+    except NotFound:
+        pack_title = taskforce.pack
+    return f"{KINDS[kind]} ({pack_title})"
+
+
+def kinds_for(taskforce: TaskForce, shown: str = "") -> list[tuple[str, str]]:
+    """The report kinds offered on the task force's report page, titled for it: the one its
+    pack asks for, and the one shown if another (a task force that changed packs keeps its
+    earlier reports; another pack's report is never offered as if the task force owed it)."""
+    kinds = dict.fromkeys(k for k in (default_kind(taskforce), shown) if k in KINDS)
+    return [(kind, kind_title(kind, taskforce)) for kind in kinds]
 
 
 def period(kind: str, year: int) -> tuple[date, date, date | None]:
@@ -257,7 +284,7 @@ def annual_report(
             data.append(made)
     return AnnualReport(
         kind=kind,
-        title=KINDS[kind],
+        title=kind_title(kind, taskforce),
         taskforce=taskforce,
         year=year,
         start=start,
@@ -487,7 +514,7 @@ def report_pdf(report: AnnualReport, today: date | None = None) -> bytes:
 
     if report.center:
         heading(f"The statistical center's statewide figures, {report.center_year}")
-        line(CENTER_WORDS.format(year=report.center_year))
+        line(center_words(report))
         for table in report.center:
             _pdf_table(pdf, table, line)
 
@@ -534,6 +561,22 @@ CENTER_WORDS = (
     "January 31 submissions, after disclosure control. Not unduplicated: each agency counts the "
     "youth it serves."
 )
+CENTER_WORDS_LINKED = (
+    "The statistical center's statewide report for {year}, as it released it from the agencies' "
+    "January 31 submissions, after disclosure control. The agencies' tables count the youth each "
+    "agency serves; the unduplicated count counts each youth once, as the center released it. "
+    "{note}"
+)
+
+
+def center_words(report: AnnualReport) -> str:
+    """What the report says above the statistical center's figures: how the center's released
+    unduplicated count was reached, as it released it; "not unduplicated" only when the center
+    released none (no linking run at the center)."""
+    note = statistical_center.unduplicated_note(report.center)
+    if note is None:
+        return CENTER_WORDS.format(year=report.center_year)
+    return CENTER_WORDS_LINKED.format(year=report.center_year, note=note)
 
 
 def figure_text(value: int | float | None, suffix: str = "") -> str:

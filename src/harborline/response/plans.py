@@ -20,12 +20,13 @@ from django.utils import timezone
 from harborline.access import compartments as c
 from harborline.access.policy import Grant, require, require_edit
 from harborline.audit.models import Action
-from harborline.cases.selectors import case_for
+from harborline.cases.selectors import case_for, preferred_language
 from harborline.cases.services import audit_case
 from harborline.errors import Conflict, FieldError, InvalidInput, NotFound, check_bumped
 from harborline.instruments import services as instruments
 from harborline.people.models import User
 from harborline.protocols.packs import get_pack
+from harborline.protocols.translations import named_list, printout_language_codes
 
 from .clocks import event_time
 from .models import (
@@ -43,7 +44,7 @@ from .models import (
     Status,
 )
 from .services import start_obligations
-from .youth_copy import LANGUAGES, YouthCopy, build
+from .youth_copy import STRATEGY_LIST, YouthCopy, build, strategy_parts
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
@@ -616,9 +617,10 @@ UNSAFE_ITEMS = ("trafficker_name", "known_associates")
 def youth_copy(
     *, actor: User, plan_id: int, lang: str = "en", export: bool = False
 ) -> tuple[YouthCopy, SafetyPlan, Case]:
-    """The youth-safe copy of one safety-plan version (page or PDF: `export`), with no name the
-    youth's safety assessments give for the trafficker or associates."""
-    if lang not in LANGUAGES:
+    """The youth-safe copy of one safety-plan version (page or PDF: `export`), in `lang` (one of
+    settings.LANGUAGES), with no name the youth's safety assessments give for the trafficker or
+    associates. The strategies are worded as the case's pack words them for the youth."""
+    if lang not in printout_language_codes():
         raise InvalidInput.field("lang", "Select a language the copy is available in")
     plan, case = safety_plan(actor=actor, plan_id=plan_id, export=export)
     unsafe: list[str] = []
@@ -627,7 +629,16 @@ def youth_copy(
         for item in UNSAFE_ITEMS:
             value = str(answers.get(item) or "")
             unsafe += [part for part in re.split(r"[,;\n]+", value) if part.strip()]
-    copy = build(plan.content or {}, number=plan.number, lang=lang, unsafe_names=unsafe)
+    pack = get_pack(case.pack)
+    words = named_list(pack, STRATEGY_LIST)
+    form = pack.instruments.get(PLAN_INSTRUMENT)
+    copy = build(
+        plan.content or {},
+        number=plan.number,
+        lang=lang,
+        unsafe_names=unsafe,
+        parts=strategy_parts(words, form, lang),
+    )
     return copy, plan, case
 
 
@@ -638,6 +649,7 @@ class PlansPage:
     safety_plans: list[SafetyPlan]
     service_plan: ServicePlan | None
     may_edit: bool
+    preferred_language: str = ""  # the youth's, for the printouts' first choice (decision 0064)
 
 
 def plans_page(*, actor: User, case_id: int) -> PlansPage:
@@ -660,6 +672,7 @@ def plans_page(*, actor: User, case_id: int) -> PlansPage:
         safety_plans=list(SafetyPlan.objects.filter(case=case).order_by("-number")),
         service_plan=plan,
         may_edit=grant.edits(SAFETY),
+        preferred_language=preferred_language(actor, case, grant),
     )
     audit_case(actor, Action.VIEW, case, case, grant, [SAFETY])
     return page

@@ -21,7 +21,7 @@ from .models import ActionItem, Obligation, Status
 
 DASHBOARD_LIMIT = 100
 # The dashboard shows a youth's name only: the other encrypted fields are not loaded.
-YOUTH_UNSHOWN = ("aliases", "dob", "gender", "pronouns", "contacts")
+YOUTH_UNSHOWN = ("aliases", "dob", "gender", "pronouns", "preferred_language", "contacts")
 SCREENING = Compartment.SCREENING
 
 

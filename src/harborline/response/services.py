@@ -192,6 +192,13 @@ def record_screening(
     # A new screening answers the pending re-screens; a still-high-risk result starts the next.
     for pending in case.obligations.pending().filter(kind__in=RESCREEN_KINDS, trigger_at__lte=at):
         _close(pending, actor, Status.DONE, evidence={"screening": screening.pk})
+    # ... and the screenings the agency's own policy asked for before it was recorded (decision
+    # 0065): a screening typed in after the sign or the intake answers it.
+    asked = case.obligations.pending().filter(
+        trigger="agency_screening", trigger_at__lte=timezone.now()
+    )
+    for pending in asked:
+        _close(pending, actor, Status.DONE, evidence={"screening": screening.pk})
     created = start_obligations(
         actor=actor, case=case, grant=grant, triggers=fired, at=at, screening=screening
     )
@@ -278,13 +285,22 @@ def start_obligations(
     triggers: list[str],
     at: datetime,
     screening: Screening | None = None,
+    reason: str = "",
 ) -> list[Obligation]:
     """Start the obligations the pack's rules attach to `triggers`, due from `at` (the event),
     each carried by the owner its rule names (decision 0038): an obligation already pending on
     the case is not started twice, and one whose owner would be the organization it reports to
     is recorded as received. The caller has checked access and holds the transaction; this
     appends the audit record of what it created. Other event sources (missing episodes,
-    returns, placements) call this too."""
+    returns, placements) call this too.
+
+    An event the case owner's policy screens after (decision 0065) also fires
+    `agency_screening`; `reason` says why for a caller that fires it itself (a new client, a
+    warning sign), and the obligation's title says so with the agency's name."""
+    if screening is None and "agency_screening" not in triggers:  # a screening asks for none
+        reason = agency_policy.event_reason(case.owner_id, get_pack(case.pack), triggers)
+        if reason:
+            triggers = [*triggers, "agency_screening"]
     pending_kinds = set(case.obligations.pending().values_list("kind", flat=True))
     team = _team(case)
     regional = _regional(case)
@@ -317,12 +333,15 @@ def start_obligations(
             calendar = calendars[planned.pack]
             due_at = clocks.due_at(planned.trigger_at, chosen.due, calendar, tz)
             clock, set_by = clocks.describe(chosen.due, calendar), ClockSetBy.AGENCY
+        title = planned.rule.title
+        if planned.trigger == "agency_screening":
+            title = agency_policy.screening_title(planned.rule, case.owner.name, reason)
         obligation = Obligation(
             case=case,
             screening=screening,
             pack=planned.pack,
             kind=planned.rule.id,
-            title=planned.rule.title,
+            title=title,
             trigger=planned.trigger,
             trigger_at=planned.trigger_at,
             due_at=due_at,

@@ -4,20 +4,27 @@ them) and the break-glass review queue. Each checks the actor's right and record
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
 
+from harborline.access.compartments import NAMES
 from harborline.access.models import BreakGlass, Consent, Share
-from harborline.access.policy import REVIEWERS, Grant, require_edit
+from harborline.access.policy import REVIEWERS, Grant, require_edit, works_cases
 from harborline.audit.models import Action
 from harborline.audit.services import record
+from harborline.cases.selectors import case_for
 from harborline.errors import NotFound
+from harborline.people.models import Organization
+
+from .consent_form import build, check_language
 
 if TYPE_CHECKING:
     from harborline.cases.models import Case
-    from harborline.people.models import Organization, User
+    from harborline.pdf import Printout
+    from harborline.people.models import User
 
 REVIEW_QUEUE_LIMIT = 200
 
@@ -60,6 +67,70 @@ def sharing_state(*, actor: User, case: Case, grant: Grant) -> SharingState:
     return SharingState(shares=active, consents=consents, ended=ended)
 
 
+def managed_case(actor: User, case_id: int) -> tuple[Case, Grant]:
+    """The case and the actor's grant, for the case's managers (policy.CASE_MANAGERS of the
+    owning organization): NotFound for a case the actor does not see, Forbidden for one they see
+    but do not manage. The sharing pages and the sharing wizard start here."""
+    case, grant = case_for(actor, case_id)
+    require_edit(grant)
+    return case, grant
+
+
+def active_share(*, actor: User, case: Case, grant: Grant, share_id: int) -> Share:
+    """One of the case's active shares (read as `sharing_state` reads them, the read recorded);
+    NotFound for a share that is not one of them."""
+    state = sharing_state(actor=actor, case=case, grant=grant)
+    share = next((s for s in state.shares if s.pk == share_id), None)
+    if share is None:
+        raise NotFound()
+    return share
+
+
+def case_consent(*, actor: User, case: Case, grant: Grant, consent_id: int) -> Consent:
+    """One of the case's consent records (read as `sharing_state` reads them, the read
+    recorded); NotFound for a record of another case."""
+    state = sharing_state(actor=actor, case=case, grant=grant)
+    consent = next((k for k in state.consents if k.pk == consent_id), None)
+    if consent is None:
+        raise NotFound()
+    return consent
+
+
+def resting_shares(consent: Consent, now: datetime) -> list[Share]:
+    """The shares resting on a consent record that have neither ended nor expired at `now`:
+    those revoking it ends."""
+    return [s for s in consent.shares.all() if s.ended_at is None and s.expires_at > now]
+
+
+def consent_recipients(case: Case) -> list[tuple[str, str]]:
+    """(slug, name) of the organizations a consent record of the case may name: every active
+    organization but the owner."""
+    return [
+        (o.slug, o.name)
+        for o in Organization.objects.filter(is_active=True).exclude(pk=case.owner_id)
+    ]
+
+
+def consent_rule_words(case: Case) -> str:
+    """The pack's consent rule for the youth's age, in words."""
+    from harborline.protocols.packs import get_pack
+    from harborline.protocols.sections import Consent as ConsentRules
+
+    rules = get_pack(case.pack).sections.get("consent.yaml")
+    if not isinstance(rules, ConsentRules):
+        return "This protocol pack sets no consent rule."
+    age = case.youth.age_on(timezone.localdate())
+    rule = rules.rule_for(age)
+    if rule is None:
+        return "This protocol pack sets no consent rule for the youth's age."
+    who = (
+        "The youth's age is not recorded, so the strictest rule applies"
+        if age is None
+        else (f"The youth is {age}")
+    )
+    return f"{who}: {rule.note}"
+
+
 def team_organizations(*, case: Case, grant: Grant) -> list[tuple[str, str]]:
     """(slug, name) of the organizations a case team can name, by name, for the case's
     managers: the owner and those the case is shared with by an active share
@@ -80,12 +151,17 @@ def team_organizations(*, case: Case, grant: Grant) -> list[tuple[str, str]]:
 
 # `Share.objects.active()` (access.models.ShareQuerySet) in SQL, for one case: not ended, not
 # expired, and no consent it rests on revoked or expired. Parameters: case id, now, now.
+# The consent test is correlated to each share (NOT EXISTS through the share's own consent
+# rows, by the (share, consent) index): as `s.id NOT IN (every share with a revoked or expired
+# consent)` it read every such consent in the installation whenever the case had a share, ~2.3
+# ms on the state-scale data set for the biggest case against ~0.03 (docs/benchmarks.md, fifth
+# round). The same rows: share_id is never NULL.
 ACTIVE_SHARES = (
     'SELECT s.organization_id FROM "access_share" s '
     "WHERE s.case_id = %s AND s.ended_at IS NULL AND s.expires_at > %s "
-    'AND s.id NOT IN (SELECT sc.share_id FROM "access_share_consents" sc '
+    'AND NOT EXISTS (SELECT 1 FROM "access_share_consents" sc '
     'INNER JOIN "access_consent" k ON k.id = sc.consent_id '
-    "WHERE k.revoked_at IS NOT NULL OR k.expires_at <= %s)"
+    "WHERE sc.share_id = s.id AND (k.revoked_at IS NOT NULL OR k.expires_at <= %s))"
 )
 # Parameters: True, the owner's id, then ACTIVE_SHARES's.
 TEAM_ORGANIZATIONS = (
@@ -101,13 +177,26 @@ class ReviewQueue:
     recent: list[BreakGlass]  # the latest reviewed
 
 
-def break_glass_reviews(actor: User) -> ReviewQueue:
-    """Break-glass openings of the actor's organization's cases: those awaiting review and the
-    latest reviewed. Only supervisors and administrators (NotFound otherwise)."""
+def require_emergency_access(actor: User) -> None:
+    """NotFound unless the actor works cases (access.policy.works_cases): the emergency-access
+    page does not exist for anyone else."""
+    if not works_cases(actor):
+        raise NotFound()
+
+
+def reviewer_organization(actor: User) -> Organization:
+    """The organization whose break-glass openings the actor reviews: their own, for its
+    supervisors and administrators (NotFound for anyone else)."""
     membership = actor.membership_or_none
     if membership is None or not membership.is_active or membership.role not in REVIEWERS:
         raise NotFound("No such page.")
-    org = membership.organization
+    return membership.organization
+
+
+def break_glass_reviews(actor: User) -> ReviewQueue:
+    """Break-glass openings of the actor's organization's cases: those awaiting review and the
+    latest reviewed. Only supervisors and administrators (NotFound otherwise)."""
+    org = reviewer_organization(actor)
     waiting = list(
         BreakGlass.objects.filter(case__owner=org, reviewed_at__isnull=True)
         .select_related("user", "organization", "case")
@@ -150,8 +239,6 @@ def expiring_soon(actor: User, *, days: int = EXPIRY_NOTICE_DAYS, limit: int = 5
     organizations and dates only — no youth data. Two queries."""
     from datetime import timedelta
 
-    from harborline.access.policy import works_cases
-
     if not works_cases(actor):
         return Expiring([], [], [])
     membership = actor.membership_or_none
@@ -180,3 +267,56 @@ def expiring_soon(actor: User, *, days: int = EXPIRY_NOTICE_DAYS, limit: int = 5
         .order_by("expires_at")[:limit]
     )
     return Expiring(given, received, consents)
+
+
+# --- the consent form, printed for the youth and the family (decision 0064) ---------------------
+def consent_form(
+    *,
+    actor: User,
+    case: Case,
+    grant: Grant,
+    consent_id: int | None,
+    lang: str,
+    export: bool = False,
+    recipients: list[str] | None = None,
+    compartments: list[str] | None = None,
+    purpose: str = "",
+) -> Printout:
+    """The consent form for one consent record of the case (`consent_id`), or blank (None),
+    in `lang`: for the case's managers, as the sharing page (Forbidden otherwise); a record of
+    another case is NotFound. Recorded as a read of the consent record (the blank form: of the
+    case's sharing), an export when it is the PDF (`export`), as the youth-safe copy is."""
+    require_edit(grant)
+    check_language(lang)
+    consent = None
+    if consent_id is not None:
+        consent = (
+            Consent.objects.filter(pk=consent_id, case=case).prefetch_related("recipients").first()
+        )
+        if consent is None:
+            raise NotFound("No such consent record, or you do not have access to it.")
+        doc = build(case, lang=lang, consent=consent)
+    else:
+        orgs = list(
+            Organization.objects.filter(slug__in=recipients or [], is_active=True)
+            .exclude(pk=case.owner_id)
+            .order_by("name")
+        )
+        chosen = [n for n in compartments or [] if n in NAMES]
+        doc = build(
+            case, lang=lang, recipients=orgs, compartments=chosen, purpose=purpose.strip()[:300]
+        )
+    record(
+        actor=actor,
+        action=Action.EXPORT if export else Action.VIEW,
+        obj=consent,
+        object_type="" if consent is not None else "access.sharing",
+        object_id="" if consent is not None else f"case:{case.pk}",
+        owner_org=case.owner,
+        youth_id=case.youth_id,
+        compartments=["identity"],
+        purpose="consent form for the youth and family",
+        legal_basis=grant.legal_basis,
+        detail={"printout": "consent_form", "lang": lang, "blank": consent is None},
+    )
+    return doc

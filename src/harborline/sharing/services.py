@@ -390,9 +390,13 @@ def create_share(
 
 
 @transaction.atomic
-def end_share(*, actor: User, share_id: int) -> Share:
+def end_share(*, actor: User, share_id: int, case_id: int | None = None) -> Share:
+    """End a share at once. `case_id`: the case the request names (the case page's address);
+    a share of another case is NotFound and nothing is ended."""
     try:
         share = Share.objects.get(pk=share_id)
+        if case_id is not None and share.case_id != case_id:
+            raise NotFound
         case, grant = case_for(actor, share.case_id)
     except (Share.DoesNotExist, NotFound):
         raise NotFound("No such share, or you do not have access to it.") from None

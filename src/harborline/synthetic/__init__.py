@@ -5,9 +5,10 @@ How the package is organised: one module per domain, each with a `build(ctx)` th
 rows with `bulk_create` from its own random stream (`base.Context.rng`), and `seed()` calls them
 in dependency order inside one transaction. Today that is `people` (organizations, users,
 memberships, authenticator devices), then `cases` (youth, cases, screenings, obligations,
-shares and consent, notes, MDT meetings, break-glass), `taskforce`, `training`, `agreements` and
-`mentoring`, then `directory` (the HSDS service directory); a new domain adds its module and a
-call in `seed()` after the modules it depends on. The proportions each module uses are named
+shares and consent, notes, MDT meetings, break-glass), `taskforce`, `training`, `agreements`,
+`linkage` (the statistical center's same-youth linkage, demo only) and `mentoring`, then
+`directory` (the HSDS service directory); a new domain adds its module and a call in `seed()`
+after the modules it depends on. The proportions each module uses are named
 constants at its top, with where they come from; Nevada's own figures live in `nevada.py`.
 
 Same seed, same scale, empty database: the same rows (dates come from a fixed calendar in
@@ -64,7 +65,17 @@ def seed(
     from harborline.protocols.geography import load_geography
     from harborline.protocols.models import County
 
-    from . import agreements, cases, directory, mentoring, missing, people, taskforce, training
+    from . import (
+        agreements,
+        cases,
+        directory,
+        linkage,
+        mentoring,
+        missing,
+        people,
+        taskforce,
+        training,
+    )
     from .base import SCALES, Context
     from .plans import build as build_plans
     from .states import STATES
@@ -93,6 +104,7 @@ def seed(
         taskforce.build(ctx)
         training.build(ctx)
         agreements.build(ctx)
+        linkage.build(ctx)
         mentoring.build(ctx)
         directory.build(ctx)
         record(

@@ -48,6 +48,7 @@ from harborline.access.models import (
     EvidenceKind,
     Share,
 )
+from harborline.cases.encodings import encode_many
 from harborline.cases.models import (
     Case,
     CaseStatus,
@@ -691,6 +692,7 @@ def _write(
     for youth in youths:
         youth.set_keys()  # the blind indexes, as the services compute them
     _bulk(Youth, youths)
+    encode_many(youths)  # their encodings for the possible-duplicate check (decision 0063)
     cases = []
     for p, youth in zip(plans, youths, strict=True):
         outcome = ""

@@ -278,6 +278,22 @@ class CalendarFeed(models.Model):
 class ReportKind(models.TextChoices):
     NEVADA = "nevada", "Annual report to the Nevada CSEC Coalition"
     WASHINGTON = "washington", "Annual report to the Washington Statewide Coordinating Committee"
+    # A task force whose pack names no body it reports to (Wisconsin's guidelines, the county
+    # protocol): its own calendar-year report, titled with its pack's name (decision 0031).
+    ANNUAL = "annual", "Annual report of the task force"
+
+
+# The report a task force of each pack writes by default; a pack not named here writes the
+# task force's own annual report (ReportKind.ANNUAL).
+PACK_REPORT_KINDS: dict[str, str] = {
+    "nevada": ReportKind.NEVADA,
+    "washington": ReportKind.WASHINGTON,
+}
+
+
+def report_kind_for(pack: str) -> str:
+    """The annual report a task force following `pack` writes by default."""
+    return str(PACK_REPORT_KINDS.get(pack, ReportKind.ANNUAL))
 
 
 class NarrativeSection(NamedTuple):
@@ -290,7 +306,8 @@ class NarrativeSection(NamedTuple):
 # things a regional task force gives the Coalition every year (seed 001 L1696-1706). Washington:
 # the toolkit names no contents for the report to the SCC (seed 002 L477-481), so the sections
 # follow its suggested data measures (L277-289, L463-467) plus what the task force needs
-# (decision 0031).
+# (decision 0031). The task force's own report (any other pack): what Wisconsin's guidelines ask
+# of a community response (seed 004 L73, L173-176), which fits any task force.
 NARRATIVE_SECTIONS: dict[str, tuple[NarrativeSection, ...]] = {
     ReportKind.NEVADA: (
         NarrativeSection(
@@ -333,6 +350,27 @@ NARRATIVE_SECTIONS: dict[str, tuple[NarrativeSection, ...]] = {
             "Challenges and requests to the committee",
             "What stands in the task force's way, and what it asks of the Statewide "
             "Coordinating Committee.",
+        ),
+    ),
+    ReportKind.ANNUAL: (
+        NarrativeSection(
+            "progress",
+            "Progress this year",
+            "What the task force did this year toward its goals: initiatives and services for "
+            "prevention and protection, and training that helps people recognize and respond "
+            "to youth at risk.",
+        ),
+        NarrativeSection(
+            "service_needs",
+            "Resources, gaps and new services",
+            "What the community's inventory of resources shows: services developed this year, "
+            "and the gaps that remain.",
+        ),
+        NarrativeSection(
+            "recommendations",
+            "Priorities and recommendations",
+            "What the task force means to do next year, and what it asks of its members and "
+            "partners.",
         ),
     ),
 }

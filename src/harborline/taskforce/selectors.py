@@ -48,14 +48,15 @@ def visible_taskforces(actor: User) -> QuerySet[TaskForce]:
     return qs.filter(Q(coordinator=actor) | Q(chair=actor) | Q(pk__in=belongs)).order_by("name")
 
 
-def get_taskforce(actor: User, taskforce_id: int) -> TaskForce:
-    """The task force if the actor may read it; NotFound otherwise (and for no such id)."""
+def get_taskforce(actor: User, taskforce_id: int, do: Do = Do.READ) -> TaskForce:
+    """The task force if the actor may `do` that on it (read it, unless told); NotFound
+    otherwise (and for no such id): a page the actor may not use does not exist for them."""
     taskforce = (
         TaskForce.objects.select_related("coordinator__membership__organization", "chair")
         .filter(pk=taskforce_id)
         .first()
     )
-    if taskforce is None or not may(actor, Do.READ, taskforce):
+    if taskforce is None or not may(actor, do, taskforce):
         raise NotFound()
     return taskforce
 
@@ -295,6 +296,12 @@ def action_item_owners(taskforce: TaskForce) -> list[tuple[str, str]]:
     for m in current_members(taskforce).filter(user__isnull=False, protected=False):
         people[m.user.pk] = m.user.full_name or m.user.email
     return [(str(pk), name) for pk, name in sorted(people.items(), key=lambda x: x[1])]
+
+
+def action_item_owner(owner_id: str) -> User | None:
+    """The user an action item is given to, from ActionItemForm's choice (action_item_owners);
+    None for nobody."""
+    return User.objects.filter(pk=owner_id).first() if owner_id else None
 
 
 def meeting_sheet(

@@ -7,10 +7,16 @@ Reading packs is not reading youth data: anyone signed in may browse the catalog
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from harborline.errors import InvalidInput, NotFound
+from harborline.protocols.home import home_pack_name
+from harborline.protocols.models import Region
 from harborline.protocols.packs import get_pack, registry
 from harborline.protocols.sections import Course, Requirement, Training
+
+if TYPE_CHECKING:
+    from harborline.people.models import Organization
 
 TRAINING = "training.yaml"
 
@@ -48,6 +54,42 @@ def requirements_of(pack: str) -> list[Requirement]:
     return list(training_of(pack).requirements)
 
 
+def default_pack(org: Organization | None) -> str:
+    """The pack of the organization's county or region; else the installation's home pack;
+    else the first pack with training whose geography this installation has loaded; else the
+    first pack with training. The installation's packs decide: no jurisdiction is named here."""
+    packs = training_packs()
+    for candidate in (
+        org.county.pack if org is not None and org.county_id else "",  # type: ignore[union-attr]  # the foreign key is checked just before
+        org.region.pack if org is not None and org.region_id else "",  # type: ignore[union-attr]  # the foreign key is checked just before
+        home_pack_name(),
+    ):
+        if candidate in packs:
+            return candidate
+    installed = Region.objects.filter(pack__in=packs).order_by("pack")
+    return installed.values_list("pack", flat=True).first() or packs[0]
+
+
+def yearly_minimums(pack: str) -> list[str]:
+    """The yearly hours of training the pack asks for, in words (none when the pack sets no
+    yearly minimum: Washington's and Wisconsin's set none)."""
+    try:
+        training = training_of(pack)
+    except InvalidInput:
+        return []
+    where = get_pack(pack).manifest.jurisdiction
+    lines = []
+    for req in training.requirements:
+        if req.hours_per_year is None:
+            continue
+        series = f" (the {', '.join(req.courses)} series)" if req.courses else ""
+        lines.append(
+            f"{where}'s protocol asks for at least {req.hours_per_year:g} hours of CSEC "
+            f"continuing education{series} a year."
+        )
+    return lines
+
+
 # --- survivor speakers (Resource 2-E) ---------------------------------------------------------
 @dataclass(frozen=True)
 class Step:
@@ -59,7 +101,9 @@ class Step:
 
 # Nevada CSEC Protocol, Resource 2-E (seed 001, L8619-8717): the four phases of preparing a
 # survivor guest speaker or co-trainer. The pack format has no section for it yet, so the steps
-# live here, with their lines (docs/decisions/0016-survivor-speakers.md).
+# live here, with their lines (docs/decisions/0016-survivor-speakers.md), and the pack they come from.
+SPEAKER_STEPS_PACK = "nevada"
+SPEAKER_STEPS_RESOURCE = "Resource 2-E"
 SPEAKER_STEPS: tuple[Step, ...] = (
     Step(
         "vetted",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harborline.people.roles import Role
+from harborline.people.roles import Role, working_role
 
 if TYPE_CHECKING:
     from harborline.people.models import Organization, User
@@ -31,17 +31,8 @@ MANAGER_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN, Role.COORDINATOR})
 AREA_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST, Role.SYSTEM_ADMIN})
 
 
-def _role(actor: User) -> str | None:
-    if not actor.is_active:
-        return None
-    membership = actor.membership_or_none
-    if membership is None or not membership.is_active:
-        return None
-    return membership.role
-
-
 def is_system_admin(actor: User) -> bool:
-    return _role(actor) == Role.SYSTEM_ADMIN
+    return working_role(actor) == Role.SYSTEM_ADMIN
 
 
 def _org_id(user: User) -> int | None:
@@ -59,7 +50,7 @@ def coordinates_org(actor: User, organization_id: int | None) -> bool:
 
 
 def manages_org(actor: User, organization_id: int | None) -> bool:
-    role = _role(actor)
+    role = working_role(actor)
     if role is None:
         return False
     if role == Role.SYSTEM_ADMIN:
@@ -68,7 +59,7 @@ def manages_org(actor: User, organization_id: int | None) -> bool:
 
 
 def may_record(actor: User, person: User) -> bool:
-    role = _role(actor)
+    role = working_role(actor)
     if role is None:
         return False
     if role == Role.SYSTEM_ADMIN:
@@ -82,16 +73,16 @@ def may_record(actor: User, person: User) -> bool:
 
 
 def may_view_person(actor: User, person: User) -> bool:
-    return (actor.pk == person.pk and _role(actor) is not None) or may_record(actor, person)
+    return (actor.pk == person.pk and working_role(actor) is not None) or may_record(actor, person)
 
 
 def may_create_event(actor: User) -> bool:
-    role = _role(actor)
+    role = working_role(actor)
     return role == Role.SYSTEM_ADMIN or role in MANAGER_ROLES
 
 
 def may_manage_event(actor: User, event: TrainingEvent) -> bool:
-    if _role(actor) is None:
+    if working_role(actor) is None:
         return False
     return event.organizer_id == actor.pk or manages_org(actor, event.organization_id)
 
@@ -105,11 +96,11 @@ def may_view_agency(actor: User, organization: Organization) -> bool:
 
 
 def may_view_area(actor: User) -> bool:
-    return _role(actor) in AREA_ROLES
+    return working_role(actor) in AREA_ROLES
 
 
 def may_view_taskforce(actor: User, taskforce: TaskForce) -> bool:
-    role = _role(actor)
+    role = working_role(actor)
     if role is None:
         return False
     if role == Role.SYSTEM_ADMIN:

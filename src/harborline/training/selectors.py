@@ -30,15 +30,19 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from harborline import tabular
+from harborline.audit.models import Action
+from harborline.audit.services import record
 from harborline.errors import NotFound
 from harborline.instruments.models import InstrumentResponse
 from harborline.people.models import Membership, Organization, User
 from harborline.people.roles import OrgType, Role
 from harborline.protocols.models import County, Region
+from harborline.protocols.packs import get_pack
 from harborline.protocols.sections import Requirement
 
 from . import permissions
-from .catalogue import SPEAKER_STEPS, requirements_of
+from .catalogue import SPEAKER_STEPS, SPEAKER_STEPS_PACK, SPEAKER_STEPS_RESOURCE, requirements_of
 from .models import LEVEL_RANK, Attendance, TrainingEvent, TrainingRecord
 
 if TYPE_CHECKING:
@@ -110,6 +114,18 @@ def event_for(actor: User, event_id: int) -> TrainingEvent:
     if event is None:
         raise NotFound()
     return event
+
+
+def event_to_evaluate(actor: User, event_id: int) -> tuple[TrainingEvent, str]:
+    """An event the actor attended and its pack with the evaluation form (2-B); NotFound
+    otherwise: only those who were there evaluate it, on their own protocol's form."""
+    from .services import evaluation_pack
+
+    event = event_for(actor, event_id)
+    pack = evaluation_pack(event)
+    if pack is None or not event.attendance.filter(person=actor).exists():
+        raise NotFound()
+    return event, pack
 
 
 def attendance_of(event: TrainingEvent) -> QuerySet[Attendance]:
@@ -575,6 +591,23 @@ def taskforces_for(actor: User) -> list[TaskForce]:
 # --- What the training pages show (view-ready; the pages only render these) -------------------
 
 
+def speaker_steps_source(pack: str) -> str:
+    """Where the survivor-speaker checklist comes from, said for an event of `pack`: its own
+    protocol's phases, or (a pack that gives none) the phases of the pack that does, offered as a
+    model."""
+    source = get_pack(SPEAKER_STEPS_PACK).manifest.jurisdiction
+    if pack == SPEAKER_STEPS_PACK:
+        return f"The protocol's four phases ({source} {SPEAKER_STEPS_RESOURCE})."
+    try:
+        title = get_pack(pack).manifest.title
+    except NotFound:
+        title = pack
+    return (
+        f"{title} gives no steps for preparing a survivor speaker; the checklist offers the "
+        f"four phases of {source}'s protocol ({SPEAKER_STEPS_RESOURCE}) as a model."
+    )
+
+
 def event_page(actor: User, event: TrainingEvent) -> dict[str, Any]:
     """What an event's page shows the actor: the attendance (to those who manage the event),
     whether the actor attended, the survivor-speaker checklist by phase, and the evaluations
@@ -599,6 +632,7 @@ def event_page(actor: User, event: TrainingEvent) -> dict[str, Any]:
         "attends": attends,
         "sees_speaker_name": organizer,
         "phases": phases,
+        "steps_source": speaker_steps_source(event.pack),
         "steps_done": sum(1 for s in SPEAKER_STEPS if checklist.get(s.id)),
         "steps_total": len(SPEAKER_STEPS),
         "summary": evaluation_summary(event, for_organizer=organizer),
@@ -710,3 +744,58 @@ def area_compliance(area: County | Region, pack: str) -> list[RequirementResult]
         levels = ("region", "state", "task_force")
     results = compliance_for(pack=pack, organizations=orgs, group_label=area.name)
     return [r for r in results if r.scope in levels]
+
+
+def areas_for(actor: User) -> tuple[Any, Any]:
+    """The counties and the regions whose compliance the actor may see (area roles: all of
+    them; anyone else: none)."""
+    if not permissions.may_view_area(actor):
+        return [], []
+    return County.objects.select_related("region"), Region.objects.all()
+
+
+def own_agency(actor: User) -> Organization | None:
+    """The actor's organization, if they may see its training compliance."""
+    membership = actor.membership_or_none
+    org = membership.organization if membership else None
+    return org if org is not None and permissions.may_view_agency(actor, org) else None
+
+
+def compliance_export(
+    actor: User,
+    *,
+    title: str,
+    pack: str,
+    results: list[RequirementResult],
+    owner: Organization | None,
+    fmt: str,
+) -> tuple[bytes, str]:
+    """Compliance results as a spreadsheet (csv or xlsx) and its content type; the export is
+    recorded."""
+    rows = compliance_rows(results)
+    content, content_type = tabular.write_table(rows, COMPLIANCE_COLUMNS, fmt)
+    record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="training.compliance",
+        object_id=title[:60],
+        owner_org=owner,
+        detail={"pack": pack, "rows": len(rows), "format": fmt},
+    )
+    return content, content_type
+
+
+def records_export(actor: User, fmt: str) -> tuple[bytes, str]:
+    """The training records the actor may see as a spreadsheet (csv or xlsx) and its content
+    type; the export is recorded."""
+    rows = record_rows(actor, limit=tabular.MAX_ROWS * 5)
+    content, content_type = tabular.write_table(rows, RECORD_COLUMNS, fmt)
+    membership = actor.membership_or_none
+    record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="training.trainingrecord",
+        owner_org=membership.organization if membership else None,
+        detail={"rows": len(rows), "format": fmt},
+    )
+    return content, content_type

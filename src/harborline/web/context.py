@@ -4,15 +4,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 
 from harborline.access.models import BREAK_GLASS_HOURS
 from harborline.access.policy import REVIEWERS, works_cases
 from harborline.mentoring.permissions import Do as MentoringDo
 from harborline.mentoring.permissions import scope_for
 from harborline.people.roles import AGGREGATE_READERS, Role
-from harborline.reports import submissions
+from harborline.reports import linking, submissions
 from harborline.sharing.selectors import break_glass_waiting
+
+from .templatetags.hl_urls import hl_url
 
 CASE_ROLES = frozenset(
     {Role.CASEWORKER, Role.SUPERVISOR, Role.MENTOR_ADVOCATE, Role.ORG_ADMIN, Role.COORDINATOR}
@@ -37,7 +38,7 @@ def _nav(
 
     def item(label: str, name: str, *prefixes: str, count: int = 0) -> NavItem:
         current = here == name or any(here.startswith(p) for p in prefixes)
-        return NavItem(label, reverse(f"web:{name}"), current, count)
+        return NavItem(label, hl_url(f"web:{name}"), current, count)  # reversed once per process
 
     main = [item("Home", "home")]
     if role in CASE_ROLES:
@@ -55,6 +56,17 @@ def _nav(
         main.append(item("Submissions", "submissions", "submission"))
     if user is not None and submissions.at_statistical_center(user):
         main.append(item("Statewide report", "center_report"))
+        main.append(item("Same-youth linkage", "linkage", "linkage_pair"))
+    questions = linking.questions_waiting(user) if user is not None else None
+    if questions is not None:
+        main.append(
+            item(
+                "Questions from the statistical center",
+                "linkage_requests",
+                "linkage_request",
+                count=questions,
+            )
+        )
     if role in (Role.SUPERVISOR, Role.ORG_ADMIN):
         main.append(
             item(

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
 
 from harborline.access import compartments as c
 from harborline.access.models import BasisType, ConsentKind, EvidenceKind, ReviewOutcome
@@ -16,10 +15,12 @@ from harborline.cases.models import ReferenceKind, TeamRole
 from harborline.errors import DomainError
 from harborline.forms import show_domain_error
 from harborline.people.roles import OrgType, Role, rules_for
+from harborline.protocols.translations import printout_languages
 from harborline.response.models import MeetingKind, Setting
 from harborline.response.services import IDENTIFIERS
 
 from .forms import UswdsMixin
+from .templatetags.hl_fields import esc
 
 # --- rendering the case page's widgets -----------------------------------------------------------
 
@@ -35,9 +36,9 @@ def _attrs(attrs: dict[str, Any]) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        out.append(f" {conditional_escape(name)}")
+        out.append(f" {esc(name)}")
         if value is not True:
-            out.append(f'="{conditional_escape(value)}"')
+            out.append(f'="{esc(value)}"')
     return "".join(out)
 
 
@@ -54,28 +55,28 @@ class WidgetRenderer(DjangoTemplates):
             return super().render(template_name, context, request)
         if template_name in INPUT_TEMPLATES:
             value = widget["value"]
-            shown = "" if value is None else f' value="{conditional_escape(value)}"'
+            shown = "" if value is None else f' value="{esc(value)}"'
             return (
-                f'<input type="{conditional_escape(widget["type"])}" '
-                f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+                f'<input type="{esc(widget["type"])}" '
+                f'name="{esc(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
             )
         if template_name == "django/forms/widgets/textarea.html":
-            text = conditional_escape(widget["value"]) if widget["value"] else ""
+            text = esc(widget["value"]) if widget["value"] else ""
             return (
-                f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+                f'<textarea name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>'
                 f"\n{text}</textarea>"
             )
         if template_name == "django/forms/widgets/select.html" and not widget["attrs"].get(
             "multiple"
         ):
-            out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+            out = [f'<select name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>']
             for group_name, group_choices, _index in widget["optgroups"]:
                 if group_name:
-                    out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+                    out.append(f'\n  <optgroup label="{esc(group_name)}">')
                 for option in group_choices:
                     out.append(
-                        f'\n  <option value="{conditional_escape(option["value"])}"'
-                        f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                        f'\n  <option value="{esc(option["value"])}"'
+                        f"{_attrs(option['attrs'])}>{esc(option['label'])}</option>\n"
                     )
                 if group_name:
                     out.append("\n  </optgroup>")
@@ -133,6 +134,10 @@ IDENTIFIER_LABELS = {
 YOUTH_ROLES = [(v, label) for v, label in Role.choices if rules_for(v).sees_youth_data]
 
 
+def _preferred_languages() -> list[tuple[str, str]]:
+    return [("", "Not recorded"), *printout_languages()]
+
+
 class IdentityForm(UswdsMixin, forms.Form):
     first_name = forms.CharField(label="First name", max_length=100, required=False)
     last_name = forms.CharField(label="Last name", max_length=100, required=False)
@@ -149,6 +154,13 @@ class IdentityForm(UswdsMixin, forms.Form):
         help_text="Optional. Record only what the youth chooses to share.",
     )
     pronouns = forms.CharField(label="Pronouns", max_length=100, required=False)
+    preferred_language = forms.ChoiceField(
+        label="Preferred language for printouts",
+        choices=_preferred_languages,
+        required=False,
+        help_text="The language the youth would rather read: their safety plan copy, consent "
+        "forms and referral handouts open in it.",
+    )
     aliases = forms.CharField(
         label="Other names the youth uses",
         required=False,
@@ -170,6 +182,7 @@ class IdentityForm(UswdsMixin, forms.Form):
             "dob": data["dob"],
             "gender": data["gender"],
             "pronouns": data["pronouns"],
+            "preferred_language": data["preferred_language"],
             "aliases": [a.strip() for a in data["aliases"].splitlines() if a.strip()],
         }
 

@@ -13,6 +13,8 @@ from .views import (
     cases_share_wizard,
     cases_sharing,
     cases_team,
+    printouts,
+    warning_signs,
 )
 
 urlpatterns: list[URLPattern] = [
@@ -54,6 +56,11 @@ urlpatterns: list[URLPattern] = [
     ),
     path("cases/<int:case_id>/screen", cases_screening.case_screen, name="case_screen"),
     path(
+        "cases/<int:case_id>/warning-sign",
+        warning_signs.case_warning_sign,
+        name="case_warning_sign",
+    ),
+    path(
         "cases/<int:case_id>/screenings/<int:screening_id>",
         cases_screening.screening_result,
         name="case_screening",
@@ -84,6 +91,27 @@ urlpatterns: list[URLPattern] = [
         "cases/<int:case_id>/sharing/consents/<int:consent_id>/revoke",
         cases_sharing.consent_revoke,
         name="consent_revoke",
+    ),
+    # The consent form for the youth and the family, English or Spanish (decision 0064).
+    path(
+        "cases/<int:case_id>/sharing/consents/<int:consent_id>/form",
+        printouts.consent_form,
+        name="consent_form",
+    ),
+    path(
+        "cases/<int:case_id>/sharing/consents/<int:consent_id>/form.pdf",
+        printouts.consent_form_pdf,
+        name="consent_form_pdf",
+    ),
+    path(
+        "cases/<int:case_id>/sharing/consent-form",
+        printouts.blank_consent_form,
+        name="blank_consent_form",
+    ),
+    path(
+        "cases/<int:case_id>/sharing/consent-form.pdf",
+        printouts.blank_consent_form_pdf,
+        name="blank_consent_form_pdf",
     ),
     path("obligations/", cases_obligations.obligations, name="obligations"),
 ]

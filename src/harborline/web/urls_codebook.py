@@ -3,7 +3,7 @@ names in the `web:` namespace)."""
 
 from django.urls import URLPattern, path
 
-from .views import codebook, submissions
+from .views import codebook, linkage, submissions
 
 urlpatterns: list[URLPattern] = [
     path("cases/<int:case_id>/code-book/", codebook.case_page, name="case_code_book"),
@@ -17,4 +17,14 @@ urlpatterns: list[URLPattern] = [
         name="submission_decide",
     ),
     path("reports/statistical-center/", submissions.center_report, name="center_report"),
+    # The same youth across agencies (issue 17): the center's linkage and review queue, and the
+    # agencies' answers to its questions.
+    path("reports/linkage/", linkage.center, name="linkage"),
+    path("reports/linkage/pairs/<int:pair_id>/", linkage.pair, name="linkage_pair"),
+    path("reports/linkage/questions/", linkage.requests, name="linkage_requests"),
+    path(
+        "reports/linkage/questions/<int:request_id>/",
+        linkage.request_page,
+        name="linkage_request",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from .views import directory as d
 from .views import help as h
 from .views import network as n
+from .views import printouts as p
 from .views import referrals as r
 
 urlpatterns: list[URLPattern] = [
@@ -26,6 +27,13 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:case_id>/referrals/to/<int:service_id>", r.refer, name="refer"),
     path("referrals/", r.referral_list, name="referrals"),
     path("referrals/<int:referral_id>/", r.referral, name="referral"),
+    # Before the actions' route, which would take "handout" for an action name.
+    path("referrals/<int:referral_id>/handout", p.referral_handout, name="referral_handout"),
+    path(
+        "referrals/<int:referral_id>/handout.pdf",
+        p.referral_handout_pdf,
+        name="referral_handout_pdf",
+    ),
     path("referrals/<int:referral_id>/<str:action>", r.referral_act, name="referral_act"),
 ]
 

@@ -1,7 +1,8 @@
 """An agency's own policy within its pack (issue 15, item 4; decision 0058): its administrator
-sets shorter clocks for the pack's configurable obligations, which re-screening triggers it uses
-and who completes the screening tool. The page is the organization administrator's (a system
-administrator may name another organization with ?org=); anyone else gets 404. The rules are
+sets shorter clocks for the pack's configurable obligations, which re-screening triggers it uses,
+who completes the screening tool and which youth it screens (decision 0065). The page is the
+organization administrator's (a system administrator may name another organization with ?org=);
+anyone else gets 404. The rules are
 `response.policy`'s; this page only parses and shows."""
 
 from __future__ import annotations
@@ -71,7 +72,50 @@ class PolicyForm(UswdsMixin, forms.Form):
             help_text="Tick none to let anyone who works cases screen.",
             error_messages={"invalid_choice": "Choose among the listed roles."},
         )
+        self.screening = view.screening
+        if view.screening is not None:
+            self._screening_fields(view.screening)
         self._style_fields()
+
+    def _screening_fields(self, screening: agency_policy.ScreeningView) -> None:
+        """Which youth the agency screens (decision 0065), among what the pack offers."""
+        population = screening.population
+        if screening.population_offered:
+            self.fields["population_scope"] = forms.ChoiceField(
+                label="Which new clients are screened",
+                required=False,
+                choices=[
+                    ("none", "No one on becoming a client (only after the events and signs below)"),
+                    ("all", "Every new client"),
+                    ("age", "New clients of an age"),
+                ],
+                widget=forms.RadioSelect,
+                initial=population.get("scope", "none"),
+                error_messages={"invalid_choice": "Choose one of the listed populations."},
+            )
+            for name, label in (("min_age", "Youngest age"), ("max_age", "Oldest age")):
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    required=False,
+                    initial=population.get(name),
+                    error_messages={"invalid": "Give a whole age, like 10."},
+                )
+        self.fields["events"] = forms.MultipleChoiceField(
+            label="Events after which the agency screens",
+            required=False,
+            choices=[(o.id, o.label[:1].upper() + o.label[1:]) for o in screening.events_offered],
+            widget=forms.CheckboxSelectMultiple,
+            initial=screening.events,
+            error_messages={"invalid_choice": "Choose among the listed events."},
+        )
+        self.fields["signs"] = forms.MultipleChoiceField(
+            label="Warning signs that call for a screening",
+            required=False,
+            choices=[(o.id, o.label) for o in screening.signs_offered],
+            widget=forms.CheckboxSelectMultiple,
+            initial=screening.signs,
+            error_messages={"invalid_choice": "Choose among the listed warning signs."},
+        )
 
     def rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
         return [(r, self[f"choice_{r.id}"], self[f"amount_{r.id}"]) for r in self.rules]
@@ -91,6 +135,18 @@ class PolicyForm(UswdsMixin, forms.Form):
             elif unit == "off":
                 clocks[rule.id] = {"off": True}
         data["clocks"] = clocks
+        scope = data.get("population_scope") or "none"
+        population: dict[str, Any] = {}
+        if scope == "all":
+            population = {"scope": "all"}
+        elif scope == "age":
+            population = {"scope": "age"}
+            for name in ("min_age", "max_age"):
+                if data.get(name) is not None:
+                    population[name] = data[name]
+        data["population"] = population
+        data.setdefault("events", [])
+        data.setdefault("signs", [])
         return data
 
 
@@ -98,6 +154,10 @@ def _field(name: str) -> str:
     """The form field a service error names: clocks.<id> is the rule's amount."""
     if name.startswith("clocks."):
         return f"amount_{name.split('.', 1)[1]}"
+    if name in ("population.min_age", "population.max_age"):
+        return name.split(".", 1)[1]
+    if name.startswith("population"):
+        return "population_scope"
     return name
 
 
@@ -117,6 +177,9 @@ def agency_policy_page(request: HttpRequest) -> HttpResponse:
             clocks=data["clocks"],
             screeners=data["screeners"],
             version=data["version"],
+            population=data["population"],
+            events=data["events"],
+            signs=data["signs"],
         )
         messages.success(request, f"{view.organization.name}'s policy is saved.")
         query = f"?{urlencode({'org': slug})}" if slug else ""

@@ -4,6 +4,7 @@ Thin: parse, call a service or selector, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -27,17 +28,25 @@ from harborline.agreements.forms import (
     SubmissionForm,
 )
 from harborline.agreements.models import Agreement, Kind
-from harborline.agreements.permissions import Do, may_on, scope_for
-from harborline.agreements.vocab import MOU_ELEMENTS
+from harborline.agreements.permissions import Do, require_scope, scope_for
+from harborline.agreements.vocab import MOU_ELEMENTS, MOU_GUIDANCE_PACK, MOU_GUIDANCE_RESOURCE
 from harborline.errors import DomainError
 from harborline.people.models import User
+from harborline.protocols.home import home_pack
+from harborline.protocols.packs import get_pack
+from harborline.reports import submissions
+from harborline.reports.models import Identifiers
 
 from ._util import actor as _actor
 from ._util import form_page, org_time_zone, wall_clock
 
 
-def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    return selectors.get_agreement(actor=_actor(request), pk=pk)
+def _agreement(
+    request: HttpRequest, pk: int, do: Do | None = None, kind: str | None = None
+) -> Agreement:
+    """The agreement the signed-in person may `do` that on (read, unless told), of `kind` when
+    given; NotFound (the 404 page) otherwise."""
+    return selectors.get_agreement(actor=_actor(request), pk=pk, do=do, kind=kind)
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -47,8 +56,7 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
 @require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if scope_for(actor, Do.READ) is None:
-        raise Http404
+    require_scope(actor, Do.READ)
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
     return render(
@@ -66,8 +74,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dsa_duties(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if scope_for(actor, Do.READ) is None:
-        raise Http404
+    require_scope(actor, Do.READ)
     items = selectors.duties_board(actor=actor)
     return render(request, "web/agreements/duties.html", {"items": items})
 
@@ -76,8 +83,7 @@ def dsa_duties(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_add(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if scope_for(actor, Do.CREATE) is None:
-        raise Http404
+    require_scope(actor, Do.CREATE)  # may not create: the page does not exist for them
     kind = request.GET.get("kind") or request.POST.get("kind") or Kind.MOU
     if kind not in Kind.values:
         raise Http404
@@ -126,6 +132,8 @@ def agreement_add(request: HttpRequest) -> HttpResponse:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     context = selectors.detail(actor=_actor(request), agreement=agreement)
+    if agreement.kind == Kind.DSA:
+        context["identifiers"] = Identifiers(submissions.identifiers_of(agreement)).label
     return render(request, "web/agreements/detail.html", context)
 
 
@@ -149,9 +157,7 @@ def _done(request: HttpRequest, agreement: Agreement, message: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    agreement = _agreement(request, pk)
-    if not may_on(actor, Do.EDIT, agreement):
-        raise Http404
+    agreement = _agreement(request, pk, Do.EDIT)
     initial = {
         "version": agreement.version,
         "title": agreement.title,
@@ -190,21 +196,31 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(request, form, "web/agreements/form.html", context, save=save)
 
 
+def mou_guidance() -> str:
+    """What the checklist's elements are, said from the home pack: Nevada's MOU guidance
+    (Resource 4-A) is the only one the packs carry (agreements.vocab.MOU_ELEMENTS), so a home
+    pack of another state is told it names none and the elements are offered as a model."""
+    home = home_pack()
+    if home.name == MOU_GUIDANCE_PACK:
+        return (
+            f"For each element of {home.manifest.jurisdiction}'s MOU guidance "
+            f"({MOU_GUIDANCE_RESOURCE}), say whether this MOU covers it and where in the document."
+        )
+    source = get_pack(MOU_GUIDANCE_PACK).manifest.jurisdiction
+    return (
+        f"{home.manifest.title} names no elements for an MOU. The checklist offers those of "
+        f"{source}'s MOU guidance ({MOU_GUIDANCE_RESOURCE}) as a model: for each, say whether "
+        "this MOU covers it and where in the document."
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    agreement = _agreement(request, pk)
-    if agreement.kind != Kind.MOU or not may_on(actor, Do.EDIT, agreement):
-        raise Http404
-    rows = {e.code: e for e in agreement.elements.all()}
+    agreement = _agreement(request, pk, Do.EDIT, Kind.MOU)
     errors: dict[str, str] = {}
-    values = {
-        spec.code: (rows[spec.code].present, rows[spec.code].location)
-        if spec.code in rows
-        else (False, "")
-        for spec in MOU_ELEMENTS
-    }
+    values = selectors.checklist_values(agreement)
     status = 200
     if request.method == "POST":
         values = {
@@ -245,6 +261,7 @@ def agreement_checklist(request: HttpRequest, pk: int) -> HttpResponse:
             "a": agreement,
             "items": items,
             "errors": errors,
+            "guidance": mou_guidance(),
             # The one error summary (web/partials/error_summary.html): (link, words) lines.
             "summary": ([("", errors["_"])] if "_" in errors else [])
             + [
@@ -262,9 +279,7 @@ def agreement_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_sign(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
     actor = _actor(request)
     agreement = _agreement(request, pk)
-    party = next((p for p in agreement.parties.all() if p.organization_id == org_id), None)
-    if party is None or not may_on(actor, Do.SIGN, agreement, party.organization):
-        raise Http404
+    party = selectors.signing_party(actor=actor, agreement=agreement, organization_id=org_id)
     name = party.organization.name
 
     def save(data: dict[str, Any]) -> HttpResponse:
@@ -294,26 +309,30 @@ def agreement_sign(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
     )
 
 
+def _duties(request: HttpRequest, pk: int, kind: str | None = Kind.DSA) -> tuple[User, Agreement]:
+    """The signed-in person and the agreement (a DSA, unless told) whose duties they may record;
+    NotFound (the 404 page) otherwise."""
+    actor = _actor(request)
+    return actor, selectors.get_agreement(actor=actor, pk=pk, do=Do.DUTIES, kind=kind)
+
+
 def _duty_page(
     request: HttpRequest,
-    pk: int,
+    agreement: Agreement,
     form_class: type[forms.Form],
     *,
     title: str,
     submit: str,
-    call: Any,
+    call: Callable[[dict[str, Any]], object],
     done: str,
     form_kwargs: dict[str, Any] | None = None,
-    dsa_only: bool = True,
     intro: str = "",
 ) -> HttpResponse:
-    actor = _actor(request)
-    agreement = _agreement(request, pk)
-    if not may_on(actor, Do.DUTIES, agreement) or (dsa_only and agreement.kind != Kind.DSA):
-        raise Http404
+    """A duty's form (web/agreements/form.html): `call` the service with the form's data, then
+    back to the agreement saying `done`."""
 
     def save(data: dict[str, Any]) -> HttpResponse:
-        call(actor, agreement, data)
+        call(data)
         return _done(request, agreement, done)
 
     form = form_class(request.POST if request.method == "POST" else None, **(form_kwargs or {}))
@@ -324,35 +343,48 @@ def _duty_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def dsa_submission(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
-        services.record_submission(actor=actor, agreement=a, **d)
-
+    actor, agreement = _duties(request, pk)
     return _duty_page(
         request,
-        pk,
+        agreement,
         SubmissionForm,
         title="Record the annual data submission",
         submit="Record submission",
-        call=call,
+        call=lambda d: services.record_submission(actor=actor, agreement=agreement, **d),
         done="Submission recorded.",
     )
+
+
+class TermsForm(ReportingTermsForm):
+    """The reporting terms with the "identifiers" term the statistical center's linkage reads
+    (reports.models.AgreementIdentifiers, decision 0061)."""
+
+    identifiers = forms.ChoiceField(
+        label="Identifiers in the client-level file",
+        choices=Identifiers.choices,
+        required=False,  # not sent: unchanged
+        help_text=(
+            "Encodings: no name, date of birth or ZIP code leaves; the file carries the linkage "
+            "encodings made inside the agency, so the statistical center can count each youth "
+            "once without holding a name."
+        ),
+    )
+
+    def clean_identifiers(self) -> str | None:
+        return self.cleaned_data.get("identifiers") or None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dsa_terms(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
-
-    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
-        services.set_reporting_terms(actor=actor, agreement=a, **d)
-
+    actor, agreement = _duties(request, pk)
     return _duty_page(
         request,
-        pk,
-        ReportingTermsForm,
+        agreement,
+        TermsForm,
         title="Reporting terms",
         submit="Save the terms",
-        call=call,
+        call=lambda d: submissions.set_reporting_terms(actor=actor, agreement=agreement, **d),
         done="Reporting terms saved: the next submission is made under them.",
         form_kwargs={
             "initial": {
@@ -361,6 +393,7 @@ def dsa_terms(request: HttpRequest, pk: int) -> HttpResponse:
                 "variable_set": agreement.variable_set,
                 "screening_rule": agreement.screening_rule,
                 "disclosure_threshold": agreement.disclosure_threshold,
+                "identifiers": submissions.identifiers_of(agreement),
                 "version": agreement.version,
             }
         },
@@ -375,22 +408,19 @@ def dsa_terms(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dsa_breach(request: HttpRequest, pk: int) -> HttpResponse:
     tz = org_time_zone(request)
-
-    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
-        services.record_breach(
-            actor=actor,
-            agreement=a,
-            reported_at=wall_clock(d["reported_at"], tz, "reported_at"),  # type: ignore[arg-type]  # cleaned_data is typed object; the form's field makes it a datetime
-            description=d["description"],
-        )
-
+    actor, agreement = _duties(request, pk)
     return _duty_page(
         request,
-        pk,
+        agreement,
         BreachForm,
         title="Record a breach",
         submit="Record breach",
-        call=call,
+        call=lambda d: services.record_breach(
+            actor=actor,
+            agreement=agreement,
+            reported_at=wall_clock(d["reported_at"], tz, "reported_at"),  # type: ignore[arg-type]  # cleaned_data is typed object; the form's field makes it a datetime
+            description=d["description"],
+        ),
         done="Breach recorded: the cure is due in 30 days.",
         intro=f"Times are in {tz}.",
     )
@@ -400,24 +430,20 @@ def dsa_breach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dsa_cure(request: HttpRequest, pk: int, breach_id: int) -> HttpResponse:
     tz = org_time_zone(request)
-    agreement = _agreement(request, pk)
+    actor, agreement = _duties(request, pk)
     breach = selectors.get_breach(agreement=agreement, pk=breach_id)
-
-    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
-        services.record_cure(
+    return _duty_page(
+        request,
+        agreement,
+        CureForm,
+        title="Record that the breach was cured",
+        submit="Record cure",
+        call=lambda d: services.record_cure(
             actor=actor,
             breach=breach,
             cured_at=wall_clock(d["cured_at"], tz, "cured_at"),  # type: ignore[arg-type]  # cleaned_data is typed object; the form's field makes it a datetime
             note=d["note"],
-        )
-
-    return _duty_page(
-        request,
-        pk,
-        CureForm,
-        title="Record that the breach was cured",
-        submit="Record cure",
-        call=call,
+        ),
         done="Cure recorded.",
         intro=f"Times are in {tz}.",
     )
@@ -426,43 +452,36 @@ def dsa_cure(request: HttpRequest, pk: int, breach_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
-
-    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
-        services.give_termination_notice(
+    actor, agreement = _duties(request, pk, kind=None)  # an MOU's notice too
+    return _duty_page(
+        request,
+        agreement,
+        NoticeForm,
+        title="Record written notice to terminate",
+        submit="Record notice",
+        call=lambda d: services.give_termination_notice(
             actor=actor,
-            agreement=a,
+            agreement=agreement,
             by_organization=d["by_organization"],
             notice_on=d["notice_on"],
             terminates_on=d.get("terminates_on"),
             reason=d["reason"],
-        )
-
-    return _duty_page(
-        request,
-        pk,
-        NoticeForm,
-        title="Record written notice to terminate",
-        submit="Record notice",
-        call=call,
+        ),
         done="Notice recorded.",
         form_kwargs={"agreement": agreement},
-        dsa_only=False,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dsa_disposal(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(actor: User, a: Agreement, d: dict[str, Any]) -> None:
-        services.record_disposal(actor=actor, agreement=a, **d)
-
+    actor, agreement = _duties(request, pk)
     return _duty_page(
         request,
-        pk,
+        agreement,
         DisposalForm,
         title="Record destruction or return of the data",
         submit="Record",
-        call=call,
+        call=lambda d: services.record_disposal(actor=actor, agreement=agreement, **d),
         done="Recorded.",
     )

@@ -8,31 +8,20 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from harborline.audit import selectors
 from harborline.audit.models import AuditEvent
-from harborline.people.models import Membership
+from harborline.people.selectors import audit_reader, chosen_org
 
 from .. import humanize
 from ..forms import AuditFilterForm
 from ._util import actor
-from .users import chosen_org
 
 PAGE = 50
-
-
-def _reader(request: HttpRequest) -> Membership:
-    """The membership of someone who may read the organization's audit log, or 404."""
-    user = actor(request)
-    membership = user.membership_or_none
-    rules = user.rules
-    if membership is None or rules is None or not rules.reads_org_audit:
-        raise Http404
-    return membership
 
 
 def _page(events: QuerySet[AuditEvent], before: int | None) -> tuple[list[AuditEvent], int | None]:
@@ -46,18 +35,16 @@ def _page(events: QuerySet[AuditEvent], before: int | None) -> tuple[list[AuditE
 @login_required
 @require_GET
 def org_audit(request: HttpRequest) -> HttpResponse:
-    org = chosen_org(_reader(request), request.GET.get("org", ""))
+    org = chosen_org(audit_reader(actor(request)), request.GET.get("org", ""))
     form = AuditFilterForm(request.GET or None)
     events = selectors.for_organization(org)
     before = None
     status = 200
     if form.is_bound:
         if form.is_valid():
-            if form.cleaned_data["action"]:
-                events = events.filter(action=form.cleaned_data["action"])
-            if form.cleaned_data["person"]:
-                events = events.filter(actor_email=form.cleaned_data["person"])
-            before = form.cleaned_data["before"]
+            data = form.cleaned_data
+            events = selectors.for_organization(org, action=data["action"], person=data["person"])
+            before = data["before"]
         else:
             status = 400
             events = events.none()
@@ -83,7 +70,7 @@ def org_audit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def youth_audit(request: HttpRequest, youth_id: int) -> HttpResponse:
-    org = _reader(request).organization
+    org = audit_reader(actor(request)).organization
     try:
         before = int(request.GET.get("before", "")) or None
     except ValueError:

@@ -12,14 +12,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from harborline.access.models import BREAK_GLASS_HOURS, BreakGlass
-from harborline.access.policy import NOT_FOUND, works_cases
+from harborline.access.policy import NOT_FOUND
 from harborline.errors import DomainError, NotFound
 from harborline.people.models import User
 from harborline.sharing import selectors as access_reads
@@ -28,6 +28,7 @@ from harborline.sharing import services as access_services
 from ..forms_cases import ReviewForm, place_errors
 from ..forms_glass import EmergencyAccessForm
 from ._util import actor as _actor
+from ._util import org_time_zone
 from .cases_util import local
 
 
@@ -38,8 +39,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     (shown whether or not anything matches, so it says nothing about existence). A reason too short
     is refused by the service at once (and recorded), before anything is looked up."""
     actor = _actor(request)
-    if not works_cases(actor):
-        raise Http404
+    access_reads.require_emergency_access(actor)
     form = EmergencyAccessForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -51,7 +51,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 return _confirm(request, actor, form)
             try:
                 glasses = _open(actor, form)
-            except NotFound:
+            except NotFound:  # nothing matched, or a match this person may not open: one answer
                 if form.way == "number":
                     form.add_error("case_number", NOT_FOUND)
                 else:
@@ -103,9 +103,7 @@ def _open(actor: User, form: EmergencyAccessForm) -> list[BreakGlass]:
 
 
 def _confirm(request: HttpRequest, actor: User, form: EmergencyAccessForm) -> HttpResponse:
-    membership = actor.membership_or_none
-    tz = membership.organization.time_zone if membership else "UTC"
-    until = local(timezone.now() + timedelta(hours=BREAK_GLASS_HOURS), tz)
+    until = local(timezone.now() + timedelta(hours=BREAK_GLASS_HOURS), org_time_zone(request))
     return render(
         request,
         "web/cases/break_glass_confirm.html",
@@ -123,10 +121,9 @@ _CARRIED = ("last_name", "dob", "reference_kind", "reference", "case_number", "r
 
 
 def _reviews_context(actor: User, forms: dict[int, ReviewForm]) -> dict[str, Any]:
-    try:
-        queue = access_reads.break_glass_reviews(actor)
-    except NotFound:
-        raise Http404 from None
+    """The review queue (NotFound, the 404 page, for anyone who does not review), each open
+    opening with its form (the one in `forms`, else an empty one)."""
+    queue = access_reads.break_glass_reviews(actor)
     org = queue.organization
     tz = org.time_zone
     rows = [
@@ -157,7 +154,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, glass_id: int) -> HttpResponse:
     actor = _actor(request)
-    _reviews_context(actor, {})  # 404 for anyone who does not review
+    access_reads.reviewer_organization(actor)  # NotFound for anyone who does not review
     form = ReviewForm(request.POST, prefix=f"g{glass_id}")
     status = 422
     if form.is_valid():
@@ -169,8 +166,8 @@ def review(request: HttpRequest, glass_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except NotFound:
-            raise Http404 from None
-        except DomainError as problem:
+            raise
+        except DomainError as problem:  # a Forbidden too: said beside the form, with its 403
             place_errors(form, problem)
             status = problem.status
         else:

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from harborline.access.policy import works_cases
 from harborline.cases import selectors as case_reads
-from harborline.cases import services as case_services
 from harborline.cases.models import Case
 from harborline.errors import NotFound
 from harborline.protocols.packs import Pack, get_pack
+from harborline.response import agency_screening
 from harborline.response import selectors as response_reads
 from harborline.response.casefile import screening_instrument
 
@@ -121,16 +121,29 @@ def case_new(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
         youth = form.youth()
         if request.POST.get("confirmed") != "1":
-            duplicates = case_reads.possible_duplicates(
-                actor, last_name=youth["last_name"], dob=youth["dob"]
+            check = case_reads.duplicate_check(
+                actor,
+                first_name=youth["first_name"],
+                last_name=youth["last_name"],
+                dob=youth["dob"],
             )
-            if duplicates:  # shown above the form, which comes back as sent to confirm
-                context = {"form": form, "duplicates": duplicates}
+            if check.readable or check.elsewhere:
+                # Shown above the form, which comes back as sent to confirm.
+                context = {
+                    "form": form,
+                    "duplicates": check.readable,
+                    "elsewhere": check.elsewhere,
+                }
                 return render(request, "web/cases/new.html", context)
-        case = case_services.open_case(actor=actor, youth=youth)
+        case = agency_screening.open_case(actor=actor, youth=youth)  # decision 0065
         messages.success(request, f"Case {case.pk} opened.")
         return redirect(case_url(case.pk))
 
     return form_page(
-        request, form, "web/cases/new.html", {"duplicates": []}, save=save, aliases=field_name
+        request,
+        form,
+        "web/cases/new.html",
+        {"duplicates": [], "elsewhere": []},
+        save=save,
+        aliases=field_name,
     )

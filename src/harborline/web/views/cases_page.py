@@ -18,9 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -29,9 +28,11 @@ from harborline.access.policy import Grant
 from harborline.cases.models import REFERENCE_COMPARTMENT, Case, ReferenceKind, TeamRole
 from harborline.errors import DomainError, Forbidden, NotFound
 from harborline.people.models import User
+from harborline.protocols.translations import printout_languages
 from harborline.response import casefile
 from harborline.response import selectors as response_reads
 from harborline.response import services as response_services
+from harborline.response.agency_screening import sign_choices
 from harborline.response.models import MeetingKind, Setting, Status
 from harborline.sharing import selectors as sharing_reads
 
@@ -48,6 +49,7 @@ from ..forms_cases import (
     WaiveForm,
     place_errors,
 )
+from ..templatetags.hl_urls import hl_url
 from ._util import actor as _actor
 from .cases_util import STATUS_LABELS, instrument_title, local, org_tz, outcome_label, time_left
 
@@ -207,6 +209,10 @@ def _section_views(detail: casefile.CaseDetail, overrides: dict[str, Any]) -> li
                 {**m, "kind_label": MeetingKind(m["kind"]).label, "at": local(m["held_at"], tz)}
                 for m in data.get("meetings", [])
             ]
+        if name == "identity":
+            data["preferred_language_label"] = dict(printout_languages()).get(
+                data.get("preferred_language") or "", ""
+            )
         for note in data.get("notes", []):
             note["at"] = local(note["created_at"], tz)
         for ref in data.get("references", []):
@@ -300,6 +306,8 @@ def case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[s
         "glass_until": banner,
         "editable": [c.LABELS[n].split(" (")[0].lower() for n in grant.editable_compartments],
         "may_screen": grant.sees("screening"),
+        # the pack lists warning signs an agency's policy may screen on (decision 0065)
+        "may_record_sign": grant.sees("screening") and bool(sign_choices(case)),
         "may_meet": grant.sees("safety"),
         "name": f"{identity['first_name']} {identity['last_name']}" if identity else "",
     }
@@ -307,8 +315,8 @@ def case_context(actor: User, case_id: int, overrides: dict[str, Any]) -> dict[s
 
 # The "Add a note" disclosure of a section whose note form nobody has sent is the same HTML on
 # every case page and for every viewer but for two values: the page's CSRF token and the
-# case's note address. Rendered once per process from web/cases/_add_note.html (still its one
-# source) with a marker for each, then filled in: ten includes, error summaries and note
+# case's note address. Rendered once per process from web/cases/_add_note.html (Jinja2, still
+# its one source) with a marker for each, then filled in: ten includes, error summaries and note
 # fields a page were ~2 ms of template time (docs/benchmarks.md, third round). Keyed by
 # everything the partial reads; nothing of a case, a youth or a viewer is in it
 # (tests/web/test_case_note_fragments.py).
@@ -335,26 +343,38 @@ def _note_disclosure(section: SectionView, note_url: str, token: str) -> SafeStr
     if html is None:
         if form is None:
             section.note_form = _note_form(section.name)
-        html = get_template("web/cases/_add_note.html").render(
-            {"s": section, "note_url": _URL_MARK, "csrf_token": _TOKEN_MARK}
+        html = get_template("web/cases/_add_note.html", using="jinja2").render(
+            {"s": section, "note_url": _URL_MARK, "csrf_input": _csrf_field(_TOKEN_MARK)}
         )
         NOTE_DISCLOSURES[key] = html
     filled = html.replace(_URL_MARK, conditional_escape(note_url))
     return mark_safe(filled.replace(_TOKEN_MARK, conditional_escape(token)))  # noqa: S308 - the template's output, the two values escaped
 
 
+def _csrf_field(token: str) -> SafeString:
+    """The hidden CSRF input, as `{% csrf_token %}` and Jinja2's `csrf_input` make it, for a
+    given token: the page's one token (each `get_token` call masks the secret afresh), or the
+    note fragments' marker."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
 def render_case(
     request: HttpRequest, case_id: int, *, status: int = 200, **overrides: Any
 ) -> HttpResponse:
+    """The page's body in Jinja2 (web/jinja2/web/cases/detail_body.html, decision 0066), placed
+    in web/base.html, the one layout, by the Django template web/cases/detail.html."""
     context = case_context(_actor(request), case_id, overrides)
     # One token for the whole page, as the context processor's would be.
     token = context["csrf_token"] = get_token(request)
-    note_url = reverse("web:case_note", args=[context["case"].pk])
+    context["csrf_input"] = _csrf_field(token)
+    note_url = context["note_url"] = hl_url("web:case_note", context["case"].pk)
     for section in context["sections"]:
         section.note_html = _note_disclosure(section, note_url, token) or ""
         if not section.note_html and section.note_form is None:
             section.note_form = _note_form(section.name)  # for the include
-    return render(request, "web/cases/detail.html", context, status=status)
+    body = get_template("web/cases/detail_body.html", using="jinja2").render(context)
+    page = {"case": context["case"], "csrf_token": token, "body": mark_safe(body)}  # noqa: S308 - autoescaped Jinja2
+    return render(request, "web/cases/detail.html", page, status=status)
 
 
 @login_required

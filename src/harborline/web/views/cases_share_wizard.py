@@ -26,23 +26,20 @@ from django.views.decorators.http import require_http_methods
 from harborline.access.models import BasisType, Consent, Share
 from harborline.access.policy import Grant
 from harborline.cases.models import Case
+from harborline.cases.selectors import preferred_language
 from harborline.errors import DomainError, FieldError, InvalidInput
 from harborline.people.lookups import organization_by_slug
 from harborline.people.models import Organization, User
 from harborline.people.roles import OrgType
+from harborline.protocols.translations import printout_languages
 from harborline.sharing import services as access_services
+from harborline.sharing.selectors import consent_recipients, consent_rule_words, managed_case
 
 from ..forms_cases import ConsentForm, ShareForm, field_name, place_errors
 from ._util import actor as _actor
-from .cases_sharing import (
-    BASIS_WORDS,
-    _end_of_day,
-    _managed,
-    _orgs,
-    consent_rule_words,
-    record_consent_form,
-)
+from .cases_sharing import BASIS_WORDS, _end_of_day, record_consent_form
 from .cases_util import share_summary
+from .plans import remembered_language
 
 STEPS = ("who", "what", "why", "consent", "confirm")
 TITLES = {
@@ -144,7 +141,7 @@ def _sentence(
 def share_wizard_start(request: HttpRequest, case_id: int) -> HttpResponse:
     """Start again: a fresh draft, and the first step."""
     actor = _actor(request)
-    case, _ = _managed(actor, case_id)
+    case, _ = managed_case(actor, case_id)
     request.session[_key(case_id)] = {}
     return _form_step(request, actor, case, {}, "who")
 
@@ -153,7 +150,7 @@ def share_wizard_start(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def share_wizard(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     actor = _actor(request)
-    case, grant = _managed(actor, case_id)
+    case, grant = managed_case(actor, case_id)
     draft: dict[str, Any] = dict(request.session.get(_key(case_id)) or {})
     steps = _steps(draft)
     if step not in steps:
@@ -246,7 +243,7 @@ def _consent_step(
         "purpose": draft.get("purpose", ""),
         "expires_on": draft.get("expires_on") or None,
     }
-    form = ConsentForm(initial=initial, organizations=_orgs(case), prefix="consent")
+    form = ConsentForm(initial=initial, organizations=consent_recipients(case), prefix="consent")
     if request.method == "POST" and request.POST.get("action") == "record":
         form, recorded = record_consent_form(request, actor, case)
         if recorded is None:
@@ -269,6 +266,16 @@ def _consent_step(
             "rule": consent_rule_words(case),
             "consent_form": form,
             "not_yet": go_on,
+            # The consent form to sign, filled in with this share (decision 0064).
+            "printout_fill": [
+                ("to", recipient.slug),
+                *[("what", name) for name in compartments],
+                ("purpose", str(draft.get("purpose", ""))),
+            ],
+            "printout_languages": printout_languages(),
+            "printout_lang": remembered_language(
+                request, case.pk, preferred_language(actor, case, grant)
+            ),
         },
         422 if go_on else status,
     )

@@ -6,31 +6,31 @@ of the owning organization); anyone else who sees the case gets 403, anyone who 
 from __future__ import annotations
 
 from datetime import datetime, time
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harborline.access.models import BasisType, ConsentKind
-from harborline.access.policy import Grant, require_edit
+from harborline.access.policy import Grant
 from harborline.cases.models import Case
-from harborline.cases.selectors import case_for
-from harborline.errors import DomainError, Forbidden, NotFound
-from harborline.people.models import Organization, User
-from harborline.protocols.packs import get_pack
-from harborline.protocols.sections import Consent as ConsentRules
+from harborline.cases.selectors import preferred_language
+from harborline.errors import DomainError
+from harborline.people.models import User
+from harborline.protocols.translations import printout_languages
 from harborline.sharing import selectors as access_reads
 from harborline.sharing import services as access_services
 
-from ..forms_cases import ConsentForm, place_errors
+from ..forms_cases import ConsentForm, field_name, place_errors
 from ._util import actor as _actor
+from ._util import form_page
 from .cases_util import (
     consent_words,
     local,
@@ -40,25 +40,7 @@ from .cases_util import (
     share_who,
     short_label,
 )
-
-
-def _managed(actor: User, case_id: int) -> tuple[Case, Grant]:
-    try:
-        case, grant = case_for(actor, case_id)
-    except NotFound:
-        raise Http404 from None
-    try:
-        require_edit(grant)
-    except Forbidden:
-        raise PermissionDenied from None
-    return case, grant
-
-
-def _orgs(case: Case) -> list[tuple[str, str]]:
-    return [
-        (o.slug, o.name)
-        for o in Organization.objects.filter(is_active=True).exclude(pk=case.owner_id)
-    ]
+from .plans import remembered_language
 
 
 def _end_of_day(day: Any, tz_name: str) -> datetime | None:
@@ -68,31 +50,9 @@ def _end_of_day(day: Any, tz_name: str) -> datetime | None:
     return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz_name))
 
 
-def consent_rule_words(case: Case) -> str:
-    """The pack's consent rule for the youth's age, in words."""
-    pack = get_pack(case.pack)
-    rules = pack.sections.get("consent.yaml")
-    if not isinstance(rules, ConsentRules):
-        return "This protocol pack sets no consent rule."
-    age = case.youth.age_on(timezone.localdate())
-    rule = rules.rule_for(age)
-    if rule is None:
-        return "This protocol pack sets no consent rule for the youth's age."
-    who = (
-        "The youth's age is not recorded, so the strictest rule applies"
-        if age is None
-        else (f"The youth is {age}")
-    )
-    return f"{who}: {rule.note}"
-
-
-def _context(
-    actor: User,
-    case: Case,
-    grant: Grant,
-    *,
-    consent_form: ConsentForm | None = None,
-) -> dict[str, Any]:
+def _page(request: HttpRequest, actor: User, case: Case, grant: Grant) -> dict[str, Any]:
+    """The sharing page: the shares, ended ones, the consent records, the pack's consent rule, an
+    empty consent form and the consent form's printout language."""
     tz = case.owner.time_zone
     state = access_reads.sharing_state(actor=actor, case=case, grant=grant)
     shares = [
@@ -107,7 +67,6 @@ def _context(
     now = timezone.now()
     consents = []
     for k in state.consents:
-        resting = [s for s in k.shares.all() if s.ended_at is None and s.expires_at > now]
         consents.append(
             {
                 "id": k.pk,
@@ -123,10 +82,9 @@ def _context(
                 "recorded": consent_words(k, tz),
                 "active": k.active(now),
                 "revoked": local(k.revoked_at, tz) if k.revoked_at else "",
-                "shares": len(resting),
+                "shares": len(access_reads.resting_shares(k, now)),
             }
         )
-    orgs = _orgs(case)
     return {
         "case": case,
         "shares": shares,
@@ -135,10 +93,13 @@ def _context(
             for s in state.ended
         ],
         "consents": consents,
-        "rule": consent_rule_words(case),
-        "consent_form": consent_form or ConsentForm(organizations=orgs, prefix="consent"),
+        "rule": access_reads.consent_rule_words(case),
+        "consent_form": ConsentForm(
+            organizations=access_reads.consent_recipients(case), prefix="consent"
+        ),
         "basis_words": BASIS_WORDS,
         "tz": tz,
+        **_printouts(request, case, grant),
     }
 
 
@@ -165,12 +126,22 @@ BASIS_WORDS = [
 ]
 
 
+def _printouts(request: HttpRequest, case: Case, grant: Grant) -> dict[str, Any]:
+    """The consent form's language choice: the one last chosen for the case's printouts, else
+    the youth's preferred language."""
+    preferred = preferred_language(_actor(request), case, grant)
+    return {
+        "printout_languages": printout_languages(),
+        "printout_lang": remembered_language(request, case.pk, preferred),
+    }
+
+
 @login_required
 @require_GET
 def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = _actor(request)
-    case, grant = _managed(actor, case_id)
-    return render(request, "web/cases/sharing.html", _context(actor, case, grant))
+    case, grant = access_reads.managed_case(actor, case_id)
+    return render(request, "web/cases/sharing.html", _page(request, actor, case, grant))
 
 
 def _sharing_url(case_id: int, anchor: str = "") -> str:
@@ -182,12 +153,9 @@ def _sharing_url(case_id: int, anchor: str = "") -> str:
 def share_end(request: HttpRequest, case_id: int, share_id: int) -> HttpResponse:
     """GET: confirm, saying who loses access to what, at once; POST: end the share."""
     actor = _actor(request)
-    case, grant = _managed(actor, case_id)
+    case, grant = access_reads.managed_case(actor, case_id)
     if request.method == "GET":
-        state = access_reads.sharing_state(actor=actor, case=case, grant=grant)
-        share = next((s for s in state.shares if s.pk == share_id), None)
-        if share is None:
-            raise Http404
+        share = access_reads.active_share(actor=actor, case=case, grant=grant, share_id=share_id)
         return render(
             request,
             "web/cases/share_end.html",
@@ -199,48 +167,48 @@ def share_end(request: HttpRequest, case_id: int, share_id: int) -> HttpResponse
                 "summary": share_summary(share, case.owner.time_zone),
             },
         )
-    try:
-        share = access_services.end_share(actor=actor, share_id=share_id)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
-    if share.case_id != case.pk:
-        raise Http404
+    share = access_services.end_share(actor=actor, share_id=share_id, case_id=case.pk)
     messages.success(
         request, f"The share has ended: {share.organization.name} no longer sees this record."
     )
     return redirect(_sharing_url(case.pk, "shares"))
 
 
+def record_consent(request: HttpRequest, actor: User, case: Case, data: dict[str, Any]) -> None:
+    """Record the consent of a valid ConsentForm's data (the sharing page's form, or the sharing
+    wizard's consent step) and say so."""
+    access_services.record_consent(
+        actor=actor,
+        case_id=case.pk,
+        kind=data["kind"],
+        given_by=data["given_by"],
+        recipients=data["recipients"],
+        compartments=data["compartments"],
+        purpose=data["purpose"],
+        evidence=data["evidence"],
+        evidence_reference=data["evidence_reference"],
+        attestation=data["attestation"],
+        expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
+    )
+    messages.success(request, "Consent recorded.")
+
+
 def record_consent_form(
     request: HttpRequest, actor: User, case: Case
 ) -> tuple[ConsentForm, int | None]:
-    """Record the consent posted in `request` (the sharing page's form, or the sharing wizard's
-    consent step): the bound form, and None when it was recorded, else the status to answer
-    with (its problems placed beside its fields)."""
-    form = ConsentForm(request.POST, organizations=_orgs(case), prefix="consent")
+    """Record the consent posted in `request` (the sharing wizard's consent step): the bound
+    form, and None when it was recorded, else the status to answer with (its problems placed
+    beside its fields)."""
+    form = ConsentForm(
+        request.POST, organizations=access_reads.consent_recipients(case), prefix="consent"
+    )
     if not form.is_valid():
         return form, 422
-    data = form.cleaned_data
     try:
-        access_services.record_consent(
-            actor=actor,
-            case_id=case.pk,
-            kind=data["kind"],
-            given_by=data["given_by"],
-            recipients=data["recipients"],
-            compartments=data["compartments"],
-            purpose=data["purpose"],
-            evidence=data["evidence"],
-            evidence_reference=data["evidence_reference"],
-            attestation=data["attestation"],
-            expires_at=_end_of_day(data["expires_on"], case.owner.time_zone),
-        )
+        record_consent(request, actor, case, form.cleaned_data)
     except DomainError as problem:
         place_errors(form, problem)
         return form, problem.status
-    messages.success(request, "Consent recorded.")
     return form, None
 
 
@@ -248,15 +216,24 @@ def record_consent_form(
 @require_POST
 def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = _actor(request)
-    case, grant = _managed(actor, case_id)
-    form, status = record_consent_form(request, actor, case)
-    if status is None:
+    case, grant = access_reads.managed_case(actor, case_id)
+    form = ConsentForm(
+        request.POST, organizations=access_reads.consent_recipients(case), prefix="consent"
+    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        record_consent(request, actor, case, data)
         return redirect(_sharing_url(case.pk, "consents"))
-    return render(
+
+    return form_page(
         request,
+        form,
         "web/cases/sharing.html",
-        _context(actor, case, grant, consent_form=form),
-        status=status,
+        partial(_page, request, actor, case, grant),
+        save=save,
+        aliases=field_name,
+        name="consent_form",
+        invalid_status=422,
     )
 
 
@@ -265,24 +242,14 @@ def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
 def consent_revoke(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
     """GET: confirm ('this ends N shares at once'); POST: revoke."""
     actor = _actor(request)
-    case, grant = _managed(actor, case_id)
-    state = access_reads.sharing_state(actor=actor, case=case, grant=grant)
-    consent = next((k for k in state.consents if k.pk == consent_id), None)
-    if consent is None:
-        raise Http404
+    case, grant = access_reads.managed_case(actor, case_id)
+    consent = access_reads.case_consent(actor=actor, case=case, grant=grant, consent_id=consent_id)
     if request.method == "POST":
-        try:
-            access_services.revoke_consent(
-                actor=actor, consent_id=consent.pk, reason=request.POST.get("reason", "")[:300]
-            )
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
+        access_services.revoke_consent(
+            actor=actor, consent_id=consent.pk, reason=request.POST.get("reason", "")[:300]
+        )
         messages.success(request, "Consent revoked; the shares resting on it have ended.")
         return redirect(_sharing_url(case.pk, "consents"))
-    now = timezone.now()
-    ending = [s for s in consent.shares.all() if s.ended_at is None and s.expires_at > now]
     return render(
         request,
         "web/cases/consent_revoke.html",
@@ -291,7 +258,7 @@ def consent_revoke(request: HttpRequest, case_id: int, consent_id: int) -> HttpR
             "consent": consent,
             "kind": ConsentKind(consent.kind).label,
             "recorded": consent_words(consent, case.owner.time_zone),
-            "count": len(ending),
+            "count": len(access_reads.resting_shares(consent, timezone.now())),
             "compartments": ", ".join(short_label(n).lower() for n in consent.compartments),
         },
     )

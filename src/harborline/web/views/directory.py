@@ -22,14 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from harborline.directory import gap_report, gaps, hsds, selectors, services, standards
 from harborline.directory.forms import SearchForm, ServiceFactsForm
 from harborline.directory.models import Provider
-from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
-from harborline.instruments import forms as instrument_forms
+from harborline.errors import InvalidInput, NotFound
 from harborline.protocols.home import home_pack_name
 from harborline.protocols.models import County
 from harborline.protocols.packs import get_pack
 
 from ._util import actor as _actor
-from ._util import form_page
+from ._util import form_page, instrument_page
 
 PER_PAGE = 25
 
@@ -190,45 +189,22 @@ def provider_assess(request: HttpRequest, pk: int) -> HttpResponse:
     if not standards.may_submit(actor, found):
         raise NotFound("No such provider, or you may not assess it.")
     pack_name = home_pack_name()
-    definition = get_pack(pack_name).instrument(standards.instrument_for(pack_name))
-    answers: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    status = 200
     evidence = request.POST.get("evidence", "")
-    if request.method == "POST":
-        answers = instrument_forms.answers_from(
-            definition,
-            request.POST,
-            time_zone=(found.organization.time_zone if found.organization else "") or "UTC",
+
+    def save(answers: dict[str, Any]) -> HttpResponse:
+        standards.submit(
+            actor=actor, provider_id=found.pk, pack=pack_name, answers=answers, evidence=evidence
         )
-        try:
-            standards.submit(
-                actor=actor,
-                provider_id=found.pk,
-                pack=pack_name,
-                answers=answers,
-                evidence=evidence,
-            )
-        except DomainError as problem:
-            if isinstance(problem, NotFound):
-                raise
-            status = problem.status
-            errors = problem.errors or [FieldError("", problem.detail)]
-        else:
-            messages.success(request, "Self-assessment submitted for review.")
-            return redirect(reverse("web:directory_provider", args=[found.pk]))
-    sections, summary = instrument_forms.build(definition, answers, errors)
-    return render(
+        messages.success(request, "Self-assessment submitted for review.")
+        return redirect(reverse("web:directory_provider", args=[found.pk]))
+
+    return instrument_page(
         request,
+        get_pack(pack_name).instrument(standards.instrument_for(pack_name)),
         "web/directory/provider_assess.html",
-        {
-            "provider": found,
-            "instrument": definition,
-            "sections": sections,
-            "error_summary": summary,
-            "evidence": evidence,
-        },
-        status=status,
+        {"provider": found, "evidence": evidence},
+        save=save,
+        time_zone=(found.organization.time_zone if found.organization else "") or "UTC",
     )
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,16 +24,16 @@ from harborline.mentoring.models import (
     CASELOAD_MIN,
     MentorAdvocate,
 )
-from harborline.mentoring.permissions import Do, may_on, scope_for
-from harborline.protocols.home import home_pack_name
-from harborline.protocols.models import County
+from harborline.mentoring.permissions import Do, require_scope, scope_for
 
 from ._util import actor as _actor
 from ._util import form_page, org_time_zone, wall_clock
 
 
-def _advocate(request: HttpRequest, pk: int) -> MentorAdvocate:
-    return selectors.get_advocate(actor=_actor(request), pk=pk)
+def _advocate(request: HttpRequest, pk: int, do: Do | None = None) -> MentorAdvocate:
+    """The mentor-advocate the page is about (NotFound, the 404 page, if the person does not
+    see them or may not `do` that)."""
+    return selectors.get_advocate(actor=_actor(request), pk=pk, do=do)
 
 
 def _page(title: str, submit: str, cancel: str, intro: str = "") -> dict[str, Any]:
@@ -51,8 +51,7 @@ FORM = "web/mentoring/form.html"
 @require_GET
 def roster(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if scope_for(actor, Do.READ) is None:
-        raise Http404
+    require_scope(actor, Do.READ)
     rows = selectors.roster(actor=actor)
     return render(
         request,
@@ -71,8 +70,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def advocate_add(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if scope_for(actor, Do.MANAGE) is None:
-        raise Http404
+    require_scope(actor, Do.MANAGE)
 
     def save(data: dict[str, Any]) -> HttpResponse:
         advocate = services.add_to_program(actor=actor, user=data["user"], phone=data["phone"])
@@ -112,9 +110,7 @@ def advocate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def advocate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    advocate = _advocate(request, pk)
-    if not may_on(actor, Do.MANAGE, advocate):
-        raise Http404
+    advocate = _advocate(request, pk, Do.MANAGE)
 
     def save(data: dict[str, Any]) -> HttpResponse:
         services.update_advocate(actor=actor, advocate=advocate, **data)
@@ -133,9 +129,7 @@ def advocate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supervision_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    advocate = _advocate(request, pk)
-    if not may_on(actor, Do.SUPERVISE, advocate):
-        raise Http404
+    advocate = _advocate(request, pk, Do.SUPERVISE)
 
     def save(data: dict[str, Any]) -> HttpResponse:
         services.log_supervision(actor=actor, advocate=advocate, **data)
@@ -163,9 +157,7 @@ def supervision_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def readiness_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    advocate = _advocate(request, pk)
-    if not may_on(actor, Do.MANAGE, advocate):
-        raise Http404
+    advocate = _advocate(request, pk, Do.MANAGE)
 
     def save(data: dict[str, Any]) -> HttpResponse:
         services.record_readiness_review(actor=actor, advocate=advocate, **data)
@@ -201,8 +193,7 @@ def _week_start(value: str, tz: str) -> date:
 @require_GET
 def on_call(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if scope_for(actor, Do.SEE_ON_CALL) is None:
-        raise Http404
+    require_scope(actor, Do.SEE_ON_CALL)
     tz = org_time_zone(request)
     start = _week_start(request.GET.get("week", ""), tz)
     county = request.GET.get("county", "").strip()[:60] or None
@@ -222,9 +213,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
             "now_list": now_list,
             "week": week,
             "county": county or "",
-            # The installation's own counties, by their qualified name: a name several packs
-            # have (Clark County) would otherwise be listed three times and be ambiguous.
-            "counties": County.objects.filter(pack=home_pack_name()).order_by("name"),
+            "counties": selectors.counties(),
             "county_error": error,
             "prev_week": (start - timedelta(days=7)).isoformat(),
             "next_week": (start + timedelta(days=7)).isoformat(),
@@ -239,8 +228,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def shift_add(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if scope_for(actor, Do.SCHEDULE) is None:
-        raise Http404
+    require_scope(actor, Do.SCHEDULE)
     tz = org_time_zone(request)
 
     def save(d: dict[str, Any]) -> HttpResponse:

@@ -4,6 +4,7 @@ selector of `missing`, a template. NotFound and Forbidden reach DomainErrorPages
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,15 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from harborline.cases.models import PlacementEnd, PlacementKind
-from harborline.errors import DomainError, FieldError, Forbidden, NotFound
 from harborline.forms import UswdsMixin
-from harborline.instruments import forms as instrument_forms
 from harborline.missing import events, placements, selectors, services
 from harborline.missing.placements import FIT_QUESTIONS, FIT_TEXT, FIT_YES_NO
 from harborline.missing.services import DEBRIEF_LISTS, DEBRIEF_TEXT
-from harborline.protocols.packs import get_pack
+from harborline.people.models import User
 
-from ._util import actor, form_page
+from ._util import actor, form_page, instrument_page
 
 SOCIAL_ROWS = 3
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
@@ -243,78 +242,71 @@ def _episode_url(episode_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _small_form(
+def _episode_form(
     request: HttpRequest,
     episode_id: int,
-    form: forms.Form,
+    form_class: type[forms.Form],
     title: str,
-    save: Any,
+    anchor: str,
+    record: Callable[[User, dict[str, Any]], None],
 ) -> HttpResponse:
-    return form_page(
-        request,
-        form,
-        "web/missing/form.html",
-        {"title": title, "cancel": _episode_url(episode_id), "submit": title},
-        save=save,
-    )
+    """One of an episode's forms on a page of its own (web/missing/form.html), for those who may
+    write the episode (NotFound or Forbidden otherwise, before the form is shown): `record` calls
+    the service and says what was done, then back to the episode at `anchor`."""
+    who = actor(request)
+    services.episode_for(who, episode_id)
+    form = form_class(request.POST if request.method == "POST" else None)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        record(who, data)
+        return redirect(_episode_url(episode_id, anchor))
+
+    context = {"title": title, "cancel": _episode_url(episode_id), "submit": title}
+    return form_page(request, form, "web/missing/form.html", context, save=save)
 
 
 @login_required
 def episode_report(request: HttpRequest, episode_id: int) -> HttpResponse:
-    services.episode_for(actor(request), episode_id)
-    form = ReportForm(request.POST if request.method == "POST" else None)
-
-    def save(data: dict[str, Any]) -> HttpResponse:
-        services.record_report(actor=actor(request), episode_id=episode_id, **data)
+    def record(who: User, data: dict[str, Any]) -> None:
+        services.record_report(actor=who, episode_id=episode_id, **data)
         messages.success(request, "Report number recorded.")
-        return redirect(_episode_url(episode_id, "reports"))
 
-    return _small_form(request, episode_id, form, "Record a report number", save)
+    title = "Record a report number"
+    return _episode_form(request, episode_id, ReportForm, title, "reports", record)
 
 
 @login_required
 def episode_effort(request: HttpRequest, episode_id: int) -> HttpResponse:
-    services.episode_for(actor(request), episode_id)
-    form = EffortForm(request.POST if request.method == "POST" else None)
-
-    def save(data: dict[str, Any]) -> HttpResponse:
-        services.add_locate_effort(actor=actor(request), episode_id=episode_id, **data)
+    def record(who: User, data: dict[str, Any]) -> None:
+        services.add_locate_effort(actor=who, episode_id=episode_id, **data)
         messages.success(request, "Locate effort logged.")
-        return redirect(_episode_url(episode_id, "efforts"))
 
-    return _small_form(request, episode_id, form, "Log a locate effort", save)
+    return _episode_form(request, episode_id, EffortForm, "Log a locate effort", "efforts", record)
 
 
 @login_required
 def episode_return(request: HttpRequest, episode_id: int) -> HttpResponse:
-    services.episode_for(actor(request), episode_id)
-    form = ReturnForm(request.POST if request.method == "POST" else None)
-
-    def save(data: dict[str, Any]) -> HttpResponse:
-        _, obligations = services.record_return(actor=actor(request), episode_id=episode_id, **data)
+    def record(who: User, data: dict[str, Any]) -> None:
+        _, obligations = services.record_return(actor=who, episode_id=episode_id, **data)
         messages.success(
             request,
             "Return recorded. Next: welcome the youth and meet immediate needs, then the debrief "
             f"by an adult they choose ({len(obligations)} obligations started).",
         )
-        return redirect(_episode_url(episode_id, "return"))
 
-    return _small_form(request, episode_id, form, "Record the return", save)
+    return _episode_form(request, episode_id, ReturnForm, "Record the return", "return", record)
 
 
 @login_required
 def episode_debrief(request: HttpRequest, episode_id: int) -> HttpResponse:
-    services.episode_for(actor(request), episode_id)
-    form = DebriefForm(request.POST if request.method == "POST" else None)
-
-    def save(data: dict[str, Any]) -> HttpResponse:
+    def record(who: User, data: dict[str, Any]) -> None:
         answers: dict[str, Any] = {name: data[name] for name in DEBRIEF_TEXT if data.get(name)}
         for name in DEBRIEF_LISTS:
             items = [part.strip() for part in str(data.get(name) or "").split(",")]
             if any(items):
                 answers[name] = [item for item in items if item]
         _, started = services.record_debrief(
-            actor=actor(request),
+            actor=who,
             episode_id=episode_id,
             held_at=data["held_at"],
             led_by_name=data["led_by_name"],
@@ -331,9 +323,8 @@ def episode_debrief(request: HttpRequest, episode_id: int) -> HttpResponse:
             )
         else:
             messages.success(request, "Debrief recorded.")
-        return redirect(_episode_url(episode_id, "debrief"))
 
-    return _small_form(request, episode_id, form, "Record the debrief", save)
+    return _episode_form(request, episode_id, DebriefForm, "Record the debrief", "debrief", record)
 
 
 # --- Placements ------------------------------------------------------------------------------
@@ -453,36 +444,19 @@ def prevention(request: HttpRequest, case_id: int) -> HttpResponse:
     """The guides completed with the youth (newest first) and the form for a new one: the pack's
     `runaway_prevention` instrument, the engine's messages beside the fields."""
     case, done = selectors.prevention_for_case(actor(request), case_id)
-    definition = get_pack(case.pack).instrument(services.PREVENTION_INSTRUMENT)
-    answers: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    status = 200
-    if request.method == "POST":
-        answers = instrument_forms.answers_from(
-            definition, request.POST, time_zone=case.owner.time_zone
-        )
-        try:
-            services.record_prevention(actor=actor(request), case_id=case_id, answers=answers)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as problem:
-            status = problem.status
-            errors = problem.errors or [FieldError("", problem.detail)]
-        else:
-            messages.success(request, "Runaway-prevention guide recorded.")
-            return redirect("web:runaway_prevention", case_id)
-    sections, summary = instrument_forms.build(definition, answers, errors)
-    return render(
+
+    def save(answers: dict[str, Any]) -> HttpResponse:
+        services.record_prevention(actor=actor(request), case_id=case_id, answers=answers)
+        messages.success(request, "Runaway-prevention guide recorded.")
+        return redirect("web:runaway_prevention", case_id)
+
+    return instrument_page(
         request,
+        selectors.prevention_instrument(case),
         "web/missing/prevention.html",
-        {
-            "case": case,
-            "done": done,
-            "instrument": definition,
-            "sections": sections,
-            "error_summary": summary,
-        },
-        status=status,
+        {"case": case, "done": done},
+        save=save,
+        time_zone=case.owner.time_zone,
     )
 
 

@@ -13,11 +13,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from harborline.errors import DomainError, FieldError, Forbidden, NotFound
-from harborline.instruments import forms as instrument_forms
+from harborline.instruments.schema import Instrument
+from harborline.protocols.packs import get_pack
 from harborline.response import needs as services
 
 from ._util import actor as _actor
+from ._util import instrument_page
+
+
+def cans_label(pack: str, instrument: Instrument) -> str:
+    """The CANS ratings the pack's needs assessment carries, named by the pack's jurisdiction
+    ("Nevada CANS domain ratings"); "" when its instrument rates no CANS domain."""
+    if not services.cans_domains(instrument):
+        return ""
+    return f"{get_pack(pack).manifest.jurisdiction} CANS domain ratings"
+
 
 # Errors that belong to the page's own fields, not to an item of the instrument.
 OWN_FIELDS = ("changes", "version", "assessed_at")
@@ -38,6 +48,7 @@ def case_needs(request: HttpRequest, case_id: int) -> HttpResponse:
             "parts": services.readable(page.instrument, current.response.answers or {})
             if current
             else [],
+            "cans": cans_label(page.case.pack, page.instrument),
         },
     )
 
@@ -55,6 +66,7 @@ def needs_version(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "case_id": assessment.case_id,
             "assessment": assessment,
             "parts": services.readable(instrument, assessment.response.answers or {}),
+            "cans": cans_label(assessment.pack, instrument),
         },
     )
 
@@ -73,49 +85,34 @@ def needs_record(request: HttpRequest, case_id: int) -> HttpResponse:
     from the current answers)."""
     actor = _actor(request)
     page = services.needs_assessments(actor=actor, case_id=case_id)
-    definition = page.instrument
     current = page.current
-    answers: dict[str, Any] = dict(current.response.answers or {}) if current else {}
+    changes = request.POST.get("changes", "")
     version = str(current.number if current else 0)
-    changes = ""
-    errors: list[FieldError] = []
-    status = 200
     if request.method == "POST":
-        tz = page.case.owner.time_zone
-        answers = instrument_forms.answers_from(definition, request.POST, time_zone=tz)
-        changes = request.POST.get("changes", "")
         version = request.POST.get("version", "")
-        try:
-            services.record_needs_assessment(
-                actor=actor,
-                case_id=case_id,
-                answers=answers,
-                changes=changes,
-                version=_version(version),
-            )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as problem:
-            status = problem.status
-            errors = problem.errors or [FieldError("", problem.detail)]
-        else:
-            return redirect(reverse("web:case_needs", args=[case_id]))
-    own = {e.field: e.message for e in errors if e.field in OWN_FIELDS}
-    sections, summary = instrument_forms.build(
-        definition, answers, [e for e in errors if e.field not in OWN_FIELDS]
-    )
-    return render(
+
+    def save(answers: dict[str, Any]) -> HttpResponse:
+        services.record_needs_assessment(
+            actor=actor,
+            case_id=case_id,
+            answers=answers,
+            changes=changes,
+            version=_version(version),
+        )
+        return redirect(reverse("web:case_needs", args=[case_id]))
+
+    return instrument_page(
         request,
+        page.instrument,
         "web/needs/record.html",
         {
             "case_id": case_id,
-            "instrument": definition,
-            "sections": sections,
-            "error_summary": summary,
-            "own_errors": own,
             "changes": changes,
             "version": version,
             "revision": current is not None,
         },
-        status=status,
+        save=save,
+        time_zone=page.case.owner.time_zone,
+        answers=current.response.answers if current else None,
+        own_fields=OWN_FIELDS,
     )

@@ -14,15 +14,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.errors import DomainError, FieldError, Forbidden, NotFound
-from harborline.instruments import forms as instrument_forms
+from harborline.cases.selectors import preferred_language
+from harborline.errors import NotFound
 from harborline.protocols.packs import get_pack
+from harborline.protocols.translations import printout_languages
 from harborline.response import plans as services
 from harborline.response.models import AssessmentPoint
-from harborline.response.youth_copy import TEXT, pdf
+from harborline.response.youth_copy import pdf
 
 from ._util import actor as _actor
-from ._util import form_page
+from ._util import form_page, instrument_page
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,6 +44,8 @@ def case_plans(request: HttpRequest, case_id: int) -> HttpResponse:
             "case_id": case_id,
             "questions": services.D5_QUESTIONS,
             "results": services.D4_RESULTS,
+            "printout_languages": printout_languages(),
+            "printout_lang": remembered_language(request, case_id, page.preferred_language),
         },
     )
 
@@ -241,6 +244,39 @@ def plan_review(request: HttpRequest, case_id: int, plan_id: int) -> HttpRespons
     )
 
 
+# --- the youth-safe copy, in the language of the printout (decision 0064) ---------------------
+# The staff pages are in English; a printout for a youth or a family takes its language from the
+# "Language of the printout" choice (?lang=). Its first choice for a case is the one last chosen
+# against the default in the person's session, else the youth's preferred language (recorded on
+# the youth, for those who see the identity compartment: cases.selectors.preferred_language),
+# else English. Printing in the default language forgets a remembered choice, so a language the
+# youth's record gives later is not hidden by an earlier print in English.
+SESSION_KEY = "printout_lang:{case_id}"
+
+
+def remembered_language(request: HttpRequest, case_id: int, preferred: str = "") -> str:
+    """The first printout language for the case: the session's choice, else `preferred` (the
+    youth's preferred language as `cases.selectors.preferred_language` gives it), else
+    English."""
+    codes = [code for code, _name in printout_languages()]
+    for lang in (request.session.get(SESSION_KEY.format(case_id=case_id)), preferred):
+        if lang in codes:
+            return str(lang)
+    return codes[0]
+
+
+def remember_language(request: HttpRequest, case_id: int, lang: str, preferred: str = "") -> None:
+    """Remember a printout's language for the case: kept only when it is not the default the
+    case would have without it (`preferred`, else English)."""
+    codes = [code for code, _name in printout_languages()]
+    default = preferred if preferred in codes else codes[0]
+    key = SESSION_KEY.format(case_id=case_id)
+    if lang == default:
+        request.session.pop(key, None)
+    else:
+        request.session[key] = lang
+
+
 def _lang(request: HttpRequest) -> str:
     return request.GET.get("lang", "en")
 
@@ -248,17 +284,18 @@ def _lang(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def youth_copy(request: HttpRequest, plan_id: int) -> HttpResponse:
-    copy, plan, case = services.youth_copy(
-        actor=_actor(request), plan_id=plan_id, lang=_lang(request)
-    )
+    actor = _actor(request)
+    copy, plan, case = services.youth_copy(actor=actor, plan_id=plan_id, lang=_lang(request))
+    remember_language(request, case.pk, copy.lang, preferred_language(actor, case))
     return render(
         request,
         "web/plans/youth_copy.html",
         {
             "copy": copy,
+            "lang": copy.lang,
             "plan": plan,
             "case_id": case.pk,
-            "contacts_heading": TEXT["contacts"][copy.lang],
+            "printout_languages": printout_languages(),
         },
     )
 
@@ -266,9 +303,11 @@ def youth_copy(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def youth_copy_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
-    copy, plan, _ = services.youth_copy(
-        actor=_actor(request), plan_id=plan_id, lang=_lang(request), export=True
+    actor = _actor(request)
+    copy, plan, case = services.youth_copy(
+        actor=actor, plan_id=plan_id, lang=_lang(request), export=True
     )
+    remember_language(request, case.pk, copy.lang, preferred_language(actor, case))
     response = HttpResponse(pdf(copy), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="safety-plan-{plan.number}-{copy.lang}.pdf"'
@@ -294,46 +333,32 @@ def record_instrument(request: HttpRequest, case_id: int, what: str) -> HttpResp
     if what not in RECORDS:
         raise NotFound("No such page.")
     page = services.plans_page(actor=actor, case_id=case_id)
-    case = page.case
-    definition = get_pack(case.pack).instrument(RECORDS[what])
-    tz = case.owner.time_zone
-    answers: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    status = 200
     point = request.POST.get("point", AssessmentPoint.INITIAL_CONTACT)
     changes = request.POST.get("changes", "")
-    if request.method == "POST":
-        answers = instrument_forms.answers_from(definition, request.POST, time_zone=tz)
-        try:
-            if what == "safety-assessment":
-                services.record_safety_assessment(
-                    actor=actor, case_id=case_id, answers=answers, point=point
-                )
-            else:
-                services.record_safety_plan(
-                    actor=actor, case_id=case_id, answers=answers, changes=changes
-                )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as problem:
-            status = problem.status
-            errors = problem.errors or [FieldError("", problem.detail)]
+
+    def save(answers: dict[str, Any]) -> HttpResponse:
+        if what == "safety-assessment":
+            services.record_safety_assessment(
+                actor=actor, case_id=case_id, answers=answers, point=point
+            )
         else:
-            return _back(case_id)
-    sections, summary = instrument_forms.build(definition, answers, errors)
-    return render(
+            services.record_safety_plan(
+                actor=actor, case_id=case_id, answers=answers, changes=changes
+            )
+        return _back(case_id)
+
+    return instrument_page(
         request,
+        get_pack(page.case.pack).instrument(RECORDS[what]),
         "web/plans/record_instrument.html",
         {
             "case_id": case_id,
             "what": what,
-            "instrument": definition,
-            "sections": sections,
-            "error_summary": summary,
             "points": AssessmentPoint.choices,
             "point": point,
             "changes": changes,
             "revision": what == "safety-plan" and bool(page.safety_plans),
         },
-        status=status,
+        save=save,
+        time_zone=page.case.owner.time_zone,
     )

@@ -14,17 +14,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from harborline.cases.selectors import case_for
+from harborline.cases.selectors import case_for, preferred_language
 from harborline.directory import matching
 from harborline.directory import referrals as services
 from harborline.directory.forms import ActForm, FindForm, ReferralForm
 from harborline.directory.models import Referral, Service
 from harborline.errors import DomainError, InvalidInput, NotFound
 from harborline.forms import show_domain_error
+from harborline.protocols.translations import printout_languages
 from harborline.response.models import PlanTask
 
 from ._util import actor as _actor
 from ._util import form_page
+from .plans import remembered_language
 
 LABELS = {
     "accept": "Accept",
@@ -146,6 +148,10 @@ def _referral_page(
             "actions": actions,
             "form": form,
             "events": found.events.select_related("by"),
+            "printout_languages": printout_languages(),
+            "printout_lang": remembered_language(
+                request, found.case_id, preferred_language(_actor(request), found.case)
+            ),
         },
         status=status,
     )

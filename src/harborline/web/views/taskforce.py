@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,9 +53,15 @@ from ._util import form_page, show_domain_error
 from .reports_dashboards import table_context
 
 
-def _load(request: HttpRequest, taskforce_id: int) -> tuple[User, TaskForce]:
+def _load(request: HttpRequest, taskforce_id: int, do: Do = Do.READ) -> tuple[User, TaskForce]:
+    """The actor and the task force they may `do` that on (NotFound, the 404 page, if not)."""
     actor = _actor(request)
-    return actor, selectors.get_taskforce(actor, taskforce_id)
+    return actor, selectors.get_taskforce(actor, taskforce_id, do)
+
+
+def _manage_on_post(request: HttpRequest) -> Do:
+    """A page everyone who reads the task force sees, whose form only its managers send."""
+    return Do.MANAGE if request.method == "POST" else Do.READ
 
 
 def _common(actor: User, taskforce: TaskForce, **extra: Any) -> dict[str, Any]:
@@ -149,9 +156,7 @@ def taskforce_home(request: HttpRequest, taskforce_id: int) -> HttpResponse:
 def taskforce_members(request: HttpRequest, taskforce_id: int) -> HttpResponse:
     """The members and the form to add one: the organization's short name or the person's
     email go to the service as typed (services.add_member resolves them, as the API's do)."""
-    actor, taskforce = _load(request, taskforce_id)
-    if request.method == "POST" and not services.may(actor, Do.MANAGE, taskforce):
-        raise Http404
+    actor, taskforce = _load(request, taskforce_id, _manage_on_post(request))
 
     def save(data: dict[str, Any]) -> HttpResponse:
         category = data["category"]
@@ -199,7 +204,7 @@ def taskforce_member_end(request: HttpRequest, taskforce_id: int, member_id: int
         )
     except NotFound:
         raise
-    except DomainError as problem:
+    except DomainError as problem:  # a refusal (a protected member) is said above the list
         messages.error(request, problem.detail)
     else:
         messages.success(request, "Membership ended today.")
@@ -246,34 +251,21 @@ def _structure_url(taskforce: TaskForce) -> str:
     return reverse("web:taskforce_structure_page", args=[taskforce.pk])
 
 
-def _structure_page(
-    request: HttpRequest,
-    actor: User,
-    taskforce: TaskForce,
-    *,
-    lead_form: LeadershipForm | None = None,
-    sub_form: SubcommitteeForm | None = None,
-    mdt_form: MdtForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
+def _structure(actor: User, taskforce: TaskForce) -> dict[str, Any]:
+    """The structure page: leadership, subcommittees and MDTs, each form empty."""
     initial = {
         "version": taskforce.version,
         "coordinator": taskforce.coordinator.email if taskforce.coordinator else "",
         "chair": taskforce.chair.email if taskforce.chair else "",
     }
-    return render(
-        request,
-        "web/taskforce/structure.html",
-        _common(
-            actor,
-            taskforce,
-            lead_form=lead_form or LeadershipForm(initial=initial),
-            sub_form=sub_form or SubcommitteeForm(taskforce=taskforce),
-            mdt_form=mdt_form or MdtForm(prefix="mdt"),
-            subcommittees=list(taskforce.subcommittees.all()),
-            mdts=list(taskforce.mdts.all()),
-        ),
-        status=status,
+    return _common(
+        actor,
+        taskforce,
+        lead_form=LeadershipForm(initial=initial),
+        sub_form=SubcommitteeForm(taskforce=taskforce),
+        mdt_form=MdtForm(prefix="mdt"),
+        subcommittees=list(taskforce.subcommittees.all()),
+        mdts=list(taskforce.mdts.all()),
     )
 
 
@@ -281,60 +273,45 @@ def _structure_page(
 @require_GET
 def taskforce_structure_page(request: HttpRequest, taskforce_id: int) -> HttpResponse:
     actor, taskforce = _load(request, taskforce_id)
-    return _structure_page(request, actor, taskforce)
+    return render(request, "web/taskforce/structure.html", _structure(actor, taskforce))
 
 
 @login_required
 @require_POST
 def taskforce_structure(request: HttpRequest, taskforce_id: int, what: str) -> HttpResponse:
-    actor, taskforce = _load(request, taskforce_id)
-    if not services.may(actor, Do.MANAGE, taskforce):
-        raise Http404
+    """One of the structure page's three forms; a refused one comes back beside the others."""
+    actor, taskforce = _load(request, taskforce_id, Do.MANAGE)
+    page = "web/taskforce/structure.html"
+    context = partial(_structure, actor, taskforce)  # drawn only on a refusal
     if what == "leadership":
-        lead_form = LeadershipForm(request.POST)
-        if not lead_form.is_valid():
-            return _structure_page(request, actor, taskforce, lead_form=lead_form, status=400)
-        try:
-            _on_form(
-                lambda: services.update_leadership(
-                    actor=actor, taskforce=taskforce, **lead_form.cleaned_data
-                )
-            )
-        except DomainError as problem:
-            show_domain_error(lead_form, problem)
-            return _structure_page(
-                request, actor, taskforce, lead_form=lead_form, status=problem.status
-            )
-        taskforce.refresh_from_db()
-        messages.success(request, "Coordinator and chair saved.")
-        if not services.may(actor, Do.READ, taskforce):
-            return redirect(reverse("web:taskforce_list"))
-        return redirect(_structure_url(taskforce))
+
+        def save_leadership(data: dict[str, Any]) -> HttpResponse:
+            _on_form(lambda: services.update_leadership(actor=actor, taskforce=taskforce, **data))
+            taskforce.refresh_from_db()
+            messages.success(request, "Coordinator and chair saved.")
+            if not services.may(actor, Do.READ, taskforce):
+                return redirect(reverse("web:taskforce_list"))
+            return redirect(_structure_url(taskforce))
+
+        lead = LeadershipForm(request.POST)
+        return form_page(request, lead, page, context, save=save_leadership, name="lead_form")
+    form: Any
+    add: Callable[..., object]
     if what == "subcommittee":
-        sub_form = SubcommitteeForm(request.POST, taskforce=taskforce)
-        if sub_form.is_valid():
-            try:
-                services.add_subcommittee(
-                    actor=actor, taskforce=taskforce, name=sub_form.cleaned_data["name"]
-                )
-            except DomainError as problem:
-                show_domain_error(sub_form, problem)
-            else:
-                messages.success(request, "Subcommittee added.")
-                return redirect(_structure_url(taskforce))
-        return _structure_page(request, actor, taskforce, sub_form=sub_form, status=422)
-    if what == "mdt":
-        mdt_form = MdtForm(request.POST, prefix="mdt")
-        if mdt_form.is_valid():
-            try:
-                services.add_mdt(actor=actor, taskforce=taskforce, **mdt_form.cleaned_data)
-            except DomainError as problem:
-                show_domain_error(mdt_form, problem)
-            else:
-                messages.success(request, "MDT added.")
-                return redirect(_structure_url(taskforce))
-        return _structure_page(request, actor, taskforce, mdt_form=mdt_form, status=422)
-    raise Http404
+        form = SubcommitteeForm(request.POST, taskforce=taskforce)
+        name, add, done = "sub_form", services.add_subcommittee, "Subcommittee added."
+    elif what == "mdt":
+        form = MdtForm(request.POST, prefix="mdt")
+        name, add, done = "mdt_form", services.add_mdt, "MDT added."
+    else:
+        raise Http404
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        add(actor=actor, taskforce=taskforce, **data)
+        messages.success(request, done)
+        return redirect(_structure_url(taskforce))
+
+    return form_page(request, form, page, context, save=save, name=name, invalid_status=422)
 
 
 @login_required
@@ -380,9 +357,7 @@ MAX_HELD = 1024 * 1024  # what the session holds between preview and confirm
 def taskforce_import(
     request: HttpRequest, taskforce_id: int, meeting_id: int | None = None
 ) -> HttpResponse:
-    actor, taskforce = _load(request, taskforce_id)
-    if not services.may(actor, Do.MANAGE, taskforce):
-        raise Http404
+    actor, taskforce = _load(request, taskforce_id, Do.MANAGE)
     meeting = None if meeting_id is None else selectors.get_meeting(taskforce, meeting_id)
     kind = "sign_in" if meeting else "members"
     columns = imports.SIGN_IN_COLUMNS if meeting else imports.member_columns(taskforce)
@@ -464,9 +439,7 @@ def _local(value: datetime, tz: str) -> datetime:
 @login_required
 @require_http_methods(["GET", "POST"])
 def taskforce_meetings(request: HttpRequest, taskforce_id: int) -> HttpResponse:
-    actor, taskforce = _load(request, taskforce_id)
-    if request.method == "POST" and not services.may(actor, Do.MANAGE, taskforce):
-        raise Http404
+    actor, taskforce = _load(request, taskforce_id, _manage_on_post(request))
 
     def save(data: dict[str, Any]) -> HttpResponse:
         sub = (
@@ -498,42 +471,28 @@ def taskforce_meetings(request: HttpRequest, taskforce_id: int) -> HttpResponse:
     )
 
 
-def _meeting_page(
-    request: HttpRequest,
-    actor: User,
-    taskforce: TaskForce,
-    meeting: Meeting,
-    *,
-    notes_form: NotesForm | None = None,
-    action_form: ActionItemForm | None = None,
-    attendance_error: str = "",
-    status: int = 200,
-) -> HttpResponse:
+def _meeting(
+    actor: User, taskforce: TaskForce, meeting: Meeting, attendance_error: str = ""
+) -> dict[str, Any]:
+    """The meeting page: attendance, agenda and minutes, action items, the forms empty."""
     rows, actions = selectors.meeting_sheet(actor, taskforce, meeting)
-    return render(
-        request,
-        "web/taskforce/meeting.html",
-        _common(
-            actor,
-            taskforce,
-            meeting=meeting,
-            rows=rows,
-            statuses=AttendanceStatus.choices,
-            notes_form=notes_form
-            or NotesForm(
-                initial={
-                    "version": meeting.version,
-                    "agenda": meeting.agenda,
-                    "minutes": meeting.minutes,
-                }
-            ),
-            action_form=action_form
-            or ActionItemForm(owners=selectors.action_item_owners(taskforce)),
-            actions=actions,
-            attendance_error=attendance_error,
-            today=timezone.localdate(),
+    return _common(
+        actor,
+        taskforce,
+        meeting=meeting,
+        rows=rows,
+        statuses=AttendanceStatus.choices,
+        notes_form=NotesForm(
+            initial={
+                "version": meeting.version,
+                "agenda": meeting.agenda,
+                "minutes": meeting.minutes,
+            }
         ),
-        status=status,
+        action_form=ActionItemForm(owners=selectors.action_item_owners(taskforce)),
+        actions=actions,
+        attendance_error=attendance_error,
+        today=timezone.localdate(),
     )
 
 
@@ -542,7 +501,7 @@ def _meeting_page(
 def taskforce_meeting(request: HttpRequest, taskforce_id: int, meeting_id: int) -> HttpResponse:
     actor, taskforce = _load(request, taskforce_id)
     meeting = selectors.get_meeting(taskforce, meeting_id)
-    return _meeting_page(request, actor, taskforce, meeting)
+    return render(request, "web/taskforce/meeting.html", _meeting(actor, taskforce, meeting))
 
 
 @login_required
@@ -550,80 +509,68 @@ def taskforce_meeting(request: HttpRequest, taskforce_id: int, meeting_id: int) 
 def taskforce_meeting_update(
     request: HttpRequest, taskforce_id: int, meeting_id: int, what: str
 ) -> HttpResponse:
-    actor, taskforce = _load(request, taskforce_id)
-    if not services.may(actor, Do.MANAGE, taskforce):
-        raise Http404
+    """One of the meeting page's forms: agenda and minutes, attendance, a new action item."""
+    actor, taskforce = _load(request, taskforce_id, Do.MANAGE)
     meeting = selectors.get_meeting(taskforce, meeting_id)
     here = reverse("web:taskforce_meeting", args=[taskforce.pk, meeting.pk])
-    if what == "notes":
-        form = NotesForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_meeting_notes(actor=actor, meeting=meeting, **form.cleaned_data)
-            except DomainError as problem:
-                form.add_error(None, problem.detail)
-                return _meeting_page(
-                    request, actor, taskforce, meeting, notes_form=form, status=problem.status
-                )
-            messages.success(request, "Agenda and minutes saved.")
-            return redirect(here)
-        return _meeting_page(request, actor, taskforce, meeting, notes_form=form, status=400)
+    page = "web/taskforce/meeting.html"
     if what == "attendance":
-        statuses: dict[int, str] = {}
-        for key, value in request.POST.items():
-            if key.startswith("status-") and isinstance(value, str) and value:
-                try:
-                    statuses[int(key.removeprefix("status-"))] = value
-                except ValueError:
-                    continue
-        if request.POST.get("everyone") == "present":
-            # Everyone on the sheet not marked otherwise in this form (issue 13, item 6).
-            for member in request.POST.getlist("member"):
-                if member.isdigit():
-                    statuses.setdefault(int(member), "present")
         try:
-            services.record_attendance(actor=actor, meeting=meeting, statuses=statuses)
-        except DomainError as problem:
-            return _meeting_page(
-                request,
-                actor,
-                taskforce,
-                meeting,
-                attendance_error=problem.detail,
-                status=problem.status,
+            services.record_attendance(
+                actor=actor, meeting=meeting, statuses=_statuses(request.POST)
             )
+        except DomainError as problem:  # said above the sheet, which has no fields
+            sheet = _meeting(actor, taskforce, meeting, attendance_error=problem.detail)
+            return render(request, page, sheet, status=problem.status)
         messages.success(request, "Attendance saved.")
         return redirect(here)
-    if what == "action":
-        action_form = ActionItemForm(request.POST, owners=selectors.action_item_owners(taskforce))
-        if action_form.is_valid():
-            data = action_form.cleaned_data
-            owner = User.objects.filter(pk=data["owner"]).first() if data["owner"] else None
-            try:
-                services.add_action_item(
-                    actor=actor,
-                    taskforce=taskforce,
-                    text=data["text"],
-                    due=data["due"],
-                    owner=owner,
-                    meeting=meeting,
-                )
-            except DomainError as problem:
-                show_domain_error(action_form, problem)
-                return _meeting_page(
-                    request,
-                    actor,
-                    taskforce,
-                    meeting,
-                    action_form=action_form,
-                    status=problem.status,
-                )
+    if what == "notes":
+
+        def save_notes(data: dict[str, Any]) -> HttpResponse:
+            _on_form(lambda: services.update_meeting_notes(actor=actor, meeting=meeting, **data))
+            messages.success(request, "Agenda and minutes saved.")
+            return redirect(here)
+
+        form: Any = NotesForm(request.POST)
+        save, name = save_notes, "notes_form"
+    elif what == "action":
+
+        def save_action(data: dict[str, Any]) -> HttpResponse:
+            services.add_action_item(
+                actor=actor,
+                taskforce=taskforce,
+                text=data["text"],
+                due=data["due"],
+                owner=selectors.action_item_owner(data["owner"]),
+                meeting=meeting,
+            )
             messages.success(request, "Action item added.")
             return redirect(here)
-        return _meeting_page(
-            request, actor, taskforce, meeting, action_form=action_form, status=400
-        )
-    raise Http404
+
+        form = ActionItemForm(request.POST, owners=selectors.action_item_owners(taskforce))
+        save, name = save_action, "action_form"
+    else:
+        raise Http404
+    return form_page(
+        request, form, page, partial(_meeting, actor, taskforce, meeting), save=save, name=name
+    )
+
+
+def _statuses(posted: Any) -> dict[int, str]:
+    """The attendance sheet as sent: member id -> status; with 'Mark everyone present',
+    everyone on the sheet not marked otherwise in this form (issue 13, item 6)."""
+    statuses: dict[int, str] = {}
+    for key, value in posted.items():
+        if key.startswith("status-") and isinstance(value, str) and value:
+            try:
+                statuses[int(key.removeprefix("status-"))] = value
+            except ValueError:
+                continue
+    if posted.get("everyone") == "present":
+        for member in posted.getlist("member"):
+            if member.isdigit():
+                statuses.setdefault(int(member), "present")
+    return statuses
 
 
 @login_required
@@ -672,38 +619,24 @@ def _narrative_form(report: reports.AnnualReport) -> NarrativeForm:
 
 
 def _report_page(
-    request: HttpRequest,
-    actor: User,
-    taskforce: TaskForce,
-    report: reports.AnnualReport,
-    *,
-    narrative_form: NarrativeForm | None = None,
-    conflict: bool = False,
-    status: int = 200,
-) -> HttpResponse:
+    actor: User, taskforce: TaskForce, report: reports.AnnualReport, conflict: bool = False
+) -> dict[str, Any]:
     this_year = timezone.localdate().year
     may_write = services.may(actor, Do.WRITE_REPORT, taskforce)
-    if may_write and narrative_form is None:
-        narrative_form = _narrative_form(report)
-    return render(
-        request,
-        "web/taskforce/report.html",
-        _common(
-            actor,
-            taskforce,
-            report=report,
-            chart=mark_safe(reports.attendance_svg(report)),  # noqa: S308 - built with escape()
-            kinds=reports.KINDS.items(),
-            years=list(range(this_year + 1, this_year - 6, -1)),
-            narrative_form=narrative_form if may_write else None,
-            narrative_asks=NARRATIVE_ASKS.get(report.kind, ""),
-            conflict=conflict,
-            figures=[table_context(t, charts.svg(t)) for t in report.data],
-            center_figures=[table_context(t, charts.svg(t)) for t in report.center],
-            center_words=reports.CENTER_WORDS.format(year=report.center_year),
-            reads_dashboards=dashboards.may_read(actor),
-        ),
-        status=status,
+    return _common(
+        actor,
+        taskforce,
+        report=report,
+        chart=mark_safe(reports.attendance_svg(report)),  # noqa: S308 - built with escape()
+        kinds=reports.kinds_for(taskforce, report.kind),
+        years=list(range(this_year + 1, this_year - 6, -1)),
+        narrative_form=_narrative_form(report) if may_write else None,
+        narrative_asks=NARRATIVE_ASKS.get(report.kind, ""),
+        conflict=conflict,
+        figures=[table_context(t, charts.svg(t)) for t in report.data],
+        center_figures=[table_context(t, charts.svg(t)) for t in report.center],
+        center_words=reports.center_words(report),
+        reads_dashboards=dashboards.may_read(actor),
     )
 
 
@@ -711,44 +644,39 @@ def _report_page(
 @require_GET
 def taskforce_report(request: HttpRequest, taskforce_id: int) -> HttpResponse:
     actor, taskforce = _load(request, taskforce_id)
-    return _report_page(request, actor, taskforce, _report(request, actor, taskforce))
+    report = _report(request, actor, taskforce)
+    return render(request, "web/taskforce/report.html", _report_page(actor, taskforce, report))
 
 
 @login_required
 @require_POST
 def taskforce_report_narrative(request: HttpRequest, taskforce_id: int) -> HttpResponse:
     """Save the written sections of one annual report (the coordinator and the chair)."""
-    actor, taskforce = _load(request, taskforce_id)
-    if not services.may(actor, Do.WRITE_REPORT, taskforce):
-        raise Http404
+    actor, taskforce = _load(request, taskforce_id, Do.WRITE_REPORT)
     kind = request.POST.get("kind") or ""
-    if kind not in NARRATIVE_SECTIONS:
-        raise Http404
-    sections = NARRATIVE_SECTIONS[kind]
-    form = NarrativeForm(request.POST, sections=sections)
     year_text = request.POST.get("year") or ""
-    if not year_text.isdigit():
+    if kind not in NARRATIVE_SECTIONS or not year_text.isdigit():
         raise Http404
     try:
         report = reports.annual_report(
             actor=actor, taskforce=taskforce, kind=kind, year=int(year_text)
         )
-    except InvalidInput:
+    except InvalidInput:  # a year or kind the task force has no report for
         raise Http404 from None
-    if not form.is_valid():
-        return _report_page(request, actor, taskforce, report, narrative_form=form, status=400)
-    data = form.cleaned_data
-    try:
-        services.save_report_narrative(
-            actor=actor,
-            taskforce=taskforce,
-            kind=kind,
-            year=report.year,
-            version=data["version"],
-            sections={s.field: data[s.field] for s in sections},
-        )
-    except DomainError as problem:
-        if isinstance(problem, Conflict):
+    sections = NARRATIVE_SECTIONS[kind]
+    names = {s.field for s in sections}
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        try:
+            services.save_report_narrative(
+                actor=actor,
+                taskforce=taskforce,
+                kind=kind,
+                year=report.year,
+                version=data["version"],
+                sections={s.field: data[s.field] for s in sections},
+            )
+        except Conflict as problem:
             # Keep the person's text, and let them save it deliberately over what is there now.
             fresh = request.POST.copy()
             fresh["version"] = str(report.narrative_version)
@@ -759,23 +687,22 @@ def taskforce_report_narrative(request: HttpRequest, taskforce_id: int) -> HttpR
                 f"{problem.detail} Your text is still in the form; the text saved now is shown "
                 "above it. Save again to replace it with yours.",
             )
-            return _report_page(
-                request,
-                actor,
-                taskforce,
-                report,
-                narrative_form=form,
-                conflict=True,
-                status=problem.status,
-            )
-        names = {s.field for s in sections}
-        show_domain_error(form, problem, lambda field: field if field in names else "")
-        return _report_page(
-            request, actor, taskforce, report, narrative_form=form, status=problem.status
-        )
-    messages.success(request, "Narrative saved. It is in the page and the PDF.")
-    target = reverse("web:taskforce_report", args=[taskforce.pk])
-    return redirect(f"{target}?kind={kind}&year={report.year}#r-narrative")
+            context = _report_page(actor, taskforce, report, conflict=True)
+            context["narrative_form"] = form
+            return render(request, "web/taskforce/report.html", context, status=problem.status)
+        messages.success(request, "Narrative saved. It is in the page and the PDF.")
+        target = reverse("web:taskforce_report", args=[taskforce.pk])
+        return redirect(f"{target}?kind={kind}&year={report.year}#r-narrative")
+
+    return form_page(
+        request,
+        NarrativeForm(request.POST, sections=sections),
+        "web/taskforce/report.html",
+        partial(_report_page, actor, taskforce, report),
+        save=save,
+        aliases=lambda field: field if field in names else "",
+        name="narrative_form",
+    )
 
 
 @login_required

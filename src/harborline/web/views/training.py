@@ -6,6 +6,7 @@ Thin: forms parse, services write, selectors read. Someone who may not see a pag
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -18,24 +19,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harborline import tabular
-from harborline.audit.models import Action
-from harborline.audit.services import record
-from harborline.errors import DomainError, FieldError, InvalidInput, NotFound
-from harborline.instruments import forms as instrument_forms
+from harborline.errors import DomainError, InvalidInput, NotFound
 from harborline.people.models import Organization, User
-from harborline.protocols.home import home_pack_name
 from harborline.protocols.models import County, Region
 from harborline.protocols.packs import get_pack
 from harborline.training import permissions, selectors, services
-from harborline.training.catalogue import (
-    training_of,
-    training_packs,
-)
+from harborline.training.catalogue import default_pack, training_of, training_packs, yearly_minimums
 from harborline.training.forms import AttendanceForm, EventForm, ImportForm, RecordForm
 from harborline.training.models import TrainingEvent
 
 from ._util import actor as _actor
-from ._util import show_domain_error
+from ._util import form_page, instrument_page, show_domain_error
 
 IMPORT_SALT = "harborline.training.import"
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -46,22 +40,6 @@ def _pack_or_404(pack: str) -> Any:
         return training_of(pack)
     except InvalidInput:
         raise Http404 from None
-
-
-def _default_pack(org: Organization | None) -> str:
-    """The pack of the organization's county or region; else the installation's home pack;
-    else the first pack with training whose geography this installation has loaded; else the
-    first pack with training. The installation's packs decide: no jurisdiction is named here."""
-    packs = training_packs()
-    for candidate in (
-        org.county.pack if org is not None and org.county_id else "",  # type: ignore[union-attr]  # the foreign key is checked just before
-        org.region.pack if org is not None and org.region_id else "",  # type: ignore[union-attr]  # the foreign key is checked just before
-        home_pack_name(),
-    ):
-        if candidate in packs:
-            return candidate
-    installed = Region.objects.filter(pack__in=packs).order_by("pack")
-    return installed.values_list("pack", flat=True).first() or packs[0]
 
 
 # --- overview and catalogue ------------------------------------------------------------------
@@ -119,43 +97,24 @@ def event_new(request: HttpRequest) -> HttpResponse:
     if not permissions.may_create_event(actor):
         raise Http404
     membership = actor.membership_or_none
-    initial = {"pack": _default_pack(membership.organization if membership else None)}
+    initial = {"pack": default_pack(membership.organization if membership else None)}
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        event = services.create_event(actor=actor, **data)
+        messages.success(request, "The training event was created.")
+        return redirect("web:training_event", event_id=event.pk)
+
     form = EventForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                event = services.create_event(
-                    actor=actor,
-                    pack=data["pack"],
-                    course=data["course"],
-                    title=data["title"],
-                    starts_on=data["starts_on"],
-                    format=data["format"],
-                    hours=data["hours"],
-                    level=data["level"],
-                    trainers=data["trainers"],
-                    location=data["location"],
-                    survivor_speaker=data["survivor_speaker"],
-                    speaker_role=data["speaker_role"],
-                    speaker_name=data["speaker_name"],
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-            else:
-                messages.success(request, "The training event was created.")
-                return redirect("web:training_event", event_id=event.pk)
-        status = 422
-    return render(request, "web/training/event_form.html", {"form": form}, status=status)
+    return form_page(
+        request, form, "web/training/event_form.html", {}, save=save, invalid_status=422
+    )
 
 
-def _event_context(actor: User, event: TrainingEvent, **extra: Any) -> dict[str, Any]:
+def _event_context(actor: User, event: TrainingEvent) -> dict[str, Any]:
     return {
         **selectors.event_page(actor, event),
         "evaluation_pack": services.evaluation_pack(event),
-        "attendance_form": extra.pop("attendance_form", None) or AttendanceForm(),
-        **extra,
+        "attendance_form": AttendanceForm(),
     }
 
 
@@ -173,26 +132,21 @@ def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     actor = _actor(request)
     event = selectors.event_for(actor, event_id)
     if not permissions.may_manage_event(actor, event):
-        raise Http404
-    form = AttendanceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_attendance(
-                actor=actor,
-                event_id=event.pk,
-                person=form.cleaned_data["person"],
-                completed=form.cleaned_data["completed"],
-            )
-        except DomainError as problem:
-            show_domain_error(form, problem)
-        else:
-            messages.success(request, f"{form.cleaned_data['person']} was added to the attendance.")
-            return redirect("web:training_event", event_id=event.pk)
-    return render(
+        raise NotFound()
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.record_attendance(actor=actor, event_id=event.pk, **data)
+        messages.success(request, f"{data['person']} was added to the attendance.")
+        return redirect("web:training_event", event_id=event.pk)
+
+    return form_page(
         request,
+        AttendanceForm(request.POST),
         "web/training/event.html",
-        _event_context(actor, event, attendance_form=form),
-        status=422,
+        partial(_event_context, actor, event),
+        save=save,
+        name="attendance_form",
+        invalid_status=422,
     )
 
 
@@ -210,7 +164,7 @@ def event_checklist(request: HttpRequest, event_id: int) -> HttpResponse:
         raise Http404 from None
     except NotFound:
         raise
-    except DomainError as problem:
+    except DomainError as problem:  # a refusal is said above the checklist
         messages.error(request, problem.detail)
     else:
         messages.success(request, "The survivor-speaker checklist was saved.")
@@ -221,48 +175,28 @@ def event_checklist(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_evaluate(request: HttpRequest, event_id: int) -> HttpResponse:
     actor = _actor(request)
-    event = selectors.event_for(actor, event_id)
-    pack = services.evaluation_pack(event)
-    if pack is None or not event.attendance.filter(person=actor).exists():
-        raise Http404
+    event, pack = selectors.event_to_evaluate(actor, event_id)
     found = get_pack(pack)
-    definition = found.instrument(services.EVALUATION_INSTRUMENT)
-    answers: dict[str, Any] = {
-        "program_title": event.title,
-        "program_sponsor": event.organization.name,
-        "program_date": event.starts_on.isoformat(),
-        "instructors": event.trainers,
-    }
-    errors: list[FieldError] = []
-    status = 200
-    refusal = ""
-    if request.method == "POST":
-        answers = instrument_forms.answers_from(
-            definition, request.POST, time_zone=found.manifest.time_zone
-        )
-        try:
-            services.submit_evaluation(actor=actor, event_id=event.pk, answers=answers)
-        except InvalidInput as problem:
-            errors = problem.errors
-            status = 422
-        except DomainError as problem:
-            refusal = problem.detail
-            status = problem.status
-        else:
-            messages.success(request, "Thank you: your evaluation was stored anonymously.")
-            return redirect("web:training_event", event_id=event.pk)
-    sections, summary = instrument_forms.build(definition, answers, errors)
-    return render(
+
+    def save(answers: dict[str, Any]) -> HttpResponse:
+        services.submit_evaluation(actor=actor, event_id=event.pk, answers=answers)
+        messages.success(request, "Thank you: your evaluation was stored anonymously.")
+        return redirect("web:training_event", event_id=event.pk)
+
+    return instrument_page(
         request,
+        found.instrument(services.EVALUATION_INSTRUMENT),
         "web/training/evaluate.html",
-        {
-            "event": event,
-            "instrument": definition,
-            "sections": sections,
-            "error_summary": summary,
-            "refusal": refusal,
+        {"event": event},
+        save=save,
+        time_zone=found.manifest.time_zone,
+        answers={
+            "program_title": event.title,
+            "program_sponsor": event.organization.name,
+            "program_date": event.starts_on.isoformat(),
+            "instructors": event.trainers,
         },
-        status=status,
+        refusal=True,
     )
 
 
@@ -275,44 +209,26 @@ def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = _actor(request)
     person = selectors.person_for(actor, person_id)
     may_record = permissions.may_record(actor, person)
+    if request.method == "POST" and not may_record:
+        raise NotFound()
     membership = person.membership_or_none
-    form = RecordForm(
-        request.POST or None,
-        initial={"pack": _default_pack(membership.organization if membership else None)},
-    )
-    status = 200
-    if request.method == "POST":
-        if not may_record:
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_training(
-                    actor=actor,
-                    person=person,
-                    course=data["course"],
-                    pack=data["pack"],
-                    level=data["level"],
-                    completed_on=data["completed_on"],
-                    hours=data["hours"],
-                )
-            except DomainError as problem:
-                show_domain_error(form, problem)
-            else:
-                messages.success(request, "The training was recorded.")
-                return redirect("web:training_person", person_id=person.pk)
-        status = 422
-    return render(
-        request,
-        "web/training/person.html",
-        {
-            "person": person,
-            "records": selectors.records_of(person),
-            "hours": selectors.hours_by_year(person),
-            "may_record": may_record,
-            "form": form,
-        },
-        status=status,
+    pack = default_pack(membership.organization if membership else None)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.record_training(actor=actor, person=person, **data)
+        messages.success(request, "The training was recorded.")
+        return redirect("web:training_person", person_id=person.pk)
+
+    context = {
+        "person": person,
+        "records": selectors.records_of(person),
+        "hours": selectors.hours_by_year(person),
+        "may_record": may_record,
+        "yearly_minimums": yearly_minimums(pack),
+    }
+    form = RecordForm(request.POST or None, initial={"pack": pack})
+    return form_page(
+        request, form, "web/training/person.html", context, save=save, invalid_status=422
     )
 
 
@@ -330,15 +246,8 @@ def _compliance_page(
     if fmt:
         if fmt not in EXPORT_FORMATS:
             raise Http404
-        rows = selectors.compliance_rows(results)
-        content, content_type = tabular.write_table(rows, selectors.COMPLIANCE_COLUMNS, fmt)
-        record(
-            actor=_actor(request),
-            action=Action.EXPORT,
-            object_type="training.compliance",
-            object_id=title[:60],
-            owner_org=owner,
-            detail={"pack": pack, "rows": len(rows), "format": fmt},
+        content, content_type = selectors.compliance_export(
+            _actor(request), title=title, pack=pack, results=results, owner=owner, fmt=fmt
         )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="training-compliance.{fmt}"'
@@ -370,17 +279,15 @@ def _pack_param(request: HttpRequest, default: str) -> str:
 @require_GET
 def compliance_index(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    membership = actor.membership_or_none
-    org = membership.organization if membership else None
-    area = permissions.may_view_area(actor)
+    counties, regions = selectors.areas_for(actor)
     return render(
         request,
         "web/training/compliance_index.html",
         {
             "taskforces": selectors.taskforces_for(actor),
-            "org": org if org is not None and permissions.may_view_agency(actor, org) else None,
-            "counties": County.objects.select_related("region") if area else [],
-            "regions": Region.objects.all() if area else [],
+            "org": selectors.own_agency(actor),
+            "counties": counties,
+            "regions": regions,
         },
     )
 
@@ -409,7 +316,7 @@ def compliance_taskforce(request: HttpRequest, taskforce_id: int) -> HttpRespons
 def compliance_agency(request: HttpRequest, slug: str) -> HttpResponse:
     actor = _actor(request)
     org = selectors.agency_for(actor, slug)
-    pack = _pack_param(request, _default_pack(org))
+    pack = _pack_param(request, default_pack(org))
     results = selectors.compliance_for(pack=pack, organizations=[org])
     return _compliance_page(
         request, title=org.name, pack=pack, results=results, owner=org, pack_choice=True
@@ -505,16 +412,7 @@ def export_records(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    rows = selectors.record_rows(actor, limit=tabular.MAX_ROWS * 5)
-    content, content_type = tabular.write_table(rows, selectors.RECORD_COLUMNS, fmt)
-    membership = actor.membership_or_none
-    record(
-        actor=actor,
-        action=Action.EXPORT,
-        object_type="training.trainingrecord",
-        owner_org=membership.organization if membership else None,
-        detail={"rows": len(rows), "format": fmt},
-    )
+    content, content_type = selectors.records_export(actor, fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="training-records.{fmt}"'
     return response

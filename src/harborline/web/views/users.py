@@ -5,6 +5,7 @@ does not leak. Row actions answer htmx requests with the updated row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,22 +16,22 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harborline.errors import DomainError
-from harborline.people import services
+from harborline.people import selectors, services
 from harborline.people.forms import AddUserForm, RoleForm, assignable_roles
-from harborline.people.models import Membership, Organization, User
+from harborline.people.models import Organization, User
 from harborline.people.roles import Role
 
+from ._util import actor as _actor
 from ._util import form_page
 
 
@@ -41,49 +42,13 @@ class Scope:
     is_system_admin: bool
 
 
-def _manager(request: HttpRequest) -> tuple[User, Membership]:
-    """The signed-in person and their membership, if they may manage users; otherwise 404."""
-    actor: User = request.user  # type: ignore[assignment]  # a login_required view's user is a User
-    membership = actor.membership_or_none
-    rules = actor.rules
-    if membership is None or rules is None or not rules.manages_org_users:
-        raise Http404
-    return actor, membership
-
-
 def _scope(request: HttpRequest) -> Scope:
-    """The organization whose users the signed-in person may manage, or 404."""
-    actor, membership = _manager(request)
+    """The organization whose users the signed-in person may manage (NotFound: the 404 page)."""
+    actor = _actor(request)
+    membership = selectors.user_manager(actor)
     slug = request.GET.get("org") or request.POST.get("org") or ""
-    return Scope(actor, chosen_org(membership, slug), membership.role == Role.SYSTEM_ADMIN)
-
-
-def chosen_org(membership: Membership, slug: str) -> Organization:
-    """The organization an administrative page is about: the person's own, or, for a system
-    administrator, the one named by its short name (`?org=`). Any other short name is 404,
-    like one that does not exist. The user and audit pages both ask this."""
-    own = membership.organization
-    if not slug or slug == own.slug:
-        return own
-    chosen = None
-    if membership.role == Role.SYSTEM_ADMIN:
-        chosen = Organization.objects.filter(slug=slug).first()
-    if chosen is None:
-        raise Http404
-    return chosen
-
-
-def _users(org: Organization | None) -> QuerySet[User]:
-    """The users of `org` (of every organization for None), with whether MFA is set up."""
-    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    users = User.objects.filter(membership__isnull=False)
-    if org is not None:
-        users = users.filter(membership__organization=org)
-    return (
-        users.select_related("membership__organization")
-        .annotate(mfa_enrolled=Exists(confirmed))
-        .order_by("email")
-    )
+    org = selectors.chosen_org(membership, slug)
+    return Scope(actor, org, membership.role == Role.SYSTEM_ADMIN)
 
 
 def _locked_emails(request: HttpRequest, emails: list[str]) -> set[str]:
@@ -98,13 +63,11 @@ def _locked_emails(request: HttpRequest, emails: list[str]) -> set[str]:
 
 
 def _target(request: HttpRequest, user_id: int) -> tuple[Scope, User]:
-    """The user to act on, if the signed-in person may manage them; otherwise 404."""
-    actor, membership = _manager(request)
+    """The user to act on, if the signed-in person may manage them (NotFound otherwise)."""
+    actor = _actor(request)
+    membership = selectors.user_manager(actor)
+    target = selectors.managed_user(membership, user_id)
     is_system_admin = membership.role == Role.SYSTEM_ADMIN
-    users = _users(None if is_system_admin else membership.organization)
-    target = users.filter(pk=user_id).first()
-    if target is None:
-        raise Http404
     return Scope(actor, target.membership.organization, is_system_admin), target
 
 
@@ -137,7 +100,7 @@ def _row_response(
 ) -> HttpResponse:
     """The updated row for htmx, or back to the list with a message for a plain form post."""
     if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware adds it
-        target = _users(scope.org).get(pk=user_id)
+        target = selectors.users_of(scope.org).get(pk=user_id)
         return render(
             request,
             "web/partials/user_row.html",
@@ -156,12 +119,17 @@ def _list_url(scope: Scope) -> str:
     return url + "?" + urlencode({"org": scope.org.slug}) if scope.is_system_admin else url
 
 
-def _refused(
-    request: HttpRequest, scope: Scope, user_id: int, problem: DomainError
+def _row_action(
+    request: HttpRequest, scope: Scope, user_id: int, call: Callable[[], object], done: str
 ) -> HttpResponse:
-    """A service's refusal, shown in the row (403 for a protected account, 422 for input)."""
-    message = problem.errors[0].message if problem.errors else problem.detail
-    return _row_response(request, scope, user_id, error=message, status=problem.status)
+    """Run a row's service call: its refusal is shown in the row (403 for a protected account,
+    422 for input), else `done`."""
+    try:
+        call()
+    except DomainError as problem:
+        message = problem.errors[0].message if problem.errors else problem.detail
+        return _row_response(request, scope, user_id, error=message, status=problem.status)
+    return _row_response(request, scope, user_id, message=done)
 
 
 PAGE_SIZE = 50
@@ -174,7 +142,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     email), so the page costs the same for a county agency of 2,000 as for a team of five."""
     scope = _scope(request)
     query = request.GET.get("q", "").strip()[:100]
-    users = _users(scope.org)
+    users = selectors.users_of(scope.org)
     if query:
         users = users.filter(Q(email__icontains=query) | Q(full_name__icontains=query))
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -270,11 +238,14 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
             status=422,
             error=" ".join(str(e) for e in form.errors.get("role", ["Choose a role."])),
         )
-    try:
-        services.update_membership(actor=scope.actor, user=target, role=form.cleaned_data["role"])
-    except DomainError as problem:
-        return _refused(request, scope, user_id, problem)
-    return _row_response(request, scope, user_id, message="Role saved.")
+    role = form.cleaned_data["role"]
+    return _row_action(
+        request,
+        scope,
+        user_id,
+        lambda: services.update_membership(actor=scope.actor, user=target, role=role),
+        "Role saved.",
+    )
 
 
 @login_required
@@ -290,36 +261,36 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
             status=422,
             error="Choose whether to enable or disable the account.",
         )
-    try:
-        services.update_membership(actor=scope.actor, user=target, is_active=wanted == "1")
-    except DomainError as problem:
-        return _refused(request, scope, user_id, problem)
-    done = "enabled" if wanted == "1" else "disabled"
-    return _row_response(request, scope, user_id, message=f"Account {done}.")
+    return _row_action(
+        request,
+        scope,
+        user_id,
+        lambda: services.update_membership(actor=scope.actor, user=target, is_active=wanted == "1"),
+        f"Account {'enabled' if wanted == '1' else 'disabled'}.",
+    )
 
 
 @login_required
 @require_POST
 def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     scope, target = _target(request, user_id)
-    try:
-        services.unlock_user(actor=scope.actor, user=target)
-    except DomainError as problem:
-        return _refused(request, scope, user_id, problem)
-    return _row_response(request, scope, user_id, message="Unlocked: they can sign in again.")
+    return _row_action(
+        request,
+        scope,
+        user_id,
+        lambda: services.unlock_user(actor=scope.actor, user=target),
+        "Unlocked: they can sign in again.",
+    )
 
 
 @login_required
 @require_POST
 def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
     scope, target = _target(request, user_id)
-    try:
-        services.reset_mfa(actor=scope.actor, user=target)
-    except DomainError as problem:
-        return _refused(request, scope, user_id, problem)
-    return _row_response(
+    return _row_action(
         request,
         scope,
         user_id,
-        message="Second factor reset: they set up a new authenticator at their next sign-in.",
+        lambda: services.reset_mfa(actor=scope.actor, user=target),
+        "Second factor reset: they set up a new authenticator at their next sign-in.",
     )
