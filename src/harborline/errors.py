@@ -4,6 +4,7 @@ them into application/problem+json (RFC 9457) and pages show the same messages b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,19 @@ class NotFound(DomainError):
 
     def __init__(self, detail: str = "No such record, or you do not have access to it.") -> None:
         super().__init__(detail)
+
+
+def one_or_not_found(rows: Any, pk: Any, detail: str | None = None) -> Any:
+    """The row of `rows` (a queryset the caller has already narrowed to what the actor may see)
+    whose primary key is `pk`, or NotFound. A `pk` that is not a number, as a hand-typed path
+    may send, is NotFound too, never a 500."""
+    try:
+        row = rows.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        raise NotFound(detail) if detail else NotFound()
+    return row
 
 
 class Forbidden(DomainError):

@@ -47,7 +47,7 @@ from django_tasks import task
 from harborline.audit.models import Action
 from harborline.audit.services import record
 from harborline.cases.selectors import case_for
-from harborline.errors import Conflict, FieldError, InvalidInput, NotFound
+from harborline.errors import Conflict, FieldError, InvalidInput, NotFound, one_or_not_found
 from harborline.linkage.encode import ALL_COLUMNS
 from harborline.linkage.link import (
     FIELDS,
@@ -656,13 +656,7 @@ def queue_counts(receiver: Organization) -> dict[str, int]:
 
 
 def get_pair(actor: User, pk: Any) -> CandidatePair:
-    receiver = center_of(actor)
-    try:
-        pair = _pairs(receiver).filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        pair = None
-    if pair is None:
-        raise NotFound(NOT_FOUND)
+    pair: CandidatePair = one_or_not_found(_pairs(center_of(actor)), pk, NOT_FOUND)
     return pair
 
 
@@ -851,18 +845,12 @@ class ForAgency:
 
 def _own_request(actor: User, pk: Any) -> ConfirmationRequest:
     agency = answers_for(actor)
-    try:
-        found = (
-            ConfirmationRequest.objects.filter(pk=int(pk), organization=agency)
-            .select_related("record", "pair__receiver", "answered_by")
-            .first()
-            if agency is not None
-            else None
-        )
-    except (TypeError, ValueError):
-        found = None
-    if found is None:
+    if agency is None:
         raise NotFound(NOT_FOUND)
+    rows = ConfirmationRequest.objects.filter(organization=agency).select_related(
+        "record", "pair__receiver", "answered_by"
+    )
+    found: ConfirmationRequest = one_or_not_found(rows, pk, NOT_FOUND)
     return found
 
 

@@ -54,7 +54,14 @@ from harborline.agreements.models import Status as AgreementStatus
 from harborline.agreements.selectors import suspended_by_breach
 from harborline.audit.models import Action
 from harborline.audit.services import record
-from harborline.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from harborline.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    one_or_not_found,
+)
 from harborline.linkage import keys as linkage_keys
 from harborline.linkage.encode import ALL_COLUMNS as ENCODING_COLUMNS
 from harborline.linkage.encode import Encoder
@@ -166,13 +173,8 @@ def visible_submissions(actor: User) -> QuerySet[Submission]:
 
 
 def get_submission(actor: User, pk: int | str) -> Submission:
-    try:
-        found = visible_submissions(actor).filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        found = None
-    if found is None:
-        raise NotFound(NOT_FOUND)
-    return found
+    submission: Submission = one_or_not_found(visible_submissions(actor), pk, NOT_FOUND)
+    return submission
 
 
 def read_file(actor: User, pk: int | str) -> tuple[Submission, bytes]:
