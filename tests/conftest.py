@@ -11,6 +11,50 @@ hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+# --- The second database (CI's PostgreSQL step) --------------------------------------------------
+# CI runs the suite on SQLite, then again on PostgreSQL (.ci/run). `--database-tests-only` keeps
+# the second run to the tests that can reach a database: pytest-django refuses a database query
+# from any test without one of these fixtures, so a test without them gave its answer in the
+# first run and would give the same one here. A test that reaches the database some other way (a
+# subprocess handed DATABASE_URL, a private cluster) says so with `pytest.mark.database`; the
+# fault tests are marked `faults`.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that can reach the database (for a second database backend)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "database: reaches the database outside pytest-django (--database-tests-only)"
+    )
+
+
+def reaches_database(item: pytest.Item) -> bool:
+    """Whether `item` can reach the database: a database fixture (directly or through another
+    fixture), pytest-django's `django_db` mark, or the `database` or `faults` mark."""
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    return any(item.get_closest_marker(name) for name in ("django_db", "database", "faults"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if reaches_database(item)]
+    left = [item for item in items if not reaches_database(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _fresh_request_context():
     yield

@@ -15,6 +15,7 @@ from the seeded rows; ids in paths are mapped onto seeded rows (a generated id w
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -68,6 +69,9 @@ from harborline.sharing import services as access
 from harborline.taskforce import services as taskforce
 from harborline.taskforce.categories import check_category
 from harborline.taskforce.models import Meeting, TaskForce
+from tests.shared_rows import shared_rows
+
+pytestmark = pytest.mark.django_db
 
 # Text as the API accepts it: valid UTF-8 without NUL (config/request_guard.py refuses the rest,
 # tests/api/test_bad_input.py checks that).
@@ -709,9 +713,11 @@ def prepare(case: Any, world: World, *, stateful: bool = False) -> None:
         rule(case.body, world, case)
 
 
-@pytest.fixture
-def world(db) -> World:
-    return seed()
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Seeded once for the module (every test here reads it; tests/shared_rows.py); each example
+    runs in a transaction rolled back after it, and each test in a savepoint (`db`)."""
+    yield from shared_rows(django_db_blocker, seed)
 
 
 @pytest.fixture(autouse=True)
