@@ -17,7 +17,9 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 # from any test without one of these fixtures, so a test without them gave its answer in the
 # first run and would give the same one here. A test that reaches the database some other way (a
 # subprocess handed DATABASE_URL, a private cluster) says so with `pytest.mark.database`; the
-# fault tests are marked `faults`.
+# fault tests are marked `faults`. A test whose database use is incidental (it signs a token in,
+# and its subject reads and writes nothing else) may say `pytest.mark.same_on_every_database`,
+# with its reason, and runs in the first step only.
 DATABASE_FIXTURES = frozenset(
     {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
 )
@@ -35,11 +37,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "database: reaches the database outside pytest-django (--database-tests-only)"
     )
+    config.addinivalue_line(
+        "markers",
+        "same_on_every_database(reason): uses the database only incidentally; "
+        "left out by --database-tests-only",
+    )
 
 
 def reaches_database(item: pytest.Item) -> bool:
-    """Whether `item` can reach the database: a database fixture (directly or through another
-    fixture), pytest-django's `django_db` mark, or the `database` or `faults` mark."""
+    """Whether `item` can reach the database in a way that matters: a database fixture (directly
+    or through another fixture), pytest-django's `django_db` mark, or the `database` or `faults`
+    mark; not a test marked `same_on_every_database`."""
+    if item.get_closest_marker("same_on_every_database"):
+        return False
     if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
         return True
     return any(item.get_closest_marker(name) for name in ("django_db", "database", "faults"))
