@@ -4,7 +4,12 @@ them into application/problem+json (RFC 9457) and pages show the same messages b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound="Model")
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class NotFound(DomainError):
         super().__init__(detail)
 
 
-def one_or_not_found(rows: Any, pk: Any, detail: str | None = None) -> Any:
+def one_or_not_found(rows: QuerySet[M], pk: Any, detail: str | None = None) -> M:
     """The row of `rows` (a queryset the caller has already narrowed to what the actor may see)
     whose primary key is `pk`, or NotFound. A `pk` that is not a number, as a hand-typed path
     may send, is NotFound too, never a 500."""

@@ -656,8 +656,7 @@ def queue_counts(receiver: Organization) -> dict[str, int]:
 
 
 def get_pair(actor: User, pk: Any) -> CandidatePair:
-    pair: CandidatePair = one_or_not_found(_pairs(center_of(actor)), pk, NOT_FOUND)
-    return pair
+    return one_or_not_found(_pairs(center_of(actor)), pk, NOT_FOUND)
 
 
 def review_item(actor: User, pk: Any) -> CandidatePair:
@@ -850,8 +849,7 @@ def _own_request(actor: User, pk: Any) -> ConfirmationRequest:
     rows = ConfirmationRequest.objects.filter(organization=agency).select_related(
         "record", "pair__receiver", "answered_by"
     )
-    found: ConfirmationRequest = one_or_not_found(rows, pk, NOT_FOUND)
-    return found
+    return one_or_not_found(rows, pk, NOT_FOUND)
 
 
 def confirmation_for(actor: User, pk: Any) -> ForAgency:

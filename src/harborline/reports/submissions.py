@@ -173,8 +173,7 @@ def visible_submissions(actor: User) -> QuerySet[Submission]:
 
 
 def get_submission(actor: User, pk: int | str) -> Submission:
-    submission: Submission = one_or_not_found(visible_submissions(actor), pk, NOT_FOUND)
-    return submission
+    return one_or_not_found(visible_submissions(actor), pk, NOT_FOUND)
 
 
 def read_file(actor: User, pk: int | str) -> tuple[Submission, bytes]:
