@@ -324,8 +324,12 @@ def similarities(
     cross1, cross2 = name("first_name", "last_name"), name("last_name", "first_name")
     straight = np.nan_to_num(first, nan=0.0) + np.nan_to_num(last, nan=0.0)
     crossed = np.nan_to_num(cross1, nan=0.0) + np.nan_to_num(cross2, nan=0.0)
-    top = LEVELS["first_name"][-1]
-    swapped = (crossed > straight + 0.1) & (cross1 >= top) & (cross2 >= top)
+    # Both names must agree crosswise at least "close" (the level below the top): a given name's
+    # encoding also holds its formal name and the sex, so the same word encoded as a given name
+    # and as a surname reaches about 0.945 (median), and fell below the top cut-off, 0.93, in 1
+    # pair of 100: that pair was then scored as two names that disagree.
+    close = LEVELS["first_name"][-2]
+    swapped = (crossed > straight + 0.1) & (cross1 >= close) & (cross2 >= close)
     out["first_name"] = np.where(swapped, cross1, first)
     out["last_name"] = np.where(swapped, cross2, last)
     for f in ("dob", "zip", "city"):
