@@ -215,7 +215,7 @@ def statistical_center_counts_her_once(story: Story) -> None:
         # lowest lower threshold, so that her pair (the only candidate: no other two records
         # share a blocking key) is kept whatever its probability. The model learns from eight
         # records here, and the encodings' bit flips are fresh each time: her probability moves
-        # from run to run (below the default 0.3 in about 1 run of 100, CI's failure of stop 22).
+        # from run to run (below the default 0.3 in 3 runs of 500, CI's failure at stop 22).
         page.get_by_label("Lower threshold (review from here)").fill("0.000001")
         page.get_by_label("Upper threshold (linked without review from here)").fill("1")
         # A USWDS checkbox: the input inside .usa-checkbox, its box drawn on the label.

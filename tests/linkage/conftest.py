@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from harborline.linkage import synthetic
@@ -40,8 +41,15 @@ def write_people(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def write_encodings(path: Path, rows: list[dict[str, str]], secret: bytes = SECRET) -> Path:
-    columns = encode_rows(secret, rows, processes=1)
+def write_encodings(
+    path: Path,
+    rows: list[dict[str, str]],
+    secret: bytes = SECRET,
+    *,
+    rng: np.random.Generator | None = None,
+) -> Path:
+    """The rows encoded to `path`: fresh bit flips, or those `rng` draws (a seeded test)."""
+    columns = encode_rows(secret, rows, processes=1, rng=rng)
     with path.open("w", encoding="utf-8", newline="") as f:
         write_encoded(f, [r["id"] for r in rows], columns)
     return path

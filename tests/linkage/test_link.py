@@ -17,7 +17,6 @@ from harborline.linkage.encode import (
     BLOCK_COLUMNS,
     FILTER_COLUMNS,
     encode_rows,
-    write_encoded,
 )
 from harborline.linkage.link import (
     LEVELS,
@@ -117,10 +116,7 @@ def test_swapped_names_are_scored_swapped_in_every_encoding(tmp_path: Path) -> N
         ("b.csv", {"first_name": "Thornbury", "last_name": "Jessica"}),
     ):
         rows = [{"id": f"{name}-{k}", **base, **row} for k in range(n)]
-        path = tmp_path / name
-        with path.open("w", encoding="utf-8", newline="") as f:
-            write_encoded(f, [r["id"] for r in rows], encode_rows(SECRET, rows, rng=rng))
-        files.append(read_encoded(path, Warnings()))
+        files.append(read_encoded(write_encodings(tmp_path / name, rows, rng=rng), Warnings()))
     records = Records(files)
     pairs = np.arange(n)
     sims, swapped = similarities(records, pairs, pairs + n)
